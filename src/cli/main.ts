@@ -1,0 +1,72 @@
+/**
+ * The xirsa entry point: finds the command, runs it, turns errors into one line on stderr and an exit code.
+ * Commands are imported lazily so that a fast command (e.g. `token`) does not pay for the others.
+ */
+import { type ExitCode, isXirsaError } from "../errors.js";
+import type { Command, Io } from "./command.js";
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  schema: async () => (await import("./commands/schema.js")).default,
+};
+
+function help(): string {
+  return [
+    "xirsa: cross-account IRSA deployment to Amazon EKS, from one xirsa.yaml",
+    "",
+    "Usage: xirsa <command> [flags]   (xirsa <command> --help for its flags)",
+    "",
+    "Commands:",
+    ...Object.keys(COMMANDS).map((c) => `  ${c}`),
+    "",
+    "Exit codes: 0 ok, 1 a chain is broken or an operation failed, 2 bad input.",
+  ].join("\n");
+}
+
+export async function main(argv: string[], io: Io): Promise<ExitCode> {
+  const [name, ...rest] = argv;
+  const debug = rest.includes("--debug");
+  const args = rest.filter((a) => a !== "--debug");
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    io.stdout.write(`${help()}\n`);
+    return name ? 0 : 2;
+  }
+  if (name === "--version") {
+    io.stdout.write("xirsa 0.1.0\n");
+    return 0;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    io.stderr.write(`xirsa: unknown command '${name}'; run xirsa --help for the list\n`);
+    return 2;
+  }
+  const command = await load();
+  if (args.includes("--help") || args.includes("-h")) {
+    io.stdout.write(`${command.usage.trim()}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (e) {
+    if (isXirsaError(e)) {
+      io.stderr.write(`xirsa ${name}: ${e.oneLine()}\n`);
+      if (debug && e.stack) io.stderr.write(`${e.stack}\n`);
+      return e.exitCode;
+    }
+    const err = e as Error;
+    io.stderr.write(
+      `xirsa ${name}: unexpected error: ${err?.message ?? String(e)} (rerun with --debug for details)\n`,
+    );
+    if (debug && err?.stack) io.stderr.write(`${err.stack}\n`);
+    return 1;
+  }
+}
+
+export function processIo(): Io {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}

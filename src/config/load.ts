@@ -1,0 +1,80 @@
+import { readFileSync } from "node:fs";
+import { parseDocument } from "yaml";
+import { z } from "zod";
+import { ConfigError } from "../errors.js";
+import { type Config, configSchema } from "./schema.js";
+
+/** `targets[1].accountId` style path of a zod issue. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const p of path) {
+    if (typeof p === "number") out += `[${p}]`;
+    else out += out ? `.${String(p)}` : String(p);
+  }
+  return out || "(top level)";
+}
+
+function issueLine(issue: z.core.$ZodIssue): string {
+  if (issue.code === "unrecognized_keys") {
+    const where = issue.path.length ? `${formatPath(issue.path)}: ` : "";
+    return `${where}unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `'${k}'`).join(", ")}; remove ${issue.keys.length > 1 ? "them" : "it"} or check the spelling (xirsa schema lists every field)`;
+  }
+  if (issue.code === "invalid_type" && issue.input === undefined) {
+    return `${formatPath(issue.path)}: missing; ${issue.message}`;
+  }
+  return `${formatPath(issue.path)}: ${issue.message}`;
+}
+
+/** Validates a parsed document; throws ConfigError naming the first bad field (and how many more there are). */
+export function parseConfig(doc: unknown, source = "config"): Config {
+  const result = configSchema.safeParse(doc);
+  if (result.success) return result.data;
+  const [first, ...rest] = result.error.issues;
+  const more = rest.length ? ` (+${rest.length} more problem${rest.length > 1 ? "s" : ""})` : "";
+  throw new ConfigError("config.invalid", `${source}: ${issueLine(first!)}${more}`);
+}
+
+/** Parses YAML text strictly: syntax errors and duplicate keys are refused with their line. */
+export function parseConfigText(text: string, source = "config"): Config {
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const err = doc.errors[0];
+  if (err) {
+    const line = err.linePos?.[0];
+    const where = line ? `line ${line.line}, column ${line.col}` : "unknown position";
+    const msg = err.message.split("\n")[0];
+    throw new ConfigError(
+      "config.yaml",
+      `${source}: invalid YAML at ${where}: ${msg}`,
+      "fix the YAML syntax (indentation, quotes, colons)",
+    );
+  }
+  const value = doc.toJS({ maxAliasCount: 100 });
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new ConfigError(
+      "config.shape",
+      `${source}: expected a mapping with name, source and targets`,
+      "see examples/xirsa.yaml",
+    );
+  }
+  return parseConfig(value, source);
+}
+
+export function loadConfig(file: string): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ConfigError(
+      "config.read",
+      `cannot read config ${file}: ${code === "ENOENT" ? "no such file" : code}`,
+      "pass an existing xirsa.yaml with --config (xirsa init writes one)",
+    );
+  }
+  return parseConfigText(text, file);
+}
+
+/** The JSON Schema of xirsa.yaml, for editor completion. */
+export function configJsonSchema(): unknown {
+  return z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" });
+}
