@@ -1,0 +1,4 @@
+export * from "./desired.js";
+export * from "./names.js";
+export * from "./objects.js";
+export * from "./policies.js";

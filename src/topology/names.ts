@@ -1,0 +1,79 @@
+/**
+ * Names, ARNs and labels that every part agrees on. Pure string functions.
+ */
+import type { Config } from "../config/schema.js";
+import { ConfigError } from "../errors.js";
+
+export const ROLE_KINDS = [
+  "CDPipelineOperator",
+  "ArgoCDMaster",
+  "CDPipelineAgent",
+  "ArgoCDAgentAccess",
+] as const;
+export type RoleKind = (typeof ROLE_KINDS)[number];
+
+export const STS_AUDIENCE = "sts.amazonaws.com";
+export const ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn";
+export const MANAGED_BY_TAG = "xirsa.io/managed-by";
+export const STACK_TAG = "xirsa.io/stack";
+export const MANAGED_BY_VALUE = "xirsa";
+/** Kubernetes label for objects xirsa creates (standard recommended label). */
+export const K8S_MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+export const K8S_STACK_LABEL = "xirsa.io/stack";
+/** On ServiceAccounts xirsa annotates but does not own: the role-arn annotation it replaced. */
+export const PREVIOUS_ROLE_ARN_ANNOTATION = "xirsa.io/previous-role-arn";
+export const INLINE_POLICY_NAME = "xirsa-assume-agent-roles";
+/** Group that xirsa's namespace-manager ClusterRole is bound to (access: namespaced, no Capsule). */
+export const NAMESPACE_MANAGER = "xirsa-namespace-manager";
+
+export const ACCESS_POLICY_PREFIX = "arn:aws:eks::aws:cluster-access-policy/";
+export const CLUSTER_ADMIN_POLICY = `${ACCESS_POLICY_PREFIX}AmazonEKSClusterAdminPolicy`;
+export const ADMIN_POLICY = `${ACCESS_POLICY_PREFIX}AmazonEKSAdminPolicy`;
+
+export function partitionOf(region: string): string {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  if (region.startsWith("us-iso-")) return "aws-iso";
+  if (region.startsWith("us-isob-")) return "aws-iso-b";
+  return "aws";
+}
+
+// IAM role names: 1-64 characters of [\w+=,.@-].
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+export function roleName(config: Pick<Config, "name" | "roleNameTemplate">, kind: RoleKind): string {
+  const name = config.roleNameTemplate.replaceAll("{name}", config.name).replaceAll("{role}", kind);
+  if (!ROLE_NAME.test(name)) {
+    throw new ConfigError(
+      "config.roleName",
+      `roleNameTemplate: the role name '${name}' is not a valid IAM role name (1-64 of letters, digits, +=,.@_-)`,
+      "shorten name or roleNameTemplate",
+    );
+  }
+  return name;
+}
+
+export function roleArn(partition: string, accountId: string, path: string, name: string): string {
+  return `arn:${partition}:iam::${accountId}:role${path}${name}`;
+}
+
+/** `https://oidc.eks.r.amazonaws.com/id/X` → `oidc.eks.r.amazonaws.com/id/X` (the condition-key prefix). */
+export function issuerHostPath(issuer: string): string {
+  return issuer.replace(/^https:\/\//, "");
+}
+
+export function oidcProviderArn(partition: string, accountId: string, issuer: string): string {
+  return `arn:${partition}:iam::${accountId}:oidc-provider/${issuerHostPath(issuer)}`;
+}
+
+export function serviceAccountSubject(namespace: string, name: string): string {
+  return `system:serviceaccount:${namespace}:${name}`;
+}
+
+/** Names of the registration Secrets (REFERENCE §4): KubeRocketCI needs the `-cluster` suffix. */
+export function krciClusterSecretName(target: string): string {
+  return `${target}-cluster`;
+}
+export function argocdClusterSecretName(target: string): string {
+  return `cluster-${target}`;
+}

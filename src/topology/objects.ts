@@ -1,0 +1,155 @@
+/**
+ * Kubernetes objects of the desired State: what the seed applies in cluster A (annotations, AppProject, cluster
+ * Secrets, available_clusters) and in cluster B (Capsule tenancy or xirsa's namespace-manager RBAC).
+ */
+import type { Config, TargetConfig } from "../config/schema.js";
+import type { KubeObject } from "../state/types.js";
+import {
+  argocdClusterSecretName,
+  K8S_MANAGED_BY_LABEL,
+  K8S_STACK_LABEL,
+  krciClusterSecretName,
+  MANAGED_BY_VALUE,
+  NAMESPACE_MANAGER,
+  ROLE_ARN_ANNOTATION,
+} from "./names.js";
+
+function ownedLabels(stack: string): Record<string, string> {
+  return { [K8S_MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [K8S_STACK_LABEL]: stack };
+}
+
+export function annotatedServiceAccount(namespace: string, name: string, roleArn: string): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "ServiceAccount",
+    metadata: { name, namespace, annotations: { [ROLE_ARN_ANNOTATION]: roleArn } },
+  };
+}
+
+export function appProject(config: Config, targets: { endpoint: string; namespaces: string }[]): KubeObject {
+  return {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "AppProject",
+    metadata: { name: config.source.argocd.project, namespace: config.source.argocd.namespace },
+    spec: { destinations: targets.map((t) => ({ namespace: t.namespaces, server: t.endpoint })) },
+  };
+}
+
+/** The `config` key of Argo CD and KubeRocketCI cluster Secrets (REFERENCE §4). */
+export function clusterSecretConfig(
+  clusterName: string,
+  roleArn: string,
+  caData: string | undefined,
+): string {
+  const tls: Record<string, unknown> = { insecure: false };
+  if (caData) tls.caData = caData;
+  return JSON.stringify({ awsAuthConfig: { clusterName, roleARN: roleArn }, tlsClientConfig: tls });
+}
+
+function b64(s: string): string {
+  return Buffer.from(s, "utf8").toString("base64");
+}
+
+export function argocdClusterSecret(
+  config: Config,
+  target: TargetConfig & { endpoint: string },
+  agentRoleArn: string,
+): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    type: "Opaque",
+    metadata: {
+      name: argocdClusterSecretName(target.name),
+      namespace: config.source.argocd.namespace,
+      labels: { "argocd.argoproj.io/secret-type": "cluster", ...ownedLabels(config.name) },
+    },
+    data: {
+      name: b64(target.name),
+      server: b64(target.endpoint),
+      config: b64(clusterSecretConfig(target.cluster, agentRoleArn, target.caData)),
+    },
+  };
+}
+
+export function krciClusterSecret(
+  config: Config,
+  target: TargetConfig & { endpoint: string },
+  agentRoleArn: string,
+): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    type: "Opaque",
+    metadata: {
+      name: krciClusterSecretName(target.name),
+      namespace: config.source.krci.namespace,
+      labels: {
+        "app.edp.epam.com/secret-type": "cluster",
+        "app.edp.epam.com/cluster-type": "irsa",
+        "argocd.argoproj.io/secret-type": "cluster",
+        ...ownedLabels(config.name),
+      },
+    },
+    data: {
+      name: b64(target.name),
+      server: b64(target.endpoint),
+      config: b64(clusterSecretConfig(target.cluster, agentRoleArn, target.caData)),
+    },
+  };
+}
+
+/** Only the key xirsa manages; edp-install owns the rest of edp-config. */
+export function edpConfig(config: Config): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: "edp-config", namespace: config.source.krci.namespace },
+    data: { available_clusters: config.targets.map((t) => t.name).join(", ") },
+  };
+}
+
+export function capsuleObjects(config: Config, capsule: { tenant: string; group: string }): KubeObject[] {
+  return [
+    {
+      apiVersion: "capsule.clastix.io/v1beta2",
+      kind: "CapsuleConfiguration",
+      metadata: { name: "default" },
+      spec: { userGroups: ["capsule.clastix.io", capsule.group] },
+    },
+    {
+      apiVersion: "capsule.clastix.io/v1beta2",
+      kind: "Tenant",
+      metadata: { name: capsule.tenant, labels: ownedLabels(config.name) },
+      spec: {
+        owners: [
+          { kind: "Group", name: capsule.group, clusterRoles: ["admin", "capsule-namespace-deleter"] },
+        ],
+      },
+    },
+  ];
+}
+
+/**
+ * Least privilege without Capsule: the operator may manage namespaces cluster-wide. RBAC cannot restrict
+ * `create` by name, so this allows creating any namespace (finding XIRSA-K8S-NS-CREATE says so).
+ */
+export function namespaceManagerRbac(config: Config): KubeObject[] {
+  return [
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRole",
+      metadata: { name: NAMESPACE_MANAGER, labels: ownedLabels(config.name) },
+      rules: [
+        { apiGroups: [""], resources: ["namespaces"], verbs: ["create", "get", "list", "watch", "delete"] },
+      ],
+    },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRoleBinding",
+      metadata: { name: NAMESPACE_MANAGER, labels: ownedLabels(config.name) },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: NAMESPACE_MANAGER },
+      subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: NAMESPACE_MANAGER }],
+    },
+  ];
+}
