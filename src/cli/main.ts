@@ -7,6 +7,7 @@ import type { Command, Io } from "./command.js";
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   schema: async () => (await import("./commands/schema.js")).default,
+  token: async () => (await import("./commands/token.js")).default,
 };
 
 function help(): string {

@@ -1,0 +1,90 @@
+import { InputError } from "../../errors.js";
+import { parseFlags, requireFlag } from "../args.js";
+import type { Command } from "../command.js";
+
+/**
+ * Kept light on purpose: kubectl runs it before every request burst, so it imports only the token code, and
+ * the STS client only when a role must be assumed and no cached token is fresh.
+ */
+const command: Command = {
+  name: "token",
+  summary: "print an EKS ExecCredential (drop-in for aws eks get-token / argocd-k8s-auth aws)",
+  usage: `xirsa token --cluster-name N [--role-arn R] [--region G] [--profile P] [--session-name S] [--no-cache]
+
+Prints a client.authentication.k8s.io/v1beta1 ExecCredential with an EKS bearer token for cluster N, made from
+the default AWS credentials (or --profile), after assuming --role-arn when given. Tokens are cached on disk
+(mode 0600, in $XIRSA_CACHE_DIR or ~/.cache/xirsa/tokens) and reused until one minute before they expire.
+Honours AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_STS and uses the regional STS endpoint.
+
+kubeconfig user:
+  exec:
+    apiVersion: client.authentication.k8s.io/v1beta1
+    command: xirsa
+    args: [token, --cluster-name, my-cluster, --region, eu-west-1]`,
+  async run(argv, io) {
+    const { values } = parseFlags(
+      argv,
+      {
+        "cluster-name": { type: "string" },
+        "role-arn": { type: "string" },
+        region: { type: "string" },
+        profile: { type: "string" },
+        "session-name": { type: "string" },
+        "no-cache": { type: "boolean" },
+      },
+      "token",
+    );
+    const clusterName = requireFlag(values["cluster-name"] as string | undefined, "--cluster-name", "token");
+    const region = (values.region as string | undefined) || io.env.AWS_REGION || io.env.AWS_DEFAULT_REGION;
+    if (!region) throw new InputError("cli.region", "no region", "pass --region or set AWS_REGION");
+    const roleArn = values["role-arn"] as string | undefined;
+    if (roleArn !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(roleArn)) {
+      throw new InputError(
+        "cli.roleArn",
+        `--role-arn '${roleArn}' is not an IAM role ARN`,
+        "expected arn:aws:iam::<account>:role/<name>",
+      );
+    }
+    const profile = (values.profile as string | undefined) || io.env.AWS_PROFILE;
+    const { stsEndpoint } = await import("../../aws/endpoints.js");
+    const endpoint = stsEndpoint(region, io.env);
+    const { cacheKey, readCachedToken, tokenCacheDir, writeCachedToken } = await import(
+      "../../aws/tokenCache.js"
+    );
+    const { execCredential } = await import("../../aws/execCredential.js");
+    const useCache = !values["no-cache"];
+    const dir = tokenCacheDir(io.env);
+    const key = cacheKey({
+      profile,
+      accessKey: profile ? undefined : io.env.AWS_ACCESS_KEY_ID,
+      roleArn,
+      clusterName,
+      region,
+      endpoint,
+    });
+    const now = new Date();
+    const hit = useCache ? readCachedToken(dir, key, now) : undefined;
+    if (hit) {
+      io.stdout.write(execCredential(hit));
+      return 0;
+    }
+    const { defaultCredentials } = await import("../../aws/credentials.js");
+    let credentials = await defaultCredentials(values.profile as string | undefined, io.env)();
+    if (roleArn) {
+      const { assumeRole } = await import("../../aws/sts.js");
+      credentials = await assumeRole({
+        credentials,
+        roleArn,
+        sessionName: (values["session-name"] as string | undefined) ?? "xirsa-token",
+        region,
+        env: io.env,
+      });
+    }
+    const { eksToken } = await import("../../aws/eksToken.js");
+    const token = await eksToken({ credentials, region, clusterName, stsEndpoint: endpoint, now });
+    if (useCache) writeCachedToken(dir, key, token);
+    io.stdout.write(execCredential(token));
+    return 0;
+  },
+};
+export default command;

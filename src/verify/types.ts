@@ -1,0 +1,68 @@
+/**
+ * The verify result: the contract of DESIGN.md ("Contracts") that other tools, the HTML report and CI rely on.
+ * JSON: {ok, chains: [{id, kind, target, ok, hops: [{id, ok, reason, detail}]}], findings: [{code, severity,
+ * message, resource, remediation}]}.
+ */
+import type { ChainKind } from "../state/types.js";
+
+export const HOP_IDS = [
+  "service-account",
+  "web-identity",
+  "assume-role",
+  "cluster-access",
+  "kubernetes-permissions",
+  "registration",
+] as const;
+export type HopId = (typeof HOP_IDS)[number];
+
+export type Severity = "error" | "warning" | "info";
+
+/** Where a finding lives: a State resource id and, for bundles, the file (for SARIF). */
+export interface FindingLocation {
+  /** ARN, `k8s:<cluster>/<namespace>/<kind>/<name>`, or `eks:<cluster>/access-entry/<principalArn>` */
+  resource: string;
+  /** Bundle-relative path, when the State came from a bundle. */
+  file?: string;
+  /** JSON path inside the file, e.g. `Statement[0].Condition.StringEquals`. */
+  jsonPath?: string;
+}
+
+export interface Finding {
+  /** Stable code from the catalogue, e.g. XIRSA-TRUST-WILDCARD-EQUALS. */
+  code: string;
+  severity: Severity;
+  message: string;
+  resource: string;
+  remediation: string;
+  /** Which chain and hop it belongs to, when it breaks or weakens one. */
+  chain?: string;
+  hop?: HopId;
+  location?: FindingLocation;
+}
+
+/** Structured evidence of a hop (what was checked, what decided); free-form but JSON. */
+export type HopDetail = Record<string, unknown>;
+
+export interface HopResult {
+  id: HopId;
+  ok: boolean;
+  /** One sentence: why it holds, or why not. */
+  reason: string;
+  /** The fix when not ok. */
+  fix?: string;
+  detail: HopDetail;
+}
+
+export interface ChainResult {
+  id: string;
+  kind: ChainKind;
+  target: string;
+  ok: boolean;
+  hops: HopResult[];
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  chains: ChainResult[];
+  findings: Finding[];
+}
