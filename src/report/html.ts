@@ -1,0 +1,453 @@
+/**
+ * The HTML report of a verify result: one self-contained page (no network: inline CSS, one static inline
+ * script, inline SVG, a CSP that forbids loading anything) with, per target, each chain drawn hop by hop; the
+ * findings; and the policies involved with the statements and conditions that decided a failed hop marked.
+ * Pure: data in, a string out. Every value from the input is escaped.
+ */
+import type { ChainSpec, IamRole, JsonObject, State } from "../state/types.js";
+import {
+  type ChainResult,
+  type Finding,
+  HOP_IDS,
+  type HopResult,
+  type VerifyResult,
+} from "../verify/types.js";
+import { CLIENT_SCRIPT } from "./client.js";
+import { type DecisionMark, decisionMarks } from "./decisions.js";
+import { chainSvg, type DrawnHop, type HopState, hopLabel, hopSubject, STATE_WORDS } from "./diagram.js";
+import { esc, slug } from "./escape.js";
+import { type PolicyHighlights, policyToHtml } from "./json-html.js";
+import { reportCss } from "./styles.js";
+
+export interface HtmlReportInput {
+  result: VerifyResult;
+  /** The State that was verified: its roles' policies are shown. */
+  state?: State;
+  /** The chain specs that were proven: they name the roles, service accounts and clusters of each hop. */
+  chains?: ChainSpec[];
+  title?: string;
+  /** Where the State came from, e.g. `--config xirsa.yaml` or `--from bundle/`. */
+  generatedFrom?: string;
+}
+
+export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'";
+
+const KIND_LABELS: Record<string, string> = {
+  "cd-pipeline-operator": "CD pipeline operator",
+  argocd: "Argo CD",
+};
+
+const SEVERITY_ORDER: Record<string, number> = { error: 0, warning: 1, info: 2 };
+const SEVERITY_SYMBOL: Record<string, string> = { error: "✗", warning: "⚠", info: "ℹ" };
+
+/** Which policy document of which role: `trust` or `inline:<name>`. */
+type DocRef = { role: IamRole; doc: "trust" | `inline:${string}` };
+
+interface HopLink {
+  href: string;
+  text: string;
+  note?: string;
+}
+
+interface Highlight {
+  statement: number;
+  conditionKeys: Set<string>;
+  /** The hops this statement decided, for the tooltip and the list under the policy. */
+  by: { nodeId: string; panelId: string; what: string; note?: string }[];
+}
+
+/** Everything computed before writing HTML. */
+interface Model {
+  chains: {
+    key: string;
+    chain: ChainResult;
+    spec?: ChainSpec;
+    hops: DrawnHop[];
+    links: Map<string, HopLink[]>;
+  }[];
+  roles: IamRole[];
+  highlights: Map<string, Map<number, Highlight>>;
+}
+
+function docKey(arn: string, doc: string): string {
+  return `${arn}|${doc}`;
+}
+
+function docId(role: IamRole, doc: string): string {
+  return `pol-${slug(role.arn)}-${slug(doc)}`;
+}
+
+function docLabel(ref: DocRef): string {
+  return ref.doc === "trust"
+    ? `the trust policy of ${ref.role.name}`
+    : `inline policy ${ref.doc.slice("inline:".length)} of ${ref.role.name}`;
+}
+
+function statementsOf(doc: JsonObject | undefined): unknown[] {
+  const s = doc?.Statement;
+  if (Array.isArray(s)) return s;
+  return s && typeof s === "object" ? [s] : [];
+}
+
+function docOf(ref: DocRef): JsonObject | undefined {
+  return ref.doc === "trust"
+    ? ref.role.trustPolicy
+    : ref.role.inlinePolicies[ref.doc.slice("inline:".length)];
+}
+
+/** The role and document a mark points at: by role ARN or policy name when given, else by the hop's defaults. */
+function resolveDoc(
+  mark: DecisionMark,
+  hopId: string,
+  spec: ChainSpec | undefined,
+  state: State,
+): DocRef | undefined {
+  const byArn = (arn: string | undefined) => (arn ? state.roles.find((r) => r.arn === arn) : undefined);
+  const policy = mark.policy ?? "";
+  let role = byArn(mark.roleArn);
+  if (!role && policy) {
+    role = state.roles.filter((r) => policy.includes(r.arn)).sort((a, b) => b.arn.length - a.arn.length)[0];
+  }
+  const inlineName = (r: IamRole) =>
+    Object.keys(r.inlinePolicies).find(
+      (n) => policy === n || policy.endsWith(`:${n}`) || policy.endsWith(`/${n}`),
+    );
+  const identityWords = /inline|identity|permission/i.test(policy);
+  if (!role && spec) {
+    const source = byArn(spec.sourceRoleArn);
+    const target = byArn(spec.targetRoleArn);
+    if (hopId === "web-identity") role = source;
+    else if (hopId === "assume-role")
+      role = (source && inlineName(source)) || identityWords ? source : target;
+  }
+  if (!role) return undefined;
+  const name = inlineName(role);
+  if (name) return { role, doc: `inline:${name}` };
+  if (/trust|assume-role-policy/i.test(policy) || !identityWords) return { role, doc: "trust" };
+  const names = Object.keys(role.inlinePolicies);
+  return names.length === 1 ? { role, doc: `inline:${names[0]}` } : undefined;
+}
+
+/** Statement indexes a mark designates: its index, else its Sid, else the statements holding its condition key. */
+function resolveStatements(mark: DecisionMark, doc: JsonObject | undefined): number[] {
+  const statements = statementsOf(doc);
+  if (mark.index !== undefined) return mark.index < statements.length ? [mark.index] : [];
+  if (mark.sid) {
+    const i = statements.findIndex((s) => (s as Record<string, unknown>)?.Sid === mark.sid);
+    return i >= 0 ? [i] : [];
+  }
+  if (mark.conditionKey) {
+    const key = mark.conditionKey.toLowerCase();
+    return statements.flatMap((s, i) => {
+      const cond = (s as Record<string, unknown>)?.Condition;
+      if (!cond || typeof cond !== "object") return [];
+      const has = Object.values(cond).some(
+        (block) =>
+          block && typeof block === "object" && Object.keys(block).some((k) => k.toLowerCase() === key),
+      );
+      return has ? [i] : [];
+    });
+  }
+  return [];
+}
+
+function hopState(hop: HopResult | undefined): HopState {
+  if (!hop) return "unknown";
+  return hop.ok ? "ok" : "broken";
+}
+
+function drawnHops(chain: ChainResult, spec: ChainSpec | undefined, key: string): DrawnHop[] {
+  const byId = new Map(chain.hops.map((h) => [h.id as string, h]));
+  const ids: string[] = [
+    ...HOP_IDS,
+    ...chain.hops.map((h) => h.id as string).filter((id) => !HOP_IDS.includes(id as never)),
+  ];
+  return ids.map((id, i) => {
+    const hop = byId.get(id);
+    const d: DrawnHop = {
+      id,
+      nodeId: `hop-${key}-${i}`,
+      panelId: `panel-${key}-${i}`,
+      state: hopState(hop),
+      label: hopLabel(id),
+      subject: hopSubject(id, spec, chain),
+      reason: hop?.reason ?? "verify did not report this hop",
+    };
+    if (hop) d.hop = hop;
+    if (hop?.fix) d.fix = hop.fix;
+    return d;
+  });
+}
+
+function buildModel(input: HtmlReportInput): Model {
+  const specs = new Map((input.chains ?? []).map((c) => [c.id, c]));
+  const state = input.state;
+  const highlights = new Map<string, Map<number, Highlight>>();
+  const involved = new Set<string>();
+
+  const chains = input.result.chains.map((chain, ci) => {
+    const key = `c${ci}`;
+    const spec = specs.get(chain.id);
+    if (spec) {
+      involved.add(spec.sourceRoleArn);
+      involved.add(spec.targetRoleArn);
+    }
+    const hops = drawnHops(chain, spec, key);
+    const links = new Map<string, HopLink[]>();
+    for (const h of hops) {
+      if (!state || !h.hop || h.hop.ok) continue;
+      for (const mark of decisionMarks(h.hop.detail)) {
+        const ref = resolveDoc(mark, h.id, spec, state);
+        if (!ref) continue;
+        const dk = docKey(ref.role.arn, ref.doc);
+        for (const index of resolveStatements(mark, docOf(ref))) {
+          involved.add(ref.role.arn);
+          const perDoc = highlights.get(dk) ?? new Map<number, Highlight>();
+          highlights.set(dk, perDoc);
+          const hl = perDoc.get(index) ?? { statement: index, conditionKeys: new Set<string>(), by: [] };
+          perDoc.set(index, hl);
+          if (mark.conditionKey) hl.conditionKeys.add(mark.conditionKey.toLowerCase());
+          hl.by.push({
+            nodeId: h.nodeId,
+            panelId: h.panelId,
+            what: `${chain.id} · ${h.id}`,
+            note: mark.note,
+          });
+          const list = links.get(h.nodeId) ?? [];
+          list.push({
+            href: `#${docId(ref.role, ref.doc)}-s${index}`,
+            text: `Statement ${index} of ${docLabel(ref)}`,
+            note: mark.note,
+          });
+          links.set(h.nodeId, list);
+        }
+      }
+    }
+    return { key, chain, spec, hops, links };
+  });
+
+  const roles = state
+    ? state.roles
+        .filter((r) => (input.chains?.length ? involved.has(r.arn) : true))
+        .sort((a, b) => a.accountId.localeCompare(b.accountId) || a.name.localeCompare(b.name))
+    : [];
+  return { chains, roles, highlights };
+}
+
+function stateBadge(ok: boolean): string {
+  return ok
+    ? `<span class="badge badge-ok">${STATE_WORDS.ok.symbol} proven</span>`
+    : `<span class="badge badge-broken">${STATE_WORDS.broken.symbol} broken</span>`;
+}
+
+function chainSummary(chain: ChainResult, hops: DrawnHop[]): string {
+  const broken = hops.filter((h) => h.state === "broken").map((h) => h.id);
+  const missing = hops.filter((h) => h.state === "unknown").map((h) => h.id);
+  const path = hops.map((h) => `${h.label} ${h.subject} ${STATE_WORDS[h.state].symbol}`).join(" → ");
+  const verdict = chain.ok
+    ? "every hop is proven"
+    : broken.length
+      ? `broken at ${broken.join(", ")}`
+      : "not proven";
+  const gap = missing.length ? `; not reported: ${missing.join(", ")}` : "";
+  return `${KIND_LABELS[chain.kind] ?? chain.kind} chain ${chain.id}: ${verdict}${gap}. ${path}.`;
+}
+
+function findingsFor(findings: Finding[], chainId: string, hopId: string): number[] {
+  return findings.flatMap((f, i) => (f.chain === chainId && f.hop === hopId ? [i] : []));
+}
+
+function hopPanel(
+  chain: ChainResult,
+  h: DrawnHop,
+  links: HopLink[],
+  findingIdx: number[],
+  findings: Finding[],
+): string {
+  const st = STATE_WORDS[h.state];
+  const parts = [
+    `<section class="hop-panel state-${h.state}" id="${esc(h.panelId)}" data-chain-id="${esc(chain.id)}" data-hop="${esc(h.id)}" aria-labelledby="${esc(h.panelId)}-h">`,
+    `<h4 id="${esc(h.panelId)}-h">${st.symbol} ${esc(h.label)} <span class="muted">(${esc(h.id)}: ${esc(h.subject)})</span> — ${esc(st.word)}</h4>`,
+    `<p class="reason"><strong>Reason:</strong> ${esc(h.reason)}</p>`,
+  ];
+  if (h.fix) parts.push(`<p class="fix"><strong>Fix:</strong> ${esc(h.fix)}</p>`);
+  if (links.length) {
+    parts.push(
+      `<p><strong>Decided by:</strong></p><ul>${links
+        .map((l) => `<li><a href="${esc(l.href)}">${esc(l.text)}</a>${l.note ? `: ${esc(l.note)}` : ""}</li>`)
+        .join("")}</ul>`,
+    );
+  }
+  if (findingIdx.length) {
+    parts.push(
+      `<p><strong>Findings:</strong> ${findingIdx
+        .map((i) => `<a href="#finding-${i}">${esc(findings[i]!.code)}</a>`)
+        .join(", ")}</p>`,
+    );
+  }
+  if (h.hop && Object.keys(h.hop.detail ?? {}).length) {
+    parts.push(
+      `<details class="evidence"><summary>Evidence (detail)</summary><pre>${esc(JSON.stringify(h.hop.detail, null, 2))}</pre></details>`,
+    );
+  }
+  parts.push("</section>");
+  return parts.join("");
+}
+
+function chainSection(m: Model["chains"][number], findings: Finding[]): string {
+  const { key, chain, spec, hops, links } = m;
+  const summary = chainSummary(chain, hops);
+  const title = `Trust chain ${chain.id} (${KIND_LABELS[chain.kind] ?? chain.kind})`;
+  const where = spec
+    ? `<p class="muted">${esc(spec.source.name)} (account ${esc(spec.source.accountId)}, ${esc(spec.source.region)}) → ${esc(spec.targetCluster.name)} (account ${esc(spec.targetCluster.accountId)}, ${esc(spec.targetCluster.region)})</p>`
+    : "";
+  return [
+    `<article class="chain" id="chain-${key}" data-chain-id="${esc(chain.id)}" data-ok="${chain.ok}">`,
+    `<h3>${esc(KIND_LABELS[chain.kind] ?? chain.kind)}: ${esc(chain.id)} ${stateBadge(chain.ok)}</h3>`,
+    where,
+    `<figure>${chainSvg({ chainKey: key, title, summary, hops })}<figcaption>${esc(summary)}</figcaption></figure>`,
+    `<p class="hint">Select a hop (click it, or Tab to it and press Enter) to see why it holds or fails.</p>`,
+    `<div class="panels" aria-live="polite">`,
+    ...hops.map((h) =>
+      hopPanel(chain, h, links.get(h.nodeId) ?? [], findingsFor(findings, chain.id, h.id), findings),
+    ),
+    "</div></article>",
+  ].join("");
+}
+
+function findingsSection(findings: Finding[], model: Model): string {
+  const order = findings
+    .map((f, i) => ({ f, i }))
+    .sort(
+      (a, b) =>
+        (SEVERITY_ORDER[a.f.severity] ?? 9) - (SEVERITY_ORDER[b.f.severity] ?? 9) ||
+        a.f.code.localeCompare(b.f.code) ||
+        a.i - b.i,
+    );
+  const nodeOf = (f: Finding) => {
+    const c = model.chains.find((x) => x.chain.id === f.chain);
+    return c?.hops.find((h) => h.id === f.hop);
+  };
+  const rows = order.map(({ f, i }) => {
+    const node = nodeOf(f);
+    const where = f.chain
+      ? `<br><span class="muted">${node ? `<a href="#${esc(node.panelId)}" data-select="${esc(node.nodeId)}">` : ""}${esc(f.chain)}${f.hop ? ` · ${esc(f.hop)}` : ""}${node ? "</a>" : ""}</span>`
+      : "";
+    const file = f.location?.file
+      ? `<br><span class="muted">${esc(f.location.file)}${f.location.jsonPath ? ` ${esc(f.location.jsonPath)}` : ""}</span>`
+      : "";
+    return [
+      `<tr id="finding-${i}" data-code="${esc(f.code)}" data-severity="${esc(f.severity)}">`,
+      `<td><span class="badge sev-${esc(f.severity)}">${SEVERITY_SYMBOL[f.severity] ?? "•"} ${esc(f.severity)}</span></td>`,
+      `<td><code>${esc(f.code)}</code></td>`,
+      `<td class="resource"><code>${esc(f.resource)}</code>${where}${file}</td>`,
+      `<td>${esc(f.message)}</td>`,
+      `<td>${esc(f.remediation)}</td>`,
+      "</tr>",
+    ].join("");
+  });
+  const body = findings.length
+    ? `<table id="findings-table"><caption class="muted">${findings.length} finding${findings.length === 1 ? "" : "s"}, errors first</caption><colgroup><col class="c-sev"><col class="c-code"><col class="c-res"><col class="c-msg"><col class="c-fix"></colgroup><thead><tr><th scope="col">Severity</th><th scope="col">Code</th><th scope="col">Resource</th><th scope="col">Message</th><th scope="col">Fix</th></tr></thead><tbody>${rows.join("")}</tbody></table>`
+    : `<p>No findings.</p>`;
+  return `<section id="findings" aria-labelledby="findings-h"><h2 id="findings-h">Findings</h2>${body}</section>`;
+}
+
+function policyBlock(ref: DocRef, model: Model): string {
+  const perDoc = model.highlights.get(docKey(ref.role.arn, ref.doc));
+  const id = docId(ref.role, ref.doc);
+  const hls: PolicyHighlights = new Map();
+  for (const [index, h] of perDoc ?? []) {
+    hls.set(index, {
+      id: `${id}-s${index}`,
+      title: `decided ${h.by.map((b) => b.what).join(", ")}`,
+      conditionKeys: h.conditionKeys,
+    });
+  }
+  const heading = ref.doc === "trust" ? "Trust policy" : `Inline policy ${ref.doc.slice("inline:".length)}`;
+  const notes = [...(perDoc?.values() ?? [])].flatMap((h) =>
+    h.by.map(
+      (b) =>
+        `<li><a href="#${esc(id)}-s${h.statement}">Statement ${h.statement}</a> decided <a href="#${esc(b.panelId)}" data-select="${esc(b.nodeId)}">${esc(b.what)}</a>${b.note ? `: ${esc(b.note)}` : ""}</li>`,
+    ),
+  );
+  return [
+    `<h4 id="${esc(id)}">${esc(heading)}${notes.length ? ` <span class="badge badge-broken">${STATE_WORDS.broken.symbol} decided a broken hop</span>` : ""}</h4>`,
+    `<pre class="policy" data-doc="${esc(ref.doc)}">${policyToHtml(docOf(ref), hls)}</pre>`,
+    notes.length ? `<ul class="decided-list">${notes.join("")}</ul>` : "",
+  ].join("");
+}
+
+function policiesSection(input: HtmlReportInput, model: Model): string {
+  if (!input.state) {
+    return `<section id="policies" aria-labelledby="policies-h"><h2 id="policies-h">Policies involved</h2><p class="muted">Not shown: the report was made without the verified State.</p></section>`;
+  }
+  const roles = model.roles.map((role) => {
+    const docs: DocRef[] = [
+      { role, doc: "trust" },
+      ...Object.keys(role.inlinePolicies).map((n): DocRef => ({ role, doc: `inline:${n}` })),
+    ];
+    const attached = role.attachedPolicyArns.length
+      ? `<p>Attached managed policies: ${role.attachedPolicyArns.map((a) => `<code>${esc(a)}</code>`).join(", ")}</p>`
+      : "";
+    const boundary = role.permissionsBoundary
+      ? `<p>Permissions boundary: <code>${esc(role.permissionsBoundary)}</code></p>`
+      : "";
+    return [
+      `<article class="role" id="role-${esc(slug(role.arn))}" data-role-arn="${esc(role.arn)}">`,
+      `<h3>${esc(role.name)}</h3><p class="muted"><code>${esc(role.arn)}</code> · account ${esc(role.accountId)}</p>`,
+      ...docs.map((d) => policyBlock(d, model)),
+      attached,
+      boundary,
+      "</article>",
+    ].join("");
+  });
+  return `<section id="policies" aria-labelledby="policies-h"><h2 id="policies-h">Policies involved</h2>${roles.length ? roles.join("") : `<p class="muted">No IAM roles of these chains are in the State.</p>`}</section>`;
+}
+
+export function renderHtmlReport(input: HtmlReportInput): string {
+  const { result } = input;
+  const model = buildModel(input);
+  const total = result.chains.length;
+  const broken = result.chains.filter((c) => !c.ok).length;
+  const errors = result.findings.filter((f) => f.severity === "error").length;
+  const verdict = result.ok
+    ? `${STATE_WORDS.ok.symbol} All ${total} chain${total === 1 ? "" : "s"} proven`
+    : `${STATE_WORDS.broken.symbol} ${broken} of ${total} chain${total === 1 ? "" : "s"} broken`;
+  const title = input.title ?? "xirsa verify report";
+
+  const targets: string[] = [];
+  for (const c of model.chains) if (!targets.includes(c.chain.target)) targets.push(c.chain.target);
+  const targetSections = targets.map((t, ti) => {
+    const chains = model.chains.filter((c) => c.chain.target === t);
+    const ok = chains.every((c) => c.chain.ok);
+    return [
+      `<section class="target" id="target-t${ti}" data-target="${esc(t)}" aria-labelledby="target-t${ti}-h">`,
+      `<h2 id="target-t${ti}-h">Target ${esc(t)} ${stateBadge(ok)}</h2>`,
+      ...chains.map((c) => chainSection(c, result.findings)),
+      "</section>",
+    ].join("");
+  });
+
+  return [
+    "<!doctype html>",
+    `<html lang="en"><head><meta charset="utf-8">`,
+    `<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">`,
+    `<meta name="viewport" content="width=device-width, initial-scale=1">`,
+    `<meta name="generator" content="xirsa">`,
+    `<title>${esc(`${result.ok ? "✓" : "✗"} ${title}`)}</title>`,
+    `<style>${reportCss()}</style></head><body>`,
+    `<header><h1>${esc(title)}</h1>`,
+    `<p class="verdict ${result.ok ? "badge-ok" : "badge-broken"} badge" id="verdict">${esc(verdict)}</p>`,
+    `<p class="muted">${input.generatedFrom ? `Generated from ${esc(input.generatedFrom)}. ` : ""}${result.findings.length} finding${result.findings.length === 1 ? "" : "s"} (${errors} error${errors === 1 ? "" : "s"}). This page is self-contained and loads nothing.</p>`,
+    `<nav aria-label="Contents"><ul>${targets
+      .map((t, ti) => `<li><a href="#target-t${ti}">Target ${esc(t)}</a></li>`)
+      .join(
+        "",
+      )}<li><a href="#findings">Findings</a></li><li><a href="#policies">Policies</a></li></ul></nav></header>`,
+    `<main>${targetSections.join("")}${findingsSection(result.findings, model)}${policiesSection(input, model)}</main>`,
+    `<footer>Made by xirsa verify. Hops: service accounts → A role (web identity) → B role (AssumeRole) → access entry → Kubernetes permissions → registration.</footer>`,
+    `<script>${CLIENT_SCRIPT}</script>`,
+    "</body></html>",
+    "",
+  ].join("\n");
+}
