@@ -3,7 +3,7 @@
  * verification. Shared by the sandbox STS (AssumeRoleWithWebIdentity), `xirsa sandbox token` and the
  * Kubernetes side (pod identity injection, in-cluster SA authentication).
  */
-import { createHash, createPublicKey, generateKeyPairSync, randomUUID } from "node:crypto";
+import { createHash, createPublicKey, generateKeyPairSync, type JsonWebKey, randomUUID } from "node:crypto";
 import { importJWK, importPKCS8, type JWTPayload, jwtVerify, SignJWT } from "jose";
 
 /** A cluster's service-account signing key, as persisted in D/aws.json. */

@@ -1,0 +1,289 @@
+/**
+ * STS (query protocol, API version 2011-06-15): GetCallerIdentity, AssumeRole (caller's identity policies and
+ * the role's trust policy; both when cross-account; role chaining capped at one hour) and
+ * AssumeRoleWithWebIdentity (the JWT checked as STS does, in STS's order and with its messages).
+ */
+import { decodeJwt, decodeProtectedHeader } from "jose";
+import { accessDeniedMessage, checkAccess, trustAllowsWebIdentity } from "../../authz.js";
+import { accessKeyId, secretAccessKey, sessionToken } from "../../ids.js";
+import { verifyServiceAccountToken } from "../../jwt.js";
+import type { AwsState, Caller, RoleRec, SessionRec } from "../../model.js";
+import { issuerHostPath } from "../../model.js";
+import { AwsApiError, validationError } from "../../protocol/errors.js";
+import { optional, optionalInt, type Params, required } from "../../protocol/query.js";
+import type { XmlValue } from "../../protocol/xml.js";
+import type { ServiceContext } from "../context.js";
+import { principalIdOf } from "../iam/handlers.js";
+import { effectiveTrust, policySize, validatePolicyDocument } from "../iam/policyDocument.js";
+
+export const STS_XMLNS = "https://sts.amazonaws.com/doc/2011-06-15/";
+
+type Handler = (ctx: ServiceContext, p: Params) => Promise<XmlValue>;
+
+/** Expired sessions are kept this long so that replaying them says ExpiredToken, not InvalidClientTokenId. */
+const KEEP_EXPIRED_MS = 12 * 3600_000;
+
+const GetCallerIdentity: Handler = async (ctx) => {
+  const c = ctx.caller!;
+  return { UserId: c.userId, Account: c.accountId, Arn: c.arn };
+};
+
+function roleArnParam(p: Params): string {
+  const arn = required(p, "RoleArn");
+  if (arn.length < 20 || arn.length > 2048)
+    throw validationError(arn, "roleArn", "Member must have length greater than or equal to 20");
+  if (!/^arn:aws:iam::\d{12}:role\/.+$/.test(arn)) {
+    throw new AwsApiError("ValidationError", `${arn} is invalid`);
+  }
+  return arn;
+}
+
+function sessionNameParam(p: Params): string {
+  const v = required(p, "RoleSessionName");
+  if (v.length < 2 || v.length > 64) {
+    throw validationError(
+      v,
+      "roleSessionName",
+      `Member must have length ${v.length < 2 ? "greater than or equal to 2" : "less than or equal to 64"}`,
+    );
+  }
+  if (!/^[\w+=,.@-]*$/.test(v))
+    throw validationError(
+      v,
+      "roleSessionName",
+      "Member must satisfy regular expression pattern: [\\w+=,.@-]*",
+    );
+  return v;
+}
+
+function sessionPolicyParam(p: Params): string | undefined {
+  const text = optional(p, "Policy");
+  if (text === undefined) return undefined;
+  validatePolicyDocument(text, "identity", () => undefined);
+  if (policySize(text) > 2048) {
+    throw new AwsApiError(
+      "PackedPolicyTooLarge",
+      "Packed policy consumes 100% of allotted space, please use smaller policy.",
+    );
+  }
+  return text;
+}
+
+/** The role as STS sees it now (propagation knob: a new role is invisible, a changed trust still old). */
+function visibleRole(s: AwsState, arn: string, now: Date): { role: RoleRec; trust: string } | undefined {
+  const role = s.roles.find((r) => r.arn === arn);
+  if (!role || now.getTime() < Date.parse(role.effectiveAt)) return undefined;
+  const t =
+    role.previousTrust && now.getTime() < Date.parse(role.previousTrust.until)
+      ? role.previousTrust
+      : role.trust;
+  return { role, trust: effectiveTrust(t.document, t.principalIds, (a) => principalIdOf(s, a)) };
+}
+
+function issue(
+  ctx: ServiceContext,
+  role: RoleRec,
+  sessionName: string,
+  seconds: number,
+  extra: { chained: boolean; sessionPolicy?: string; sourceIdentity?: string },
+): Promise<SessionRec> {
+  const now = ctx.ports.now();
+  return ctx.store.mutate((s) => {
+    const session: SessionRec = {
+      accessKeyId: accessKeyId("ASIA", ctx.ports.random),
+      secretAccessKey: secretAccessKey(ctx.ports.random),
+      sessionToken: sessionToken(ctx.ports.random),
+      expiration: new Date(Math.floor(now.getTime() / 1000) * 1000 + seconds * 1000).toISOString(),
+      accountId: role.accountId,
+      roleArn: role.arn,
+      roleName: role.name,
+      roleId: role.roleId,
+      sessionName,
+      arn: `arn:aws:sts::${role.accountId}:assumed-role/${role.name}/${sessionName}`,
+      chained: extra.chained,
+      sessionPolicy: extra.sessionPolicy,
+      sourceIdentity: extra.sourceIdentity,
+    };
+    s.sessions = s.sessions.filter((x) => Date.parse(x.expiration) + KEEP_EXPIRED_MS > now.getTime());
+    s.sessions.push(session);
+    return session;
+  });
+}
+
+function credentialsShape(session: SessionRec): XmlValue {
+  return {
+    AccessKeyId: session.accessKeyId,
+    SecretAccessKey: session.secretAccessKey,
+    SessionToken: session.sessionToken,
+    Expiration: new Date(session.expiration),
+  };
+}
+
+function checkDuration(requested: number | undefined, role: RoleRec, chained: boolean): number {
+  if (chained && requested !== undefined && requested > 3600) {
+    throw new AwsApiError(
+      "ValidationError",
+      "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",
+    );
+  }
+  if (requested !== undefined && requested > role.maxSessionDuration) {
+    throw new AwsApiError(
+      "ValidationError",
+      "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+    );
+  }
+  return requested ?? 3600;
+}
+
+const AssumeRole: Handler = async (ctx, p) => {
+  const caller = ctx.caller as Caller;
+  const arn = roleArnParam(p);
+  const sessionName = sessionNameParam(p);
+  const duration = optionalInt(p, "DurationSeconds", 900, 43200);
+  const externalId = optional(p, "ExternalId");
+  const sourceIdentity = optional(p, "SourceIdentity");
+  const sessionPolicy = sessionPolicyParam(p);
+  const now = ctx.ports.now();
+  const denied = () =>
+    new AwsApiError("AccessDenied", accessDeniedMessage(caller.arn, "sts:AssumeRole", arn), 403);
+  const seen = ctx.store.read((s) => visibleRole(s, arn, now));
+  if (!seen) throw denied();
+  const context: Record<string, string> = { "sts:RoleSessionName": sessionName };
+  if (externalId !== undefined) context["sts:ExternalId"] = externalId;
+  if (sourceIdentity !== undefined) context["sts:SourceIdentity"] = sourceIdentity;
+  const verdict = ctx.store.read((s) =>
+    checkAccess(s, {
+      caller,
+      action: "sts:AssumeRole",
+      resource: arn,
+      resourceAccount: seen.role.accountId,
+      resourcePolicy: { name: `trust:${arn}`, document: JSON.parse(seen.trust) },
+      context,
+      now,
+    }),
+  );
+  if (!verdict.allowed) throw denied();
+  const chained = caller.kind === "session";
+  const seconds = checkDuration(duration, seen.role, chained);
+  const session = await issue(ctx, seen.role, sessionName, seconds, {
+    chained,
+    sessionPolicy,
+    sourceIdentity,
+  });
+  return {
+    Credentials: credentialsShape(session),
+    AssumedRoleUser: { AssumedRoleId: `${session.roleId}:${sessionName}`, Arn: session.arn },
+    PackedPolicySize: sessionPolicy ? Math.ceil((policySize(sessionPolicy) / 2048) * 100) : undefined,
+    SourceIdentity: sourceIdentity,
+  };
+};
+
+const invalidToken = (message: string) => new AwsApiError("InvalidIdentityToken", message);
+
+const AssumeRoleWithWebIdentity: Handler = async (ctx, p) => {
+  const arn = roleArnParam(p);
+  const sessionName = sessionNameParam(p);
+  const token = required(p, "WebIdentityToken");
+  if (token.length < 4 || token.length > 20000)
+    throw validationError("***", "webIdentityToken", "Member must have length less than or equal to 20000");
+  const duration = optionalInt(p, "DurationSeconds", 900, 43200);
+  const sessionPolicy = sessionPolicyParam(p);
+  const now = ctx.ports.now();
+  const roleAccount = arn.split(":")[4]!;
+
+  // 1. A JWT at all.
+  let claims: ReturnType<typeof decodeJwt>;
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  try {
+    header = decodeProtectedHeader(token);
+    claims = decodeJwt(token);
+  } catch {
+    throw invalidToken(
+      "The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)",
+    );
+  }
+  const iss = typeof claims.iss === "string" ? claims.iss : "";
+  // 2. An IAM OIDC provider for the issuer in the role's account.
+  const provider = ctx.store.read((s) =>
+    s.oidcProviders.find((x) => x.accountId === roleAccount && issuerHostPath(x.url) === issuerHostPath(iss)),
+  );
+  if (!iss || !provider) throw invalidToken(`No OpenIDConnect provider found in your account for ${iss}`);
+  // 3. The audience among the provider's client ids.
+  const audiences =
+    typeof claims.aud === "string" ? [claims.aud] : Array.isArray(claims.aud) ? claims.aud : [];
+  const audience = audiences.find((a) => provider.clientIds.includes(a));
+  if (!audience) throw invalidToken("Incorrect token audience");
+  // 4. The issuer's signing key (the sandbox serves the JWKS of its clusters' issuers).
+  const cluster = ctx.store.read((s) => s.clusters.find((c) => c.issuer === iss));
+  if (!cluster) {
+    throw invalidToken(
+      "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements",
+    );
+  }
+  if (header.alg !== "RS256" || (header.kid !== undefined && header.kid !== cluster.saKey.publicJwk.kid)) {
+    throw invalidToken(
+      "The web identity token that was passed could not be validated by AWS. Get a new identity token from the identity provider and then retry the request.",
+    );
+  }
+  // 5. Signature, then time.
+  const verdict = await verifyServiceAccountToken(token, {
+    issuer: iss,
+    publicJwk: cluster.saKey.publicJwk,
+    audiences: [audience],
+    now,
+  });
+  if (!verdict.ok) {
+    if (verdict.reason === "expired") {
+      throw new AwsApiError(
+        "ExpiredTokenException",
+        `Token expired: current date/time ${Math.floor(now.getTime() / 1000)} must be before the expiration date/time${String(claims.exp)}`,
+      );
+    }
+    if (verdict.reason === "not-yet-valid")
+      throw invalidToken("Token used before issued or before its not-before time.");
+    throw invalidToken(
+      "The web identity token that was passed could not be validated by AWS. Get a new identity token from the identity provider and then retry the request.",
+    );
+  }
+  // 6. The role's trust policy, with the token's claims as condition keys.
+  const notAuthorized = () =>
+    new AwsApiError("AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity", 403);
+  const seen = ctx.store.read((s) => visibleRole(s, arn, now));
+  if (!seen) throw notAuthorized();
+  const host = issuerHostPath(iss);
+  const context: Record<string, string | string[]> = {
+    [`${host}:sub`]: verdict.claims.sub,
+    [`${host}:aud`]: audience,
+    "sts:RoleSessionName": sessionName,
+    "aws:FederatedProvider": provider.arn,
+  };
+  const amr = verdict.claims.amr;
+  if (typeof amr === "string" || Array.isArray(amr)) context[`${host}:amr`] = amr as string | string[];
+  const allowed = trustAllowsWebIdentity({
+    providerArn: provider.arn,
+    roleArn: arn,
+    roleAccount: seen.role.accountId,
+    trust: JSON.parse(seen.trust),
+    context,
+  });
+  if (!allowed) throw notAuthorized();
+  const seconds = checkDuration(duration, seen.role, false);
+  const session = await issue(ctx, seen.role, sessionName, seconds, { chained: false, sessionPolicy });
+  return {
+    Credentials: credentialsShape(session),
+    SubjectFromWebIdentityToken: verdict.claims.sub,
+    AssumedRoleUser: { AssumedRoleId: `${session.roleId}:${sessionName}`, Arn: session.arn },
+    PackedPolicySize: sessionPolicy ? Math.ceil((policySize(sessionPolicy) / 2048) * 100) : undefined,
+    Provider: iss,
+    Audience: audience,
+  };
+};
+
+export const STS_HANDLERS: Record<string, Handler> = {
+  GetCallerIdentity,
+  AssumeRole,
+  AssumeRoleWithWebIdentity,
+};
+
+/** Operations STS serves without a signature. */
+export const STS_UNSIGNED = new Set(["AssumeRoleWithWebIdentity"]);
