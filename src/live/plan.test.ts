@@ -1,0 +1,385 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseConfigText } from "../config/load.js";
+import type { Config } from "../config/schema.js";
+import type { JsonObject, KubeObject, State } from "../state/types.js";
+import { desiredState } from "../topology/desired.js";
+import { INLINE_POLICY_NAME, PREVIOUS_ROLE_ARN_ANNOTATION, ROLE_ARN_ANNOTATION } from "../topology/names.js";
+import type { Change } from "./changes.js";
+import { addedAnnotation, ownershipLabels, ownershipTags } from "./ownership.js";
+import { OWNED_KINDS, plan } from "./plan.js";
+import { workloadsOf } from "./workloads.js";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const config: Config = parseConfigText(readFileSync(join(ROOT, "examples", "multi-target.yaml"), "utf8"));
+const STACK = config.name;
+const workloads = workloadsOf(config);
+
+function clone<T>(v: T): T {
+  return structuredClone(v);
+}
+
+function pod(ns: string, name: string, labels: Record<string, string>, roleArn?: string): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name, namespace: ns, labels },
+    spec: {
+      serviceAccountName: name,
+      containers: [{ name: "main", env: roleArn ? [{ name: "AWS_ROLE_ARN", value: roleArn }] : [] }],
+    },
+  };
+}
+
+/** The workloads and install-time objects of cluster A before xirsa (what KubeRocketCI and Argo CD create). */
+function installedSourceObjects(): KubeObject[] {
+  return [
+    ...["edp-cd-pipeline-operator"].map((n) => sa("krci", n)),
+    ...config.source.argocd.serviceAccounts.map((n) => sa("argocd", n)),
+    {
+      apiVersion: "argoproj.io/v1alpha1",
+      kind: "AppProject",
+      metadata: { name: "krci", namespace: "argocd", resourceVersion: "7" },
+      spec: {
+        destinations: [{ namespace: "*", server: "https://kubernetes.default.svc" }],
+        sourceRepos: ["*"],
+      },
+    },
+    {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "edp-config", namespace: "krci" },
+      data: { available_clusters: "in-cluster", edp_name: "krci" },
+    },
+    {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "cd-pipeline-operator", namespace: "krci" },
+      spec: { selector: { matchLabels: { app: "cd-pipeline-operator" } } },
+    },
+    pod("krci", "cd-pipeline-operator-1", { app: "cd-pipeline-operator" }),
+    ...config.source.argocd.serviceAccounts.map((n) =>
+      pod("argocd", `${n}-0`, { "app.kubernetes.io/name": n }),
+    ),
+  ];
+}
+
+function sa(namespace: string, name: string, annotations?: Record<string, string>): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "ServiceAccount",
+    metadata: { name, namespace, ...(annotations ? { annotations } : {}) },
+  };
+}
+
+/** Live State before any apply: the clusters exist with their installs, nothing of xirsa's. */
+function freshLive(desired: State): State {
+  return {
+    roles: [],
+    oidcProviders: clone(desired.oidcProviders),
+    clusters: desired.clusters.map((c, i) => ({
+      ...clone(c),
+      accessEntries: [],
+      objects: i === 0 ? installedSourceObjects() : [],
+    })),
+  };
+}
+
+/** Live State as a completed apply leaves it (IAM's own encoding quirks included). */
+function appliedLive(desired: State): State {
+  const live = freshLive(desired);
+  live.roles = desired.roles.map((r, i) => ({
+    ...clone(r),
+    uniqueId: `AROA${String(i).padStart(17, "0")}`,
+    tags: { ...r.tags, ...ownershipTags(STACK) },
+    // IAM hands back its own key order and single-element lists as strings.
+    trustPolicy: JSON.parse(JSON.stringify(r.trustPolicy).replace(/"Sid":"",/, "")) as JsonObject,
+  }));
+  live.clusters = desired.clusters.map((c, i) => {
+    const objects: KubeObject[] =
+      i === 0
+        ? installedSourceObjects().map((o) => {
+            const w = c.objects.find((d) => d.kind === o.kind && d.metadata.name === o.metadata.name);
+            if (o.kind === "ServiceAccount" && w) {
+              return {
+                ...o,
+                metadata: {
+                  ...o.metadata,
+                  annotations: { ...w.metadata.annotations, [PREVIOUS_ROLE_ARN_ANNOTATION]: "" },
+                },
+              };
+            }
+            return o;
+          })
+        : [];
+    if (i === 0) {
+      const role = (n: string) =>
+        c.objects.find((o) => o.kind === "ServiceAccount" && o.metadata.name === n)!.metadata.annotations![
+          ROLE_ARN_ANNOTATION
+        ]!;
+      for (const o of objects) {
+        if (o.kind === "Pod") {
+          const saName = o.metadata.name.startsWith("cd-pipeline")
+            ? "edp-cd-pipeline-operator"
+            : o.metadata.labels!["app.kubernetes.io/name"]!;
+          (o.spec as { containers: { env: unknown[] }[] }).containers[0]!.env = [
+            { name: "AWS_ROLE_ARN", value: role(saName) },
+          ];
+        }
+        if (o.kind === "AppProject") {
+          const wantDest = (
+            c.objects.find((x) => x.kind === "AppProject")!.spec as { destinations: unknown[] }
+          ).destinations;
+          (o.spec as { destinations: unknown[] }).destinations.push(...clone(wantDest));
+          o.metadata.annotations = {
+            [addedAnnotation(STACK)]: JSON.stringify(
+              (wantDest as { server: string; namespace: string }[])
+                .map((d) => `${d.server} ${d.namespace}`)
+                .sort(),
+            ),
+          };
+        }
+        if (o.kind === "ConfigMap") {
+          (o.data as Record<string, string>).available_clusters = "in-cluster, staging, prod";
+          o.metadata.annotations = { [addedAnnotation(STACK)]: JSON.stringify(["prod", "staging"]) };
+        }
+      }
+      for (const s of c.objects.filter((x) => x.kind === "Secret")) objects.push(clone(s));
+    } else {
+      for (const o of c.objects) {
+        const copy = clone(o);
+        if (OWNED_KINDS.includes(o.kind))
+          copy.metadata.labels = { ...o.metadata.labels, ...ownershipLabels(STACK) };
+        objects.push(copy);
+      }
+    }
+    return {
+      ...clone(c),
+      accessEntries: c.accessEntries.map((e) => ({
+        ...clone(e),
+        tags: ownershipTags(STACK),
+        principalId: live.roles.find((r) => r.arn === e.principalArn)!.uniqueId!,
+      })),
+      objects,
+    };
+  });
+  return live;
+}
+
+function summary(changes: Change[]): string[] {
+  return changes.map((c) => `${c.step} ${c.action} ${c.kind} ${c.id}${c.blocked ? " BLOCKED" : ""}`);
+}
+
+describe("plan", () => {
+  const desired = desiredState(config).state;
+
+  it("is empty when live equals desired, despite IAM's key order, string-vs-list and missing empty Sid", () => {
+    expect(plan({ desired, live: appliedLive(desired), stack: STACK, workloads })).toEqual([]);
+  });
+
+  it("creates everything in apply order on a fresh pair of accounts", () => {
+    const changes = plan({ desired, live: freshLive(desired), stack: STACK, workloads });
+    const steps = changes.map((c) => c.step);
+    const order = [
+      "source-roles",
+      "target-roles",
+      "inline-policies",
+      "access-entries",
+      "service-accounts",
+      "restarts",
+      "appproject",
+      "cluster-secrets",
+      "available-clusters",
+      "target-objects",
+    ];
+    expect([...new Set(steps)]).toEqual(order);
+    expect(changes.filter((c) => c.kind === "IamRole" && c.action === "create")).toHaveLength(6);
+    expect(changes.filter((c) => c.kind === "InlinePolicy")).toHaveLength(2);
+    // staging: two entries with cluster-admin; prod (Capsule): operator entry has no policy, argo has one
+    expect(changes.filter((c) => c.kind === "AccessEntry")).toHaveLength(4);
+    expect(changes.filter((c) => c.kind === "AccessPolicyAssociation")).toHaveLength(3);
+    expect(changes.filter((c) => c.kind === "ServiceAccount")).toHaveLength(4);
+    expect(changes.filter((c) => c.step === "restarts").map((c) => c.id)).toEqual([
+      "krci/cd-pipeline-operator",
+      "argocd/app.kubernetes.io/name=argocd-application-controller",
+      "argocd/app.kubernetes.io/name=argocd-applicationset-controller",
+      "argocd/app.kubernetes.io/name=argocd-server",
+    ]);
+    expect(changes.some((c) => c.blocked)).toBe(false);
+    // The AppProject merge keeps the destination that was there and remembers only what xirsa added.
+    const project = changes.find((c) => c.kind === "AppProject")!;
+    const op = project.ops[0]!;
+    expect(op.type).toBe("kube.patch");
+    const patch = (op as { patch: { spec: { destinations: { server: string }[] }; metadata: JsonObject } })
+      .patch;
+    expect(patch.spec.destinations.map((d) => d.server)).toEqual([
+      "https://kubernetes.default.svc",
+      config.targets[0]!.endpoint,
+      config.targets[1]!.endpoint,
+    ]);
+    expect(
+      JSON.parse((patch.metadata.annotations as Record<string, string>)[addedAnnotation(STACK)]!),
+    ).toHaveLength(2);
+    expect(patch.metadata.resourceVersion).toBe("7");
+    const cm = changes.find((c) => c.kind === "ConfigMap")!;
+    expect(cm.diff).toContain("in-cluster");
+    expect(JSON.stringify(cm.ops[0])).toContain('"available_clusters":"in-cluster, staging, prod"');
+  });
+
+  it("blocks a missing OIDC provider unless --create-oidc-provider", () => {
+    const live = appliedLive(desired);
+    live.oidcProviders = [];
+    const blocked = plan({ desired, live, stack: STACK, workloads });
+    expect(summary(blocked)).toEqual([
+      `oidc-provider create OidcProvider ${desired.oidcProviders[0]!.arn} BLOCKED`,
+    ]);
+    expect(blocked[0]!.blocked!.fix).toContain("--create-oidc-provider");
+    const allowed = plan({ desired, live, stack: STACK, workloads, createOidcProvider: true });
+    expect(allowed[0]!.blocked).toBeUndefined();
+    expect(allowed[0]!.ops[0]).toMatchObject({
+      type: "oidc.create",
+      provider: { clientIds: ["sts.amazonaws.com"] },
+    });
+  });
+
+  it("lists exactly the drift: a changed trust policy, a deleted access entry, a removed annotation", () => {
+    const live = appliedLive(desired);
+    const agent = live.roles.find(
+      (r) => r.name.endsWith("CDPipelineAgent") && r.accountId === "222222222222",
+    )!;
+    agent.trustPolicy = {
+      Version: "2012-10-17",
+      Statement: [
+        { Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "sts:AssumeRole" },
+      ],
+    };
+    const staging = live.clusters[1]!;
+    const removed = staging.accessEntries.shift()!;
+    const argoSa = live.clusters[0]!.objects.find(
+      (o) => o.metadata.name === "argocd-server" && o.kind === "ServiceAccount",
+    )!;
+    delete argoSa.metadata.annotations![ROLE_ARN_ANNOTATION];
+    const changes = plan({ desired, live, stack: STACK, workloads });
+    expect(summary(changes)).toEqual([
+      `target-roles update IamRole ${agent.arn}`,
+      `access-entries create AccessEntry ${removed.principalArn}`,
+      `access-entries create AccessPolicyAssociation ${removed.principalArn} AmazonEKSClusterAdminPolicy`,
+      "service-accounts update ServiceAccount argocd/argocd-server",
+      "restarts update Pod argocd/app.kubernetes.io/name=argocd-server",
+    ]);
+    const trust = changes[0]!;
+    expect(trust.diff).toContain('-           "arn:aws:iam::999999999999:root"');
+    expect(trust.diff).toContain(`+           "${desired.roles[0]!.arn}"`);
+    // The previous value recorded stays the pre-xirsa one (empty), not the hand-made removal.
+    expect(JSON.stringify(changes[3]!.ops[0])).toContain(`"${PREVIOUS_ROLE_ARN_ANNOTATION}":""`);
+  });
+
+  it("treats a URL-decoded, re-ordered, string-for-list policy as equal", () => {
+    const live = appliedLive(desired);
+    const op = live.roles[0]!;
+    const doc = op.inlinePolicies[INLINE_POLICY_NAME]!;
+    const st = (doc.Statement as JsonObject[])[0]!;
+    op.inlinePolicies[INLINE_POLICY_NAME] = {
+      Statement: [
+        {
+          Resource: Array.isArray(st.Resource) ? st.Resource : [st.Resource!],
+          Effect: "Allow",
+          Action: ["sts:AssumeRole"],
+        },
+      ],
+      Version: "2012-10-17",
+    };
+    expect(plan({ desired, live, stack: STACK, workloads })).toEqual([]);
+  });
+
+  it("refuses to overwrite a same-named role xirsa does not own, unless --adopt", () => {
+    const live = appliedLive(desired);
+    const role = live.roles[1]!;
+    role.tags = { owner: "someone" };
+    // Identical content, not owned: left alone, nothing to do.
+    expect(plan({ desired, live, stack: STACK, workloads })).toEqual([]);
+    (role.trustPolicy.Statement as JsonObject[])[0]!.Action = "sts:TagSession";
+    const refused = plan({ desired, live, stack: STACK, workloads });
+    expect(summary(refused)).toEqual([`source-roles update IamRole ${role.arn} BLOCKED`]);
+    expect(refused[0]!.blocked!.adoptable).toBe(true);
+    const adopted = plan({ desired, live, stack: STACK, workloads, adopt: true });
+    expect(adopted[0]!.blocked).toBeUndefined();
+    expect(adopted[0]!.ops[0]).toMatchObject({
+      type: "role.update",
+      trust: true,
+      tags: ownershipTags(STACK),
+    });
+  });
+
+  it("re-creates an access entry bound to an earlier role with the same name", () => {
+    const live = appliedLive(desired);
+    live.clusters[2]!.accessEntries[1]!.principalId = "AROAOLDOLDOLDOLDOLD01";
+    const changes = plan({ desired, live, stack: STACK, workloads });
+    expect(summary(changes)).toEqual([
+      `access-entries update AccessEntry ${live.clusters[2]!.accessEntries[1]!.principalArn}`,
+    ]);
+    expect(changes[0]!.ops.map((o) => o.type)).toEqual(["entry.delete", "entry.create", "assoc.put"]);
+  });
+
+  it("restarts pods created before the annotation even when the annotation is already right", () => {
+    const live = appliedLive(desired);
+    const p = live.clusters[0]!.objects.find((o) => o.kind === "Pod" && o.metadata.namespace === "krci")!;
+    (p.spec as { containers: { env: unknown[] }[] }).containers[0]!.env = [];
+    const changes = plan({ desired, live, stack: STACK, workloads });
+    expect(summary(changes)).toEqual(["restarts update Deployment krci/cd-pipeline-operator"]);
+    expect(changes[0]!.diff).toContain("1 of 1 pod(s)");
+  });
+
+  it("prunes owned objects and entries the config no longer wants, and never unowned ones", () => {
+    const live = appliedLive(desired);
+    const extra: KubeObject = {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "cluster-old", namespace: "argocd", labels: ownershipLabels(STACK) },
+      data: {},
+    };
+    const foreign: KubeObject = {
+      ...clone(extra),
+      metadata: { name: "cluster-other", namespace: "argocd", labels: ownershipLabels("other") },
+    };
+    live.clusters[0]!.objects.push(extra, foreign);
+    const changes = plan({ desired, live, stack: STACK, workloads });
+    expect(summary(changes)).toEqual(["prune delete Secret argocd/cluster-old"]);
+  });
+
+  it("never prints a differing value of a same-named Secret it does not own", () => {
+    const live = appliedLive(desired);
+    const s = live.clusters[0]!.objects.find(
+      (o) => o.kind === "Secret" && o.metadata.name === "cluster-staging",
+    )!;
+    s.metadata.labels = { "argocd.argoproj.io/secret-type": "cluster" };
+    (s.data as Record<string, string>).config = Buffer.from('{"bearerToken":"s3cr3t-value"}').toString(
+      "base64",
+    );
+    const changes = plan({ desired, live, stack: STACK, workloads });
+    expect(changes).toHaveLength(1);
+    expect(changes[0]!.blocked?.adoptable).toBe(true);
+    expect(changes[0]!.diff).not.toContain("s3cr3t");
+    expect(changes[0]!.diff).toContain("a different value");
+    expect(changes[0]!.diff).toContain("roleARN");
+  });
+
+  it("keeps other teams' destinations and available clusters, removing only what xirsa added", () => {
+    const smaller = desiredState({ ...config, targets: [config.targets[0]!] }).state;
+    const live = appliedLive(desired);
+    const changes = plan({ desired: smaller, live, stack: STACK, workloads });
+    const project = changes.find((c) => c.kind === "AppProject")!;
+    const patch = (project.ops[0] as { patch: { spec: { destinations: { server: string }[] } } }).patch;
+    expect(patch.spec.destinations.map((d) => d.server)).toEqual([
+      "https://kubernetes.default.svc",
+      config.targets[0]!.endpoint,
+    ]);
+    const cm = changes.find((c) => c.kind === "ConfigMap")!;
+    expect(JSON.stringify(cm.ops[0])).toContain('"available_clusters":"in-cluster, staging"');
+    expect(changes.filter((c) => c.step === "prune").map((c) => `${c.kind} ${c.id}`)).toEqual([
+      "Secret argocd/cluster-prod",
+      "Secret krci/prod-cluster",
+    ]);
+  });
+});

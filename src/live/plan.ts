@@ -1,0 +1,827 @@
+/**
+ * plan(desired, live) → the changes that make live equal desired, in apply order (pure). Policies compare
+ * semantically; Kubernetes objects compare on the fields xirsa manages; lists shared with others are merged.
+ * Resources xirsa does not own are never changed unless --adopt; prerequisites xirsa must not create
+ * (ServiceAccounts, AppProject, edp-config, the OIDC provider without --create-oidc-provider) block the plan.
+ */
+import type {
+  AccessEntry,
+  AccessPolicyAssociation,
+  ClusterRef,
+  EksCluster,
+  IamRole,
+  Json,
+  JsonObject,
+  KubeObject,
+  OidcProvider,
+  State,
+} from "../state/types.js";
+import { findCluster, findObject } from "../state/types.js";
+import {
+  INLINE_POLICY_NAME,
+  K8S_MANAGED_BY_LABEL,
+  K8S_STACK_LABEL,
+  PREVIOUS_ROLE_ARN_ANNOTATION,
+  ROLE_ARN_ANNOTATION,
+  STACK_TAG,
+  STS_AUDIENCE,
+} from "../topology/names.js";
+import {
+  APPLY_STEPS,
+  type Blocked,
+  type Change,
+  type Operation,
+  type Step,
+  type Workload,
+} from "./changes.js";
+import { mergeList, type SharedList, sharedListOf } from "./merges.js";
+import { containedIn, jsonEqual, normalizePolicy, policiesEqual } from "./normalize.js";
+import {
+  addedAnnotation,
+  addedKeys,
+  ownershipLabels,
+  ownershipTags,
+  ownerText,
+  ownsObject,
+  ownsTags,
+} from "./ownership.js";
+import { jsonDiff, lineDiff, prettyJson } from "./textDiff.js";
+import { podRoleArn, workloadId, workloadPods } from "./workloads.js";
+
+export interface PlanInput {
+  desired: State;
+  live: State;
+  stack: string;
+  workloads: Workload[];
+  adopt?: boolean;
+  createOidcProvider?: boolean;
+}
+
+/** Kinds xirsa owns outright in a cluster (created with ownership labels, deleted when no longer wanted). */
+export const OWNED_KINDS = ["Secret", "Tenant", "ClusterRole", "ClusterRoleBinding", "CapsuleConfiguration"];
+
+export function plan(input: PlanInput): Change[] {
+  const out: Change[] = [];
+  planOidcProviders(input, out);
+  planRoles(input, out);
+  planAccessEntries(input, out);
+  planObjects(input, out);
+  planRestarts(input, out);
+  const order = (c: Change) => APPLY_STEPS.indexOf(c.step as Step);
+  return out
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => order(a.c) - order(b.c) || a.i - b.i)
+    .map((x) => x.c);
+}
+
+function unowned(what: string, owner: string, stack: string): Blocked {
+  return {
+    reason: `${what} exists, is not managed by xirsa stack '${stack}' (owner: ${owner}) and differs from the desired state`,
+    fix: "review the diff, then rerun with --adopt to take it over, or rename the resources in xirsa.yaml",
+    adoptable: true,
+  };
+}
+
+// ---------------------------------------------------------------- IAM OIDC provider
+
+function planOidcProviders(input: PlanInput, out: Change[]): void {
+  for (const want of input.desired.oidcProviders) {
+    const have = input.live.oidcProviders.find((p) => p.arn === want.arn);
+    if (!have) {
+      const provider: OidcProvider = { ...want, tags: { ...want.tags, ...ownershipTags(input.stack) } };
+      out.push({
+        action: "create",
+        kind: "OidcProvider",
+        id: want.arn,
+        account: want.accountId,
+        step: "oidc-provider",
+        diff: lineDiff("", `url: ${want.url}\nclientIds: ${want.clientIds.join(", ")}`),
+        ops: [{ type: "oidc.create", provider }],
+        ...(input.createOidcProvider
+          ? {}
+          : {
+              blocked: {
+                reason: `account ${want.accountId} has no IAM OIDC provider for ${want.url}, so no pod can use web identity`,
+                fix: "rerun with --create-oidc-provider, or create it (eksctl utils associate-iam-oidc-provider --approve)",
+                adoptable: false,
+              },
+            }),
+      });
+      continue;
+    }
+    const missing = want.clientIds.filter((c) => !have.clientIds.includes(c));
+    for (const clientId of missing) {
+      const owned = ownsTags(have.tags, input.stack);
+      out.push({
+        action: "update",
+        kind: "OidcProvider",
+        id: want.arn,
+        account: want.accountId,
+        step: "oidc-provider",
+        diff: lineDiff(
+          `clientIds: ${have.clientIds.join(", ")}`,
+          `clientIds: ${[...have.clientIds, clientId].join(", ")}`,
+        ),
+        ops: [
+          {
+            type: "oidc.addClientId",
+            accountId: want.accountId,
+            arn: want.arn,
+            clientId,
+            ...(!owned && input.adopt ? { tags: ownershipTags(input.stack) } : {}),
+          },
+        ],
+        ...(owned || input.adopt
+          ? {}
+          : {
+              blocked: {
+                ...unowned(`IAM OIDC provider ${want.url}`, ownerText(have.tags, STACK_TAG), input.stack),
+                reason: `IAM OIDC provider ${want.url} lacks client id ${clientId === STS_AUDIENCE ? "sts.amazonaws.com (the IRSA audience)" : clientId} and is not managed by xirsa stack '${input.stack}'`,
+              },
+            }),
+      });
+    }
+  }
+}
+
+// ---------------------------------------------------------------- IAM roles and inline policies
+
+function isWebIdentityRole(role: IamRole): boolean {
+  return JSON.stringify(role.trustPolicy).includes('"Federated"');
+}
+
+function roleStep(role: IamRole): Step {
+  // Roles trusted through web identity come first: the agent roles' trust names them.
+  return isWebIdentityRole(role) ? "source-roles" : "target-roles";
+}
+
+function roleCreateDiff(role: IamRole): string {
+  const lines = [
+    `arn: ${role.arn}`,
+    `tags: ${Object.entries(role.tags)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(", ")}`,
+    ...(role.permissionsBoundary ? [`permissionsBoundary: ${role.permissionsBoundary}`] : []),
+    "trust policy:",
+    prettyJson(normalizePolicy(role.trustPolicy)),
+  ];
+  return lineDiff("", lines.join("\n"));
+}
+
+function planRoles(input: PlanInput, out: Change[]): void {
+  for (const want of input.desired.roles) {
+    const have = input.live.roles.find((r) => r.accountId === want.accountId && r.name === want.name);
+    const inlineWanted = want.inlinePolicies[INLINE_POLICY_NAME];
+    if (!have) {
+      out.push({
+        action: "create",
+        kind: "IamRole",
+        id: want.arn,
+        account: want.accountId,
+        step: roleStep(want),
+        diff: roleCreateDiff(want),
+        ops: [
+          { type: "role.create", role: { ...want, tags: { ...want.tags, ...ownershipTags(input.stack) } } },
+        ],
+      });
+      if (inlineWanted) out.push(inlineChange("create", want, undefined, inlineWanted));
+      continue;
+    }
+    const owned = ownsTags(have.tags, input.stack);
+    if (have.path !== want.path) {
+      out.push({
+        action: "update",
+        kind: "IamRole",
+        id: want.arn,
+        account: want.accountId,
+        step: roleStep(want),
+        diff: lineDiff(`path: ${have.path}`, `path: ${want.path}`),
+        ops: [],
+        blocked: {
+          reason: `role ${want.name} exists in account ${want.accountId} with path ${have.path}, not ${want.path} (IAM cannot move a role)`,
+          fix: `delete ${have.arn} or set path: ${have.path} in xirsa.yaml`,
+          adoptable: false,
+        },
+      });
+      continue;
+    }
+    const trust = !policiesEqual(want.trustPolicy, have.trustPolicy);
+    const boundary: "put" | "delete" | null =
+      want.permissionsBoundary && want.permissionsBoundary !== have.permissionsBoundary
+        ? "put"
+        : !want.permissionsBoundary && have.permissionsBoundary && owned
+          ? "delete"
+          : null;
+    const tags: Record<string, string> = {};
+    if (owned || input.adopt) {
+      const wantTags = { ...want.tags, ...ownershipTags(input.stack) };
+      for (const [k, v] of Object.entries(wantTags)) if (have.tags[k] !== v) tags[k] = v;
+    }
+    const inlineHave = have.inlinePolicies[INLINE_POLICY_NAME];
+    const inline: "put" | "delete" | null =
+      inlineWanted && (!inlineHave || !policiesEqual(inlineWanted, inlineHave))
+        ? "put"
+        : !inlineWanted && inlineHave && (owned || input.adopt)
+          ? "delete"
+          : null;
+    const differs = trust || boundary === "put" || inline === "put";
+    const blocked =
+      !owned && !input.adopt && differs
+        ? unowned(`role ${want.arn}`, ownerText(have.tags, STACK_TAG), input.stack)
+        : undefined;
+    if (trust || boundary || Object.keys(tags).length) {
+      const parts: string[] = [];
+      if (trust) {
+        parts.push("trust policy:");
+        parts.push(jsonDiff(normalizePolicy(have.trustPolicy), normalizePolicy(want.trustPolicy)));
+      }
+      if (boundary) {
+        parts.push(
+          lineDiff(
+            `permissionsBoundary: ${have.permissionsBoundary ?? "(none)"}`,
+            `permissionsBoundary: ${want.permissionsBoundary ?? "(none)"}`,
+          ),
+        );
+      }
+      for (const [k, v] of Object.entries(tags)) {
+        parts.push(
+          have.tags[k] === undefined ? `+ tag ${k}=${v}` : `- tag ${k}=${have.tags[k]}\n+ tag ${k}=${v}`,
+        );
+      }
+      out.push({
+        action: "update",
+        kind: "IamRole",
+        id: want.arn,
+        account: want.accountId,
+        step: roleStep(want),
+        diff: parts.join("\n"),
+        ops: [{ type: "role.update", role: want, trust, boundary, tags }],
+        ...(blocked ? { blocked } : {}),
+      });
+    }
+    if (inline === "put") {
+      const c = inlineChange(inlineHave ? "update" : "create", want, inlineHave, inlineWanted!);
+      out.push(blocked ? { ...c, blocked } : c);
+    } else if (inline === "delete") {
+      out.push({
+        action: "delete",
+        kind: "InlinePolicy",
+        id: `${want.arn}#${INLINE_POLICY_NAME}`,
+        account: want.accountId,
+        step: "inline-policies",
+        diff: jsonDiff(normalizePolicy(inlineHave!), undefined),
+        ops: [
+          {
+            type: "inline.delete",
+            accountId: want.accountId,
+            roleName: want.name,
+            policyName: INLINE_POLICY_NAME,
+          },
+        ],
+      });
+    }
+  }
+}
+
+function inlineChange(
+  action: "create" | "update",
+  role: IamRole,
+  have: JsonObject | undefined,
+  want: JsonObject,
+): Change {
+  return {
+    action,
+    kind: "InlinePolicy",
+    id: `${role.arn}#${INLINE_POLICY_NAME}`,
+    account: role.accountId,
+    step: "inline-policies",
+    diff: jsonDiff(have ? normalizePolicy(have) : undefined, normalizePolicy(want)),
+    ops: [
+      {
+        type: "inline.put",
+        accountId: role.accountId,
+        roleName: role.name,
+        policyName: INLINE_POLICY_NAME,
+        document: want,
+      },
+    ],
+  };
+}
+
+// ---------------------------------------------------------------- EKS access entries
+
+function ref(c: EksCluster): ClusterRef {
+  return { accountId: c.accountId, region: c.region, name: c.name };
+}
+
+function sameSet(a: string[], b: string[]): boolean {
+  const x = [...new Set(a)].sort();
+  const y = [...new Set(b)].sort();
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+}
+
+function scopeText(a: AccessPolicyAssociation): string {
+  const policy = a.policyArn.split("/").pop();
+  return a.accessScope.type === "cluster"
+    ? `${policy} (cluster)`
+    : `${policy} (namespaces ${a.accessScope.namespaces.join(", ")})`;
+}
+
+function scopeEqual(a: AccessPolicyAssociation, b: AccessPolicyAssociation): boolean {
+  if (a.accessScope.type !== b.accessScope.type) return false;
+  if (a.accessScope.type === "cluster") return true;
+  return sameSet(a.accessScope.namespaces, (b.accessScope as { namespaces: string[] }).namespaces);
+}
+
+function entryText(e: AccessEntry): string {
+  return [
+    `principalArn: ${e.principalArn}`,
+    `type: ${e.type}`,
+    `kubernetesGroups: [${e.kubernetesGroups.join(", ")}]`,
+    ...(e.username ? [`username: ${e.username}`] : []),
+    ...e.accessPolicies.map((a) => `accessPolicy: ${scopeText(a)}`),
+  ].join("\n");
+}
+
+function planAccessEntries(input: PlanInput, out: Change[]): void {
+  for (const want of input.desired.clusters) {
+    const have = findCluster(input.live, want);
+    const cluster = ref(want);
+    const liveEntries = have?.accessEntries ?? [];
+    for (const entry of want.accessEntries) {
+      const existing = liveEntries.find((e) => e.principalArn === entry.principalArn);
+      const tags = { ...(entry.tags ?? {}), ...ownershipTags(input.stack) };
+      if (!existing) {
+        out.push({
+          action: "create",
+          kind: "AccessEntry",
+          id: entry.principalArn,
+          cluster: want.name,
+          step: "access-entries",
+          diff: lineDiff("", entryText({ ...entry, accessPolicies: [] })),
+          ops: [{ type: "entry.create", cluster, entry, tags }],
+        });
+        for (const a of entry.accessPolicies) out.push(associationChange("create", cluster, entry, a));
+        continue;
+      }
+      const owned = ownsTags(existing.tags, input.stack);
+      const role = input.live.roles.find((r) => r.arn === entry.principalArn);
+      const roleWanted = input.desired.roles.some((r) => r.arn === entry.principalArn);
+      // An entry binds the role's unique id: a role that is (re-)created leaves the entry pointing nowhere.
+      const stale =
+        (!role && roleWanted) ||
+        (role?.uniqueId !== undefined &&
+          existing.principalId !== undefined &&
+          existing.principalId !== role.uniqueId);
+      const groups = !sameSet(entry.kubernetesGroups, existing.kubernetesGroups);
+      const username = entry.username !== undefined && entry.username !== existing.username;
+      const type = entry.type !== existing.type;
+      const puts = entry.accessPolicies.filter((a) => {
+        const h = existing.accessPolicies.find((x) => x.policyArn === a.policyArn);
+        return !h || !scopeEqual(a, h);
+      });
+      const extra = existing.accessPolicies.filter(
+        (h) => !entry.accessPolicies.some((a) => a.policyArn === h.policyArn),
+      );
+      const differs = stale || groups || username || type || puts.length > 0;
+      const blocked =
+        !owned && !input.adopt && differs
+          ? unowned(
+              `access entry ${entry.principalArn} in ${want.name}`,
+              ownerText(existing.tags, STACK_TAG),
+              input.stack,
+            )
+          : undefined;
+      if (stale || type) {
+        out.push({
+          action: "update",
+          kind: "AccessEntry",
+          id: entry.principalArn,
+          cluster: want.name,
+          step: "access-entries",
+          diff: [
+            stale
+              ? "! the entry is bound to an earlier role with this name (re-created role): re-create the entry"
+              : `! type ${existing.type} → ${entry.type} cannot change in place: re-create the entry`,
+            lineDiff(entryText(existing), entryText(entry)),
+          ].join("\n"),
+          ops: [
+            { type: "entry.delete", cluster, principalArn: entry.principalArn },
+            { type: "entry.create", cluster, entry, tags },
+            ...entry.accessPolicies.map(
+              (association): Operation => ({
+                type: "assoc.put",
+                cluster,
+                principalArn: entry.principalArn,
+                association,
+              }),
+            ),
+          ],
+          ...(blocked ? { blocked } : {}),
+        });
+        continue;
+      }
+      if (groups || username || (!owned && input.adopt)) {
+        out.push({
+          action: "update",
+          kind: "AccessEntry",
+          id: entry.principalArn,
+          cluster: want.name,
+          step: "access-entries",
+          diff: lineDiff(
+            entryText({ ...existing, accessPolicies: [] }),
+            entryText({ ...entry, accessPolicies: [] }) +
+              (!owned ? "\n(adopt: add xirsa ownership tags)" : ""),
+          ),
+          ops: [{ type: "entry.update", cluster, entry, tags: !owned && input.adopt ? tags : {} }],
+          ...(blocked ? { blocked } : {}),
+        });
+      }
+      for (const a of puts) {
+        const h = existing.accessPolicies.find((x) => x.policyArn === a.policyArn);
+        const c = associationChange(h ? "update" : "create", cluster, entry, a, h);
+        out.push(blocked ? { ...c, blocked } : c);
+      }
+      if (owned || input.adopt) {
+        for (const h of extra) {
+          out.push({
+            action: "delete",
+            kind: "AccessPolicyAssociation",
+            id: `${entry.principalArn} ${h.policyArn.split("/").pop()}`,
+            cluster: want.name,
+            step: "access-entries",
+            diff: lineDiff(`accessPolicy: ${scopeText(h)}`, ""),
+            ops: [
+              { type: "assoc.delete", cluster, principalArn: entry.principalArn, policyArn: h.policyArn },
+            ],
+          });
+        }
+      }
+    }
+    // Entries this stack made earlier that the config no longer wants.
+    for (const e of liveEntries) {
+      if (!ownsTags(e.tags, input.stack)) continue;
+      if (want.accessEntries.some((x) => x.principalArn === e.principalArn)) continue;
+      out.push({
+        action: "delete",
+        kind: "AccessEntry",
+        id: e.principalArn,
+        cluster: want.name,
+        step: "prune",
+        diff: lineDiff(entryText(e), ""),
+        ops: [{ type: "entry.delete", cluster, principalArn: e.principalArn }],
+      });
+    }
+  }
+}
+
+function associationChange(
+  action: "create" | "update",
+  cluster: ClusterRef,
+  entry: AccessEntry,
+  a: AccessPolicyAssociation,
+  have?: AccessPolicyAssociation,
+): Change {
+  return {
+    action,
+    kind: "AccessPolicyAssociation",
+    id: `${entry.principalArn} ${a.policyArn.split("/").pop()}`,
+    cluster: cluster.name,
+    step: "access-entries",
+    diff: lineDiff(have ? `accessPolicy: ${scopeText(have)}` : "", `accessPolicy: ${scopeText(a)}`),
+    ops: [{ type: "assoc.put", cluster, principalArn: entry.principalArn, association: a }],
+  };
+}
+
+// ---------------------------------------------------------------- Kubernetes objects
+
+function objectStep(obj: KubeObject): Step {
+  switch (obj.kind) {
+    case "ServiceAccount":
+      return "service-accounts";
+    case "AppProject":
+      return "appproject";
+    case "Secret":
+      return "cluster-secrets";
+    case "ConfigMap":
+      return "available-clusters";
+    default:
+      return "target-objects";
+  }
+}
+
+function objId(o: KubeObject): string {
+  return o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name;
+}
+
+function refOf(o: KubeObject) {
+  return {
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    name: o.metadata.name,
+    ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
+  };
+}
+
+const OWNERSHIP_LABELS = [K8S_MANAGED_BY_LABEL, K8S_STACK_LABEL];
+
+/** The fields xirsa manages on an owned object: everything but metadata, plus labels other than ownership. */
+function content(obj: KubeObject): JsonObject {
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (k === "apiVersion" || k === "kind" || k === "metadata" || k === "status") continue;
+    out[k] = v as Json;
+  }
+  const labels: Record<string, string> = {};
+  for (const [k, v] of Object.entries(obj.metadata.labels ?? {}))
+    if (!OWNERSHIP_LABELS.includes(k)) labels[k] = v;
+  if (Object.keys(labels).length) out.labels = labels;
+  return out;
+}
+
+/** A view of `live` restricted to the keys `want` has, for diffs (server defaults elsewhere are noise). */
+function restrict(want: Json | undefined, have: Json | undefined): Json | undefined {
+  if (have === undefined) return undefined;
+  if (want === null || typeof want !== "object" || Array.isArray(want)) return have;
+  if (have === null || typeof have !== "object" || Array.isArray(have)) return have;
+  const out: JsonObject = {};
+  for (const k of Object.keys(want)) {
+    const r = restrict(want[k], have[k]);
+    if (r !== undefined) out[k] = r;
+  }
+  return out;
+}
+
+function shortHash(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, "0");
+}
+
+/**
+ * Secrets are shown decoded for xirsa's own values, but a live value that differs is only hinted at: a
+ * same-named Secret may hold a bearer token that must never be printed.
+ */
+function secretView(obj: JsonObject, want: JsonObject | undefined): JsonObject {
+  const data = obj.data as Record<string, string> | undefined;
+  const wantData = (want?.data ?? {}) as Record<string, string>;
+  if (!data) return obj;
+  const shown: Record<string, string> = {};
+  for (const [k, v] of Object.entries(data)) {
+    shown[k] =
+      want === undefined || wantData[k] === v
+        ? Buffer.from(v, "base64").toString("utf8")
+        : `(a different value, fnv:${shortHash(v)})`;
+  }
+  return { ...obj, data: shown };
+}
+
+function ownedView(obj: KubeObject, liveSide: boolean, want?: KubeObject): JsonObject {
+  const c = liveSide && want ? (restrict(content(want), content(obj)) as JsonObject) : content(obj);
+  if (obj.kind !== "Secret") return c;
+  return secretView(c, liveSide && want ? content(want) : undefined);
+}
+
+function planObjects(input: PlanInput, out: Change[]): void {
+  for (const want of input.desired.clusters) {
+    const have = findCluster(input.live, want);
+    const cluster = ref(want);
+    const liveObjects = have?.objects ?? [];
+    for (const obj of want.objects) {
+      const existing = have
+        ? findObject(have, obj.kind, obj.metadata.name, obj.metadata.namespace)
+        : undefined;
+      if (obj.kind === "ServiceAccount") planServiceAccount(input, cluster, obj, existing, out);
+      else {
+        const shared = sharedListOf(obj);
+        if (shared) planShared(input, cluster, obj, existing, shared, out);
+        else planOwned(input, cluster, obj, existing, out);
+      }
+    }
+    for (const o of liveObjects) {
+      if (!OWNED_KINDS.includes(o.kind) || !ownsObject(o, input.stack)) continue;
+      if (findObject(want, o.kind, o.metadata.name, o.metadata.namespace)) continue;
+      out.push({
+        action: "delete",
+        kind: o.kind,
+        id: objId(o),
+        cluster: want.name,
+        step: "prune",
+        diff: jsonDiff(ownedView(o, false), undefined),
+        ops: [{ type: "kube.delete", cluster, ref: refOf(o) }],
+      });
+    }
+  }
+}
+
+function planServiceAccount(
+  _input: PlanInput,
+  cluster: ClusterRef,
+  want: KubeObject,
+  have: KubeObject | undefined,
+  out: Change[],
+): void {
+  const role = want.metadata.annotations?.[ROLE_ARN_ANNOTATION];
+  if (!role) return;
+  const base = {
+    kind: "ServiceAccount",
+    id: objId(want),
+    cluster: cluster.name,
+    step: "service-accounts" as const,
+  };
+  if (!have) {
+    out.push({
+      ...base,
+      action: "create",
+      diff: lineDiff("", `${ROLE_ARN_ANNOTATION}: ${role}`),
+      ops: [],
+      blocked: {
+        reason: `ServiceAccount ${objId(want)} does not exist in cluster ${cluster.name}`,
+        fix: "install the workload first (KubeRocketCI / Argo CD create their ServiceAccounts), or fix source.krci/source.argocd in xirsa.yaml",
+        adoptable: false,
+      },
+    });
+    return;
+  }
+  const annotations = have.metadata.annotations ?? {};
+  const current = annotations[ROLE_ARN_ANNOTATION];
+  if (current === role) return;
+  // Remember what was there before xirsa, once: destroy puts it back.
+  const previous = annotations[PREVIOUS_ROLE_ARN_ANNOTATION] ?? current ?? "";
+  out.push({
+    ...base,
+    action: "update",
+    diff: lineDiff(`${ROLE_ARN_ANNOTATION}: ${current ?? "(none)"}`, `${ROLE_ARN_ANNOTATION}: ${role}`),
+    ops: [
+      {
+        type: "kube.patch",
+        cluster,
+        ref: refOf(want),
+        patch: {
+          metadata: {
+            annotations: { [ROLE_ARN_ANNOTATION]: role, [PREVIOUS_ROLE_ARN_ANNOTATION]: previous },
+          },
+        },
+      },
+    ],
+  });
+}
+
+function planShared(
+  input: PlanInput,
+  cluster: ClusterRef,
+  want: KubeObject,
+  have: KubeObject | undefined,
+  shared: SharedList,
+  out: Change[],
+): void {
+  const base = { kind: want.kind, id: objId(want), cluster: cluster.name, step: objectStep(want) };
+  const wantItems = shared.items(want);
+  if (!have) {
+    if (!shared.createIfMissing) {
+      out.push({
+        ...base,
+        action: "create",
+        diff: jsonDiff(undefined, wantItems),
+        ops: [],
+        blocked: {
+          reason: `${want.kind} ${objId(want)} does not exist in cluster ${cluster.name}`,
+          fix: shared.missingFix,
+          adoptable: false,
+        },
+      });
+      return;
+    }
+    const object: KubeObject = {
+      ...want,
+      metadata: {
+        ...want.metadata,
+        labels: { ...(want.metadata.labels ?? {}), ...ownershipLabels(input.stack) },
+      },
+    };
+    out.push({
+      ...base,
+      action: "create",
+      diff: jsonDiff(undefined, content(object)),
+      ops: [{ type: "kube.create", cluster, object }],
+    });
+    return;
+  }
+  const liveItems = shared.items(have);
+  const result = mergeList(shared, liveItems, addedKeys(have, input.stack), wantItems);
+  if (!result.changed) return;
+  out.push({
+    ...base,
+    action: "update",
+    diff: jsonDiff(liveItems, result.items),
+    ops: [
+      {
+        type: "kube.patch",
+        cluster,
+        ref: refOf(want),
+        patch: {
+          ...shared.patch(result.items),
+          metadata: {
+            annotations: {
+              [addedAnnotation(input.stack)]: result.added.length ? JSON.stringify(result.added) : null,
+            },
+            // Optimistic concurrency: a list changed by someone else since we read it is not overwritten.
+            ...(have.metadata.resourceVersion ? { resourceVersion: have.metadata.resourceVersion } : {}),
+          },
+        },
+      },
+    ],
+  });
+}
+
+function planOwned(
+  input: PlanInput,
+  cluster: ClusterRef,
+  want: KubeObject,
+  have: KubeObject | undefined,
+  out: Change[],
+): void {
+  const base = { kind: want.kind, id: objId(want), cluster: cluster.name, step: objectStep(want) };
+  const object: KubeObject = {
+    ...want,
+    metadata: {
+      ...want.metadata,
+      labels: { ...(want.metadata.labels ?? {}), ...ownershipLabels(input.stack) },
+    },
+  };
+  if (!have) {
+    out.push({
+      ...base,
+      action: "create",
+      diff: jsonDiff(undefined, ownedView(object, false)),
+      ops: [{ type: "kube.create", cluster, object }],
+    });
+    return;
+  }
+  const owned = ownsObject(have, input.stack);
+  const differs = !containedIn(content(want), content(have));
+  if (!differs && (owned || !input.adopt)) return;
+  const blocked =
+    !owned && !input.adopt
+      ? unowned(
+          `${want.kind} ${objId(want)} in ${cluster.name}`,
+          ownerText(have.metadata.labels, K8S_STACK_LABEL),
+          input.stack,
+        )
+      : undefined;
+  // roleRef of a binding is immutable: replace the object.
+  const replace =
+    want.kind === "ClusterRoleBinding" && !jsonEqual(want.roleRef as Json, have.roleRef as Json);
+  const patch: JsonObject = { metadata: { labels: object.metadata.labels ?? {} } };
+  for (const [k, v] of Object.entries(content(want))) if (k !== "labels") patch[k] = v;
+  out.push({
+    ...base,
+    action: "update",
+    diff:
+      jsonDiff(ownedView(have, true, want), ownedView(want, false)) +
+      (!owned ? "\n(adopt: add xirsa ownership labels)" : ""),
+    ops: replace
+      ? [
+          { type: "kube.delete", cluster, ref: refOf(want) },
+          { type: "kube.create", cluster, object },
+        ]
+      : [{ type: "kube.patch", cluster, ref: refOf(want), patch }],
+    ...(blocked ? { blocked } : {}),
+  });
+}
+
+// ---------------------------------------------------------------- restarts
+
+function planRestarts(input: PlanInput, out: Change[]): void {
+  for (const w of input.workloads) {
+    const want = findCluster(input.desired, w.cluster);
+    const have = findCluster(input.live, w.cluster);
+    if (!want || !have) continue;
+    const sa = findObject(want, "ServiceAccount", w.serviceAccount, w.namespace);
+    const role = sa?.metadata.annotations?.[ROLE_ARN_ANNOTATION];
+    if (!role) continue;
+    const saChange = out.find(
+      (c) =>
+        c.kind === "ServiceAccount" &&
+        c.id === `${w.namespace}/${w.serviceAccount}` &&
+        c.cluster === w.cluster.name,
+    );
+    if (saChange?.blocked) continue;
+    const pods = workloadPods(have.objects, w);
+    if (!pods.length) continue;
+    const stalePods = pods.filter((p) => podRoleArn(p) !== role);
+    if (!saChange && !stalePods.length) continue;
+    const why = saChange
+      ? `the ServiceAccount's role changes: ${pods.length} pod(s) must be recreated`
+      : `${stalePods.length} of ${pods.length} pod(s) do not carry AWS_ROLE_ARN=${role} (created before the annotation)`;
+    out.push({
+      action: "update",
+      kind: w.kind === "deployment" ? "Deployment" : "Pod",
+      id: workloadId(w),
+      cluster: w.cluster.name,
+      step: "restarts",
+      diff: `~ restart: ${why}`,
+      ops: [{ type: "restart", workload: w, roleArn: role }],
+    });
+  }
+}
