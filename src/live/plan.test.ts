@@ -211,8 +211,9 @@ describe("plan", () => {
     const project = changes.find((c) => c.kind === "AppProject")!;
     const op = project.ops[0]!;
     expect(op.type).toBe("kube.patch");
-    const patch = (op as { patch: { spec: { destinations: { server: string }[] }; metadata: JsonObject } })
-      .patch;
+    const patch = (
+      op as unknown as { patch: { spec: { destinations: { server: string }[] }; metadata: JsonObject } }
+    ).patch;
     expect(patch.spec.destinations.map((d) => d.server)).toEqual([
       "https://kubernetes.default.svc",
       config.targets[0]!.endpoint,
@@ -370,7 +371,8 @@ describe("plan", () => {
     const live = appliedLive(desired);
     const changes = plan({ desired: smaller, live, stack: STACK, workloads });
     const project = changes.find((c) => c.kind === "AppProject")!;
-    const patch = (project.ops[0] as { patch: { spec: { destinations: { server: string }[] } } }).patch;
+    const patch = (project.ops[0] as unknown as { patch: { spec: { destinations: { server: string }[] } } })
+      .patch;
     expect(patch.spec.destinations.map((d) => d.server)).toEqual([
       "https://kubernetes.default.svc",
       config.targets[0]!.endpoint,
