@@ -22,7 +22,7 @@ export function escapeXml(s: string): string {
 export function toXml(name: string, value: XmlValue): string {
   if (value === undefined) return "";
   if (Array.isArray(value)) return `<${name}>${value.map((v) => toXml("member", v)).join("")}</${name}>`;
-  if (value instanceof Date) return `<${name}>${value.toISOString()}</${name}>`;
+  if (value instanceof Date) return `<${name}>${value.toISOString().replace(/\.\d{3}Z$/, "Z")}</${name}>`;
   if (typeof value === "object") {
     return `<${name}>${Object.entries(value)
       .map(([k, v]) => toXml(k, v))
