@@ -1,0 +1,224 @@
+/**
+ * `xirsa init`: collect the values (flags, then discovery, then prompts on a terminal), validate them with the
+ * config schema, write the commented xirsa.yaml. The EKS client factory is passed in.
+ */
+import { existsSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { isDeepStrictEqual } from "node:util";
+import { parseFlags } from "../cli/args.js";
+import type { Io } from "../cli/command.js";
+import { parseConfigText } from "../config/load.js";
+import { type ExitCode, InputError, OperationError } from "../errors.js";
+import { type Chooser, type DiscoveredCluster, discoverCluster, type EksPort } from "./discover.js";
+import { FIELDS, type FieldKey, fieldOf, type InitValues } from "./fields.js";
+import { askMissing, type Prompter, streamPrompter } from "./prompt.js";
+import { renderInitYaml } from "./template.js";
+import { checkValue, checkValues, missingRequired, validateValues } from "./values.js";
+import { existsError, writeNewFile } from "./write.js";
+
+export interface InitDeps {
+  /** An EKS client for a profile (and region, when given; else the profile's). */
+  eks(profile: string, region?: string): EksPort | Promise<EksPort>;
+}
+
+const OPTIONS = {
+  ...Object.fromEntries(FIELDS.map((f) => [f.flag.slice(2), { type: "string" as const }])),
+  capsule: { type: "boolean" as const },
+  discover: { type: "boolean" as const },
+  out: { type: "string" as const },
+  force: { type: "boolean" as const },
+};
+
+export const INIT_USAGE = `xirsa init [flags]
+
+Writes a commented xirsa.yaml for one source cluster (account A: KubeRocketCI + Argo CD) and one target cluster
+(account B). Values come from flags; on a terminal, init asks for the missing ones. Every value is checked as
+the config schema does; a bad one is refused naming its flag (exit 2).
+
+${FIELDS.map((f) => `  ${`${f.flag} <value>`.padEnd(26)}${f.question}${f.required ? "" : " (optional)"}`).join("\n")}
+  --capsule                 use Capsule tenancy in the target (tenant krci, group cd-pipeline-operator)
+  --discover                read the clusters from AWS: --source-profile and/or --target-profile list the EKS
+                            clusters (pick one with --source-cluster/--target-cluster when there are several)
+                            and DescribeCluster fills the account, region, issuer, endpoint and CA
+  --out <file>              where to write (default xirsa.yaml)
+  --force                   overwrite an existing file (init never does otherwise)
+
+Examples:
+  xirsa init --name dev --source-account 111111111111 --source-region eu-central-1 --source-cluster krci-main \\
+    --issuer https://oidc.eks.eu-central-1.amazonaws.com/id/ABC --target-name prod \\
+    --target-account 222222222222 --target-region eu-west-1 --target-cluster workloads-prod
+  xirsa init --discover --source-profile account-a --target-profile account-b --name dev --target-name prod`;
+
+function flagValues(values: Record<string, unknown>): InitValues {
+  const out: InitValues = {};
+  for (const f of FIELDS) {
+    const v = values[f.flag.slice(2)];
+    if (typeof v === "string") out[f.key] = v;
+  }
+  if (values.capsule === true) out.capsule = true;
+  return out;
+}
+
+function menuChooser(prompter: Prompter): Chooser {
+  return async (names, side) => {
+    prompter.say(`EKS clusters for the ${side}:`);
+    for (const [i, n] of names.entries()) prompter.say(`  ${i + 1}) ${n}`);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const a = (
+        await prompter.ask(`${side[0]!.toUpperCase()}${side.slice(1)} cluster [1-${names.length}]: `)
+      ).trim();
+      const pick = names.includes(a) ? a : names[Number(a) - 1];
+      if (pick) return pick;
+      prompter.say(`  answer a number from 1 to ${names.length}`);
+    }
+    return undefined;
+  };
+}
+
+function fill(values: InitValues, pairs: [FieldKey, string | undefined][]): void {
+  for (const [k, v] of pairs) if (values[k] === undefined && v !== undefined) values[k] = v;
+}
+
+async function discover(
+  values: InitValues,
+  deps: InitDeps,
+  choose: Chooser,
+  io: Io,
+): Promise<Partial<Record<FieldKey, string>>> {
+  const defaults: Partial<Record<FieldKey, string>> = {};
+  if (!values.sourceProfile && !values.targetProfile) {
+    throw new InputError(
+      "init.discover",
+      "--discover needs --source-profile and/or --target-profile",
+      "name the AWS profiles of the accounts to read",
+    );
+  }
+  const report = (side: string, d: DiscoveredCluster, profile: string) =>
+    io.stderr.write(
+      `init: ${side} cluster ${d.name} in account ${d.accountId} ${d.region} (profile ${profile})\n`,
+    );
+  if (values.sourceProfile) {
+    const eks = await deps.eks(values.sourceProfile, values.sourceRegion);
+    const d = await discoverCluster(eks, {
+      profile: values.sourceProfile,
+      cluster: values.sourceCluster,
+      side: "source",
+      flag: "--source-cluster",
+      choose,
+    });
+    report("source", d, values.sourceProfile);
+    fill(values, [
+      ["sourceCluster", d.name],
+      ["sourceAccount", d.accountId],
+      ["sourceRegion", d.region],
+      ["issuer", d.issuer],
+    ]);
+  }
+  if (values.targetProfile) {
+    const eks = await deps.eks(values.targetProfile, values.targetRegion);
+    const d = await discoverCluster(eks, {
+      profile: values.targetProfile,
+      cluster: values.targetCluster,
+      side: "target",
+      flag: "--target-cluster",
+      choose,
+    });
+    report("target", d, values.targetProfile);
+    fill(values, [
+      ["targetCluster", d.name],
+      ["targetAccount", d.accountId],
+      ["targetRegion", d.region],
+      ["endpoint", d.endpoint],
+      ["caData", d.caData],
+    ]);
+    // The cluster name makes a good target name when it is a valid one.
+    const name = d.name.toLowerCase();
+    if (!checkValue(fieldOf("targetName"), name)) defaults.targetName = name;
+  }
+  return defaults;
+}
+
+export async function runInit(argv: string[], io: Io, deps: InitDeps): Promise<ExitCode> {
+  const flags = parseFlags(argv, OPTIONS, "init");
+  if (flags.positionals.length) {
+    throw new InputError(
+      "cli.flags",
+      `init: unexpected argument '${flags.positionals[0]}'`,
+      "see xirsa init --help",
+    );
+  }
+  const outArg = typeof flags.values.out === "string" && flags.values.out ? flags.values.out : "xirsa.yaml";
+  const out = resolve(io.cwd, outArg);
+  const force = flags.values.force === true;
+  // Refuse before asking anything.
+  if (existsSync(out)) {
+    if (statSync(out).isDirectory())
+      throw new InputError("init.out", `${outArg} is a directory`, "pass a file name with --out");
+    if (!force) throw existsError(outArg);
+  }
+  if (!existsSync(dirname(out))) {
+    throw new InputError(
+      "init.out",
+      `cannot write ${outArg}: its directory does not exist`,
+      "create it or pass another --out",
+    );
+  }
+  let values = flagValues(flags.values);
+  checkValues(values);
+
+  const tty = io.stdin.isTTY === true;
+  const prompter = tty ? streamPrompter(io.stdin, io.stderr) : undefined;
+  try {
+    let defaults: Partial<Record<FieldKey, string>> = {};
+    if (flags.values.discover === true) {
+      const choose: Chooser = prompter ? menuChooser(prompter) : async () => undefined;
+      defaults = await discover(values, deps, choose, io);
+      checkValues(values);
+    }
+    if (prompter) {
+      values = await askMissing(values, prompter, defaults);
+    } else {
+      fill(values, [["targetName", defaults.targetName]]);
+      const missing = missingRequired(values);
+      if (missing.length) {
+        throw new InputError(
+          "init.missing",
+          `missing ${missing.map((f) => f.flag).join(", ")}`,
+          "pass them as flags, or run xirsa init on a terminal to be asked",
+        );
+      }
+    }
+  } finally {
+    prompter?.close();
+  }
+
+  const config = validateValues(values);
+  const text = renderInitYaml(config);
+  // The file must say exactly what was validated: a template bug must not reach the user.
+  if (!isDeepStrictEqual(parseConfigText(text, outArg), config)) {
+    throw new OperationError(
+      "init.template",
+      "the written config would not load back as given",
+      "report this as a bug",
+    );
+  }
+  writeNewFile(out, text, force, outArg);
+
+  const t = config.targets[0]!;
+  io.stdout.write(
+    `wrote ${outArg}: stack ${config.name}, source ${config.source.cluster} (${config.source.accountId} ${config.source.region}), target ${t.name}: ${t.cluster} (${t.accountId} ${t.region})\n`,
+  );
+  const later = [
+    config.source.oidcIssuer ? undefined : "source.oidcIssuer (--issuer)",
+    t.endpoint ? undefined : "targets[0].endpoint (--endpoint)",
+  ].filter(Boolean);
+  if (later.length) {
+    io.stdout.write(
+      `not set: ${later.join(", ")}; render and verify --config need them, plan and apply discover them\n`,
+    );
+  }
+  io.stdout.write(
+    `next: xirsa render --config ${outArg} --out bundle, then xirsa verify --config ${outArg}\n`,
+  );
+  return 0;
+}
