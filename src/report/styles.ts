@@ -18,7 +18,7 @@ a { color: ${P.link}; }
 code, pre { font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; }
 .muted { color: ${P.muted}; }
 .badge { display: inline-block; padding: 0 .5em; border-radius: 4px; font-size: .85rem; font-weight: 600;
-  border: 1px solid currentColor; vertical-align: middle; }
+  border: 1px solid currentColor; vertical-align: middle; white-space: nowrap; }
 .badge-ok { color: ${P.okText}; background: ${P.okFill}; }
 .badge-broken, .sev-error { color: ${P.brokenText}; background: ${P.brokenFill}; }
 .sev-warning { color: ${P.warningText}; background: ${P.warningFill}; }
@@ -59,7 +59,7 @@ mark.decided { background: ${P.markFill}; color: ${P.text}; border-left: 3px sol
   -webkit-box-decoration-break: clone; box-decoration-break: clone; }
 mark.decided-cond { background: ${P.condFill}; color: ${P.text}; text-decoration: underline wavy ${P.brokenStroke}; }
 table { border-collapse: collapse; width: 100%; font-size: .92rem; table-layout: fixed; }
-col.c-sev { width: 9%; } col.c-code { width: 19%; } col.c-res { width: 22%; } col.c-msg { width: 27%; }
+col.c-sev { width: 10%; } col.c-code { width: 18%; } col.c-res { width: 22%; } col.c-msg { width: 27%; }
 td code { overflow-wrap: anywhere; }
 th, td { border: 1px solid ${P.border}; padding: .35rem .5rem; text-align: left; vertical-align: top; }
 th { background: ${P.panel}; }
