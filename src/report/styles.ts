@@ -70,7 +70,7 @@ footer { margin: 2.5rem auto 1.5rem; color: ${P.muted}; font-size: .85rem; }
   body { font-size: 11pt; }
   nav, .hint { display: none; }
   .hop-panel, .hop-panel[hidden] { display: block !important; break-inside: avoid; }
-  details > *:not(summary) { display: block; }
+  details::details-content { content-visibility: visible; height: auto; display: block; }
   pre { white-space: pre-wrap; word-break: break-all; }
   .chain-svg { max-width: 100%; break-inside: avoid; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }

@@ -170,11 +170,19 @@ describe("HTML report in Chromium", () => {
   });
 
   it("expands every panel for print", async () => {
+    // On screen the evidence stays folded.
+    const folded = page.locator(".hop-panel:not([hidden]) details.evidence pre");
+    expect(await folded.count()).toBeGreaterThan(0);
+    expect(await folded.first().isVisible()).toBe(false);
     await page.emulateMedia({ media: "print" });
     try {
       const panels = page.locator(".hop-panel");
       expect(await panels.count()).toBe(result.chains.length * 6);
       for (const p of await panels.all()) expect(await p.isVisible()).toBe(true);
+      // The evidence inside closed <details> prints too.
+      const evidence = page.locator(".hop-panel details.evidence pre");
+      expect(await evidence.count()).toBeGreaterThan(0);
+      for (const e of await evidence.all()) expect(await e.isVisible()).toBe(true);
     } finally {
       await page.emulateMedia({ media: "screen" });
     }
