@@ -7,6 +7,7 @@ import type { Command, Io } from "./command.js";
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   init: async () => (await import("./commands/init.js")).default,
+  render: async () => (await import("./commands/render.js")).default,
   sandbox: async () => (await import("./commands/sandbox.js")).default,
   schema: async () => (await import("./commands/schema.js")).default,
   token: async () => (await import("./commands/token.js")).default,

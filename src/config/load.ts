@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { parseDocument } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { ConfigError } from "../errors.js";
 import { type Config, configSchema } from "./schema.js";
@@ -22,12 +22,35 @@ function issueLine(issue: z.core.$ZodIssue): string {
   if (issue.code === "invalid_type" && issue.input === undefined) {
     return `${formatPath(issue.path)}: missing; ${issue.message}`;
   }
+  if (issue.code === "invalid_type" && issue.message.startsWith("Invalid input")) {
+    // zod's default text; say it in the user's terms (YAML lists/mappings).
+    return `${formatPath(issue.path)}: expected ${yamlKind(issue.expected)}, got ${yamlKind(kindOf(issue.input))}`;
+  }
   return `${formatPath(issue.path)}: ${issue.message}`;
+}
+
+function kindOf(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "array";
+  return typeof v;
+}
+
+function yamlKind(t: string): string {
+  const names: Record<string, string> = {
+    array: "a list",
+    object: "a mapping",
+    string: "a string",
+    number: "a number",
+    boolean: "true or false",
+    null: "nothing (null)",
+  };
+  return names[t] ?? t;
 }
 
 /** Validates a parsed document; throws ConfigError naming the first bad field (and how many more there are). */
 export function parseConfig(doc: unknown, source = "config"): Config {
-  const result = configSchema.safeParse(doc);
+  // reportInput: so that "missing" is said only when the field is absent, not when it has the wrong type.
+  const result = configSchema.safeParse(doc, { reportInput: true });
   if (result.success) return result.data;
   const [first, ...rest] = result.error.issues;
   const more = rest.length ? ` (+${rest.length} more problem${rest.length > 1 ? "s" : ""})` : "";
@@ -36,10 +59,11 @@ export function parseConfig(doc: unknown, source = "config"): Config {
 
 /** Parses YAML text strictly: syntax errors and duplicate keys are refused with their line. */
 export function parseConfigText(text: string, source = "config"): Config {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
   const err = doc.errors[0];
   if (err) {
-    const line = err.linePos?.[0];
+    const line = lineCounter.linePos(err.pos[0]);
     const where = line ? `line ${line.line}, column ${line.col}` : "unknown position";
     const msg = err.message.split("\n")[0];
     throw new ConfigError(

@@ -1,0 +1,74 @@
+/**
+ * The `helm/` part: values that make edp-install and the argo-cd chart annotate their own ServiceAccounts, as in
+ * the seed ("Values.yaml" tabs), so that a Helm upgrade does not drop annotations applied by hand.
+ */
+import type { Config } from "../config/schema.js";
+import type { EksCluster } from "../state/types.js";
+import { ROLE_ARN_ANNOTATION } from "../topology/names.js";
+import { yamlDocuments } from "./format.js";
+
+/** argo-cd chart components by the ServiceAccount (and pod label) names they use by default. */
+const ARGOCD_COMPONENTS: Record<string, string> = {
+  "argocd-application-controller": "controller",
+  "argocd-server": "server",
+  "argocd-applicationset-controller": "applicationSet",
+};
+
+function annotationOf(cluster: EksCluster, namespace: string, name: string): string | undefined {
+  const sa = cluster.objects.find(
+    (o) => o.kind === "ServiceAccount" && o.metadata.name === name && o.metadata.namespace === namespace,
+  );
+  return sa?.metadata.annotations?.[ROLE_ARN_ANNOTATION];
+}
+
+export function renderHelm(config: Config, source: EksCluster): Map<string, string> {
+  const files = new Map<string, string>();
+  const { krci, argocd } = config.source;
+  const operatorArn = annotationOf(source, krci.namespace, krci.serviceAccount);
+  if (operatorArn) {
+    files.set(
+      "helm/edp-install-values.yaml",
+      yamlDocuments(
+        [
+          {
+            "cd-pipeline-operator": {
+              serviceAccount: { annotations: { [ROLE_ARN_ANNOTATION]: operatorArn } },
+            },
+          },
+        ],
+        [
+          `Values for edp-install (KubeRocketCI) in cluster ${source.name}: merge into your values and upgrade, then`,
+          `  kubectl rollout restart deployment ${krci.deployment} -n ${krci.namespace}`,
+          "so that the operator's pods get the role (only pods created after the annotation do).",
+        ].join("\n"),
+      ),
+    );
+  }
+  const components: Record<string, unknown> = {};
+  const unmapped: string[] = [];
+  for (const sa of argocd.serviceAccounts) {
+    const arn = annotationOf(source, argocd.namespace, sa);
+    if (!arn) continue;
+    const component = ARGOCD_COMPONENTS[sa];
+    if (component)
+      components[component] = { serviceAccount: { annotations: { [ROLE_ARN_ANNOTATION]: arn } } };
+    else unmapped.push(sa);
+  }
+  if (Object.keys(components).length) {
+    const ordered: Record<string, unknown> = {};
+    for (const c of ["controller", "server", "applicationSet"]) if (components[c]) ordered[c] = components[c];
+    const restarts = argocd.serviceAccounts
+      .filter((sa) => ARGOCD_COMPONENTS[sa])
+      .map((sa) => `  kubectl delete pod -l app.kubernetes.io/name=${sa} -n ${argocd.namespace}`);
+    const note = [
+      `Values for the argo-cd chart (as a dependency named argo-cd, e.g. in the add-ons repository) in cluster ${source.name}:`,
+      "merge into your values and upgrade, then re-create the pods so that they get the role:",
+      ...restarts,
+      ...(unmapped.length
+        ? [`Not a chart component, annotate by hand (see scripts/): ${unmapped.join(", ")}`]
+        : []),
+    ].join("\n");
+    files.set("helm/argo-cd-values.yaml", yamlDocuments([{ "argo-cd": ordered }], note));
+  }
+  return files;
+}

@@ -1,0 +1,17 @@
+variable "profile" {
+  description = "AWS profile for account 333333333333 (null: the default credential chain)"
+  type        = string
+  default     = null
+}
+
+variable "assume_role_arn" {
+  description = "Role in account 333333333333 to assume for applying (null: use the profile as is)"
+  type        = string
+  default     = null
+}
+
+variable "region" {
+  description = "Region of the provider (IAM is global; EKS resources name their region)"
+  type        = string
+  default     = "us-east-1"
+}

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# xirsa (stack dev), step 2 of 3: AWS in account 222222222222 (target).
+# The aws CLI steps of the seed's console procedure. Safe to re-run: creates what is missing and
+# updates trust and inline policies from ../aws/222222222222/ (edit those, not this script).
+set -euo pipefail
+
+# AWS profile of account 222222222222 (empty: the default credential chain); override: PROFILE=<name> $0
+PROFILE="${PROFILE-}"
+REGION="${REGION-eu-west-1}"
+BUNDLE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# aws with the profile, in the region given first.
+aws_() {
+  local region="$1"
+  shift
+  if [[ -n "$PROFILE" ]]; then aws --profile "$PROFILE" --region "$region" "$@"; else aws --region "$region" "$@"; fi
+}
+
+# The path of a bundle file, refusing to go on without it.
+bundle_file() {
+  if [[ ! -f "$BUNDLE/$1" ]]; then
+    echo "$BUNDLE/$1 is missing: render the whole bundle (xirsa render without --only)" >&2
+    exit 2
+  fi
+  printf '%s' "$BUNDLE/$1"
+}
+
+account="$(aws_ "$REGION" sts get-caller-identity --query Account --output text)"
+if [[ "$account" != 222222222222 ]]; then
+  echo "these credentials are for account $account, not 222222222222: set PROFILE" >&2
+  exit 1
+fi
+
+# A role with its trust policy and tags: created, or updated in place.
+ensure_role() { # name path trust-policy-file tags-json [permissions-boundary]
+  local name="$1" path="$2" trust="$3" tags="$4" boundary="${5-}"
+  if aws_ "$REGION" iam get-role --role-name "$name" >/dev/null 2>&1; then
+    aws_ "$REGION" iam update-assume-role-policy --role-name "$name" --policy-document "file://$trust"
+    aws_ "$REGION" iam tag-role --role-name "$name" --tags "$tags"
+  else
+    local args=(--role-name "$name" --path "$path" --assume-role-policy-document "file://$trust" --tags "$tags")
+    if [[ -n "$boundary" ]]; then args+=(--permissions-boundary "$boundary"); fi
+    aws_ "$REGION" iam create-role "${args[@]}" >/dev/null
+    echo "created role $name"
+  fi
+}
+
+# AWSIRSA_dev_CDPipelineAgent
+trust="$(bundle_file aws/222222222222/roles/AWSIRSA_dev_CDPipelineAgent/trust-policy.json)"
+ensure_role AWSIRSA_dev_CDPipelineAgent / "$trust" '[{"Key":"xirsa.io/managed-by","Value":"xirsa"},{"Key":"xirsa.io/stack","Value":"dev"}]'
+
+# AWSIRSA_dev_ArgoCDAgentAccess
+trust="$(bundle_file aws/222222222222/roles/AWSIRSA_dev_ArgoCDAgentAccess/trust-policy.json)"
+ensure_role AWSIRSA_dev_ArgoCDAgentAccess / "$trust" '[{"Key":"xirsa.io/managed-by","Value":"xirsa"},{"Key":"xirsa.io/stack","Value":"dev"}]'
+
+# An EKS access entry: created, or its Kubernetes groups updated.
+ensure_access_entry() { # region cluster principal-arn type [kubernetes-group...]
+  local region="$1" cluster="$2" principal="$3" type="$4"
+  shift 4
+  if aws_ "$region" eks describe-access-entry --cluster-name "$cluster" --principal-arn "$principal" >/dev/null 2>&1; then
+    if [[ $# -gt 0 ]]; then
+      aws_ "$region" eks update-access-entry --cluster-name "$cluster" --principal-arn "$principal" --kubernetes-groups "$@" >/dev/null
+    fi
+  elif [[ $# -gt 0 ]]; then
+    aws_ "$region" eks create-access-entry --cluster-name "$cluster" --principal-arn "$principal" --type "$type" --kubernetes-groups "$@" >/dev/null
+  else
+    aws_ "$region" eks create-access-entry --cluster-name "$cluster" --principal-arn "$principal" --type "$type" >/dev/null
+  fi
+}
+
+# Access to cluster workloads-prod (eu-west-1) for target prod.
+ensure_access_entry eu-west-1 workloads-prod arn:aws:iam::222222222222:role/AWSIRSA_dev_CDPipelineAgent STANDARD
+aws_ eu-west-1 eks associate-access-policy --cluster-name workloads-prod --principal-arn arn:aws:iam::222222222222:role/AWSIRSA_dev_CDPipelineAgent --policy-arn arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy --access-scope '{"type":"cluster"}' >/dev/null
+ensure_access_entry eu-west-1 workloads-prod arn:aws:iam::222222222222:role/AWSIRSA_dev_ArgoCDAgentAccess STANDARD
+aws_ eu-west-1 eks associate-access-policy --cluster-name workloads-prod --principal-arn arn:aws:iam::222222222222:role/AWSIRSA_dev_ArgoCDAgentAccess --policy-arn arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy --access-scope '{"type":"cluster"}' >/dev/null
+
+echo "account 222222222222: done"

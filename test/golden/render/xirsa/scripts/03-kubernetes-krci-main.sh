@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# xirsa (stack dev), step 3 of 3: source cluster krci-main (account 111111111111, eu-central-1).
+# Annotates the service accounts and re-creates their pods, adds the targets to the AppProject, registers
+# the target clusters and lists them in edp-config. Run it after the AWS steps. Safe to re-run.
+set -euo pipefail
+
+# kubeconfig context of krci-main; the default is the name aws eks update-kubeconfig gives it. Override: CONTEXT=<name> $0
+CONTEXT="${CONTEXT-arn:aws:eks:eu-central-1:111111111111:cluster/krci-main}"
+BUNDLE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# The path of a bundle file, refusing to go on without it.
+bundle_file() {
+  if [[ ! -f "$BUNDLE/$1" ]]; then
+    echo "$BUNDLE/$1 is missing: render the whole bundle (xirsa render without --only)" >&2
+    exit 2
+  fi
+  printf '%s' "$BUNDLE/$1"
+}
+
+# CD pipeline operator: annotate, then restart (only pods created after the annotation get the role).
+kubectl annotate serviceaccount edp-cd-pipeline-operator -n krci --overwrite eks.amazonaws.com/role-arn=arn:aws:iam::111111111111:role/AWSIRSA_dev_CDPipelineOperator --context "$CONTEXT"
+kubectl rollout restart deployment cd-pipeline-operator -n krci --context "$CONTEXT"
+
+# Argo CD: annotate, then delete the pods so that they are re-created with the role.
+kubectl annotate serviceaccount argocd-application-controller -n argocd --overwrite eks.amazonaws.com/role-arn=arn:aws:iam::111111111111:role/AWSIRSA_dev_ArgoCDMaster --context "$CONTEXT"
+kubectl annotate serviceaccount argocd-applicationset-controller -n argocd --overwrite eks.amazonaws.com/role-arn=arn:aws:iam::111111111111:role/AWSIRSA_dev_ArgoCDMaster --context "$CONTEXT"
+kubectl annotate serviceaccount argocd-server -n argocd --overwrite eks.amazonaws.com/role-arn=arn:aws:iam::111111111111:role/AWSIRSA_dev_ArgoCDMaster --context "$CONTEXT"
+kubectl delete pod -l app.kubernetes.io/name=argocd-application-controller -n argocd --context "$CONTEXT"
+kubectl delete pod -l app.kubernetes.io/name=argocd-applicationset-controller -n argocd --context "$CONTEXT"
+kubectl delete pod -l app.kubernetes.io/name=argocd-server -n argocd --context "$CONTEXT"
+
+# Argo CD AppProject krci: a destination per target (kept: the destinations it already has).
+manifest="$(bundle_file kubernetes/krci-main/appproject.yaml)"
+if ! kubectl get appproject krci -n argocd --context "$CONTEXT" >/dev/null 2>&1; then
+  kubectl apply -f "$manifest" --context "$CONTEXT"
+fi
+add_destination() { # namespace server
+  local have
+  have="$(kubectl get appproject krci -n argocd --context "$CONTEXT" -o jsonpath='{range .spec.destinations[*]}{.namespace}{" "}{.server}{"\n"}{end}')"
+  local value="{\"namespace\":\"$1\",\"server\":\"$2\"}"
+  if [[ -z "$have" ]]; then
+    kubectl patch appproject krci -n argocd --context "$CONTEXT" --type merge -p "{\"spec\":{\"destinations\":[$value]}}"
+  elif ! grep -qxF "$1 $2" <<<"$have"; then
+    kubectl patch appproject krci -n argocd --context "$CONTEXT" --type json -p "[{\"op\":\"add\",\"path\":\"/spec/destinations/-\",\"value\":$value}]"
+  fi
+}
+add_destination 'krci-*' https://9F3A1C5E7B2D4F6A8C0E1B3D5F7A9C2E.gr7.eu-west-1.eks.amazonaws.com
+
+# Cluster registration Secrets for Argo CD and KubeRocketCI (no credentials: they name the agent roles).
+manifest="$(bundle_file kubernetes/krci-main/cluster-secrets.yaml)"
+kubectl apply -f "$manifest" --context "$CONTEXT"
+
+# KubeRocketCI: list the targets in edp-config available_clusters (kept: the clusters already listed).
+clusters="$(kubectl get configmap edp-config -n krci --context "$CONTEXT" -o jsonpath='{.data.available_clusters}')"
+for name in prod; do
+  case ", $clusters, " in
+    *", $name, "*) ;;
+    *) clusters="${clusters:+$clusters, }$name" ;;
+  esac
+done
+kubectl patch configmap edp-config -n krci --context "$CONTEXT" --type merge -p "{\"data\":{\"available_clusters\":\"$clusters\"}}"
+
+echo "cluster krci-main: done"

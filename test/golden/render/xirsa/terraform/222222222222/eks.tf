@@ -1,0 +1,32 @@
+# Cluster workloads-prod (eu-west-1), target prod.
+resource "aws_eks_access_entry" "prod_cd_pipeline_agent" {
+  cluster_name  = "workloads-prod"
+  principal_arn = aws_iam_role.cd_pipeline_agent.arn
+  type          = "STANDARD"
+}
+
+resource "aws_eks_access_policy_association" "prod_cd_pipeline_agent_cluster_admin" {
+  cluster_name  = aws_eks_access_entry.prod_cd_pipeline_agent.cluster_name
+  principal_arn = aws_eks_access_entry.prod_cd_pipeline_agent.principal_arn
+  policy_arn    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
+}
+
+resource "aws_eks_access_entry" "prod_argo_cd_agent_access" {
+  cluster_name  = "workloads-prod"
+  principal_arn = aws_iam_role.argo_cd_agent_access.arn
+  type          = "STANDARD"
+}
+
+resource "aws_eks_access_policy_association" "prod_argo_cd_agent_access_cluster_admin" {
+  cluster_name  = aws_eks_access_entry.prod_argo_cd_agent_access.cluster_name
+  principal_arn = aws_eks_access_entry.prod_argo_cd_agent_access.principal_arn
+  policy_arn    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
+}

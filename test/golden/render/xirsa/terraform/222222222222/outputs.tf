@@ -1,0 +1,9 @@
+output "cd_pipeline_agent_role_arn" {
+  description = "ARN of AWSIRSA_dev_CDPipelineAgent"
+  value       = aws_iam_role.cd_pipeline_agent.arn
+}
+
+output "argo_cd_agent_access_role_arn" {
+  description = "ARN of AWSIRSA_dev_ArgoCDAgentAccess"
+  value       = aws_iam_role.argo_cd_agent_access.arn
+}

@@ -1,0 +1,194 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the expected texts are bash, where ${...} is bash syntax
+/**
+ * The scripts: `bash -n` clean, `set -euo pipefail`, the seed's restarts, and a run against stand-ins for aws and
+ * kubectl (test/render/fake-bin) that checks the create-then-update branches, the account guard and that the
+ * files they hand to aws/kubectl exist.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config/load.js";
+import type { Config } from "../../src/config/schema.js";
+import { renderBundle } from "../../src/render/bundle.js";
+import { writeBundle } from "../../src/render/write.js";
+import { edgeConfig } from "./fixtures.js";
+
+const root = join(import.meta.dirname, "../..");
+const fakeBin = join(import.meta.dirname, "fake-bin");
+const tmp = mkdtempSync(join(tmpdir(), "xirsa-scripts-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const single = loadConfig(join(root, "examples/xirsa.yaml"));
+const multi = loadConfig(join(root, "examples/multi-target.yaml"));
+const configs: [string, Config][] = [
+  ["xirsa", single],
+  ["multi-target", multi],
+  ["edge", edgeConfig],
+];
+
+describe("bash -n and the shape of every script", () => {
+  for (const [name, config] of configs) {
+    it(name, async () => {
+      const dir = join(tmp, `syntax-${name}`);
+      const files = renderBundle(config);
+      await writeBundle(dir, files);
+      const scripts = [...files.keys()].filter((p) => p.startsWith("scripts/"));
+      expect(scripts.length).toBeGreaterThanOrEqual(3);
+      for (const s of scripts) {
+        const r = spawnSync("bash", ["-n", join(dir, s)], { encoding: "utf8" });
+        expect(r.stderr, s).toBe("");
+        expect(r.status, s).toBe(0);
+        const text = files.get(s)!;
+        expect(text.startsWith("#!/usr/bin/env bash\n")).toBe(true);
+        expect(text).toContain("\nset -euo pipefail\n");
+      }
+    });
+  }
+
+  it("bash -n notices a broken script (the check is real)", () => {
+    const f = join(tmp, "broken.sh");
+    writeFileSync(f, "if true; then\n");
+    expect(spawnSync("bash", ["-n", f]).status).not.toBe(0);
+  });
+
+  it("the source cluster script has the seed's restarts, after the annotations", () => {
+    const text = renderBundle(single).get("scripts/03-kubernetes-krci-main.sh")!;
+    const restart = text.indexOf("kubectl rollout restart deployment cd-pipeline-operator -n krci");
+    expect(restart).toBeGreaterThan(
+      text.indexOf("kubectl annotate serviceaccount edp-cd-pipeline-operator -n krci"),
+    );
+    for (const sa of ["argocd-application-controller", "argocd-applicationset-controller", "argocd-server"]) {
+      const del = text.indexOf(`kubectl delete pod -l app.kubernetes.io/name=${sa} -n argocd`);
+      expect(del, sa).toBeGreaterThan(text.indexOf(`kubectl annotate serviceaccount ${sa} -n argocd`));
+    }
+  });
+
+  it("profile and context variables at the top, from the config or the update-kubeconfig name", () => {
+    const files = renderBundle(edgeConfig);
+    expect(files.get("scripts/01-aws-111111111111.sh")).toContain('\nPROFILE="${PROFILE-acct-a}"\n');
+    const kube = [...files].find(([p]) => p.endsWith("kubernetes-main_111111111111_eu-central-1.sh"))!;
+    expect(kube[1]).toContain('\nCONTEXT="${CONTEXT-ctx-a}"\n');
+    expect(renderBundle(single).get("scripts/03-kubernetes-krci-main.sh")).toContain(
+      '\nCONTEXT="${CONTEXT-arn:aws:eks:eu-central-1:111111111111:cluster/krci-main}"\n',
+    );
+  });
+});
+
+describe("running the scripts against stand-ins for aws and kubectl", () => {
+  function run(script: string, state: string, env: Record<string, string> = {}) {
+    return spawnSync("bash", [script], {
+      encoding: "utf8",
+      env: {
+        PATH: `${fakeBin}:${process.env.PATH}`,
+        HOME: tmp,
+        FAKE_STATE: state,
+        FAKE_ACCOUNT: "111111111111",
+        CONTEXT: "ctx",
+        ...env,
+      },
+    });
+  }
+  function calls(state: string): string[] {
+    try {
+      return readFileSync(join(state, "calls"), "utf8").trim().split("\n");
+    } catch {
+      return [];
+    }
+  }
+
+  it("AWS in the source account: creates, then on a re-run updates", async () => {
+    const dir = join(tmp, "run-aws");
+    await writeBundle(dir, renderBundle(single));
+    const state = join(tmp, "state-aws");
+    mkdirSync(state);
+    const script = join(dir, "scripts/01-aws-111111111111.sh");
+
+    const first = run(script, state);
+    expect(first.stderr).toBe("");
+    expect(first.status).toBe(0);
+    const c1 = calls(state);
+    expect(c1.filter((c) => c.includes(" iam create-open-id-connect-provider "))).toHaveLength(1);
+    expect(c1.filter((c) => c.includes(" iam create-role "))).toHaveLength(2);
+    expect(c1.filter((c) => c.includes(" iam put-role-policy "))).toHaveLength(2);
+    expect(c1.some((c) => c.includes(" update-assume-role-policy "))).toBe(false);
+
+    rmSync(join(state, "calls"));
+    const second = run(script, state);
+    expect(second.status).toBe(0);
+    const c2 = calls(state);
+    expect(c2.some((c) => c.includes(" create-"))).toBe(false);
+    expect(c2.filter((c) => c.includes(" iam update-assume-role-policy "))).toHaveLength(2);
+    expect(c2.filter((c) => c.includes(" add-client-id-to-open-id-connect-provider "))).toHaveLength(1);
+  });
+
+  it("AWS in a target account: roles, access entries and policy associations", async () => {
+    const dir = join(tmp, "run-target");
+    await writeBundle(dir, renderBundle(multi));
+    const state = join(tmp, "state-target");
+    mkdirSync(state);
+    const r = run(join(dir, "scripts/03-aws-333333333333.sh"), state, { FAKE_ACCOUNT: "333333333333" });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const c = calls(state);
+    // Capsule: the operator's entry carries the group and gets no access policy.
+    expect(c).toContain(
+      "aws --region us-east-1 eks create-access-entry --cluster-name workloads-prod --principal-arn arn:aws:iam::333333333333:role/AWSIRSA_platform_CDPipelineAgent --type STANDARD --kubernetes-groups cd-pipeline-operator",
+    );
+    const assoc = c.filter((l) => l.includes(" associate-access-policy "));
+    expect(assoc).toHaveLength(1);
+    expect(assoc[0]).toContain("AWSIRSA_platform_ArgoCDAgentAccess");
+    expect(assoc[0]).toContain('--access-scope {"type":"namespace","namespaces":["krci-*"]}');
+  });
+
+  it("refuses credentials of another account", async () => {
+    const dir = join(tmp, "run-guard");
+    await writeBundle(dir, renderBundle(single));
+    const state = join(tmp, "state-guard");
+    mkdirSync(state);
+    const r = run(join(dir, "scripts/02-aws-222222222222.sh"), state, { FAKE_ACCOUNT: "111111111111" });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe("these credentials are for account 111111111111, not 222222222222: set PROFILE\n");
+    expect(calls(state).some((l) => l.includes(" iam "))).toBe(false);
+  });
+
+  it("stops when the bundle lacks the documents (rendered with --only scripts)", async () => {
+    const dir = join(tmp, "run-only");
+    await writeBundle(dir, renderBundle(single, { only: ["scripts"] }));
+    const state = join(tmp, "state-only");
+    mkdirSync(state);
+    const r = run(join(dir, "scripts/01-aws-111111111111.sh"), state);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /aws\/111111111111\/roles\/AWSIRSA_dev_CDPipelineOperator\/trust-policy\.json is missing/,
+    );
+  });
+
+  it("the source cluster: annotate, restart, destinations and available_clusters kept and added, once", async () => {
+    const dir = join(tmp, "run-kube");
+    await writeBundle(dir, renderBundle(single));
+    const state = join(tmp, "state-kube");
+    mkdirSync(state);
+    writeFileSync(join(state, "destinations"), "default https://kubernetes.default.svc\n");
+    writeFileSync(join(state, "available_clusters"), "in-cluster");
+    const script = join(dir, "scripts/03-kubernetes-krci-main.sh");
+    for (let i = 0; i < 2; i++) {
+      const r = run(script, state);
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+    }
+    const c = calls(state);
+    expect(c).toContain("kubectl rollout restart deployment cd-pipeline-operator -n krci --context ctx");
+    expect(c).toContain(
+      "kubectl annotate serviceaccount argocd-server -n argocd --overwrite eks.amazonaws.com/role-arn=arn:aws:iam::111111111111:role/AWSIRSA_dev_ArgoCDMaster --context ctx",
+    );
+    expect(readFileSync(join(state, "destinations"), "utf8")).toBe(
+      `default https://kubernetes.default.svc\nkrci-* ${single.targets[0]!.endpoint}\n`,
+    );
+    expect(readFileSync(join(state, "available_clusters"), "utf8")).toBe("in-cluster, prod");
+    expect(
+      c.filter((l) => l.startsWith("kubectl apply -f ") && l.includes("cluster-secrets.yaml")),
+    ).toHaveLength(2);
+  });
+});
