@@ -1,0 +1,163 @@
+/**
+ * The sandbox cluster's authorizer: pure, allow-only, in the order EKS evaluates: Kubernetes RBAC (with the
+ * bindings Capsule would create), then the EKS access policies of the caller's access entry.
+ */
+import type { KubeAccessPolicy, KubeUser } from "../types.js";
+import { ACCESS_POLICIES, ACCESS_POLICY_PREFIX, BUILTIN_CLUSTER_ROLES } from "./builtinRoles.js";
+import { type PolicyRule, type RequestAttributes, rulesAllow } from "./rules.js";
+
+export interface Subject {
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+export interface Binding {
+  name: string;
+  /** Set for RoleBindings. */
+  namespace?: string;
+  roleRef: { kind: string; name: string };
+  subjects: Subject[];
+}
+
+export interface TenantOwner {
+  kind: string;
+  name: string;
+  clusterRoles: string[];
+}
+
+export interface CapsuleView {
+  /** CapsuleConfiguration `default` spec.userGroups. */
+  userGroups: string[];
+  /** Tenant name -> owners. */
+  tenants: Map<string, TenantOwner[]>;
+  /** Namespace -> the tenant owning it. */
+  namespaceTenant: Map<string, string>;
+}
+
+/** What the authorizer reads from the cluster. */
+export interface AuthzSnapshot {
+  clusterRoles: Map<string, PolicyRule[]>;
+  /** `<namespace>/<name>` -> rules */
+  roles: Map<string, PolicyRule[]>;
+  clusterRoleBindings: Binding[];
+  roleBindings: Binding[];
+  capsule?: CapsuleView;
+}
+
+export type Decision = { allowed: true; reason: string } | { allowed: false; reason: string };
+
+export function subjectMatches(s: Subject, user: Pick<KubeUser, "username" | "groups">): boolean {
+  switch (s.kind) {
+    case "User":
+      return s.name === user.username;
+    case "Group":
+      return user.groups.includes(s.name);
+    case "ServiceAccount":
+      return user.username === `system:serviceaccount:${s.namespace ?? ""}:${s.name}`;
+    default:
+      return false;
+  }
+}
+
+/** `krci-*` matches `krci-a`; anything else matches itself. */
+export function namespacePatternMatches(pattern: string, namespace: string): boolean {
+  if (pattern.endsWith("*")) return namespace.startsWith(pattern.slice(0, -1));
+  return pattern === namespace;
+}
+
+function roleRules(
+  snap: AuthzSnapshot,
+  ref: { kind: string; name: string },
+  namespace?: string,
+): PolicyRule[] {
+  if (ref.kind === "ClusterRole") return snap.clusterRoles.get(ref.name) ?? [];
+  if (ref.kind === "Role" && namespace !== undefined) return snap.roles.get(`${namespace}/${ref.name}`) ?? [];
+  return [];
+}
+
+function accessPolicyAllows(p: KubeAccessPolicy, a: RequestAttributes): boolean {
+  const name = p.policyArn.startsWith(ACCESS_POLICY_PREFIX)
+    ? p.policyArn.slice(ACCESS_POLICY_PREFIX.length)
+    : "";
+  const rules = ACCESS_POLICIES[name];
+  if (!rules) return false;
+  if (p.accessScope.type === "namespace") {
+    // A namespace-scoped association acts like a RoleBinding in each matching namespace.
+    if (!a.resourceRequest || a.namespace === "") return false;
+    if (!p.accessScope.namespaces.some((pat) => namespacePatternMatches(pat, a.namespace))) return false;
+  }
+  return rulesAllow(rules, a);
+}
+
+function isCapsuleUser(c: CapsuleView, user: KubeUser): boolean {
+  return c.userGroups.some((g) => user.groups.includes(g));
+}
+
+export function ownsTenant(
+  owners: TenantOwner[],
+  user: Pick<KubeUser, "username" | "groups">,
+): TenantOwner[] {
+  return owners.filter((o) => {
+    if (o.kind === "User" || o.kind === "ServiceAccount") return o.name === user.username;
+    if (o.kind === "Group") return user.groups.includes(o.name);
+    return false;
+  });
+}
+
+function capsuleAllows(
+  snap: AuthzSnapshot,
+  c: CapsuleView,
+  user: KubeUser,
+  a: RequestAttributes,
+): string | undefined {
+  // Capsule binds capsule-namespace-provisioner to its user groups (ClusterRoleBinding of the same name).
+  if (isCapsuleUser(c, user)) {
+    const rules =
+      snap.clusterRoles.get("capsule-namespace-provisioner") ??
+      BUILTIN_CLUSTER_ROLES["capsule-namespace-provisioner"]!;
+    if (rulesAllow(rules, a)) return `RBAC: allowed by ClusterRoleBinding "capsule-namespace-provisioner"`;
+  }
+  // Tenant owners get their clusterRoles bound in every namespace of the tenant.
+  if (!a.resourceRequest || a.namespace === "") return undefined;
+  const tenant = c.namespaceTenant.get(a.namespace);
+  if (!tenant) return undefined;
+  for (const owner of ownsTenant(c.tenants.get(tenant) ?? [], user)) {
+    for (const cr of owner.clusterRoles) {
+      if (rulesAllow(snap.clusterRoles.get(cr) ?? [], a))
+        return `RBAC: allowed by Capsule Tenant "${tenant}" owner RoleBinding to ClusterRole "${cr}"`;
+    }
+  }
+  return undefined;
+}
+
+export function authorize(user: KubeUser, a: RequestAttributes, snap: AuthzSnapshot): Decision {
+  for (const b of snap.clusterRoleBindings) {
+    if (!b.subjects.some((s) => subjectMatches(s, user))) continue;
+    if (rulesAllow(roleRules(snap, b.roleRef), a))
+      return { allowed: true, reason: `RBAC: allowed by ClusterRoleBinding "${b.name}"` };
+  }
+  if (a.resourceRequest && a.namespace !== "") {
+    for (const b of snap.roleBindings) {
+      if (b.namespace !== a.namespace || !b.subjects.some((s) => subjectMatches(s, user))) continue;
+      if (rulesAllow(roleRules(snap, b.roleRef, b.namespace), a))
+        return { allowed: true, reason: `RBAC: allowed by RoleBinding "${b.name}/${b.namespace}"` };
+    }
+  }
+  if (snap.capsule) {
+    const why = capsuleAllows(snap, snap.capsule, user, a);
+    if (why) return { allowed: true, reason: why };
+  }
+  for (const p of user.accessPolicies) {
+    if (accessPolicyAllows(p, a)) return { allowed: true, reason: `EKS access policy ${p.policyArn}` };
+  }
+  return { allowed: false, reason: "" };
+}
+
+/** kube-apiserver's text for a denial: `User "u" cannot get resource "pods" in API group "" in the namespace "n"`. */
+export function denialMessage(user: KubeUser, a: RequestAttributes): string {
+  if (!a.resourceRequest) return `User "${user.username}" cannot ${a.verb} path "${a.path}"`;
+  const res = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
+  const scope = a.namespace ? `in the namespace "${a.namespace}"` : "at the cluster scope";
+  return `User "${user.username}" cannot ${a.verb} resource "${res}" in API group "${a.apiGroup}" ${scope}`;
+}

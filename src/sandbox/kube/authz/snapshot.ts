@@ -1,0 +1,93 @@
+/** Builds the authorizer's view of a cluster from its stored objects. */
+import {
+  asArray,
+  asObject,
+  asString,
+  isObject,
+  type JsonObject,
+  labelsOf,
+  nameOf,
+  namespaceOf,
+} from "../json.js";
+import type { AuthzSnapshot, Binding, CapsuleView, TenantOwner } from "./authorize.js";
+import type { PolicyRule } from "./rules.js";
+
+export const TENANT_LABEL = "capsule.clastix.io/tenant";
+export const DEFAULT_OWNER_ROLES = ["admin", "capsule-namespace-deleter"];
+
+function strings(v: unknown): string[] {
+  return asArray(v).filter((x): x is string => typeof x === "string");
+}
+
+export function toRules(v: unknown): PolicyRule[] {
+  return asArray(v)
+    .filter(isObject)
+    .map((r) => {
+      const rule: PolicyRule = { verbs: strings(r.verbs) };
+      if (r.apiGroups !== undefined) rule.apiGroups = strings(r.apiGroups);
+      if (r.resources !== undefined) rule.resources = strings(r.resources);
+      if (r.resourceNames !== undefined) rule.resourceNames = strings(r.resourceNames);
+      if (r.nonResourceURLs !== undefined) rule.nonResourceURLs = strings(r.nonResourceURLs);
+      return rule;
+    });
+}
+
+function toBinding(o: JsonObject): Binding {
+  const ref = asObject(o.roleRef);
+  const b: Binding = {
+    name: nameOf(o),
+    roleRef: { kind: asString(ref.kind) ?? "", name: asString(ref.name) ?? "" },
+    subjects: asArray(o.subjects)
+      .filter(isObject)
+      .map((s) => ({
+        kind: asString(s.kind) ?? "",
+        name: asString(s.name) ?? "",
+        ...(asString(s.namespace) ? { namespace: asString(s.namespace) } : {}),
+      })),
+  };
+  if (namespaceOf(o)) b.namespace = namespaceOf(o);
+  return b;
+}
+
+export function tenantOwners(tenant: JsonObject): TenantOwner[] {
+  return asArray(asObject(tenant.spec).owners)
+    .filter(isObject)
+    .map((o) => ({
+      kind: asString(o.kind) ?? "",
+      name: asString(o.name) ?? "",
+      clusterRoles: o.clusterRoles === undefined ? DEFAULT_OWNER_ROLES : strings(o.clusterRoles),
+    }));
+}
+
+export interface ObjectsByKind {
+  clusterRoles: JsonObject[];
+  roles: JsonObject[];
+  clusterRoleBindings: JsonObject[];
+  roleBindings: JsonObject[];
+  namespaces: JsonObject[];
+  tenants: JsonObject[];
+  capsuleConfigurations: JsonObject[];
+}
+
+export function buildSnapshot(o: ObjectsByKind): AuthzSnapshot {
+  const snap: AuthzSnapshot = {
+    clusterRoles: new Map(o.clusterRoles.map((r) => [nameOf(r), toRules(r.rules)])),
+    roles: new Map(o.roles.map((r) => [`${namespaceOf(r)}/${nameOf(r)}`, toRules(r.rules)])),
+    clusterRoleBindings: o.clusterRoleBindings.map(toBinding),
+    roleBindings: o.roleBindings.map(toBinding),
+  };
+  const config = o.capsuleConfigurations.find((c) => nameOf(c) === "default");
+  if (config) {
+    const capsule: CapsuleView = {
+      userGroups: strings(asObject(config.spec).userGroups),
+      tenants: new Map(o.tenants.map((t) => [nameOf(t), tenantOwners(t)])),
+      namespaceTenant: new Map(),
+    };
+    for (const ns of o.namespaces) {
+      const t = labelsOf(ns)[TENANT_LABEL];
+      if (t && capsule.tenants.has(t)) capsule.namespaceTenant.set(nameOf(ns), t);
+    }
+    snap.capsule = capsule;
+  }
+  return snap;
+}

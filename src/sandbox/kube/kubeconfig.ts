@@ -1,0 +1,101 @@
+/**
+ * Writes a kubeconfig for a sandbox cluster whose user runs an exec credential plugin: `aws eks get-token`
+ * (with the sandbox's env so it presigns against the sandbox STS) or xirsa's own token command. Mode 0600,
+ * written atomically.
+ */
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { stringify } from "yaml";
+import { InputError } from "../../errors.js";
+
+export interface WriteKubeconfigArgs {
+  file: string;
+  clusterName: string;
+  server: string;
+  caPem: string;
+  region: string;
+  profile?: string;
+  roleArn?: string;
+  /** D/env.sh: its `export K=V` lines become the plugin's environment. */
+  envFile?: string;
+  command?: "aws" | "xirsa";
+}
+
+/** Parses `export KEY=VALUE` lines (values optionally single- or double-quoted). */
+export function parseEnvFile(text: string): { name: string; value: string }[] {
+  const out: { name: string; value: string }[] = [];
+  for (const line of text.split("\n")) {
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    if (!m) continue;
+    let value = m[2]!.trim();
+    if ((value.startsWith("'") && value.endsWith("'")) || (value.startsWith('"') && value.endsWith('"')))
+      value = value.slice(1, -1);
+    out.push({ name: m[1]!, value });
+  }
+  return out;
+}
+
+export function kubeconfigDocument(
+  args: WriteKubeconfigArgs,
+  envFromFile: { name: string; value: string }[],
+): object {
+  const name = args.clusterName;
+  const env = [...envFromFile];
+  if (args.profile) env.push({ name: "AWS_PROFILE", value: args.profile });
+  const command = args.command ?? "aws";
+  const cmdArgs =
+    command === "aws"
+      ? ["--region", args.region, "eks", "get-token", "--cluster-name", name, "--output", "json"]
+      : ["token", "--cluster-name", name, "--region", args.region];
+  if (args.roleArn) cmdArgs.push("--role-arn", args.roleArn);
+  return {
+    apiVersion: "v1",
+    kind: "Config",
+    preferences: {},
+    clusters: [
+      {
+        name,
+        cluster: {
+          server: args.server,
+          "certificate-authority-data": Buffer.from(args.caPem).toString("base64"),
+        },
+      },
+    ],
+    contexts: [{ name, context: { cluster: name, user: name } }],
+    "current-context": name,
+    users: [
+      {
+        name,
+        user: {
+          exec: {
+            apiVersion: "client.authentication.k8s.io/v1beta1",
+            command,
+            args: cmdArgs,
+            env: env.length ? env : null,
+            interactiveMode: "Never",
+            provideClusterInfo: false,
+          },
+        },
+      },
+    ],
+  };
+}
+
+export function writeKubeconfig(args: WriteKubeconfigArgs): void {
+  let envFromFile: { name: string; value: string }[] = [];
+  if (args.envFile) {
+    let text: string;
+    try {
+      text = readFileSync(args.envFile, "utf8");
+    } catch {
+      throw new InputError(
+        "KUBECONFIG_ENV_FILE",
+        `cannot read ${args.envFile}`,
+        "start the sandbox first (xirsa sandbox up) or pass the right --state-dir",
+      );
+    }
+    envFromFile = parseEnvFile(text);
+  }
+  const tmp = `${args.file}.tmp-${process.pid}`;
+  writeFileSync(tmp, stringify(kubeconfigDocument(args, envFromFile)), { mode: 0o600 });
+  renameSync(tmp, args.file);
+}

@@ -1,0 +1,161 @@
+/**
+ * A cluster's object store: every object in memory, persisted to D/kube/<cluster>.json with atomic writes
+ * (tmp + rename, mode 0600: Secrets live here). Mutations are synchronous in memory (so they are serialised by
+ * the event loop); writes are coalesced and a request answers only once a write holding its change is done.
+ */
+import { EventEmitter } from "node:events";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { asObject, asString, isObject, type JsonObject, nameOf, namespaceOf } from "./json.js";
+import { apiVersionOf, type ResourceDef, resourceForKind } from "./resources.js";
+
+export interface WatchEvent {
+  type: "ADDED" | "MODIFIED" | "DELETED";
+  resource: ResourceDef;
+  object: JsonObject;
+}
+
+interface FileShape {
+  version: 1;
+  resourceVersion: number;
+  objects: JsonObject[];
+}
+
+const key = (r: ResourceDef, ns: string, name: string): string => `${r.group}|${r.plural}|${ns}|${name}`;
+
+export class ObjectStore {
+  readonly events = new EventEmitter();
+  private readonly objects = new Map<string, { r: ResourceDef; o: JsonObject }>();
+  private rv = 0;
+  private pending: Promise<void> | undefined;
+  private inflight: Promise<void> = Promise.resolve();
+  private tmpCounter = 0;
+
+  private constructor(private readonly file: string) {
+    this.events.setMaxListeners(0);
+  }
+
+  /** Opens the store; a missing file starts an empty cluster seeded with `seed()`. */
+  static async open(file: string, seed: () => JsonObject[]): Promise<ObjectStore> {
+    const s = new ObjectStore(file);
+    let text: string | undefined;
+    try {
+      text = await readFile(file, "utf8");
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+    }
+    if (text === undefined) {
+      for (const o of seed()) s.load(o);
+      await s.flush();
+      return s;
+    }
+    const parsed = JSON.parse(text) as FileShape;
+    if (parsed.version !== 1 || !Array.isArray(parsed.objects))
+      throw new Error(`${file}: not a sandbox cluster state file (version ${String(parsed.version)})`);
+    s.rv = parsed.resourceVersion;
+    for (const o of parsed.objects) s.load(o);
+    return s;
+  }
+
+  private load(o: JsonObject): void {
+    const r = resourceForKind(asString(o.apiVersion) ?? "", asString(o.kind) ?? "");
+    if (!r) return;
+    const m = asObject(o.metadata);
+    if (!m.resourceVersion) m.resourceVersion = String(++this.rv);
+    o.metadata = m;
+    this.objects.set(key(r, namespaceOf(o), nameOf(o)), { r, o });
+  }
+
+  get resourceVersion(): string {
+    return String(this.rv);
+  }
+
+  get(r: ResourceDef, ns: string, name: string): JsonObject | undefined {
+    return this.objects.get(key(r, r.namespaced ? ns : "", name))?.o;
+  }
+
+  /** Objects of a resource; `ns` "" = all namespaces. */
+  list(r: ResourceDef, ns = ""): JsonObject[] {
+    const out: JsonObject[] = [];
+    for (const { r: rr, o } of this.objects.values()) {
+      if (rr !== r) continue;
+      if (r.namespaced && ns !== "" && namespaceOf(o) !== ns) continue;
+      out.push(o);
+    }
+    return out.sort((a, b) =>
+      namespaceOf(a) === namespaceOf(b)
+        ? nameOf(a).localeCompare(nameOf(b))
+        : namespaceOf(a).localeCompare(namespaceOf(b)),
+    );
+  }
+
+  /** Every namespaced object in `ns`. */
+  inNamespace(ns: string): { r: ResourceDef; o: JsonObject }[] {
+    return [...this.objects.values()].filter(({ r, o }) => r.namespaced && namespaceOf(o) === ns);
+  }
+
+  all(): { r: ResourceDef; o: JsonObject }[] {
+    return [...this.objects.values()];
+  }
+
+  /** Stores `o` (replacing any previous version) with a new resourceVersion. */
+  put(r: ResourceDef, o: JsonObject): JsonObject {
+    const k = key(r, r.namespaced ? namespaceOf(o) : "", nameOf(o));
+    const existed = this.objects.has(k);
+    o.apiVersion = apiVersionOf(r);
+    o.kind = r.kind;
+    const m = asObject(o.metadata);
+    m.resourceVersion = String(++this.rv);
+    o.metadata = m;
+    this.objects.set(k, { r, o });
+    this.events.emit("change", {
+      type: existed ? "MODIFIED" : "ADDED",
+      resource: r,
+      object: o,
+    } satisfies WatchEvent);
+    return o;
+  }
+
+  delete(r: ResourceDef, ns: string, name: string): JsonObject | undefined {
+    const k = key(r, r.namespaced ? ns : "", name);
+    const cur = this.objects.get(k);
+    if (!cur) return undefined;
+    this.objects.delete(k);
+    // A deletion gets a resourceVersion of its own, as watchers see it.
+    asObject(cur.o.metadata).resourceVersion = String(++this.rv);
+    this.events.emit("change", { type: "DELETED", resource: r, object: cur.o } satisfies WatchEvent);
+    return cur.o;
+  }
+
+  /** Resolves once a write that includes every change made so far is on disk. */
+  flush(): Promise<void> {
+    if (this.pending) return this.pending;
+    const p = this.inflight
+      .catch(() => {})
+      .then(() => {
+        // From here on a new change needs a new write: snapshot now.
+        this.pending = undefined;
+        const data: FileShape = {
+          version: 1,
+          resourceVersion: this.rv,
+          objects: [...this.objects.values()].map(({ o }) => o),
+        };
+        this.inflight = this.writeAtomic(JSON.stringify(data));
+        return this.inflight;
+      });
+    this.pending = p;
+    return p;
+  }
+
+  private async writeAtomic(text: string): Promise<void> {
+    await mkdir(dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.tmp-${process.pid}-${++this.tmpCounter}`;
+    await writeFile(tmp, text, { mode: 0o600 });
+    await rename(tmp, this.file);
+  }
+}
+
+export function isOwnedBy(o: JsonObject, uid: string): boolean {
+  const refs = asObject(o.metadata).ownerReferences;
+  return Array.isArray(refs) && refs.some((ref) => isObject(ref) && ref.uid === uid);
+}
