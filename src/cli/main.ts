@@ -6,7 +6,10 @@ import { type ExitCode, isXirsaError } from "../errors.js";
 import type { Command, Io } from "./command.js";
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
+  apply: async () => (await import("./commands/apply.js")).default,
+  destroy: async () => (await import("./commands/destroy.js")).default,
   init: async () => (await import("./commands/init.js")).default,
+  plan: async () => (await import("./commands/plan.js")).default,
   render: async () => (await import("./commands/render.js")).default,
   sandbox: async () => (await import("./commands/sandbox.js")).default,
   schema: async () => (await import("./commands/schema.js")).default,

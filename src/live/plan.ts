@@ -495,7 +495,7 @@ function associationChange(
 
 // ---------------------------------------------------------------- Kubernetes objects
 
-function objectStep(obj: KubeObject): Step {
+export function objectStep(obj: KubeObject): Step {
   switch (obj.kind) {
     case "ServiceAccount":
       return "service-accounts";
@@ -510,11 +510,11 @@ function objectStep(obj: KubeObject): Step {
   }
 }
 
-function objId(o: KubeObject): string {
+export function objId(o: KubeObject): string {
   return o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name;
 }
 
-function refOf(o: KubeObject) {
+export function refOf(o: KubeObject) {
   return {
     apiVersion: o.apiVersion,
     kind: o.kind,

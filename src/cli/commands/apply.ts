@@ -1,0 +1,94 @@
+import { resolve } from "node:path";
+import { loadConfig } from "../../config/load.js";
+import { InputError } from "../../errors.js";
+import { confirmer } from "../../live/confirm.js";
+import { planJson, planTable } from "../../live/format.js";
+import { applyLive, failAfterStepFromEnv } from "../../live/service.js";
+import { toJson } from "../../verify/output/json.js";
+import { formatTable } from "../../verify/output/table.js";
+import { oneOf, parseFlags, requireFlag } from "../args.js";
+import type { Command } from "../command.js";
+
+const command: Command = {
+  name: "apply",
+  summary: "create or repair the chains in both accounts and clusters, then verify them live",
+  usage: `xirsa apply --config <xirsa.yaml> [--yes] [--adopt] [--create-oidc-provider] [--output table|json]
+            [--wait-timeout <seconds>]
+
+Shows the plan, asks for confirmation (a terminal is required unless --yes), then, in this order:
+  IAM OIDC provider in the source account (created only with --create-oidc-provider), source roles, target
+  roles, inline policies, EKS access entries and access policies, ServiceAccount annotations (the previous
+  value kept in xirsa.io/previous-role-arn), restarts (rollout restart of the operator Deployment, Argo CD
+  pods deleted by label) until the new pods carry AWS_ROLE_ARN, AppProject destinations, cluster Secrets,
+  edp-config available_clusters, Capsule objects / namespace-manager RBAC; then verifies the live state.
+Idempotent: a second run makes no changes. Everything xirsa creates is tagged/labelled
+xirsa.io/managed-by=xirsa + xirsa.io/stack=<name>; a same-named resource it does not own is not overwritten
+(exit 1 with the diff) unless --adopt. Stopped half-way, a rerun continues and converges.
+
+  --yes                    do not ask (required without a terminal)
+  --adopt                  take over same-named resources xirsa does not own
+  --create-oidc-provider   create the IAM OIDC provider of the source cluster when it is missing
+  --output json            {changes, steps: [{index, step, title, changes, ms}], verify} on stdout; progress on stderr
+  --wait-timeout <s>       how long to wait for restarted pods (default 180)
+
+Exit codes: 0 applied and every chain proven, 1 a step failed or a chain is still broken, 2 bad input
+(including no terminal and no --yes).`,
+  async run(argv, io) {
+    const { values } = parseFlags(
+      argv,
+      {
+        config: { type: "string" },
+        yes: { type: "boolean" },
+        adopt: { type: "boolean" },
+        "create-oidc-provider": { type: "boolean" },
+        output: { type: "string" },
+        "wait-timeout": { type: "string" },
+      },
+      "apply",
+    );
+    const file = requireFlag(values.config as string | undefined, "--config", "apply");
+    const output = oneOf(
+      values.output as string | undefined,
+      ["table", "json"] as const,
+      "apply: --output",
+      "table",
+    );
+    const wait = values["wait-timeout"] as string | undefined;
+    if (wait !== undefined && !(Number(wait) > 0)) {
+      throw new InputError("cli.flags", `apply: --wait-timeout must be a number of seconds, not '${wait}'`);
+    }
+    const failAfterStep = failAfterStepFromEnv(io.env);
+    const config = loadConfig(resolve(io.cwd, file));
+    const json = output === "json";
+    const report = json ? io.stderr : io.stdout;
+    const result = await applyLive(
+      config,
+      {
+        adopt: values.adopt === true,
+        createOidcProvider: values["create-oidc-provider"] === true,
+        ...(failAfterStep ? { failAfterStep } : {}),
+        ...(wait ? { waitTimeoutMs: Number(wait) * 1000 } : {}),
+        progress: report,
+        confirm: confirmer("apply", values.yes === true, { stdin: io.stdin, stdout: io.stderr }),
+        showPlan: (changes, snapshot) => {
+          for (const w of snapshot.warnings) io.stderr.write(`xirsa apply: warning: ${w}\n`);
+          report.write(`${planTable(changes)}\n\n`);
+        },
+      },
+      { env: io.env },
+    );
+    if (result.declined) {
+      io.stderr.write("xirsa apply: not confirmed; nothing was changed\n");
+      return 1;
+    }
+    if (json) {
+      io.stdout.write(
+        `${JSON.stringify({ ...planJson(result.changes), steps: result.steps, verify: toJson(result.verify) }, null, 2)}\n`,
+      );
+    } else {
+      io.stdout.write(`\nLive verification:\n${formatTable(result.verify, { color: false })}`);
+    }
+    return result.verify.ok ? 0 : 1;
+  },
+};
+export default command;

@@ -1,0 +1,63 @@
+import { resolve } from "node:path";
+import { loadConfig } from "../../config/load.js";
+import { confirmer } from "../../live/confirm.js";
+import { planJson, planTable } from "../../live/format.js";
+import { destroyLive, failAfterStepFromEnv } from "../../live/service.js";
+import { oneOf, parseFlags, requireFlag } from "../args.js";
+import type { Command } from "../command.js";
+
+const command: Command = {
+  name: "destroy",
+  summary: "remove what xirsa created for a config, and only that",
+  usage: `xirsa destroy --config <xirsa.yaml> [--yes] [--output table|json]
+
+In reverse apply order: deletes the Capsule objects, RBAC and cluster Secrets xirsa owns, takes xirsa's
+entries out of edp-config available_clusters, the AppProject destinations and the CapsuleConfiguration,
+restores each ServiceAccount's previous role annotation (and restarts its pods), deletes the access entries,
+roles and OIDC provider xirsa created. Only resources tagged/labelled xirsa.io/managed-by=xirsa and
+xirsa.io/stack=<name> are deleted; everything else is left as it is.
+
+  --yes           do not ask (required without a terminal)
+  --output json   {changes, steps} on stdout; progress on stderr
+
+Exit codes: 0 done (or nothing to remove), 1 a step failed, 2 bad input (including no terminal and no --yes).`,
+  async run(argv, io) {
+    const { values } = parseFlags(
+      argv,
+      { config: { type: "string" }, yes: { type: "boolean" }, output: { type: "string" } },
+      "destroy",
+    );
+    const file = requireFlag(values.config as string | undefined, "--config", "destroy");
+    const output = oneOf(
+      values.output as string | undefined,
+      ["table", "json"] as const,
+      "destroy: --output",
+      "table",
+    );
+    const failAfterStep = failAfterStepFromEnv(io.env);
+    const config = loadConfig(resolve(io.cwd, file));
+    const json = output === "json";
+    const report = json ? io.stderr : io.stdout;
+    const result = await destroyLive(
+      config,
+      {
+        ...(failAfterStep ? { failAfterStep } : {}),
+        progress: report,
+        confirm: confirmer("destroy", values.yes === true, { stdin: io.stdin, stdout: io.stderr }),
+        showPlan: (changes) =>
+          report.write(
+            `${planTable(changes).replace(/^No changes:.*$/m, "Nothing to remove: xirsa owns nothing of this stack here.")}\n\n`,
+          ),
+      },
+      { env: io.env },
+    );
+    if (result.declined) {
+      io.stderr.write("xirsa destroy: not confirmed; nothing was changed\n");
+      return 1;
+    }
+    if (json)
+      io.stdout.write(`${JSON.stringify({ ...planJson(result.changes), steps: result.steps }, null, 2)}\n`);
+    return 0;
+  },
+};
+export default command;

@@ -1,0 +1,52 @@
+import { resolve } from "node:path";
+import { loadConfig } from "../../config/load.js";
+import { planJson, planTable } from "../../live/format.js";
+import { planLive } from "../../live/service.js";
+import { oneOf, parseFlags, requireFlag } from "../args.js";
+import type { Command } from "../command.js";
+
+const command: Command = {
+  name: "plan",
+  summary: "show what apply would create, update or delete in both accounts and clusters",
+  usage: `xirsa plan --config <xirsa.yaml> [--output table|json] [--adopt] [--create-oidc-provider]
+
+Reads the live state (read-only: IAM roles and OIDC provider, EKS clusters and access entries, the Kubernetes
+objects xirsa manages) and prints every change apply would make, in apply order, with a readable diff
+(policies compared semantically). Values the config omits (source.oidcIssuer, a target's endpoint and caData)
+come from DescribeCluster. Credentials: each account's profile from the config, else the default chain.
+
+  --output json   {"changes": [{action, kind, id, account|cluster, diff, step, blocked?}]}; [] when in sync
+  --adopt, --create-oidc-provider   plan as apply would with these flags (blocked changes are marked)
+
+Exit codes: 0 the plan was computed (changes or not), 1 AWS/Kubernetes failed, 2 bad input.`,
+  async run(argv, io) {
+    const { values } = parseFlags(
+      argv,
+      {
+        config: { type: "string" },
+        output: { type: "string" },
+        adopt: { type: "boolean" },
+        "create-oidc-provider": { type: "boolean" },
+      },
+      "plan",
+    );
+    const file = requireFlag(values.config as string | undefined, "--config", "plan");
+    const output = oneOf(
+      values.output as string | undefined,
+      ["table", "json"] as const,
+      "plan: --output",
+      "table",
+    );
+    const config = loadConfig(resolve(io.cwd, file));
+    const { snapshot, changes } = await planLive(
+      config,
+      { adopt: values.adopt === true, createOidcProvider: values["create-oidc-provider"] === true },
+      { env: io.env },
+    );
+    for (const w of snapshot.warnings) io.stderr.write(`xirsa plan: warning: ${w}\n`);
+    if (output === "json") io.stdout.write(`${JSON.stringify(planJson(changes), null, 2)}\n`);
+    else io.stdout.write(`${planTable(changes)}\n`);
+    return 0;
+  },
+};
+export default command;

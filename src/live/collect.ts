@@ -1,0 +1,407 @@
+/**
+ * Collects the live State, read-only: the roles the topology names (trust, inline and attached policies, tags,
+ * unique id), the IAM OIDC provider, the clusters (DescribeCluster), their access entries with associated
+ * policies, and the Kubernetes objects that matter: ServiceAccounts, AppProject, cluster Secrets, edp-config,
+ * Capsule objects, namespace-manager RBAC, the operator Deployment and the pods of the annotated workloads.
+ */
+import {
+  DescribeAccessEntryCommand,
+  ListAccessEntriesCommand,
+  ListAssociatedAccessPoliciesCommand,
+} from "@aws-sdk/client-eks";
+import {
+  GetOpenIDConnectProviderCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  ListAttachedRolePoliciesCommand,
+  type ListAttachedRolePoliciesCommandOutput,
+  ListRolePoliciesCommand,
+} from "@aws-sdk/client-iam";
+import { awsFailure } from "../aws/sts.js";
+import type { Config } from "../config/schema.js";
+import { AwsError } from "../errors.js";
+import type { KubeClient } from "../kube/client.js";
+import type {
+  AccessEntry,
+  AccessPolicyAssociation,
+  AccessScope,
+  EksCluster,
+  IamRole,
+  KubeObject,
+  OidcProvider,
+  State,
+} from "../state/types.js";
+import { clusterKey } from "../state/types.js";
+import { type Desired, desiredState } from "../topology/desired.js";
+import { K8S_STACK_LABEL, ROLE_KINDS, roleName } from "../topology/names.js";
+import type { Workload } from "./changes.js";
+import { type ClusterInfo, type Connections, resolveConfig } from "./connections.js";
+import { decodePolicyDocument } from "./normalize.js";
+import { ARGOCD_POD_LABEL, deploymentSelector, labelSelector, workloadsOf } from "./workloads.js";
+
+export interface LiveSnapshot {
+  /** The config with discovered values filled in. */
+  config: Config;
+  desired: Desired;
+  live: State;
+  workloads: Workload[];
+  clusters: ClusterInfo[];
+  warnings: string[];
+}
+
+/** Stale marker for an access entry created before the current role of that name existed. */
+export const STALE_PRINCIPAL_PREFIX = "stale:";
+
+export async function collect(config: Config, conns: Connections): Promise<LiveSnapshot> {
+  const resolved = await resolveConfig(config, conns);
+  const desired = desiredState(resolved.config);
+  const workloads = workloadsOf(resolved.config);
+  const live = await collectFor(resolved.config, desired.state, workloads, resolved.clusters, conns);
+  return {
+    config: resolved.config,
+    desired,
+    live,
+    workloads,
+    clusters: resolved.clusters,
+    warnings: resolved.warnings,
+  };
+}
+
+/** The live State of a config, for `xirsa verify --live` (chains: desiredState(resolveConfig(...)).chains). */
+export async function collectLiveState(config: Config, conns: Connections): Promise<State> {
+  return (await collect(config, conns)).live;
+}
+
+async function collectFor(
+  config: Config,
+  desired: State,
+  workloads: Workload[],
+  infos: ClusterInfo[],
+  conns: Connections,
+): Promise<State> {
+  const [roles, oidcProviders] = await Promise.all([
+    Promise.all(desired.roles.map((r) => readRole(conns, r.accountId, r.name))),
+    Promise.all(desired.oidcProviders.map((p) => readOidcProvider(conns, p.accountId, p.arn))),
+  ]);
+  const liveRoles = roles.filter((r): r is IamRole => r !== undefined);
+  const ourNames = new Set(ROLE_KINDS.map((k) => roleName(config, k)));
+  const clusters = await Promise.all(
+    desired.clusters.map(async (want, index): Promise<EksCluster> => {
+      // The topology lists the source cluster first.
+      const isSource = index === 0;
+      const info = infos.find((i) => clusterKey(i.ref) === clusterKey(want))!;
+      const kube = await conns.kube(want);
+      const [accessEntries, objects] = await Promise.all([
+        want.accessEntries.length || !isSource
+          ? readAccessEntries(conns, want, ourNames, liveRoles)
+          : Promise.resolve([]),
+        readObjects(
+          kube,
+          config,
+          want,
+          isSource,
+          workloads.filter((w) => clusterKey(w.cluster) === clusterKey(want)),
+        ),
+      ]);
+      return {
+        accountId: want.accountId,
+        region: want.region,
+        name: want.name,
+        endpoint: info.endpoint,
+        caData: info.caData,
+        oidcIssuer: info.issuer,
+        accessEntries,
+        objects,
+      };
+    }),
+  );
+  return {
+    roles: liveRoles,
+    oidcProviders: oidcProviders.filter((p): p is OidcProvider => p !== undefined),
+    clusters,
+  };
+}
+
+// ---------------------------------------------------------------- IAM
+
+function isNotFound(e: unknown): boolean {
+  const name = (e as { name?: string }).name;
+  return name === "NoSuchEntity" || name === "NoSuchEntityException" || name === "ResourceNotFoundException";
+}
+
+function tagMap(tags: { Key?: string; Value?: string }[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of tags ?? []) if (t.Key !== undefined) out[t.Key] = t.Value ?? "";
+  return out;
+}
+
+async function readRole(conns: Connections, accountId: string, name: string): Promise<IamRole | undefined> {
+  const iam = conns.account(accountId).iam;
+  try {
+    const r = (await iam.send(new GetRoleCommand({ RoleName: name }))).Role;
+    if (!r?.Arn || !r.AssumeRolePolicyDocument) return undefined;
+    const names: string[] = [];
+    let marker: string | undefined;
+    do {
+      const page = await iam.send(
+        new ListRolePoliciesCommand({ RoleName: name, ...(marker ? { Marker: marker } : {}) }),
+      );
+      names.push(...(page.PolicyNames ?? []));
+      marker = page.IsTruncated ? page.Marker : undefined;
+    } while (marker);
+    const inlinePolicies: IamRole["inlinePolicies"] = {};
+    for (const policyName of names) {
+      const doc = await iam.send(new GetRolePolicyCommand({ RoleName: name, PolicyName: policyName }));
+      if (doc.PolicyDocument) inlinePolicies[policyName] = decodePolicyDocument(doc.PolicyDocument);
+    }
+    const attached: string[] = [];
+    let attachedMarker: string | undefined;
+    do {
+      const page: ListAttachedRolePoliciesCommandOutput = await iam.send(
+        new ListAttachedRolePoliciesCommand({
+          RoleName: name,
+          ...(attachedMarker ? { Marker: attachedMarker } : {}),
+        }),
+      );
+      attached.push(...(page.AttachedPolicies ?? []).map((p) => p.PolicyArn ?? "").filter(Boolean));
+      attachedMarker = page.IsTruncated ? page.Marker : undefined;
+    } while (attachedMarker);
+    return {
+      accountId,
+      name,
+      path: r.Path ?? "/",
+      arn: r.Arn,
+      ...(r.RoleId ? { uniqueId: r.RoleId } : {}),
+      trustPolicy: decodePolicyDocument(r.AssumeRolePolicyDocument),
+      inlinePolicies,
+      attachedPolicyArns: attached,
+      ...(r.PermissionsBoundary?.PermissionsBoundaryArn
+        ? { permissionsBoundary: r.PermissionsBoundary.PermissionsBoundaryArn }
+        : {}),
+      ...(r.MaxSessionDuration ? { maxSessionDuration: r.MaxSessionDuration } : {}),
+      tags: tagMap(r.Tags),
+      ...(r.Description ? { description: r.Description } : {}),
+      ...(r.CreateDate ? { createDate: r.CreateDate.toISOString() } : {}),
+    };
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw awsFailure(`reading role ${name} in account ${accountId}`, e);
+  }
+}
+
+async function readOidcProvider(
+  conns: Connections,
+  accountId: string,
+  arn: string,
+): Promise<OidcProvider | undefined> {
+  try {
+    const p = await conns
+      .account(accountId)
+      .iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }));
+    const url = p.Url ?? "";
+    return {
+      accountId,
+      arn,
+      url: url.startsWith("https://") ? url : `https://${url}`,
+      clientIds: p.ClientIDList ?? [],
+      thumbprints: p.ThumbprintList ?? [],
+      tags: tagMap(p.Tags),
+    };
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw awsFailure(`reading IAM OIDC provider ${arn}`, e);
+  }
+}
+
+// ---------------------------------------------------------------- EKS access entries
+
+function roleNameOf(principalArn: string): string | undefined {
+  return /:role\/(?:.*\/)?([^/]+)$/.exec(principalArn)?.[1];
+}
+
+async function readAccessEntries(
+  conns: Connections,
+  cluster: EksCluster,
+  ourNames: Set<string>,
+  roles: IamRole[],
+): Promise<AccessEntry[]> {
+  const eks = conns.account(cluster.accountId).eks(cluster.region);
+  try {
+    const principals: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await eks.send(
+        new ListAccessEntriesCommand({ clusterName: cluster.name, ...(nextToken ? { nextToken } : {}) }),
+      );
+      principals.push(...(page.accessEntries ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    // Only entries of principals named like xirsa's roles matter (desired, or owned and to be pruned).
+    const ours = principals.filter((p) => ourNames.has(roleNameOf(p) ?? ""));
+    return await Promise.all(
+      ours.map(async (principalArn): Promise<AccessEntry> => {
+        const [described, associated] = await Promise.all([
+          eks.send(new DescribeAccessEntryCommand({ clusterName: cluster.name, principalArn })),
+          listAssociations(conns, cluster, principalArn),
+        ]);
+        const e = described.accessEntry ?? {};
+        const role = roles.find((r) => r.arn === principalArn);
+        return {
+          principalArn,
+          type: e.type ?? "STANDARD",
+          kubernetesGroups: e.kubernetesGroups ?? [],
+          ...(e.username ? { username: e.username } : {}),
+          accessPolicies: associated,
+          ...principalIdOf(e.createdAt, role),
+          tags: e.tags ?? {},
+        };
+      }),
+    );
+  } catch (e) {
+    if (e instanceof AwsError) throw e;
+    throw awsFailure(`reading access entries of cluster ${cluster.name}`, e);
+  }
+}
+
+/**
+ * EKS binds an entry to the principal's unique id at creation but does not report it. An entry created before
+ * the current role of that name existed is bound to a deleted role (IAM ids are never reused): stale.
+ */
+function principalIdOf(createdAt: Date | undefined, role: IamRole | undefined): { principalId?: string } {
+  if (!role?.uniqueId || !role.createDate || !createdAt) return {};
+  const roleCreated = new Date(role.createDate).getTime();
+  // IAM reports whole seconds; allow the entry to be stamped within the same second as the role.
+  return createdAt.getTime() + 1000 >= roleCreated
+    ? { principalId: role.uniqueId }
+    : {
+        principalId: `${STALE_PRINCIPAL_PREFIX}created ${createdAt.toISOString()} before the role (${role.createDate})`,
+      };
+}
+
+async function listAssociations(
+  conns: Connections,
+  cluster: EksCluster,
+  principalArn: string,
+): Promise<AccessPolicyAssociation[]> {
+  const eks = conns.account(cluster.accountId).eks(cluster.region);
+  const out: AccessPolicyAssociation[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await eks.send(
+      new ListAssociatedAccessPoliciesCommand({
+        clusterName: cluster.name,
+        principalArn,
+        ...(nextToken ? { nextToken } : {}),
+      }),
+    );
+    for (const a of page.associatedAccessPolicies ?? []) {
+      if (!a.policyArn) continue;
+      const scope: AccessScope =
+        a.accessScope?.type === "namespace"
+          ? { type: "namespace", namespaces: a.accessScope.namespaces ?? [] }
+          : { type: "cluster" };
+      out.push({ policyArn: a.policyArn, accessScope: scope });
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return out;
+}
+
+// ---------------------------------------------------------------- Kubernetes objects
+
+/** Drops server bookkeeping that only makes States bigger. */
+function trim(o: KubeObject): KubeObject {
+  const { managedFields: _m, ...metadata } = o.metadata;
+  return { ...o, metadata };
+}
+
+const OWNED_LISTS: { apiVersion: string; kind: string; where: "source" | "target" }[] = [
+  { apiVersion: "v1", kind: "Secret", where: "source" },
+  { apiVersion: "capsule.clastix.io/v1beta2", kind: "Tenant", where: "target" },
+  { apiVersion: "capsule.clastix.io/v1beta2", kind: "CapsuleConfiguration", where: "target" },
+  { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", where: "target" },
+  { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", where: "target" },
+];
+
+async function readObjects(
+  kube: KubeClient,
+  config: Config,
+  want: EksCluster,
+  isSource: boolean,
+  workloads: Workload[],
+): Promise<KubeObject[]> {
+  const selector = `${K8S_STACK_LABEL}=${config.name}`;
+  const namespaces = [config.source.krci.namespace, config.source.argocd.namespace];
+  // Everything this stack owns here, whether still wanted or not (prune), …
+  const owned = (
+    await Promise.all(
+      OWNED_LISTS.filter((l) => l.where === (isSource ? "source" : "target")).flatMap((l) =>
+        l.kind === "Secret"
+          ? namespaces.map((namespace) =>
+              kube.list(l.apiVersion, l.kind, { namespace, labelSelector: selector }),
+            )
+          : [kube.list(l.apiVersion, l.kind, { labelSelector: selector })],
+      ),
+    )
+  ).flat();
+  const have = (o: KubeObject) =>
+    owned.some(
+      (x) =>
+        x.kind === o.kind &&
+        x.metadata.name === o.metadata.name &&
+        x.metadata.namespace === o.metadata.namespace,
+    );
+  // … and each desired object not among them (absent, or someone else's).
+  const singles = await Promise.all(
+    want.objects
+      .filter((o) => !have(o))
+      .map((o) =>
+        kube.get({
+          apiVersion: o.apiVersion,
+          kind: o.kind,
+          name: o.metadata.name,
+          ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
+        }),
+      ),
+  );
+  const workloadObjects = await readWorkloads(kube, workloads);
+  return [...owned, ...singles.filter((o): o is KubeObject => o !== undefined), ...workloadObjects].map(trim);
+}
+
+async function readWorkloads(kube: KubeClient, workloads: Workload[]): Promise<KubeObject[]> {
+  const out: KubeObject[] = [];
+  const deployments = workloads.filter((w) => w.kind === "deployment");
+  const podSets = workloads.filter((w) => w.kind === "pods");
+  await Promise.all([
+    ...deployments.map(async (w) => {
+      const d = await kube.get({
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        name: w.name,
+        namespace: w.namespace,
+      });
+      if (!d) return;
+      out.push({ ...d, apiVersion: "apps/v1", kind: "Deployment" });
+      const sel = deploymentSelector(d);
+      if (!Object.keys(sel).length) return;
+      out.push(
+        ...(await kube.list("v1", "Pod", { namespace: w.namespace, labelSelector: labelSelector(sel) })),
+      );
+    }),
+    // One list for all the Argo CD pods: `app.kubernetes.io/name in (a,b,c)` per namespace.
+    ...[...new Set(podSets.map((w) => w.namespace))].map(async (namespace) => {
+      const names = podSets
+        .filter((w) => w.namespace === namespace)
+        .map((w) => (w.kind === "pods" ? w.selector[ARGOCD_POD_LABEL] : undefined))
+        .filter((n): n is string => !!n);
+      if (!names.length) return;
+      out.push(
+        ...(await kube.list("v1", "Pod", {
+          namespace,
+          labelSelector: `${ARGOCD_POD_LABEL} in (${names.join(",")})`,
+        })),
+      );
+    }),
+  ]);
+  return out;
+}

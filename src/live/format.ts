@@ -1,0 +1,39 @@
+/** The plan as a table for people (with each change's diff under it) and as JSON for machines. */
+import { type Change, changeJson } from "./changes.js";
+
+export function planSummary(changes: Change[]): string {
+  const n = (a: Change["action"]) => changes.filter((c) => c.action === a).length;
+  if (!changes.length) return "No changes: the live state matches xirsa.yaml.";
+  return `Plan: ${changes.length} change${changes.length > 1 ? "s" : ""} (${n("create")} to create, ${n("update")} to update, ${n("delete")} to delete)`;
+}
+
+function where(c: Change): string {
+  return c.account ? `account ${c.account}` : c.cluster ? `cluster ${c.cluster}` : "";
+}
+
+const SIGN: Record<Change["action"], string> = { create: "+", update: "~", delete: "-" };
+
+export function planTable(changes: Change[]): string {
+  const out: string[] = [planSummary(changes)];
+  let step = "";
+  for (const c of changes) {
+    if (c.step !== step) {
+      step = c.step;
+      out.push("", `${step}:`);
+    }
+    out.push(`  ${SIGN[c.action]} ${c.action} ${c.kind} ${c.id} (${where(c)})`);
+    if (c.diff) out.push(...c.diff.split("\n").map((l) => `      ${l}`));
+    if (c.blocked) out.push(`      BLOCKED: ${c.blocked.reason}; ${c.blocked.fix}`);
+  }
+  return out.join("\n");
+}
+
+export function planJson(changes: Change[]): { changes: Record<string, unknown>[] } {
+  return { changes: changes.map(changeJson) };
+}
+
+export function blockedText(changes: Change[]): string | undefined {
+  const blocked = changes.filter((c) => c.blocked);
+  if (!blocked.length) return undefined;
+  return blocked.map((c) => `${c.kind} ${c.id}: ${c.blocked!.reason}`).join("; ");
+}
