@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { admitNamespace, CAPSULE_MESSAGES, tenantStatus } from "./capsule.js";
+import type { JsonObject } from "./json.js";
 import type { KubeUser } from "./types.js";
 
 const config = { metadata: { name: "default" }, spec: { userGroups: ["capsule.clastix.io"] } };
-const tenant = (name: string, owners: unknown[], quota?: number) => ({
+const tenant = (name: string, owners: JsonObject[], quota?: number): JsonObject => ({
   apiVersion: "capsule.clastix.io/v1beta2",
   kind: "Tenant",
   metadata: { name, uid: `uid-${name}` },

@@ -60,7 +60,7 @@ describe("strategic merge patch", () => {
     metadata: { finalizers: ["f1"] },
   };
   it("merges containers and env by name (kubectl rollout restart, set env)", () => {
-    const out = strategicMerge(dep, {
+    const out = strategicMerge(dep as never, {
       spec: {
         template: {
           metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": "now" } },
@@ -96,7 +96,7 @@ describe("strategic merge patch", () => {
     ]);
   });
   it("honours $patch: delete, $setElementOrder and $deleteFromPrimitiveList; finalizers merge", () => {
-    const out = strategicMerge(dep, {
+    const out = strategicMerge(dep as never, {
       metadata: { finalizers: ["f2"] },
       spec: {
         template: {
