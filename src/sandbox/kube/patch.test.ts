@@ -96,18 +96,21 @@ describe("strategic merge patch", () => {
     ]);
   });
   it("honours $patch: delete, $setElementOrder and $deleteFromPrimitiveList; finalizers merge", () => {
-    const out = strategicMerge(dep as never, {
-      metadata: { finalizers: ["f2"] },
-      spec: {
-        template: {
-          spec: {
-            "$setElementOrder/containers": [{ name: "side" }, { name: "app" }],
-            containers: [{ name: "app", env: [{ name: "A", $patch: "delete" }] }],
-            volumes: [{ name: "v1", $patch: "delete" }],
+    const out = strategicMerge(
+      dep as never,
+      {
+        metadata: { finalizers: ["f2"] },
+        spec: {
+          template: {
+            spec: {
+              "$setElementOrder/containers": [{ name: "side" }, { name: "app" }],
+              containers: [{ name: "app", env: [{ name: "A", $patch: "delete" }] }],
+              volumes: [{ name: "v1", $patch: "delete" }],
+            },
           },
         },
-      },
-    } as never) as typeof dep;
+      } as never,
+    ) as typeof dep;
     expect(out.metadata.finalizers).toEqual(["f1", "f2"]);
     expect(out.spec.template.spec.containers.map((c) => c.name)).toEqual(["side", "app"]);
     expect(out.spec.template.spec.containers[1]!.env).toEqual([{ name: "B", value: "2" }]);
