@@ -52,11 +52,14 @@ export interface ConditionFailure {
   actual: string[] | undefined;
 }
 
-/** Why a statement did not apply to the request. */
+/**
+ * Why a statement did not apply to the request. `negated` is set when the element was NotPrincipal /
+ * NotAction / NotResource: `expected` then lists what the statement excludes, and the request was one of them.
+ */
 export type Mismatch =
-  | { on: "principal"; expected: string[]; actual: string }
-  | { on: "action"; expected: string[]; actual: string }
-  | { on: "resource"; expected: string[]; actual: string }
+  | { on: "principal"; expected: string[]; actual: string; negated?: boolean }
+  | { on: "action"; expected: string[]; actual: string; negated?: boolean }
+  | { on: "resource"; expected: string[]; actual: string; negated?: boolean }
   | { on: "condition"; failure: ConditionFailure };
 
 export interface StatementTrace {
@@ -64,21 +67,43 @@ export interface StatementTrace {
   effect: "Allow" | "Deny";
   /** undefined when the statement applied */
   mismatch?: Mismatch;
+  /** Which kind of policy the statement belongs to. */
+  side?: "identity" | "resource";
+  /**
+   * For an applying resource-policy statement: `account` when it named only the caller's account (the
+   * account's identity policies must then allow too), `direct` when it named the caller (or `*`).
+   */
+  principalMatch?: "direct" | "account";
+}
+
+/** What was asked, as explanations show it. */
+export interface RequestSummary {
+  /** The caller's ARN, federated provider or service principal. */
+  caller: string;
+  action: string;
+  resource: string;
 }
 
 export type Decision =
-  | { decision: "Allowed"; allowedBy: StatementRef[]; trace: StatementTrace[] }
-  | { decision: "ExplicitlyDenied"; deniedBy: StatementRef; trace: StatementTrace[] }
+  | { decision: "Allowed"; allowedBy: StatementRef[]; trace: StatementTrace[]; request?: RequestSummary }
+  | {
+      decision: "ExplicitlyDenied";
+      deniedBy: StatementRef;
+      trace: StatementTrace[];
+      request?: RequestSummary;
+    }
   | {
       decision: "ImplicitlyDenied";
       /** Which side lacked an allow (both for cross-account when neither allowed). */
       missing: Array<"identity" | "resource">;
       trace: StatementTrace[];
+      request?: RequestSummary;
     };
 
-/** A named policy document (raw JSON) to evaluate. */
+/** A named policy document to evaluate. */
 export interface NamedPolicy {
   name: string;
+  /** The document: a JSON string, the parsed JSON, or a `CompiledPolicy` from `compilePolicy`. */
   document: unknown;
 }
 
