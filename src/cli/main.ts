@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   sandbox: async () => (await import("./commands/sandbox.js")).default,
   schema: async () => (await import("./commands/schema.js")).default,
   token: async () => (await import("./commands/token.js")).default,
+  verify: async () => (await import("./commands/verify.js")).default,
 };
 
 function help(): string {

@@ -19,7 +19,10 @@ export type Severity = "error" | "warning" | "info";
 
 /** Where a finding lives: a State resource id and, for bundles, the file (for SARIF). */
 export interface FindingLocation {
-  /** ARN, `k8s:<cluster>/<namespace>/<kind>/<name>`, or `eks:<cluster>/access-entry/<principalArn>` */
+  /**
+   * The id of the document the finding points into (a key of loadBundle's `files`): the resource id, or a
+   * part of it such as `<role ARN>#trust-policy` or `<role ARN>#inline/<name>`.
+   */
   resource: string;
   /** Bundle-relative path, when the State came from a bundle. */
   file?: string;
@@ -50,6 +53,8 @@ export interface HopResult {
   reason: string;
   /** The fix when not ok. */
   fix?: string;
+  /** Codes of the findings this hop raised (the first explains a failure). */
+  codes?: string[];
   detail: HopDetail;
 }
 

@@ -1,0 +1,214 @@
+import { readFileSync } from "node:fs";
+import { join, relative, resolve, sep } from "node:path";
+import { loadConfig } from "../../config/load.js";
+import { InputError } from "../../errors.js";
+import { loadBundle } from "../../render/load.js";
+import { writeHtmlReport } from "../../report/index.js";
+import type { ChainSpec, State } from "../../state/types.js";
+import { desiredState } from "../../topology/desired.js";
+import type { Finding, VerifyResult } from "../../verify/index.js";
+import { verify } from "../../verify/index.js";
+import { formatJson } from "../../verify/output/json.js";
+import { lineOfPath, lineOfText } from "../../verify/output/locate.js";
+import { formatSarif, type Locate, type SarifLocation } from "../../verify/output/sarif.js";
+import { formatTable } from "../../verify/output/table.js";
+import { oneOf, parseFlags } from "../args.js";
+import type { Command, Io } from "../command.js";
+
+const FORMATS = ["table", "json", "sarif", "html"] as const;
+
+function posix(path: string): string {
+  return path.split(sep).join("/");
+}
+
+/** Reads a file for locating findings; a file that vanished is simply not located. */
+function readText(path: string, cache: Map<string, string | undefined>): string | undefined {
+  if (!cache.has(path)) {
+    try {
+      cache.set(path, readFileSync(path, "utf8"));
+    } catch {
+      cache.set(path, undefined);
+    }
+  }
+  return cache.get(path);
+}
+
+/** `k8s:<cluster>/<ns>/<kind>/<name>` or `k8s:<cluster>/<kind>/<name>` → kind and name. */
+function kubeSelector(id: string): { kind: string; name: string } | undefined {
+  if (!id.startsWith("k8s:")) return undefined;
+  const parts = id.slice(4).split("/");
+  if (parts.length < 3) return undefined;
+  return { kind: parts[parts.length - 2]!, name: parts[parts.length - 1]! };
+}
+
+/** Locates findings in the bundle file that holds their resource (loadBundle's `files`). */
+function bundleLocator(dir: string, files: Map<string, string>, cwd: string): Locate {
+  const cache = new Map<string, string | undefined>();
+  return (f: Finding): SarifLocation | undefined => {
+    const id = f.location?.resource ?? f.resource;
+    const entry = /^eks:([^/]+)\/access-entry\//.exec(f.resource);
+    const rel =
+      files.get(id) ??
+      files.get(f.resource) ??
+      (entry ? files.get(`eks:${entry[1]}/access-entries`) : undefined) ??
+      files.get("bundle:MANIFEST.json");
+    if (!rel) return undefined;
+    const abs = join(dir, rel);
+    const loc: SarifLocation = { uri: posix(relative(cwd, abs)) };
+    const text = readText(abs, cache);
+    if (text === undefined) return loc;
+    const select = kubeSelector(id);
+    let line: number | undefined;
+    const path = f.location?.jsonPath;
+    // Bundles write Secrets with stringData (readable); the State has them as data.
+    if (path) line = lineOfPath(text, [path, path.replace(/^data\./, "stringData.")], select ?? {});
+    else if (select) line = lineOfPath(text, "metadata.name", select);
+    else if (entry) line = lineOfText(text, f.resource.slice(`eks:${entry[1]}/access-entry/`.length));
+    loc.startLine = line ?? 1;
+    return loc;
+  };
+}
+
+/** Locates findings in the config: a chain's finding at its target, others at the top. */
+function configLocator(file: string, cwd: string): Locate {
+  const cache = new Map<string, string | undefined>();
+  return (f: Finding): SarifLocation => {
+    const text = readText(file, cache) ?? "";
+    const target = f.chain?.split("/")[0];
+    const line = target
+      ? (lineOfText(text, `name: ${target}\n`) ?? lineOfText(text, `name: "${target}"`))
+      : undefined;
+    return { uri: posix(relative(cwd, file)), startLine: line ?? 1 };
+  };
+}
+
+interface Loaded {
+  state: State;
+  chains: ChainSpec[];
+  appProject: string;
+  locate: Locate;
+  from: string;
+}
+
+function load(values: Record<string, unknown>, io: Io): Loaded {
+  const config = values.config as string | undefined;
+  const from = values.from as string | undefined;
+  if ((config === undefined) === (from === undefined)) {
+    throw new InputError(
+      "cli.flags",
+      "pass exactly one of --config <xirsa.yaml> or --from <bundle dir>",
+      "see xirsa verify --help",
+    );
+  }
+  if (config !== undefined) {
+    const file = resolve(io.cwd, config);
+    const cfg = loadConfig(file);
+    const { state, chains } = desiredState(cfg);
+    return {
+      state,
+      chains,
+      appProject: cfg.source.argocd.project,
+      locate: configLocator(file, io.cwd),
+      from: `--config ${config}`,
+    };
+  }
+  const dir = resolve(io.cwd, from!);
+  const bundle = loadBundle(dir);
+  return {
+    state: bundle.state,
+    chains: bundle.chains,
+    appProject: bundle.config.source.argocd.project,
+    locate: bundleLocator(dir, bundle.files, io.cwd),
+    from: `--from ${from}`,
+  };
+}
+
+function useColor(io: Io): boolean {
+  const noColor = io.env.NO_COLOR;
+  return !!io.stdout.isTTY && (noColor === undefined || noColor === "");
+}
+
+function output(
+  format: (typeof FORMATS)[number],
+  result: VerifyResult,
+  loaded: Loaded,
+  io: Io,
+  out?: string,
+): void {
+  switch (format) {
+    case "table":
+      io.stdout.write(formatTable(result, { color: useColor(io) }));
+      return;
+    case "json":
+      io.stdout.write(formatJson(result));
+      return;
+    case "sarif":
+      io.stdout.write(formatSarif(result, loaded.locate));
+      return;
+    case "html": {
+      const file = resolve(io.cwd, out!);
+      writeHtmlReport(file, {
+        result,
+        state: loaded.state,
+        chains: loaded.chains,
+        generatedFrom: loaded.from,
+      });
+      io.stdout.write(`xirsa verify: report written to ${file}\n`);
+      return;
+    }
+  }
+}
+
+const command: Command = {
+  name: "verify",
+  summary: "prove every hop of every chain offline, with the reason and the fix",
+  usage: `xirsa verify (--config <xirsa.yaml> | --from <bundle dir>) [--output table|json|sarif|html] [--out <file>]
+
+Proves, without calling AWS or Kubernetes, each chain (per target: cd-pipeline-operator and argocd), hop by hop:
+  service-account         the ServiceAccounts carry eks.amazonaws.com/role-arn = the source role
+  web-identity            an IAM OIDC provider for the issuer (client id sts.amazonaws.com), and the source
+                          role's trust allows sts:AssumeRoleWithWebIdentity for each ServiceAccount
+  assume-role             the source role may assume the target role: its identity policies AND the target's trust
+  cluster-access          an EKS access entry for exactly the target role ARN
+  kubernetes-permissions  access policies, RBAC and Capsule grant what the flow needs in the target namespaces
+  registration            Argo CD / KubeRocketCI cluster Secrets, AppProject destination, available_clusters
+Every hop is evaluated even after one fails. Findings carry stable codes (XIRSA-…) with a fix.
+
+Flags:
+  --config <file>   prove the desired State of xirsa.yaml (needs source.oidcIssuer and the targets' endpoints)
+  --from <dir>      prove a rendered bundle (xirsa render --out), including edits made to it since
+  --output <fmt>    table (default; colour on a terminal unless NO_COLOR), json, sarif (SARIF 2.1.0 for code
+                    scanning, located in the bundle files or the config), html (needs --out)
+  --out <file>      where --output html writes the report
+
+Exit codes: 0 every chain proven, 1 a chain is broken, 2 bad input (config, bundle or flags).`,
+  async run(argv, io) {
+    const { values } = parseFlags(
+      argv,
+      {
+        config: { type: "string" },
+        from: { type: "string" },
+        output: { type: "string" },
+        out: { type: "string" },
+      },
+      "verify",
+    );
+    const format = oneOf(values.output as string | undefined, FORMATS, "--output", "table");
+    const out = values.out as string | undefined;
+    if (format === "html" && !out) {
+      throw new InputError("cli.flags", "--output html needs --out <file>", "e.g. --out report.html");
+    }
+    if (format !== "html" && out !== undefined) {
+      throw new InputError(
+        "cli.flags",
+        `--out is only for --output html; ${format} goes to standard output`,
+        `redirect it instead, e.g. > verify.${format === "sarif" ? "sarif" : format === "json" ? "json" : "txt"}`,
+      );
+    }
+    const loaded = load(values, io);
+    const result = verify(loaded.state, loaded.chains, { appProject: loaded.appProject });
+    output(format, result, loaded, io, out);
+    return result.ok ? 0 : 1;
+  },
+};
+export default command;

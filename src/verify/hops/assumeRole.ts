@@ -1,0 +1,210 @@
+/**
+ * Hop 3, `assume-role`: a session of the source role may call sts:AssumeRole on the target role. Cross-account
+ * both sides must allow: the source role's identity policies AND the target role's trust policy; the hop says
+ * which side refuses.
+ */
+import { explainDecision, parseArn, parseRoleArn } from "../../iam/index.js";
+import type { ChainSpec, IamRole } from "../../state/types.js";
+import { failed, type HopOutcome, passed, type VerifyContext } from "../context.js";
+import { finding, inlinePolicyId, trustPolicyId } from "../findings.js";
+import { lintAssumeAny, lintRoleTrust } from "../lint/trust.js";
+import {
+  identityPoliciesOf,
+  invalidPolicyFinding,
+  trustPolicyOf,
+  tryAuthorize,
+  tryParse,
+} from "../policies.js";
+import type { Finding } from "../types.js";
+
+const HOP = "assume-role";
+/** Role chaining caps the chained session at one hour (AWS STS AssumeRole, DurationSeconds). */
+const CHAINED_SESSION_LIMIT = 3600;
+
+function sourceLint(ctx: VerifyContext, role: IamRole): Finding[] {
+  return ctx.memoise(`assume-lint-source\u0000${role.arn}`, () => {
+    const out: Finding[] = [];
+    for (const name of Object.keys(role.inlinePolicies).sort()) {
+      const parsed = tryParse(role.inlinePolicies[name], `inline:${name}`, "identity");
+      if ("error" in parsed) continue;
+      for (const h of lintAssumeAny(parsed.policy)) {
+        out.push(
+          finding(h.code, `inline policy ${name} of ${role.arn}: ${h.message}`, role.arn, {
+            jsonPath: h.jsonPath,
+            document: inlinePolicyId(role.arn, name),
+          }),
+        );
+      }
+    }
+    if (role.attachedPolicyArns.length || role.permissionsBoundary) {
+      const parts = [
+        ...(role.attachedPolicyArns.length
+          ? [`attached policies ${role.attachedPolicyArns.join(", ")}`]
+          : []),
+        ...(role.permissionsBoundary ? [`permissions boundary ${role.permissionsBoundary}`] : []),
+      ];
+      out.push(
+        finding(
+          "XIRSA-IAM-ATTACHED-UNKNOWN",
+          `${role.arn} has ${parts.join(" and ")} whose documents are not in the State`,
+          role.arn,
+          { hop: HOP },
+        ),
+      );
+    }
+    return out;
+  });
+}
+
+function targetLint(ctx: VerifyContext, role: IamRole): Finding[] {
+  return ctx.memoise(`assume-lint-target\u0000${role.arn}`, () => {
+    const out: Finding[] = [];
+    const parsed = tryParse(role.trustPolicy, `trust:${role.arn}`, "resource");
+    if ("policy" in parsed) {
+      for (const h of lintRoleTrust(parsed.policy)) {
+        out.push(
+          finding(h.code, `trust policy of ${role.arn}: ${h.message}`, role.arn, {
+            jsonPath: h.jsonPath,
+            document: trustPolicyId(role.arn),
+          }),
+        );
+      }
+    }
+    if ((role.maxSessionDuration ?? 0) > CHAINED_SESSION_LIMIT) {
+      out.push(
+        finding(
+          "XIRSA-STS-CHAIN-DURATION",
+          `${role.arn} allows ${role.maxSessionDuration} s sessions, but sessions assumed by role chaining last at most ${CHAINED_SESSION_LIMIT} s`,
+          role.arn,
+        ),
+      );
+    }
+    return out;
+  });
+}
+
+export function assumeRoleHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome {
+  const source = ctx.role(chain.sourceRoleArn);
+  const target = ctx.role(chain.targetRoleArn);
+  const detail: Record<string, unknown> = {
+    sourceRoleArn: chain.sourceRoleArn,
+    targetRoleArn: chain.targetRoleArn,
+  };
+  const missing: Finding[] = [];
+  if (!source) {
+    missing.push(
+      finding(
+        "XIRSA-ROLE-MISSING",
+        `source role ${chain.sourceRoleArn} does not exist`,
+        chain.sourceRoleArn,
+        {
+          chain: chain.id,
+          hop: HOP,
+        },
+      ),
+    );
+  }
+  if (!target) {
+    missing.push(
+      finding(
+        "XIRSA-ROLE-MISSING",
+        `target role ${chain.targetRoleArn} does not exist`,
+        chain.targetRoleArn,
+        {
+          chain: chain.id,
+          hop: HOP,
+          remediation: `create ${chain.targetRoleArn} trusting ${chain.sourceRoleArn} for sts:AssumeRole`,
+        },
+      ),
+    );
+  }
+  if (!source || !target) {
+    return failed(HOP, missing.map((f) => f.message).join("; "), missing[0]!.remediation, detail, missing);
+  }
+
+  const lint = [...sourceLint(ctx, source), ...targetLint(ctx, target)];
+  const partition = parseArn(source.arn)?.partition ?? "aws";
+  const roleName = parseRoleArn(source.arn)?.name ?? source.name;
+  const session = `arn:${partition}:sts::${source.accountId}:assumed-role/${roleName}/${ctx.sessionName}`;
+  detail.session = session;
+  const result = tryAuthorize({
+    request: {
+      principal: { kind: "aws", accountId: source.accountId, arn: session, roleArn: source.arn },
+      action: "sts:AssumeRole",
+      resource: target.arn,
+      context: {
+        "aws:PrincipalArn": source.arn,
+        "aws:PrincipalAccount": source.accountId,
+        "aws:PrincipalType": "AssumedRole",
+      },
+    },
+    identityPolicies: identityPoliciesOf(source),
+    resourcePolicy: trustPolicyOf(target),
+    resourceAccount: target.accountId,
+  });
+  if ("error" in result) {
+    const owner = result.error.policy?.startsWith("trust:") ? target : source;
+    const f = invalidPolicyFinding(owner, result.error, HOP, chain.id);
+    return failed(HOP, f.message, f.remediation, detail, [f, ...lint]);
+  }
+  const d = result.decision;
+  const because = explainDecision(d);
+  detail.explanation = because;
+  detail.decision = d.decision === "Allowed" ? { decision: d.decision, allowedBy: d.allowedBy } : d;
+  if (d.decision === "Allowed") {
+    return passed(HOP, `${session} may assume ${target.arn}: ${because}`, detail, lint);
+  }
+
+  const sides: Array<"identity" | "resource"> =
+    d.decision === "ExplicitlyDenied"
+      ? [d.deniedBy.policy.startsWith("trust:") ? "resource" : "identity"]
+      : d.missing;
+  const problems: Finding[] = [];
+  if (sides.includes("identity")) {
+    const unknown = lint.find((f) => f.code === "XIRSA-IAM-ATTACHED-UNKNOWN");
+    problems.push(
+      finding(
+        "XIRSA-ASSUME-IDENTITY-DENIED",
+        `the source role's identity policies refuse sts:AssumeRole on ${target.arn}${unknown ? " (attached policies not checked)" : ""}`,
+        source.arn,
+        {
+          chain: chain.id,
+          remediation: `allow sts:AssumeRole on ${target.arn} in the permissions policy of ${source.arn}`,
+          ...(Object.keys(source.inlinePolicies).length
+            ? { document: inlinePolicyId(source.arn, Object.keys(source.inlinePolicies).sort()[0]!) }
+            : {}),
+        },
+      ),
+    );
+  }
+  if (sides.includes("resource")) {
+    const cause = lint.find((f) => f.code === "XIRSA-TRUST-PRINCIPAL-NO-ROLE" && f.resource === target.arn);
+    problems.push(
+      cause
+        ? { ...cause, chain: chain.id }
+        : finding(
+            "XIRSA-ASSUME-TRUST-DENIED",
+            `the trust policy of ${target.arn} refuses ${source.arn}`,
+            target.arn,
+            {
+              chain: chain.id,
+              remediation: `trust Principal.AWS = ${source.arn} for sts:AssumeRole in ${target.arn}`,
+              document: trustPolicyId(target.arn),
+            },
+          ),
+    );
+  }
+  const side =
+    sides.length === 2
+      ? "both sides refuse"
+      : sides[0] === "identity"
+        ? "the source role's identity policies refuse"
+        : "the target role's trust policy refuses";
+  return failed(
+    HOP,
+    `${side} ${session} → sts:AssumeRole ${target.arn}: ${because}`,
+    problems.map((p) => p.remediation).join("; and "),
+    { ...detail, refusedBy: sides },
+    [...problems, ...lint],
+  );
+}

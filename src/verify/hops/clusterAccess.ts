@@ -1,0 +1,96 @@
+/**
+ * Hop 4, `cluster-access`: the target cluster maps the target role: an EKS access entry for exactly its ARN
+ * (path included; EKS matches the assumed-role session's role ARN to the entry's principal).
+ */
+import { parseRoleArn } from "../../iam/index.js";
+import type { AccessEntry, ChainSpec, EksCluster } from "../../state/types.js";
+import { failed, type HopOutcome, passed, type VerifyContext } from "../context.js";
+import { accessEntryResourceId, clusterResourceId, finding } from "../findings.js";
+import { accessPolicyName } from "../k8s/accessPolicies.js";
+
+const HOP = "cluster-access";
+
+export function findAccessEntry(cluster: EksCluster, principalArn: string): AccessEntry | undefined {
+  return cluster.accessEntries.find((e) => e.principalArn === principalArn);
+}
+
+function describeEntry(e: AccessEntry): string {
+  const policies = e.accessPolicies.map((a) => {
+    const name = accessPolicyName(a.policyArn) ?? a.policyArn;
+    return a.accessScope.type === "cluster"
+      ? `${name} (cluster)`
+      : `${name} on ${a.accessScope.namespaces.join(", ")}`;
+  });
+  const parts = [e.type];
+  if (e.kubernetesGroups.length) parts.push(`groups ${e.kubernetesGroups.join(", ")}`);
+  parts.push(policies.length ? `policies ${policies.join(", ")}` : "no access policies");
+  return parts.join("; ");
+}
+
+export function clusterAccessHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome {
+  const target = ctx.cluster(chain.targetCluster);
+  const ref = chain.targetCluster;
+  if (!target) {
+    const f = finding(
+      "XIRSA-CLUSTER-MISSING",
+      `target cluster ${ref.name} (${ref.accountId}, ${ref.region}) is not in the State`,
+      clusterResourceId(ref),
+      { chain: chain.id },
+    );
+    return failed(HOP, f.message, f.remediation, {}, [f]);
+  }
+  const cluster = target.cluster;
+  const arn = chain.targetRoleArn;
+  const entry = findAccessEntry(cluster, arn);
+  const resource = accessEntryResourceId(ref, arn);
+  const detail: Record<string, unknown> = { cluster: ref.name, principalArn: arn };
+  if (!entry) {
+    // Near misses: same role name with another path or case, which EKS does not match.
+    const name = parseRoleArn(arn)?.name.toLowerCase();
+    const near = cluster.accessEntries
+      .map((e) => e.principalArn)
+      .filter((p) => p !== arn && name !== undefined && parseRoleArn(p)?.name.toLowerCase() === name);
+    detail.entries = cluster.accessEntries.map((e) => e.principalArn);
+    const hint = near.length ? ` (an entry exists for ${near.join(", ")}, which EKS does not match)` : "";
+    const f = finding(
+      "XIRSA-EKS-NO-ACCESS-ENTRY",
+      `cluster ${ref.name} has no access entry for ${arn}${hint}: kubectl would answer Unauthorized`,
+      resource,
+      {
+        chain: chain.id,
+        remediation: `aws eks create-access-entry --cluster-name ${ref.name} --principal-arn ${arn} --type STANDARD (then associate its access policy)`,
+      },
+    );
+    return failed(HOP, f.message, f.remediation, detail, [f]);
+  }
+  detail.entry = entry;
+  const notes = [];
+  if (entry.type !== "STANDARD") {
+    notes.push(
+      finding(
+        "XIRSA-EKS-ENTRY-TYPE",
+        `access entry for ${arn} on ${ref.name} has type ${entry.type}`,
+        resource,
+      ),
+    );
+  }
+  const role = ctx.role(arn);
+  if (entry.principalId && role?.uniqueId && entry.principalId !== role.uniqueId) {
+    const f = finding(
+      "XIRSA-EKS-ENTRY-STALE",
+      `access entry for ${arn} on ${ref.name} is bound to principal id ${entry.principalId}, but the role's id is now ${role.uniqueId} (the role was re-created)`,
+      resource,
+      {
+        chain: chain.id,
+        remediation: `aws eks delete-access-entry --cluster-name ${ref.name} --principal-arn ${arn}, then create it again with its policy associations`,
+      },
+    );
+    return failed(HOP, f.message, f.remediation, detail, [f, ...notes]);
+  }
+  return passed(
+    HOP,
+    `cluster ${ref.name} has an access entry for ${arn} (${describeEntry(entry)})`,
+    detail,
+    notes,
+  );
+}

@@ -1,0 +1,186 @@
+/**
+ * Hop 5, `kubernetes-permissions`: what the target role is granted in the target cluster (access policies,
+ * RBAC, Capsule) covers every permission its flow needs (permissions.ts) in every namespace of the pattern.
+ */
+import type { ChainSpec } from "../../state/types.js";
+import { failed, type HopOutcome, joinWords, passed, type VerifyContext } from "../context.js";
+import { accessEntryResourceId, finding, kubeResourceId } from "../findings.js";
+import { isClusterAdminPolicy } from "../k8s/accessPolicies.js";
+import { Authorizer, type PermissionVerdict, subjectOf } from "../k8s/authorizer.js";
+import { describeRequest } from "../k8s/rules.js";
+import { type RequiredPermission, requiredPermissions } from "../permissions.js";
+import type { Finding } from "../types.js";
+import { findAccessEntry } from "./clusterAccess.js";
+
+const HOP = "kubernetes-permissions";
+
+function describePermission(p: RequiredPermission, pattern: string): string {
+  const req = describeRequest({
+    verb: p.verb,
+    group: p.group,
+    resource: p.resource,
+    ...(p.name ? { name: p.name } : {}),
+  });
+  return p.scope === "cluster" ? `${req} (cluster scope)` : `${req} in ${pattern}`;
+}
+
+export function kubernetesPermissionsHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome {
+  const target = ctx.cluster(chain.targetCluster);
+  const entry = target ? findAccessEntry(target.cluster, chain.targetRoleArn) : undefined;
+  const pattern = chain.namespacePattern;
+  const needed = requiredPermissions(chain.kind);
+  const detail: Record<string, unknown> = { pattern, needed: needed.map((p) => p.id) };
+  if (!target || !entry) {
+    return failed(
+      HOP,
+      `${chain.targetRoleArn} is not mapped into cluster ${chain.targetCluster.name}, so it holds none of the ${needed.length} permissions ${chain.kind} needs`,
+      "fix cluster-access first",
+      detail,
+      [],
+    );
+  }
+  const resource = accessEntryResourceId(chain.targetCluster, chain.targetRoleArn);
+  const authz = new Authorizer(target, entry, subjectOf(entry, chain.targetRoleArn), pattern);
+  const verdicts = needed.map((p) => authz.check(p));
+  detail.subject = authz.subject;
+  detail.grants = authz.describeSources();
+  detail.permissions = verdicts.map((v) => ({
+    id: v.permission.id,
+    allowed: v.allowed,
+    ...(v.via ? { via: v.via } : {}),
+  }));
+  if (authz.capsule.installed) detail.capsule = authz.capsule;
+
+  const notes: Finding[] = [];
+  for (const a of entry.accessPolicies) {
+    if (isClusterAdminPolicy(a.policyArn) && a.accessScope.type === "cluster") {
+      notes.push(
+        finding(
+          "XIRSA-EKS-CLUSTER-ADMIN",
+          `${chain.targetRoleArn} has AmazonEKSClusterAdminPolicy on cluster ${chain.targetCluster.name}, though ${chain.kind} only needs namespaces ${pattern}`,
+          resource,
+        ),
+      );
+    }
+  }
+  const create = verdicts.find((v) => v.permission.id === "namespaces:create");
+  if (create?.allowed && authz.isPlainRbacNamespaceCreate(create.via)) {
+    const binding = /^ClusterRoleBinding (\S+)/.exec(create.via!)?.[1] ?? "";
+    notes.push(
+      finding(
+        "XIRSA-K8S-NS-CREATE",
+        `${create.via} lets ${chain.targetRoleArn} create any namespace in ${chain.targetCluster.name}, not only ${pattern}`,
+        kubeResourceId(chain.targetCluster, "ClusterRoleBinding", binding),
+      ),
+    );
+  }
+  if (authz.capsule.user && authz.capsule.tenants.length > 1) {
+    notes.push(
+      finding(
+        "XIRSA-CAPSULE-SEVERAL-TENANTS",
+        `${chain.targetRoleArn} owns Capsule tenants ${authz.capsule.tenants.map((t) => t.name).join(", ")}; new namespaces need the capsule.clastix.io/tenant label`,
+        resource,
+      ),
+    );
+  }
+
+  const refused = verdicts.filter((v) => !v.allowed);
+  if (refused.length === 0) {
+    const vias = [...new Set(verdicts.map((v) => v.via!))];
+    return passed(
+      HOP,
+      `all ${needed.length} permissions ${chain.kind} needs in ${pattern} are granted (by ${joinWords(vias)})`,
+      detail,
+      notes,
+    );
+  }
+
+  const problems = refusals(chain, refused, authz, resource);
+  const first = problems[0]!;
+  const more = problems.length > 1 ? ` (+${problems.length - 1} more)` : "";
+  return failed(HOP, `${first.message}${more}`, first.remediation, detail, [...problems, ...notes]);
+}
+
+/** `get/create apps/deployments and delete namespaces in krci-*`, grouped by resource and scope. */
+export function summarisePermissions(perms: readonly RequiredPermission[], pattern: string): string {
+  const groups = new Map<string, { verbs: string[]; scope: RequiredPermission["scope"] }>();
+  for (const p of perms) {
+    const gr = `${p.group ? `${p.group}/` : ""}${p.resource}${p.name ? `/${p.name}` : ""}`;
+    const key = `${p.scope}\u0000${gr}`;
+    const g = groups.get(key) ?? { verbs: [], scope: p.scope };
+    g.verbs.push(p.verb);
+    groups.set(key, g);
+  }
+  const part = (scope: RequiredPermission["scope"]) =>
+    [...groups]
+      .filter(([, g]) => g.scope === scope)
+      .map(([key, g]) => `${g.verbs.join("/")} ${key.split("\u0000")[1]}`);
+  const cluster = part("cluster");
+  const ns = part("pattern");
+  return joinWords([
+    ...(cluster.length ? [`${joinWords(cluster)} (cluster scope)`] : []),
+    ...(ns.length ? [`${joinWords(ns)} in ${pattern}`] : []),
+  ]);
+}
+
+function refusals(
+  chain: ChainSpec,
+  refused: PermissionVerdict[],
+  authz: Authorizer,
+  resource: string,
+): Finding[] {
+  const capsule = authz.capsule;
+  const groups = authz.subject.groups.filter((g) => g !== "system:authenticated");
+  const opts = { chain: chain.id };
+  const out: Finding[] = [];
+  const plain: RequiredPermission[] = [];
+  const role = chain.targetRoleArn;
+  for (const v of refused) {
+    const p = v.permission;
+    if (p.id === "namespaces:create" && capsule.installed && groups.length > 0 && !capsule.user) {
+      out.push(
+        finding(
+          "XIRSA-CAPSULE-NOT-USER",
+          `${role} cannot create namespaces: none of its access entry's groups (${groups.join(", ")}) is in CapsuleConfiguration userGroups (${capsule.userGroups.join(", ")})`,
+          resource,
+          { ...opts, remediation: `add ${groups[0]} to CapsuleConfiguration spec.userGroups` },
+        ),
+      );
+    } else if (
+      p.id === "namespaces:create" &&
+      capsule.installed &&
+      capsule.user &&
+      capsule.tenants.length === 0
+    ) {
+      out.push(
+        finding(
+          "XIRSA-CAPSULE-NO-TENANT",
+          `${role} cannot create namespaces: no Capsule Tenant lists group ${groups.join(" or ")} among its owners (Capsule: You do not have any Tenant assigned)`,
+          resource,
+          { ...opts, remediation: `add {kind: Group, name: ${groups[0]}} to the Tenant's spec.owners` },
+        ),
+      );
+    } else if (v.escalation) {
+      out.push(
+        finding(
+          "XIRSA-K8S-RBAC-ESCALATION",
+          `${role} cannot ${describePermission(p, chain.namespacePattern)}: RoleBinding tenant-admin → ClusterRole ${p.orHoldsClusterRole} needs bind on it or holding it through RBAC, and access policies are not RBAC`,
+          resource,
+          opts,
+        ),
+      );
+    } else plain.push(p);
+  }
+  if (plain.length) {
+    const sources = authz.describeSources();
+    out.push(
+      finding(
+        "XIRSA-K8S-PERMISSION-MISSING",
+        `${role} cannot ${summarisePermissions(plain, chain.namespacePattern)}: ${sources.length ? `none of ${sources.join(", ")} grants it` : "it has no grants"}`,
+        resource,
+        opts,
+      ),
+    );
+  }
+  return out;
+}

@@ -1,0 +1,454 @@
+/**
+ * Hop 6, `registration`: the source cluster knows the target for this flow (REFERENCE §4).
+ * - argocd: an Argo CD cluster Secret (label argocd.argoproj.io/secret-type: cluster) with server = the target
+ *   endpoint and config.awsAuthConfig {clusterName = the target cluster, roleARN = ArgoCDAgentAccess}, and an
+ *   AppProject whose destinations allow the endpoint and the namespace pattern.
+ * - cd-pipeline-operator: Secret `<target>-cluster` with the three labels, the same server/config checks with
+ *   roleARN = CDPipelineAgent, and the target listed in ConfigMap edp-config key available_clusters.
+ */
+import type { ChainSpec, KubeObject } from "../../state/types.js";
+import { argocdClusterSecretName, krciClusterSecretName } from "../../topology/names.js";
+import { type ClusterIndex, failed, type HopOutcome, passed, type VerifyContext } from "../context.js";
+import { clusterResourceId, finding, kubeResourceId } from "../findings.js";
+import { isObject } from "../json.js";
+import { namespaceCovers } from "../k8s/authorizer.js";
+import { parseClusterConfig, secretValue } from "../k8s/clusterSecret.js";
+import type { Finding } from "../types.js";
+
+const HOP = "registration";
+const ARGOCD_SECRET_TYPE = "argocd.argoproj.io/secret-type";
+const KRCI_LABELS: Record<string, string> = {
+  "app.edp.epam.com/secret-type": "cluster",
+  "app.edp.epam.com/cluster-type": "irsa",
+  [ARGOCD_SECRET_TYPE]: "cluster",
+};
+
+function serverOf(secret: KubeObject): string | undefined {
+  const v = secretValue(secret, "server");
+  return v.ok ? v.value.replace(/\/+$/, "") : undefined;
+}
+
+/** Argo CD matches destinations with globs (`*` any run of characters); compiled once per pattern. */
+function globMatcher(pattern: string): (value: string) => boolean {
+  if (pattern === "*") return () => true;
+  if (!pattern.includes("*")) return (v) => v === pattern;
+  const re = new RegExp(
+    `^${pattern
+      .split("*")
+      .map((s) => s.replace(/[.+?^${}()|[\]\\/]/g, "\\$&"))
+      .join(".*")}$`,
+  );
+  return (v) => re.test(v);
+}
+
+interface SecretCheck {
+  secret: KubeObject;
+  /** The agent role the Secret must name. */
+  roleArn: string;
+}
+
+/** Checks shared by both cluster Secrets: server, config (clusterName, roleARN, TLS), name key. */
+function checkClusterSecret(chain: ChainSpec, endpoint: string | undefined, check: SecretCheck): Finding[] {
+  const { secret, roleArn } = check;
+  const resource = kubeResourceId(chain.source, secret);
+  const ref = `${secret.metadata.namespace}/${secret.metadata.name}`;
+  const out: Finding[] = [];
+  const bound = { chain: chain.id };
+  const at = (key: string) => ({ ...bound, jsonPath: `data.${key}` });
+
+  for (const key of ["server", "config", "name"]) {
+    const v = secretValue(secret, key);
+    if (!v.ok && v.problem === "not-base64") {
+      out.push(
+        finding(
+          "XIRSA-REG-DATA-NOT-BASE64",
+          `Secret ${ref} data.${key} is not base64 (${v.raw.trim().startsWith("{") ? "plain JSON" : "plain text"}); the API server refuses it`,
+          resource,
+          {
+            ...at(key),
+            remediation: `base64-encode data.${key} of Secret ${ref}, or move it under stringData`,
+          },
+        ),
+      );
+    }
+  }
+  const server = serverOf(secret);
+  if (endpoint && server !== undefined && server !== endpoint) {
+    out.push(
+      finding(
+        "XIRSA-REG-SERVER",
+        `Secret ${ref} has server ${server}, not the target endpoint ${endpoint}`,
+        resource,
+        {
+          ...at("server"),
+          remediation: `set server of Secret ${ref} to ${endpoint}`,
+        },
+      ),
+    );
+  } else if (
+    secretValue(secret, "server").ok === false &&
+    !out.some((f) => f.location?.jsonPath === "data.server")
+  ) {
+    out.push(
+      finding("XIRSA-REG-SERVER", `Secret ${ref} has no server key`, resource, {
+        ...at("server"),
+        remediation: `set server of Secret ${ref} to ${endpoint ?? "the target endpoint"}`,
+      }),
+    );
+  }
+
+  const configValue = secretValue(secret, "config");
+  if (configValue.ok) {
+    const config = parseClusterConfig(configValue.value);
+    if (!config) {
+      out.push(
+        finding("XIRSA-REG-CONFIG-INVALID", `Secret ${ref} config is not JSON`, resource, at("config")),
+      );
+    } else {
+      if (config.clusterName !== chain.targetCluster.name) {
+        out.push(
+          finding(
+            "XIRSA-REG-CLUSTER-NAME",
+            `Secret ${ref} awsAuthConfig.clusterName is ${config.clusterName ?? "missing"}, not ${chain.targetCluster.name}: its tokens are for another cluster (Unauthorized)`,
+            resource,
+            { ...at("config"), remediation: `set awsAuthConfig.clusterName to ${chain.targetCluster.name}` },
+          ),
+        );
+      }
+      if (config.roleARN === chain.sourceRoleArn) {
+        out.push(
+          finding(
+            "XIRSA-REG-ROLEARN-SOURCE",
+            `Secret ${ref} awsAuthConfig.roleARN is the source role ${chain.sourceRoleArn}, which would have to assume itself`,
+            resource,
+            { ...at("config"), remediation: `set awsAuthConfig.roleARN to ${roleArn}` },
+          ),
+        );
+      } else if (config.roleARN !== roleArn) {
+        out.push(
+          finding(
+            "XIRSA-REG-ROLEARN",
+            `Secret ${ref} awsAuthConfig.roleARN is ${config.roleARN ?? "missing"}, not ${roleArn}`,
+            resource,
+            { ...at("config"), remediation: `set awsAuthConfig.roleARN to ${roleArn}` },
+          ),
+        );
+      }
+      if (config.insecure === true || !config.caData) {
+        out.push(
+          finding(
+            "XIRSA-REG-TLS",
+            `Secret ${ref} ${config.insecure ? "sets tlsClientConfig.insecure: true" : "has no tlsClientConfig.caData"}`,
+            resource,
+            { jsonPath: "data.config" },
+          ),
+        );
+      }
+    }
+  } else if (configValue.problem === "missing") {
+    out.push(finding("XIRSA-REG-CONFIG-INVALID", `Secret ${ref} has no config key`, resource, at("config")));
+  }
+
+  const name = secretValue(secret, "name");
+  if (name.ok && name.value !== chain.target) {
+    out.push(
+      finding(
+        "XIRSA-REG-NAME",
+        `Secret ${ref} names the cluster ${name.value}, not ${chain.target}`,
+        resource,
+        {
+          jsonPath: "data.name",
+        },
+      ),
+    );
+  }
+  return out;
+}
+
+function missingLabels(secret: KubeObject, wanted: Record<string, string>): string[] {
+  const labels = secret.metadata.labels ?? {};
+  return Object.entries(wanted)
+    .filter(([k, v]) => labels[k] !== v)
+    .map(([k, v]) => `${k}: ${v}`);
+}
+
+/** Argo CD cluster Secrets of a namespace, indexed by server once per verify run (not once per chain). */
+function argocdSecrets(
+  ctx: VerifyContext,
+  chain: ChainSpec,
+  source: ClusterIndex,
+  ns: string,
+): { labelled: KubeObject[]; byServer: Map<string, KubeObject> } {
+  const key = `argocd-secrets\u0000${chain.source.accountId}/${chain.source.region}/${chain.source.name}\u0000${ns}`;
+  return ctx.memoise(key, () => {
+    const labelled = source
+      .list("Secret", ns)
+      .filter((s) => s.metadata.labels?.[ARGOCD_SECRET_TYPE] === "cluster");
+    const byServer = new Map<string, KubeObject>();
+    for (const s of labelled) {
+      const server = serverOf(s);
+      if (server !== undefined && !byServer.has(server)) byServer.set(server, s);
+    }
+    return { labelled, byServer };
+  });
+}
+
+function argocd(
+  chain: ChainSpec,
+  ctx: VerifyContext,
+  source: ClusterIndex,
+  endpoint: string | undefined,
+): Finding[] {
+  const ns = chain.serviceAccounts[0]?.namespace ?? "argocd";
+  const out: Finding[] = [];
+  const { labelled, byServer } = argocdSecrets(ctx, chain, source, ns);
+  const secret =
+    (endpoint ? byServer.get(endpoint) : undefined) ??
+    source.get("Secret", argocdClusterSecretName(chain.target), ns) ??
+    labelled.find((s) => {
+      const n = secretValue(s, "name");
+      return n.ok && n.value === chain.target;
+    });
+  if (!secret) {
+    out.push(
+      finding(
+        "XIRSA-REG-SECRET-MISSING",
+        `namespace ${ns} has no Argo CD cluster Secret for ${chain.target} (server ${endpoint ?? "unknown"})`,
+        kubeResourceId(chain.source, "Secret", argocdClusterSecretName(chain.target), ns),
+        {
+          chain: chain.id,
+          remediation: `create Secret ${ns}/${argocdClusterSecretName(chain.target)} labelled ${ARGOCD_SECRET_TYPE}: cluster (xirsa cluster register)`,
+        },
+      ),
+    );
+  } else {
+    const labels = missingLabels(secret, { [ARGOCD_SECRET_TYPE]: "cluster" });
+    if (labels.length) {
+      out.push(
+        finding(
+          "XIRSA-REG-LABELS",
+          `Secret ${ns}/${secret.metadata.name} lacks label ${labels.join(", ")}, so Argo CD ignores it`,
+          kubeResourceId(chain.source, secret),
+          { chain: chain.id, jsonPath: "metadata.labels", remediation: `add label ${labels.join(", ")}` },
+        ),
+      );
+    }
+    out.push(...checkClusterSecret(chain, endpoint, { secret, roleArn: chain.targetRoleArn }));
+  }
+
+  const project = source.get("AppProject", ctx.appProject, ns);
+  const projectId = kubeResourceId(chain.source, "AppProject", ctx.appProject, ns);
+  const covered =
+    project &&
+    endpoint &&
+    candidates(destinations(ctx, projectId, project), endpoint, chain.target).some(
+      (d) => !d.namespace.startsWith("!") && namespaceCovers(d.namespace, chain.namespacePattern),
+    );
+  if (!covered) {
+    out.push(
+      finding(
+        "XIRSA-REG-APPPROJECT",
+        project
+          ? `AppProject ${ns}/${ctx.appProject} has no destination allowing server ${endpoint ?? "(unknown)"} with namespaces ${chain.namespacePattern}`
+          : `AppProject ${ns}/${ctx.appProject} does not exist`,
+        projectId,
+        {
+          chain: chain.id,
+          jsonPath: "spec.destinations",
+          remediation: `add {namespace: ${chain.namespacePattern}, server: ${endpoint ?? "<target endpoint>"}} to spec.destinations of AppProject ${ns}/${ctx.appProject}`,
+        },
+      ),
+    );
+  }
+  return out;
+}
+
+interface Destination {
+  /** undefined when the destination names the cluster instead of its server */
+  server?: (endpoint: string) => boolean;
+  name?: string;
+  namespace: string;
+}
+
+/** An AppProject's destinations, compiled once per verify run and indexed by exact server and name. */
+interface Destinations {
+  byServer: Map<string, Destination[]>;
+  byName: Map<string, Destination[]>;
+  /** Destinations whose server is a glob. */
+  globs: Destination[];
+}
+
+function push<K>(map: Map<K, Destination[]>, key: K, d: Destination): void {
+  const list = map.get(key);
+  if (list) list.push(d);
+  else map.set(key, [d]);
+}
+
+function destinations(ctx: VerifyContext, projectId: string, project: KubeObject): Destinations {
+  return ctx.memoise(`destinations\u0000${projectId}`, () => {
+    const out: Destinations = { byServer: new Map(), byName: new Map(), globs: [] };
+    const spec = project.spec;
+    if (!isObject(spec) || !Array.isArray(spec.destinations)) return out;
+    for (const d of spec.destinations.filter(isObject)) {
+      const namespace = typeof d.namespace === "string" ? d.namespace : "";
+      if (typeof d.name === "string") push(out.byName, d.name, { name: d.name, namespace });
+      if (typeof d.server !== "string") continue;
+      const server = d.server.replace(/\/+$/, "");
+      const dest = { server: globMatcher(server), namespace };
+      if (server.includes("*")) out.globs.push(dest);
+      else push(out.byServer, server, dest);
+    }
+    return out;
+  });
+}
+
+/** The destinations that may apply to a target (its endpoint or its name). */
+function candidates(all: Destinations, endpoint: string, target: string): Destination[] {
+  return [
+    ...(all.byServer.get(endpoint) ?? []),
+    ...(all.byName.get(target) ?? []),
+    ...all.globs.filter((d) => d.server?.(endpoint)),
+  ];
+}
+
+function operator(
+  chain: ChainSpec,
+  ctx: VerifyContext,
+  source: ClusterIndex,
+  endpoint: string | undefined,
+): Finding[] {
+  const ns = chain.serviceAccounts[0]?.namespace ?? "krci";
+  const name = krciClusterSecretName(chain.target);
+  const out: Finding[] = [];
+  const expectedId = kubeResourceId(chain.source, "Secret", name, ns);
+  let secret = source.get("Secret", name, ns);
+  if (!secret) {
+    const other = source
+      .list("Secret", ns)
+      .find(
+        (s) =>
+          s.metadata.labels?.["app.edp.epam.com/secret-type"] === "cluster" &&
+          ((endpoint !== undefined && serverOf(s) === endpoint) || s.metadata.name === chain.target),
+      );
+    if (other && !other.metadata.name.endsWith("-cluster")) {
+      out.push(
+        finding(
+          "XIRSA-REG-KRCI-NAME",
+          `KubeRocketCI cluster Secret ${ns}/${other.metadata.name} is not named ${name}: the operator's kubeconfig Secret ${other.metadata.name} would overwrite it`,
+          kubeResourceId(chain.source, other),
+          {
+            chain: chain.id,
+            jsonPath: "metadata.name",
+            remediation: `rename Secret ${ns}/${other.metadata.name} to ${name}`,
+          },
+        ),
+      );
+      secret = other;
+    } else {
+      out.push(
+        finding(
+          "XIRSA-REG-SECRET-MISSING",
+          `namespace ${ns} has no KubeRocketCI cluster Secret ${name}`,
+          expectedId,
+          {
+            chain: chain.id,
+            remediation: `create Secret ${ns}/${name} with the labels ${Object.entries(KRCI_LABELS)
+              .map(([k, v]) => `${k}: ${v}`)
+              .join(", ")} (xirsa cluster register)`,
+          },
+        ),
+      );
+    }
+  }
+  if (secret) {
+    const labels = missingLabels(secret, KRCI_LABELS);
+    if (labels.length) {
+      out.push(
+        finding(
+          "XIRSA-REG-LABELS",
+          `Secret ${ns}/${secret.metadata.name} lacks label${labels.length > 1 ? "s" : ""} ${labels.join(", ")}, so the operator ignores it`,
+          kubeResourceId(chain.source, secret),
+          {
+            chain: chain.id,
+            jsonPath: "metadata.labels",
+            remediation: `add ${labels.join(", ")} to metadata.labels`,
+          },
+        ),
+      );
+    }
+    out.push(...checkClusterSecret(chain, endpoint, { secret, roleArn: chain.targetRoleArn }));
+  }
+
+  const edp = source.get("ConfigMap", "edp-config", ns);
+  const data = edp && isObject(edp.data) ? edp.data : {};
+  const raw = typeof data.available_clusters === "string" ? data.available_clusters : "";
+  // Parsed once per verify run: hundreds of targets share one edp-config.
+  const listed = ctx.memoise(
+    `available-clusters\u0000${kubeResourceId(chain.source, "ConfigMap", "edp-config", ns)}`,
+    () => new Set(raw.split(",").map((s) => s.trim())),
+  );
+  if (!listed.has(chain.target)) {
+    out.push(
+      finding(
+        "XIRSA-REG-AVAILABLE-CLUSTERS",
+        edp
+          ? `ConfigMap ${ns}/edp-config available_clusters (${raw || "empty"}) does not list ${chain.target}`
+          : `ConfigMap ${ns}/edp-config does not exist`,
+        kubeResourceId(chain.source, "ConfigMap", "edp-config", ns),
+        {
+          chain: chain.id,
+          jsonPath: "data.available_clusters",
+          remediation: `add ${chain.target} to available_clusters of ConfigMap ${ns}/edp-config (comma and space separated)`,
+        },
+      ),
+    );
+  }
+  return out;
+}
+
+export function registrationHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome {
+  const source = ctx.cluster(chain.source);
+  const endpoint = ctx.cluster(chain.targetCluster)?.cluster.endpoint?.replace(/\/+$/, "");
+  const detail: Record<string, unknown> = { endpoint: endpoint ?? null, roleArn: chain.targetRoleArn };
+  if (!source) {
+    const f = finding(
+      "XIRSA-CLUSTER-MISSING",
+      `source cluster ${chain.source.name} is not in the State`,
+      clusterResourceId(chain.source),
+      { chain: chain.id, hop: HOP },
+    );
+    return failed(HOP, f.message, f.remediation, detail, [f]);
+  }
+  const all =
+    chain.kind === "argocd" ? argocd(chain, ctx, source, endpoint) : operator(chain, ctx, source, endpoint);
+  const problems = all.filter((f) => f.severity === "error");
+  const notes = all.filter((f) => f.severity !== "error");
+  if (!endpoint) {
+    const f = finding(
+      "XIRSA-CLUSTER-MISSING",
+      `the endpoint of target cluster ${chain.targetCluster.name} is unknown, so the cluster Secret's server cannot be checked`,
+      clusterResourceId(chain.targetCluster),
+      {
+        chain: chain.id,
+        hop: HOP,
+        remediation: "set the target's endpoint (aws eks describe-cluster … endpoint)",
+      },
+    );
+    problems.unshift(f);
+  }
+  const what =
+    chain.kind === "argocd"
+      ? "Argo CD cluster Secret and AppProject"
+      : "KubeRocketCI cluster Secret and available_clusters";
+  if (problems.length === 0) {
+    return passed(
+      HOP,
+      `${what} register ${chain.target} (${endpoint}) with roleARN ${chain.targetRoleArn}`,
+      detail,
+      notes,
+    );
+  }
+  const first = problems[0]!;
+  const more = problems.length > 1 ? ` (+${problems.length - 1} more)` : "";
+  return failed(HOP, `${first.message}${more}`, first.remediation, detail, [...problems, ...notes]);
+}

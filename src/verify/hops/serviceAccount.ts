@@ -1,0 +1,171 @@
+/**
+ * Hop 1, `service-account`: each ServiceAccount of the chain carries eks.amazonaws.com/role-arn = the source
+ * role, and (when the State carries pods, i.e. a live State) its pods were created after the annotation.
+ */
+import type { ChainSpec, KubeObject } from "../../state/types.js";
+import { ROLE_ARN_ANNOTATION } from "../../topology/names.js";
+import {
+  type ClusterIndex,
+  failed,
+  type HopOutcome,
+  joinWords,
+  passed,
+  type VerifyContext,
+} from "../context.js";
+import { clusterResourceId, finding, kubeResourceId } from "../findings.js";
+import { isObject } from "../json.js";
+import type { Finding } from "../types.js";
+
+const REGIONAL_ANNOTATION = "eks.amazonaws.com/sts-regional-endpoints";
+
+/** Env values of every container (and init container) of a pod, by variable name. */
+function podEnv(pod: KubeObject): Map<string, string[]> {
+  const env = new Map<string, string[]>();
+  const spec = pod.spec;
+  if (!isObject(spec)) return env;
+  for (const key of ["containers", "initContainers"]) {
+    const list = spec[key];
+    if (!Array.isArray(list)) continue;
+    for (const c of list) {
+      if (!isObject(c) || !Array.isArray(c.env)) continue;
+      for (const e of c.env) {
+        if (!isObject(e) || typeof e.name !== "string") continue;
+        const values = env.get(e.name) ?? [];
+        values.push(typeof e.value === "string" ? e.value : "");
+        env.set(e.name, values);
+      }
+    }
+  }
+  return env;
+}
+
+function podServiceAccount(pod: KubeObject): string {
+  const spec = pod.spec;
+  if (!isObject(spec)) return "default";
+  const sa = spec.serviceAccountName ?? spec.serviceAccount;
+  return typeof sa === "string" && sa ? sa : "default";
+}
+
+function podsOf(source: ClusterIndex, namespace: string, sa: string): KubeObject[] {
+  return source.list("Pod", namespace).filter((p) => podServiceAccount(p) === sa);
+}
+
+export function serviceAccountHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome {
+  const id = "service-account";
+  const source = ctx.cluster(chain.source);
+  const role = chain.sourceRoleArn;
+  if (!source) {
+    const f = finding(
+      "XIRSA-CLUSTER-MISSING",
+      `source cluster ${chain.source.name} (${chain.source.accountId}, ${chain.source.region}) is not in the State`,
+      clusterResourceId(chain.source),
+      { chain: chain.id, hop: id },
+    );
+    return failed(id, f.message, "check the source account, region and cluster name", {}, [f]);
+  }
+
+  const problems: Finding[] = [];
+  const notes: Finding[] = [];
+  const checked: Record<string, unknown>[] = [];
+  for (const sa of chain.serviceAccounts) {
+    const ref = `${sa.namespace}/${sa.name}`;
+    const resource = kubeResourceId(chain.source, "ServiceAccount", sa.name, sa.namespace);
+    const obj = source.get("ServiceAccount", sa.name, sa.namespace);
+    if (!obj) {
+      problems.push(
+        finding(
+          "XIRSA-SA-MISSING",
+          `ServiceAccount ${ref} does not exist in cluster ${chain.source.name}`,
+          resource,
+          {
+            chain: chain.id,
+            remediation: `create ServiceAccount ${ref} annotated with ${ROLE_ARN_ANNOTATION}: ${role}`,
+          },
+        ),
+      );
+      checked.push({ serviceAccount: ref, exists: false });
+      continue;
+    }
+    const annotations = obj.metadata.annotations ?? {};
+    const actual = annotations[ROLE_ARN_ANNOTATION];
+    checked.push({ serviceAccount: ref, exists: true, roleArn: actual ?? null });
+    const annotate = `kubectl annotate serviceaccount -n ${sa.namespace} ${sa.name} ${ROLE_ARN_ANNOTATION}=${role} --overwrite, then restart its pods`;
+    if (actual === undefined) {
+      problems.push(
+        finding(
+          "XIRSA-SA-NOT-ANNOTATED",
+          `ServiceAccount ${ref} has no ${ROLE_ARN_ANNOTATION} annotation, so its pods use the node role`,
+          resource,
+          { chain: chain.id, remediation: annotate, jsonPath: "metadata.annotations" },
+        ),
+      );
+    } else if (actual !== role) {
+      const which =
+        actual === chain.targetRoleArn ? " (the target role, which only the source role may assume)" : "";
+      problems.push(
+        finding(
+          "XIRSA-SA-WRONG-ROLE",
+          `ServiceAccount ${ref} is annotated with ${actual}${which}, not ${role}`,
+          resource,
+          {
+            chain: chain.id,
+            remediation: annotate,
+            jsonPath: `metadata.annotations["${ROLE_ARN_ANNOTATION}"]`,
+          },
+        ),
+      );
+    }
+    if (annotations[REGIONAL_ANNOTATION] === "false") {
+      notes.push(
+        finding(
+          "XIRSA-STS-GLOBAL-ENDPOINT",
+          `ServiceAccount ${ref} sets ${REGIONAL_ANNOTATION}: "false" (global STS endpoint)`,
+          resource,
+          { jsonPath: `metadata.annotations["${REGIONAL_ANNOTATION}"]` },
+        ),
+      );
+    }
+    // Live States carry pods: a pod without the injected AWS_ROLE_ARN predates the annotation.
+    for (const pod of podsOf(source, sa.namespace, sa.name)) {
+      const env = podEnv(pod);
+      const podRef = `${sa.namespace}/${pod.metadata.name}`;
+      const podResource = kubeResourceId(chain.source, pod);
+      const injected = env.get("AWS_ROLE_ARN") ?? [];
+      if (actual === role && !injected.includes(role)) {
+        const what = injected.length ? `AWS_ROLE_ARN=${injected[0]}` : "no AWS_ROLE_ARN";
+        problems.push(
+          finding(
+            "XIRSA-SA-NOT-RESTARTED",
+            `pod ${podRef} of ServiceAccount ${ref} runs with ${what}: it was created before the annotation`,
+            podResource,
+            {
+              chain: chain.id,
+              remediation: `restart the pods of ServiceAccount ${ref} (kubectl rollout restart, or delete the pods) so they get AWS_ROLE_ARN=${role}`,
+            },
+          ),
+        );
+      }
+      if ((env.get("AWS_STS_REGIONAL_ENDPOINTS") ?? []).includes("legacy")) {
+        notes.push(
+          finding(
+            "XIRSA-STS-GLOBAL-ENDPOINT",
+            `pod ${podRef} sets AWS_STS_REGIONAL_ENDPOINTS=legacy (global STS endpoint)`,
+            podResource,
+          ),
+        );
+      }
+    }
+  }
+
+  const refs = chain.serviceAccounts.map((sa) => `${sa.namespace}/${sa.name}`);
+  const detail = { roleArn: role, serviceAccounts: checked };
+  if (problems.length === 0) {
+    const subject =
+      refs.length === 1 ? `ServiceAccount ${refs[0]} is` : `ServiceAccounts ${joinWords(refs)} are`;
+    return passed(id, `${subject} annotated with ${ROLE_ARN_ANNOTATION} = ${role}`, detail, notes);
+  }
+  const first = problems[0]!;
+  const more =
+    problems.length > 1 ? ` (+${problems.length - 1} more problem${problems.length > 2 ? "s" : ""})` : "";
+  return failed(id, `${first.message}${more}`, first.remediation, detail, [...problems, ...notes]);
+}

@@ -1,0 +1,206 @@
+/**
+ * Hop 2, `web-identity`: the pod's projected token (issuer = the source cluster's, aud = sts.amazonaws.com,
+ * sub = system:serviceaccount:<ns>:<sa>) can be exchanged for the source role: an IAM OIDC provider exists
+ * for the issuer with client id sts.amazonaws.com, and the role's trust policy allows
+ * sts:AssumeRoleWithWebIdentity for each service account of the chain.
+ */
+import { explainDecision, parseArn } from "../../iam/index.js";
+import type { ChainSpec, IamRole, OidcProvider } from "../../state/types.js";
+import {
+  issuerHostPath,
+  oidcProviderArn,
+  STS_AUDIENCE,
+  serviceAccountSubject,
+} from "../../topology/names.js";
+import { failed, type HopOutcome, passed, type VerifyContext } from "../context.js";
+import { clusterResourceId, finding, trustPolicyId } from "../findings.js";
+import { lintWebIdentityTrust, subjectAccepted, webIdentityStatements } from "../lint/trust.js";
+import { invalidPolicyFinding, trustPolicyOf, tryAuthorize, tryParse } from "../policies.js";
+import type { Finding } from "../types.js";
+
+const HOP = "web-identity";
+
+function normaliseUrl(url: string): string {
+  return issuerHostPath(url.trim()).replace(/\/+$/, "");
+}
+
+function findProvider(ctx: VerifyContext, accountId: string, hostPath: string): OidcProvider | undefined {
+  return ctx.state.oidcProviders.find((p) => p.accountId === accountId && normaliseUrl(p.url) === hostPath);
+}
+
+/** Trust-policy lint for a role and issuer, computed once and shared by every chain of the role. */
+function trustLint(
+  ctx: VerifyContext,
+  role: IamRole,
+  hostPath: string,
+  providerArn: string,
+): Finding[] | Error {
+  return ctx.memoise(`webid-lint\u0000${role.arn}\u0000${providerArn}`, () => {
+    const parsed = tryParse(role.trustPolicy, `trust:${role.arn}`, "resource");
+    if ("error" in parsed) return parsed.error;
+    return lintWebIdentityTrust(parsed.policy, { hostPath, providerArn }).map((h) =>
+      finding(h.code, `trust policy of ${role.arn}: ${h.message}`, role.arn, {
+        hop: HOP,
+        jsonPath: h.jsonPath,
+        document: trustPolicyId(role.arn),
+      }),
+    );
+  });
+}
+
+export function webIdentityHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome {
+  const source = ctx.cluster(chain.source);
+  const issuer = source?.cluster.oidcIssuer;
+  if (!issuer) {
+    const f = finding(
+      "XIRSA-SOURCE-ISSUER-UNKNOWN",
+      `the OIDC issuer of source cluster ${chain.source.name} is unknown`,
+      clusterResourceId(chain.source),
+      { chain: chain.id },
+    );
+    return failed(HOP, f.message, f.remediation, {}, [f]);
+  }
+  const hostPath = normaliseUrl(issuer);
+  const partition = parseArn(chain.sourceRoleArn)?.partition ?? "aws";
+  const provider = findProvider(ctx, chain.source.accountId, hostPath);
+  const providerArn =
+    provider?.arn ?? oidcProviderArn(partition, chain.source.accountId, `https://${hostPath}`);
+  const detail: Record<string, unknown> = {
+    issuer: `https://${hostPath}`,
+    provider: provider ? { arn: provider.arn, clientIds: provider.clientIds } : null,
+    roleArn: chain.sourceRoleArn,
+  };
+
+  const problems: Finding[] = [];
+  if (!provider) {
+    problems.push(
+      finding(
+        "XIRSA-OIDC-PROVIDER-MISSING",
+        `account ${chain.source.accountId} has no IAM OIDC provider for https://${hostPath} (STS: No OpenIDConnect provider found)`,
+        providerArn,
+        {
+          chain: chain.id,
+          remediation: `create the IAM OIDC provider for https://${hostPath} in account ${chain.source.accountId} with client id ${STS_AUDIENCE}`,
+        },
+      ),
+    );
+  } else if (!provider.clientIds.includes(STS_AUDIENCE)) {
+    problems.push(
+      finding(
+        "XIRSA-OIDC-CLIENT-ID",
+        `IAM OIDC provider ${provider.arn} has client ids [${provider.clientIds.join(", ")}], not ${STS_AUDIENCE} (STS: Incorrect token audience)`,
+        provider.arn,
+        {
+          chain: chain.id,
+          remediation: `aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn ${provider.arn} --client-id ${STS_AUDIENCE}`,
+        },
+      ),
+    );
+  }
+
+  const role = ctx.role(chain.sourceRoleArn);
+  if (!role) {
+    problems.push(
+      finding(
+        "XIRSA-ROLE-MISSING",
+        `source role ${chain.sourceRoleArn} does not exist`,
+        chain.sourceRoleArn,
+        {
+          chain: chain.id,
+          hop: HOP,
+        },
+      ),
+    );
+    return done(problems, [], detail);
+  }
+
+  const lint = trustLint(ctx, role, hostPath, providerArn);
+  if (lint instanceof Error) {
+    const parsed = tryParse(role.trustPolicy, `trust:${role.arn}`, "resource");
+    if ("error" in parsed) problems.unshift(invalidPolicyFinding(role, parsed.error, HOP, chain.id));
+    return done(problems, [], detail);
+  }
+
+  const decisions: Record<string, unknown> = {};
+  const denied: { subject: string; because: string }[] = [];
+  let allowedBy = "";
+  for (const sa of chain.serviceAccounts) {
+    const subject = serviceAccountSubject(sa.namespace, sa.name);
+    const result = tryAuthorize({
+      request: {
+        principal: { kind: "federated", provider: providerArn },
+        action: "sts:AssumeRoleWithWebIdentity",
+        resource: role.arn,
+        context: { [`${hostPath}:sub`]: subject, [`${hostPath}:aud`]: STS_AUDIENCE },
+      },
+      identityPolicies: [],
+      resourcePolicy: trustPolicyOf(role),
+      resourceAccount: role.accountId,
+    });
+    if ("error" in result) {
+      problems.unshift(invalidPolicyFinding(role, result.error, HOP, chain.id));
+      return done(problems, lint, detail);
+    }
+    const why = explainDecision(result.decision);
+    // Refusals keep the evaluator's trace (the report highlights the deciding statement and condition).
+    decisions[subject] =
+      result.decision.decision === "Allowed"
+        ? { decision: "Allowed", explanation: why, allowedBy: result.decision.allowedBy }
+        : { ...result.decision, explanation: why };
+    if (result.decision.decision === "Allowed") allowedBy = why;
+    else denied.push({ subject, because: why });
+  }
+  detail.decisions = decisions;
+
+  let refusal: string | undefined;
+  if (denied.length) {
+    const first = denied[0]!;
+    const who = denied.length === 1 ? first.subject : `${first.subject} (and ${denied.length - 1} more)`;
+    refusal = `trust policy of ${role.arn} refuses ${who}: ${first.because}`;
+    // The mistakes that explain the refusal, bound to this chain; or what the evaluator says.
+    const errors = lint.filter((f) => f.severity === "error").map((f) => ({ ...f, chain: chain.id }));
+    problems.push(...(errors.length ? errors : [classify(role, hostPath, first.subject, chain.id)]));
+  }
+  return done(problems, lint, detail, { allowedBy, count: chain.serviceAccounts.length, refusal });
+}
+
+/** A refusal no lint rule explains: the subject is not listed, or nothing matches at all. */
+function classify(role: IamRole, hostPath: string, subject: string, chain: string): Finding {
+  const parsed = tryParse(role.trustPolicy, `trust:${role.arn}`, "resource");
+  const statements = "policy" in parsed ? webIdentityStatements(parsed.policy) : [];
+  const subjects = statements.map((s) => subjectAccepted(s, hostPath, subject));
+  if (subjects.length && subjects.every((ok) => ok === false)) {
+    return finding(
+      "XIRSA-TRUST-SUB-MISMATCH",
+      `trust policy of ${role.arn} does not accept sub ${subject}`,
+      role.arn,
+      { chain, document: trustPolicyId(role.arn) },
+    );
+  }
+  return finding("XIRSA-WEBID-DENIED", `trust policy of ${role.arn} refuses ${subject}`, role.arn, {
+    chain,
+    document: trustPolicyId(role.arn),
+  });
+}
+
+function done(
+  problems: Finding[],
+  lint: Finding[],
+  detail: Record<string, unknown>,
+  how: { allowedBy?: string; count?: number; refusal?: string | undefined } = {},
+): HopOutcome {
+  if (problems.length === 0) {
+    const who = how.count === 1 ? "the service account" : `all ${how.count} service accounts`;
+    return passed(
+      HOP,
+      `${String(detail.roleArn)} accepts the web identity of ${who} from ${String(detail.issuer)}: ${how.allowedBy}`,
+      detail,
+      lint,
+    );
+  }
+  // STS checks the provider before the trust policy: report in that order.
+  const first = problems[0]!;
+  const lead = first.code.startsWith("XIRSA-OIDC") || !how.refusal ? first.message : how.refusal;
+  const more = problems.length > 1 ? ` (+${problems.length - 1} more)` : "";
+  return failed(HOP, `${lead}${more}`, first.remediation, detail, [...problems, ...lint]);
+}

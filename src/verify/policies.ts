@@ -1,0 +1,73 @@
+/**
+ * The IAM side of verify: naming a role's policies for the evaluator, and calling it without letting a
+ * malformed document escape as an exception (a malformed policy breaks a hop; it is not bad input to verify).
+ */
+import {
+  type AuthorizeInput,
+  authorize,
+  type Decision,
+  type NamedPolicy,
+  type Policy,
+  PolicyError,
+  parsePolicy,
+} from "../iam/index.js";
+import type { IamRole } from "../state/types.js";
+import { finding, inlinePolicyId, trustPolicyId } from "./findings.js";
+import type { Finding, HopId } from "./types.js";
+
+export function trustPolicyOf(role: IamRole): NamedPolicy {
+  return { name: `trust:${role.arn}`, document: role.trustPolicy };
+}
+
+export function identityPoliciesOf(role: IamRole): NamedPolicy[] {
+  return Object.keys(role.inlinePolicies)
+    .sort()
+    .map((name) => ({ name: `inline:${name}`, document: role.inlinePolicies[name] }));
+}
+
+/** The document id (loadBundle `files` key) of a policy named as above. */
+export function documentIdOf(role: IamRole, policyName: string): string {
+  if (policyName.startsWith("inline:")) return inlinePolicyId(role.arn, policyName.slice("inline:".length));
+  return trustPolicyId(role.arn);
+}
+
+export type Authorized = { decision: Decision } | { error: PolicyError };
+
+export function tryAuthorize(input: AuthorizeInput): Authorized {
+  try {
+    return { decision: authorize(input) };
+  } catch (e) {
+    if (e instanceof PolicyError) return { error: e };
+    throw e;
+  }
+}
+
+export type Parsed = { policy: Policy } | { error: PolicyError };
+
+export function tryParse(doc: unknown, name: string, kind: "identity" | "resource"): Parsed {
+  try {
+    return { policy: parsePolicy(doc, name, kind) };
+  } catch (e) {
+    if (e instanceof PolicyError) return { error: e };
+    throw e;
+  }
+}
+
+/** The finding for a malformed policy of a role. */
+export function invalidPolicyFinding(role: IamRole, error: PolicyError, hop: HopId, chain?: string): Finding {
+  const policy = error.policy ?? `trust:${role.arn}`;
+  const what = policy.startsWith("inline:")
+    ? `inline policy ${policy.slice("inline:".length)} of ${role.arn}`
+    : `trust policy of ${role.arn}`;
+  return finding(
+    "XIRSA-IAM-POLICY-INVALID",
+    `${what} is malformed at ${error.path}: ${error.problem}`,
+    role.arn,
+    {
+      hop,
+      jsonPath: error.path,
+      document: documentIdOf(role, policy),
+      ...(chain ? { chain } : {}),
+    },
+  );
+}

@@ -1,0 +1,38 @@
+/**
+ * verify(): prove every hop of every chain over a State, in order, evaluating each hop even after an earlier
+ * one failed (users fix several things at once). Pure: data in, data out.
+ */
+import type { ChainSpec, State } from "../state/types.js";
+import { type Hop, VerifyContext, type VerifyOptions } from "./context.js";
+import { normaliseFindings } from "./findings.js";
+import { assumeRoleHop } from "./hops/assumeRole.js";
+import { clusterAccessHop } from "./hops/clusterAccess.js";
+import { kubernetesPermissionsHop } from "./hops/kubernetesPermissions.js";
+import { registrationHop } from "./hops/registration.js";
+import { serviceAccountHop } from "./hops/serviceAccount.js";
+import { webIdentityHop } from "./hops/webIdentity.js";
+import type { ChainResult, Finding, HopId, VerifyResult } from "./types.js";
+
+/** The hops in the order of the contract (HOP_IDS). */
+export const HOPS: ReadonlyArray<readonly [HopId, Hop]> = [
+  ["service-account", serviceAccountHop],
+  ["web-identity", webIdentityHop],
+  ["assume-role", assumeRoleHop],
+  ["cluster-access", clusterAccessHop],
+  ["kubernetes-permissions", kubernetesPermissionsHop],
+  ["registration", registrationHop],
+];
+
+export function verify(state: State, chains: readonly ChainSpec[], opts: VerifyOptions = {}): VerifyResult {
+  const ctx = new VerifyContext(state, opts);
+  const findings: Finding[] = [];
+  const results: ChainResult[] = chains.map((chain) => {
+    const hops = HOPS.map(([, hop]) => {
+      const outcome = hop(chain, ctx);
+      findings.push(...outcome.findings);
+      return outcome.hop;
+    });
+    return { id: chain.id, kind: chain.kind, target: chain.target, ok: hops.every((h) => h.ok), hops };
+  });
+  return { ok: results.every((c) => c.ok), chains: results, findings: normaliseFindings(findings) };
+}

@@ -1,0 +1,183 @@
+/**
+ * Failure modes that only a State richer than a bundle shows (a live State carries pods, unique ids, session
+ * limits, attached policies), or whose parts a bundle cannot lack (loadBundle refuses a bundle without a role
+ * it lists). Each mutates the desired State of an example config.
+ */
+import type { ChainSpec, EksCluster, KubeObject, State } from "../../src/state/types.js";
+import { desiredState } from "../../src/topology/desired.js";
+import type { HopId } from "../../src/verify/types.js";
+import { type Example, exampleConfig } from "./fixtures.js";
+import { AGENT_ARN, OPERATOR_ARN } from "./scenarios.js";
+
+export interface StateScenario {
+  name: string;
+  example: Example;
+  mutate: (state: State, chains: ChainSpec[]) => void;
+  chain: string;
+  hop?: HopId;
+  alsoFails?: HopId[];
+  code: string;
+  reason?: RegExp;
+}
+
+export function desired(example: Example): { state: State; chains: ChainSpec[]; project: string } {
+  const config = exampleConfig(example);
+  const { state, chains } = desiredState(config);
+  return { state: structuredClone(state), chains, project: config.source.argocd.project };
+}
+
+function source(state: State): EksCluster {
+  return state.clusters.find((c) => c.name === "krci-main")!;
+}
+
+function target(state: State): EksCluster {
+  return state.clusters.find((c) => c.name === "workloads-prod")!;
+}
+
+function pod(name: string, serviceAccount: string, env: Record<string, string>): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name, namespace: "krci", creationTimestamp: "2026-01-01T00:00:00Z" },
+    spec: {
+      serviceAccountName: serviceAccount,
+      containers: [{ name: "manager", env: Object.entries(env).map(([n, value]) => ({ name: n, value })) }],
+    },
+  };
+}
+
+const IRSA_ENV = {
+  AWS_ROLE_ARN: OPERATOR_ARN,
+  AWS_WEB_IDENTITY_TOKEN_FILE: "/var/run/secrets/eks.amazonaws.com/serviceaccount/token",
+};
+
+const OP = "prod/cd-pipeline-operator";
+
+export const STATE_SCENARIOS: StateScenario[] = [
+  {
+    name: "pod created before the annotation (not restarted)",
+    example: "xirsa",
+    mutate: (s) => {
+      source(s).objects.push(pod("cd-pipeline-operator-7d9f-abcde", "edp-cd-pipeline-operator", {}));
+    },
+    chain: OP,
+    hop: "service-account",
+    code: "XIRSA-SA-NOT-RESTARTED",
+    reason: /runs with no AWS_ROLE_ARN/,
+  },
+  {
+    name: "pod still carrying the previous role",
+    example: "xirsa",
+    mutate: (s) => {
+      source(s).objects.push(
+        pod("cd-pipeline-operator-7d9f-abcde", "edp-cd-pipeline-operator", {
+          ...IRSA_ENV,
+          AWS_ROLE_ARN: "arn:aws:iam::111111111111:role/old",
+        }),
+      );
+    },
+    chain: OP,
+    hop: "service-account",
+    code: "XIRSA-SA-NOT-RESTARTED",
+    reason: /AWS_ROLE_ARN=arn:aws:iam::111111111111:role\/old/,
+  },
+  {
+    name: "pod on the global STS endpoint",
+    example: "xirsa",
+    mutate: (s) => {
+      source(s).objects.push(
+        pod("cd-pipeline-operator-7d9f-abcde", "edp-cd-pipeline-operator", {
+          ...IRSA_ENV,
+          AWS_STS_REGIONAL_ENDPOINTS: "legacy",
+        }),
+      );
+    },
+    chain: OP,
+    code: "XIRSA-STS-GLOBAL-ENDPOINT",
+  },
+  {
+    name: "access entry bound to a re-created role",
+    example: "xirsa",
+    mutate: (s) => {
+      target(s).accessEntries.find((e) => e.principalArn === AGENT_ARN)!.principalId = "AROAOLDOLDOLDOLDOLD01";
+      s.roles.find((r) => r.arn === AGENT_ARN)!.uniqueId = "AROANEWNEWNEWNEWNEW02";
+    },
+    chain: OP,
+    hop: "cluster-access",
+    code: "XIRSA-EKS-ENTRY-STALE",
+    reason: /re-created/,
+  },
+  {
+    name: "target role allowing sessions longer than role chaining can",
+    example: "xirsa",
+    mutate: (s) => {
+      s.roles.find((r) => r.arn === AGENT_ARN)!.maxSessionDuration = 43200;
+    },
+    chain: OP,
+    code: "XIRSA-STS-CHAIN-DURATION",
+  },
+  {
+    name: "sts:AssumeRole only in an attached managed policy",
+    example: "xirsa",
+    mutate: (s) => {
+      const role = s.roles.find((r) => r.arn === OPERATOR_ARN)!;
+      role.inlinePolicies = {};
+      role.attachedPolicyArns = ["arn:aws:iam::111111111111:policy/assume-agents"];
+    },
+    chain: OP,
+    hop: "assume-role",
+    code: "XIRSA-ASSUME-IDENTITY-DENIED",
+    reason: /source role's identity policies refuse/,
+  },
+  {
+    name: "attached managed policy beside a sufficient inline policy",
+    example: "xirsa",
+    mutate: (s) => {
+      s.roles.find((r) => r.arn === OPERATOR_ARN)!.attachedPolicyArns = ["arn:aws:iam::aws:policy/ReadOnlyAccess"];
+    },
+    chain: OP,
+    code: "XIRSA-IAM-ATTACHED-UNKNOWN",
+  },
+  {
+    name: "source issuer unknown",
+    example: "xirsa",
+    mutate: (s) => {
+      delete source(s).oidcIssuer;
+    },
+    chain: OP,
+    hop: "web-identity",
+    code: "XIRSA-SOURCE-ISSUER-UNKNOWN",
+  },
+  {
+    name: "source role missing",
+    example: "xirsa",
+    mutate: (s) => {
+      s.roles = s.roles.filter((r) => r.arn !== OPERATOR_ARN);
+    },
+    chain: OP,
+    hop: "web-identity",
+    alsoFails: ["assume-role"],
+    code: "XIRSA-ROLE-MISSING",
+  },
+  {
+    name: "target role missing",
+    example: "xirsa",
+    mutate: (s) => {
+      s.roles = s.roles.filter((r) => r.arn !== AGENT_ARN);
+    },
+    chain: OP,
+    hop: "assume-role",
+    code: "XIRSA-ROLE-MISSING",
+  },
+  {
+    name: "target cluster missing",
+    example: "xirsa",
+    mutate: (s) => {
+      s.clusters = s.clusters.filter((c) => c.name !== "workloads-prod");
+    },
+    chain: OP,
+    hop: "cluster-access",
+    alsoFails: ["kubernetes-permissions", "registration"],
+    code: "XIRSA-CLUSTER-MISSING",
+  },
+];
