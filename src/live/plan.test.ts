@@ -7,6 +7,7 @@ import type { JsonObject, KubeObject, State } from "../state/types.js";
 import { desiredState } from "../topology/desired.js";
 import { INLINE_POLICY_NAME, PREVIOUS_ROLE_ARN_ANNOTATION, ROLE_ARN_ANNOTATION } from "../topology/names.js";
 import type { Change } from "./changes.js";
+import { destroyPlan } from "./destroy.js";
 import { addedAnnotation, ownershipLabels, ownershipTags } from "./ownership.js";
 import { OWNED_KINDS, plan } from "./plan.js";
 import { workloadsOf } from "./workloads.js";
@@ -383,5 +384,78 @@ describe("plan", () => {
       "Secret argocd/cluster-prod",
       "Secret krci/prod-cluster",
     ]);
+  });
+});
+
+describe("destroyPlan", () => {
+  const desired = desiredState(config).state;
+
+  it("removes only what the stack owns or added, restoring ServiceAccounts, in reverse order", () => {
+    const live = appliedLive(desired);
+    // Someone else's: a role of another stack, an unowned Secret, a pre-existing annotation on one SA.
+    live.roles.push({
+      ...clone(live.roles[0]!),
+      name: "other",
+      arn: "arn:aws:iam::111111111111:role/other",
+      tags: ownershipTags("other"),
+    });
+    live.clusters[0]!.objects.push({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "x", namespace: "argocd" },
+      data: {},
+    });
+    const opSa = live.clusters[0]!.objects.find(
+      (o) => o.kind === "ServiceAccount" && o.metadata.namespace === "krci",
+    )!;
+    opSa.metadata.annotations![PREVIOUS_ROLE_ARN_ANNOTATION] = "arn:aws:iam::111111111111:role/before-xirsa";
+    const changes = destroyPlan({ live, stack: STACK, workloads });
+    expect([...new Set(changes.map((c) => c.step))]).toEqual([
+      "target-objects",
+      "available-clusters",
+      "cluster-secrets",
+      "appproject",
+      "service-accounts",
+      "restarts",
+      "access-entries",
+      "target-roles",
+      "source-roles",
+    ]);
+    expect(changes.filter((c) => c.kind === "IamRole").map((c) => c.id)).not.toContain(
+      "arn:aws:iam::111111111111:role/other",
+    );
+    expect(changes.filter((c) => c.kind === "IamRole")).toHaveLength(6);
+    expect(
+      changes
+        .filter((c) => c.kind === "Secret")
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual(["argocd/cluster-prod", "argocd/cluster-staging", "krci/prod-cluster", "krci/staging-cluster"]);
+    const restore = changes.find(
+      (c) => c.kind === "ServiceAccount" && c.id === "krci/edp-cd-pipeline-operator",
+    )!;
+    expect(restore.ops[0]).toMatchObject({
+      patch: {
+        metadata: {
+          annotations: {
+            [ROLE_ARN_ANNOTATION]: "arn:aws:iam::111111111111:role/before-xirsa",
+            [PREVIOUS_ROLE_ARN_ANNOTATION]: null,
+          },
+        },
+      },
+    });
+    const restart = changes.find((c) => c.id === "krci/cd-pipeline-operator")!;
+    expect(restart.ops[0]).toMatchObject({
+      type: "restart",
+      roleArn: "arn:aws:iam::111111111111:role/before-xirsa",
+    });
+    const cm = changes.find((c) => c.kind === "ConfigMap")!;
+    expect(JSON.stringify(cm.ops[0])).toContain('"available_clusters":"in-cluster"');
+    // The provider was not created by xirsa (no tags): it stays.
+    expect(changes.some((c) => c.kind === "OidcProvider")).toBe(false);
+  });
+
+  it("has nothing to do where xirsa owns nothing", () => {
+    expect(destroyPlan({ live: freshLive(desired), stack: STACK, workloads })).toEqual([]);
   });
 });

@@ -1,0 +1,416 @@
+/**
+ * issue 6 end to end on the sandbox, with the real aws CLI and kubectl as outside actors:
+ * apply → every chain proven live → a second apply makes zero mutating calls; drift made by hand shows up in
+ * plan exactly and apply repairs it; destroy leaves nothing xirsa manages and everything else as it was; a
+ * same-named role xirsa does not own stops apply unless --adopt.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config/load.js";
+import { CallLog } from "../../src/live/calls.js";
+import { applyLive, loadLive } from "../../src/live/service.js";
+import { verify } from "../../src/verify/index.js";
+import { type E2ESandbox, FIXTURE_A, missingTools, sandboxConfigText, startE2ESandbox } from "./sandbox.js";
+
+const skip = missingTools();
+if (skip) console.log(`test/live/e2e.test.ts skipped: ${skip}`);
+
+const A = "111111111111";
+const B = "222222222222";
+const C = "333333333333";
+const role = (account: string, kind: string) => `arn:aws:iam::${account}:role/AWSIRSA_platform_${kind}`;
+const CLUSTERS = ["krci-main", "workloads-staging", "workloads-prod"];
+
+interface PlanChange {
+  action: string;
+  kind: string;
+  id: string;
+  cluster?: string;
+  account?: string;
+  diff: string;
+}
+
+describe.skipIf(!!skip)("live provisioning on the sandbox", () => {
+  let sb: E2ESandbox;
+
+  beforeAll(() => {
+    sb = startE2ESandbox(sandboxConfigText(), CLUSTERS);
+    const fixture = sb.kubectl("krci-main", ["apply", "-f", FIXTURE_A]);
+    expect(fixture.stderr).toBe("");
+    expect(fixture.code).toBe(0);
+    // The in-process calls below (CallLog) read credentials like the CLI does: from the sandbox's env.sh.
+    Object.assign(process.env, sb.env);
+  }, 120_000);
+
+  afterAll(() => sb?.stop());
+
+  const plan = (...flags: string[]): PlanChange[] => {
+    const r = sb.xirsa(["plan", "--config", sb.configFile, "--output", "json", ...flags]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    return (JSON.parse(r.stdout) as { changes: PlanChange[] }).changes;
+  };
+
+  const liveVerify = async () => {
+    const cfg = loadConfig(sb.configFile);
+    const live = await loadLive(cfg, { env: sb.env });
+    return verify(live.state, live.chains, { appProject: cfg.source.argocd.project });
+  };
+
+  const podRoles = (namespace: string) => {
+    const pods = JSON.parse(
+      sb.kubectl("krci-main", ["get", "pods", "-n", namespace, "-o", "json"]).stdout,
+    ) as {
+      items: { spec: { containers: { env?: { name: string; value?: string }[] }[] } }[];
+    };
+    return pods.items.map(
+      (p) => p.spec.containers[0]!.env?.find((e) => e.name === "AWS_ROLE_ARN")?.value ?? null,
+    );
+  };
+
+  it("refuses without --yes when there is no terminal, changing nothing (exit 2)", () => {
+    const r = sb.xirsa(["apply", "--config", sb.configFile, "--create-oidc-provider"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("without confirmation");
+    expect(r.stderr).toContain("--yes");
+    expect(plan("--create-oidc-provider").filter((c) => c.kind === "IamRole")).toHaveLength(6);
+  });
+
+  it("stops with a clear error when the OIDC provider is missing and --create-oidc-provider is not given", () => {
+    const r = sb.xirsa(["apply", "--config", sb.configFile, "--yes"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /no IAM OIDC provider for https:\/\/oidc\.eks\.eu-central-1\.amazonaws\.com\/id\/.*--create-oidc-provider/,
+    );
+    expect(JSON.parse(sb.aws(["iam", "list-roles", "--profile", `sandbox-${A}`]).stdout).Roles).toEqual([]);
+  });
+
+  it("applies examples/multi-target.yaml and proves every chain live", async () => {
+    const r = sb.xirsa([
+      "apply",
+      "--config",
+      sb.configFile,
+      "--yes",
+      "--create-oidc-provider",
+      "--output",
+      "json",
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as {
+      changes: PlanChange[];
+      steps: { step: string; ms: number }[];
+      verify: { ok: boolean; chains: { id: string; ok: boolean }[] };
+    };
+    expect(out.verify.ok).toBe(true);
+    expect(out.verify.chains.map((c) => `${c.id} ${c.ok}`)).toEqual([
+      "staging/cd-pipeline-operator true",
+      "staging/argocd true",
+      "prod/cd-pipeline-operator true",
+      "prod/argocd true",
+    ]);
+    expect(out.steps.map((s) => s.step)).toEqual([
+      "oidc-provider",
+      "source-roles",
+      "target-roles",
+      "inline-policies",
+      "access-entries",
+      "service-accounts",
+      "restarts",
+      "appproject",
+      "cluster-secrets",
+      "available-clusters",
+      "target-objects",
+      "prune",
+    ]);
+    // Progress: one line per step with its duration, on stderr with --output json.
+    expect(r.stderr.match(/^✓ \[ ?\d+\/12\] .* \(\d+\.\d\d s\)$/gm)).toHaveLength(12);
+    // The restarted pods carry the injected role.
+    expect(podRoles("krci")).toEqual([role(A, "CDPipelineOperator")]);
+    expect(podRoles("argocd")).toEqual(Array(4).fill(role(A, "ArgoCDMaster")));
+    // Merged into what was there: the existing destination and cluster list stay.
+    const cm = JSON.parse(
+      sb.kubectl("krci-main", ["get", "cm", "-n", "krci", "edp-config", "-o", "json"]).stdout,
+    );
+    expect(cm.data.available_clusters).toBe("in-cluster, staging, prod");
+    expect(cm.data.edp_name).toBe("krci");
+    const project = JSON.parse(
+      sb.kubectl("krci-main", ["get", "appproject", "-n", "argocd", "krci", "-o", "json"]).stdout,
+    );
+    expect(project.spec.destinations.map((d: { server: string }) => d.server)[0]).toBe(
+      "https://kubernetes.default.svc",
+    );
+    expect(project.spec.destinations).toHaveLength(3);
+    // Proven again from a fresh read of the live state.
+    const proof = await liveVerify();
+    expect(proof.chains.filter((c) => !c.ok)).toEqual([]);
+  });
+
+  it("makes zero mutating calls on a second apply", async () => {
+    const log = new CallLog();
+    const res = await applyLive(
+      loadConfig(sb.configFile),
+      {
+        createOidcProvider: true,
+        confirm: async () => Promise.reject(new Error("must not ask: nothing to do")),
+      },
+      { env: sb.env, log },
+    );
+    expect(res.changes).toEqual([]);
+    expect(log.mutating()).toEqual([]);
+    // It did look: roles, provider, clusters, entries and objects were all read.
+    expect(log.calls.filter((c) => c.api === "iam").length).toBeGreaterThanOrEqual(6);
+    expect(log.calls.filter((c) => c.api === "kube").length).toBeGreaterThan(10);
+    expect(res.verify.ok).toBe(true);
+    const cli = sb.xirsa(["apply", "--config", sb.configFile]);
+    expect(cli.code).toBe(0);
+    expect(cli.stdout).toContain("No changes");
+  });
+
+  it("shows drift made with the aws CLI and kubectl exactly, and apply repairs it", async () => {
+    const agent = role(B, "CDPipelineAgent");
+    const argoAgent = role(C, "ArgoCDAgentAccess");
+    expect(
+      sb.aws([
+        "eks",
+        "delete-access-entry",
+        "--cluster-name",
+        "workloads-staging",
+        "--principal-arn",
+        agent,
+        "--profile",
+        `sandbox-${B}`,
+      ]).code,
+    ).toBe(0);
+    const foreignTrust = {
+      Version: "2012-10-17",
+      Statement: [
+        { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${C}:root` }, Action: "sts:AssumeRole" },
+      ],
+    };
+    const upd = sb.aws([
+      "iam",
+      "update-assume-role-policy",
+      "--role-name",
+      "AWSIRSA_platform_ArgoCDAgentAccess",
+      "--policy-document",
+      JSON.stringify(foreignTrust),
+      "--profile",
+      `sandbox-${C}`,
+    ]);
+    expect(upd.code, upd.stderr).toBe(0);
+    const ann = sb.kubectl("krci-main", [
+      "annotate",
+      "serviceaccount",
+      "-n",
+      "argocd",
+      "argocd-server",
+      "eks.amazonaws.com/role-arn-",
+    ]);
+    expect(ann.code, ann.stderr).toBe(0);
+
+    const broken = await liveVerify();
+    expect(
+      broken.chains
+        .filter((c) => !c.ok)
+        .map(
+          (c) =>
+            `${c.id}: ${c.hops
+              .filter((h) => !h.ok)
+              .map((h) => h.id)
+              .join(",")}`,
+        ),
+    ).toEqual([
+      "staging/cd-pipeline-operator: cluster-access,kubernetes-permissions",
+      "staging/argocd: service-account",
+      "prod/argocd: service-account,assume-role",
+    ]);
+
+    const changes = plan();
+    expect(changes.map((c) => `${c.action} ${c.kind} ${c.id}`)).toEqual([
+      `update IamRole ${argoAgent}`,
+      `create AccessEntry ${agent}`,
+      `create AccessPolicyAssociation ${agent} AmazonEKSClusterAdminPolicy`,
+      "update ServiceAccount argocd/argocd-server",
+      "update Pod argocd/app.kubernetes.io/name=argocd-server",
+    ]);
+    expect(changes[0]!.diff).toContain(`-           "arn:aws:iam::${C}:root"`);
+    expect(changes[0]!.diff).toContain(`+           "${role(A, "ArgoCDMaster")}"`);
+
+    const r = sb.xirsa(["apply", "--config", sb.configFile, "--yes"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("4 of 4 chains proven");
+    expect(plan()).toEqual([]);
+    expect(podRoles("argocd")).toEqual(Array(4).fill(role(A, "ArgoCDMaster")));
+  });
+
+  it("destroy removes everything xirsa manages and nothing else", () => {
+    // Things that are not xirsa's: a role, a Secret, the admin's access entries, the fixture's objects.
+    const keepTrust = {
+      Version: "2012-10-17",
+      Statement: [
+        { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${B}:root` }, Action: "sts:AssumeRole" },
+      ],
+    };
+    expect(
+      sb.aws([
+        "iam",
+        "create-role",
+        "--role-name",
+        "keep-me",
+        "--assume-role-policy-document",
+        JSON.stringify(keepTrust),
+        "--tags",
+        "Key=team,Value=other",
+        "--profile",
+        `sandbox-${B}`,
+      ]).code,
+    ).toBe(0);
+    expect(
+      sb.kubectl("krci-main", [
+        "create",
+        "secret",
+        "generic",
+        "unrelated",
+        "-n",
+        "argocd",
+        "--from-literal=a=b",
+      ]).code,
+    ).toBe(0);
+
+    const r = sb.xirsa(["destroy", "--config", sb.configFile, "--yes"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.match(/^✓ \[ ?\d+\/10\]/gm)).toHaveLength(10);
+
+    for (const account of [A, B, C]) {
+      const roles = JSON.parse(sb.aws(["iam", "list-roles", "--profile", `sandbox-${account}`]).stdout)
+        .Roles as {
+        RoleName: string;
+      }[];
+      for (const rl of roles) {
+        const tags = JSON.parse(
+          sb.aws(["iam", "list-role-tags", "--role-name", rl.RoleName, "--profile", `sandbox-${account}`])
+            .stdout,
+        ).Tags as { Key: string }[];
+        expect(tags.map((t) => t.Key)).not.toContain("xirsa.io/managed-by");
+      }
+      expect(roles.map((x) => x.RoleName)).toEqual(account === B ? ["keep-me"] : []);
+    }
+    const keep = JSON.parse(
+      sb.aws(["iam", "get-role", "--role-name", "keep-me", "--profile", `sandbox-${B}`]).stdout,
+    );
+    expect(keep.Role.Tags).toEqual([{ Key: "team", Value: "other" }]);
+    expect(
+      JSON.parse(sb.aws(["iam", "list-open-id-connect-providers", "--profile", `sandbox-${A}`]).stdout)
+        .OpenIDConnectProviderList,
+    ).toEqual([]);
+    for (const [cluster, account] of [
+      ["workloads-staging", B],
+      ["workloads-prod", C],
+    ] as const) {
+      const entries = JSON.parse(
+        sb.aws(["eks", "list-access-entries", "--cluster-name", cluster, "--profile", `sandbox-${account}`])
+          .stdout,
+      ).accessEntries;
+      expect(entries).toEqual([`arn:aws:iam::${account}:user/sandbox-admin`]);
+    }
+    const kinds =
+      "secrets,tenants,capsuleconfigurations,clusterroles,clusterrolebindings,serviceaccounts,configmaps";
+    for (const cluster of CLUSTERS) {
+      const got = sb.kubectl(cluster, [
+        "get",
+        kinds,
+        "-A",
+        "-l",
+        "app.kubernetes.io/managed-by=xirsa",
+        "-o",
+        "json",
+      ]);
+      expect(got.code, got.stderr).toBe(0);
+      expect(JSON.parse(got.stdout).items).toEqual([]);
+    }
+    const sa = JSON.parse(
+      sb.kubectl("krci-main", ["get", "sa", "-n", "argocd", "argocd-server", "-o", "json"]).stdout,
+    );
+    expect(sa.metadata.annotations?.["eks.amazonaws.com/role-arn"]).toBeUndefined();
+    expect(sa.metadata.annotations?.["xirsa.io/previous-role-arn"]).toBeUndefined();
+    const cm = JSON.parse(
+      sb.kubectl("krci-main", ["get", "cm", "-n", "krci", "edp-config", "-o", "json"]).stdout,
+    );
+    expect(cm.data).toEqual({ edp_name: "krci", available_clusters: "in-cluster" });
+    const project = JSON.parse(
+      sb.kubectl("krci-main", ["get", "appproject", "-n", "argocd", "krci", "-o", "json"]).stdout,
+    );
+    expect(project.spec.destinations).toEqual([{ namespace: "*", server: "https://kubernetes.default.svc" }]);
+    expect(sb.kubectl("krci-main", ["get", "secret", "-n", "argocd", "unrelated"]).code).toBe(0);
+    // Pods went back to no IRSA role.
+    expect(podRoles("argocd")).toEqual([null, null, null, null]);
+    // Nothing left to remove.
+    const again = sb.xirsa(["destroy", "--config", sb.configFile, "--yes"]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain("Nothing to remove");
+  });
+
+  it("refuses to overwrite a same-named role it does not own unless --adopt", () => {
+    const trust = {
+      Version: "2012-10-17",
+      Statement: [
+        { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${B}:root` }, Action: "sts:AssumeRole" },
+      ],
+    };
+    const created = sb.aws([
+      "iam",
+      "create-role",
+      "--role-name",
+      "AWSIRSA_platform_CDPipelineAgent",
+      "--assume-role-policy-document",
+      JSON.stringify(trust),
+      "--profile",
+      `sandbox-${B}`,
+    ]);
+    expect(created.code, created.stderr).toBe(0);
+    const r = sb.xirsa(["apply", "--config", sb.configFile, "--yes", "--create-oidc-provider"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      `role ${role(B, "CDPipelineAgent")} exists, is not managed by xirsa stack 'platform'`,
+    );
+    expect(r.stderr).toContain("--adopt");
+    expect(r.stdout).toContain(`-           "arn:aws:iam::${B}:root"`);
+    // Nothing was changed anywhere.
+    expect(JSON.parse(sb.aws(["iam", "list-roles", "--profile", `sandbox-${A}`]).stdout).Roles).toEqual([]);
+    const still = JSON.parse(
+      sb.aws([
+        "iam",
+        "get-role",
+        "--role-name",
+        "AWSIRSA_platform_CDPipelineAgent",
+        "--profile",
+        `sandbox-${B}`,
+      ]).stdout,
+    );
+    expect(decodeURIComponent(JSON.stringify(still.Role.AssumeRolePolicyDocument))).toContain(
+      `arn:aws:iam::${B}:root`,
+    );
+    expect(still.Role.Tags ?? []).toEqual([]);
+
+    const adopted = sb.xirsa([
+      "apply",
+      "--config",
+      sb.configFile,
+      "--yes",
+      "--create-oidc-provider",
+      "--adopt",
+    ]);
+    expect(adopted.code, adopted.stderr).toBe(0);
+    const tags = JSON.parse(
+      sb.aws([
+        "iam",
+        "list-role-tags",
+        "--role-name",
+        "AWSIRSA_platform_CDPipelineAgent",
+        "--profile",
+        `sandbox-${B}`,
+      ]).stdout,
+    ).Tags as { Key: string; Value: string }[];
+    expect(tags).toContainEqual({ Key: "xirsa.io/stack", Value: "platform" });
+    expect(plan()).toEqual([]);
+  });
+});

@@ -1,0 +1,121 @@
+/**
+ * End-to-end harness: a detached sandbox (`xirsa sandbox up --detach`) in a temp state dir, a config derived
+ * from examples/multi-target.yaml without the values the sandbox decides (issuer, endpoints, CA: discovered
+ * with DescribeCluster) and with the sandbox's profiles, kubeconfigs for every cluster, and the real `aws` CLI
+ * and `kubectl` as outside actors.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseDocument } from "yaml";
+import { type CliResult, ROOT, tempDir, xirsa } from "../helpers.js";
+
+export const FIXTURE_A = join(ROOT, "test", "live", "fixtures", "cluster-a.yaml");
+
+export function has(bin: string, args = ["--version"]): boolean {
+  try {
+    execFileSync(bin, args, { stdio: "ignore", timeout: 30_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Why the end-to-end tests cannot run here, or undefined. */
+export function missingTools(): string | undefined {
+  const missing = [has("aws") ? "" : "aws", has("kubectl", ["version", "--client"]) ? "" : "kubectl"].filter(
+    Boolean,
+  );
+  return missing.length ? `${missing.join(" and ")} not installed` : undefined;
+}
+
+/**
+ * examples/multi-target.yaml for the sandbox: source.oidcIssuer and the targets' endpoint/caData removed (xirsa
+ * discovers them with DescribeCluster), each account's profile set to the sandbox's `sandbox-<account>`.
+ */
+export function sandboxConfigText(mutate?: (doc: Record<string, unknown>) => void): string {
+  const doc = parseDocument(readFileSync(join(ROOT, "examples", "multi-target.yaml"), "utf8"));
+  const js = doc.toJS() as {
+    source: Record<string, unknown>;
+    targets: Record<string, unknown>[];
+  } & Record<string, unknown>;
+  delete js.source.oidcIssuer;
+  js.source.profile = `sandbox-${js.source.accountId}`;
+  for (const t of js.targets) {
+    delete t.endpoint;
+    delete t.caData;
+    t.profile = `sandbox-${t.accountId}`;
+  }
+  mutate?.(js);
+  return JSON.stringify(js, null, 2);
+}
+
+function parseEnvSh(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split("\n")) {
+    const m = /^\s*export\s+([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    if (!m) continue;
+    let v = m[2]!.trim();
+    if (v.startsWith("'") && v.endsWith("'")) v = v.slice(1, -1).replace(/'\\''/g, "'");
+    out[m[1]!] = v;
+  }
+  return out;
+}
+
+export interface E2ESandbox {
+  dir: string;
+  configFile: string;
+  /** The environment of a user who sourced D/env.sh. */
+  env: NodeJS.ProcessEnv;
+  xirsa(args: string[], extraEnv?: NodeJS.ProcessEnv): CliResult;
+  aws(args: string[]): CliResult;
+  kubectl(cluster: string, args: string[], input?: string): CliResult;
+  kubeconfig(cluster: string): string;
+  stop(): void;
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, input?: string): CliResult {
+  const r = spawnSync(cmd, args, { env, input: input ?? "", encoding: "utf8", timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function startE2ESandbox(configText: string, clusters: string[], upFlags: string[] = []): E2ESandbox {
+  const dir = tempDir("xirsa-live-e2e-");
+  const configFile = join(dir, "xirsa.yaml");
+  writeFileSync(configFile, configText);
+  const base = { PATH: process.env.PATH, HOME: process.env.HOME };
+  const up = xirsa(["sandbox", "up", "--config", configFile, "--state-dir", dir, "--detach", ...upFlags], {
+    env: base,
+  });
+  if (up.code !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`sandbox up failed (${up.code}): ${up.stderr}${up.stdout}`);
+  }
+  const env: NodeJS.ProcessEnv = {
+    ...base,
+    ...parseEnvSh(readFileSync(join(dir, "env.sh"), "utf8")),
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    AWS_PAGER: "",
+  };
+  const kubeconfigs = new Map<string, string>();
+  for (const c of clusters) {
+    const file = join(dir, `kubeconfig-${c}`);
+    const r = xirsa(["sandbox", "kubeconfig", "--state-dir", dir, "--cluster", c, "--out", file], { env });
+    if (r.code !== 0) throw new Error(`sandbox kubeconfig ${c} failed: ${r.stderr}`);
+    kubeconfigs.set(c, file);
+  }
+  return {
+    dir,
+    configFile,
+    env,
+    xirsa: (args, extraEnv) => xirsa(args, { env: { ...env, ...extraEnv } }),
+    aws: (args) => run("aws", [...args, "--output", "json"], env),
+    kubectl: (cluster, args, input) =>
+      run("kubectl", args, { ...env, KUBECONFIG: kubeconfigs.get(cluster)! }, input),
+    kubeconfig: (cluster) => kubeconfigs.get(cluster)!,
+    stop() {
+      xirsa(["sandbox", "down", "--state-dir", dir], { env });
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
