@@ -16,6 +16,11 @@ export interface FindingExtra {
   document?: string;
 }
 
+/** A catalogue remediation pointed at a spot: `Remove https:// … (trust policy of R, at Statement[0]…).` */
+export function remediationAt(code: FindingCode, where: string, jsonPath: string): string {
+  return `${catalogueEntry(code).remediation.replace(/\.$/, "")} (${where}, at ${jsonPath}).`;
+}
+
 export function finding(
   code: FindingCode,
   message: string,

@@ -6,7 +6,7 @@
 import { explainDecision, parseArn, parseRoleArn } from "../../iam/index.js";
 import type { ChainSpec, IamRole } from "../../state/types.js";
 import { failed, type HopOutcome, passed, type VerifyContext } from "../context.js";
-import { finding, inlinePolicyId, trustPolicyId } from "../findings.js";
+import { finding, inlinePolicyId, remediationAt, trustPolicyId } from "../findings.js";
 import { lintAssumeAny, lintRoleTrust } from "../lint/trust.js";
 import {
   identityPoliciesOf,
@@ -31,6 +31,7 @@ function sourceLint(ctx: VerifyContext, role: IamRole): Finding[] {
         out.push(
           finding(h.code, `inline policy ${name} of ${role.arn}: ${h.message}`, role.arn, {
             jsonPath: h.jsonPath,
+            remediation: remediationAt(h.code, `inline policy ${name} of ${role.arn}`, h.jsonPath),
             document: inlinePolicyId(role.arn, name),
           }),
         );
@@ -65,6 +66,7 @@ function targetLint(ctx: VerifyContext, role: IamRole): Finding[] {
         out.push(
           finding(h.code, `trust policy of ${role.arn}: ${h.message}`, role.arn, {
             jsonPath: h.jsonPath,
+            remediation: remediationAt(h.code, `trust policy of ${role.arn}`, h.jsonPath),
             document: trustPolicyId(role.arn),
           }),
         );

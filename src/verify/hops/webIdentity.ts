@@ -13,7 +13,7 @@ import {
   serviceAccountSubject,
 } from "../../topology/names.js";
 import { failed, type HopOutcome, passed, type VerifyContext } from "../context.js";
-import { clusterResourceId, finding, trustPolicyId } from "../findings.js";
+import { clusterResourceId, finding, remediationAt, trustPolicyId } from "../findings.js";
 import { lintWebIdentityTrust, subjectAccepted, webIdentityStatements } from "../lint/trust.js";
 import { invalidPolicyFinding, trustPolicyOf, tryAuthorize, tryParse } from "../policies.js";
 import type { Finding } from "../types.js";
@@ -42,6 +42,7 @@ function trustLint(
       finding(h.code, `trust policy of ${role.arn}: ${h.message}`, role.arn, {
         hop: HOP,
         jsonPath: h.jsonPath,
+        remediation: remediationAt(h.code, `trust policy of ${role.arn}`, h.jsonPath),
         document: trustPolicyId(role.arn),
       }),
     );
@@ -156,7 +157,7 @@ export function webIdentityHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome
   if (denied.length) {
     const first = denied[0]!;
     const who = denied.length === 1 ? first.subject : `${first.subject} (and ${denied.length - 1} more)`;
-    refusal = `trust policy of ${role.arn} refuses ${who}: ${first.because}`;
+    refusal = `${who} is refused: ${first.because}`;
     // The mistakes that explain the refusal, bound to this chain; or what the evaluator says.
     const errors = lint.filter((f) => f.severity === "error").map((f) => ({ ...f, chain: chain.id }));
     problems.push(...(errors.length ? errors : [classify(role, hostPath, first.subject, chain.id)]));
