@@ -6,8 +6,8 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import verifyCommand from "../../src/cli/commands/verify.js";
 import type { Io } from "../../src/cli/command.js";
+import verifyCommand from "../../src/cli/commands/verify.js";
 import { CATALOGUE } from "../../src/verify/index.js";
 import { formatTable } from "../../src/verify/output/table.js";
 import { HOP_IDS } from "../../src/verify/types.js";
@@ -87,7 +87,9 @@ describe("xirsa verify --output json", () => {
     const hop = op.hops.find((h: { id: string }) => h.id === "assume-role");
     expect(hop.ok).toBe(false);
     expect(hop.reason).toMatch(/target role's trust policy refuses/);
-    expect(hop.fix).toMatch(/trust Principal.AWS = arn:aws:iam::111111111111:role\/AWSIRSA_dev_CDPipelineOperator/);
+    expect(hop.fix).toMatch(
+      /trust Principal.AWS = arn:aws:iam::111111111111:role\/AWSIRSA_dev_CDPipelineOperator/,
+    );
     expect(hop.detail.decision.decision).toBe("ImplicitlyDenied");
     expect(json.chains.find((c: { id: string }) => c.id === "prod/argocd").ok).toBe(true);
   });
@@ -197,7 +199,9 @@ describe("xirsa verify --output table", () => {
     const lines = r.stdout.split("\n");
     const hop = lines.filter((l) => /^ {2}[✓✗] cluster-access /.test(l));
     expect(hop).toHaveLength(2);
-    expect(hop[0]).toMatch(/^ {2}✗ cluster-access .*has no access entry for .* — fix: aws eks create-access-entry/);
+    expect(hop[0]).toMatch(
+      /^ {2}✗ cluster-access .*has no access entry for .* — fix: aws eks create-access-entry/,
+    );
     expect(hop[1]).toMatch(/^ {2}✓ cluster-access /);
     expect(lines.filter((l) => /^ {2}[✓✗] /.test(l))).toHaveLength(12);
     expect(r.stdout).toMatch(/1 of 2 chains proven/);
@@ -217,7 +221,9 @@ describe("xirsa verify --output table", () => {
       ],
       findings: [],
     };
-    expect(formatTable(result)).toBe("✗ t/argocd (argocd → t)\n  ✗ registration  r — fix: f\n\n0 of 1 chain proven; 0 errors, 0 warnings, 0 info\n");
+    expect(formatTable(result)).toBe(
+      "✗ t/argocd (argocd → t)\n  ✗ registration  r — fix: f\n\n0 of 1 chain proven; 0 errors, 0 warnings, 0 info\n",
+    );
     expect(formatTable(result, { color: true })).toContain("\u001b[31m✗\u001b[0m");
   });
 });
@@ -239,8 +245,16 @@ describe("xirsa verify: bad input is one line and exit 2", () => {
   const cases: [string, string[], RegExp][] = [
     ["no source", [], /exactly one of --config .* or --from/],
     ["both sources", ["--config", "examples/xirsa.yaml", "--from", "x"], /exactly one of/],
-    ["unknown output", ["--config", "examples/xirsa.yaml", "--output", "xml"], /--output must be one of table, json, sarif, html/],
-    ["html without --out", ["--config", "examples/xirsa.yaml", "--output", "html"], /--output html needs --out/],
+    [
+      "unknown output",
+      ["--config", "examples/xirsa.yaml", "--output", "xml"],
+      /--output must be one of table, json, sarif, html/,
+    ],
+    [
+      "html without --out",
+      ["--config", "examples/xirsa.yaml", "--output", "html"],
+      /--output html needs --out/,
+    ],
     ["unknown flag", ["--config", "examples/xirsa.yaml", "--live"], /--live/],
     ["missing config", ["--config", "nope.yaml"], /cannot read config .*nope\.yaml: no such file/],
     ["config without the issuer", ["--config", noIssuer], /missing source\.oidcIssuer/],
@@ -261,7 +275,15 @@ describe("xirsa verify: bad input is one line and exit 2", () => {
 describe("xirsa verify --output html", () => {
   it("writes the report", async () => {
     const out = join(work, "report.html");
-    const r = await xirsaAsync(["verify", "--config", "examples/multi-target.yaml", "--output", "html", "--out", out]);
+    const r = await xirsaAsync([
+      "verify",
+      "--config",
+      "examples/multi-target.yaml",
+      "--output",
+      "html",
+      "--out",
+      out,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const html = readFileSync(out, "utf8");
     expect(html).toMatch(/<html/i);

@@ -46,7 +46,9 @@ describe("verify over States", () => {
     const { state, chains, project } = desired("xirsa");
     const r = verify(state, chains, { appProject: project });
     const hop = (id: string) => r.chains[0]!.hops.find((h) => h.id === id)!;
-    expect(hop("web-identity").reason).toMatch(/allowed by trust policy of arn:aws:iam::111111111111:role\/\S+ statement 0/);
+    expect(hop("web-identity").reason).toMatch(
+      /allowed by trust policy of arn:aws:iam::111111111111:role\/\S+ statement 0/,
+    );
     expect(hop("assume-role").reason).toMatch(
       /allowed by inline policy xirsa-assume-agent-roles statement 0 and trust policy of arn:aws:iam::222222222222:role/,
     );

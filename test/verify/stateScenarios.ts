@@ -99,7 +99,8 @@ export const STATE_SCENARIOS: StateScenario[] = [
     name: "access entry bound to a re-created role",
     example: "xirsa",
     mutate: (s) => {
-      target(s).accessEntries.find((e) => e.principalArn === AGENT_ARN)!.principalId = "AROAOLDOLDOLDOLDOLD01";
+      target(s).accessEntries.find((e) => e.principalArn === AGENT_ARN)!.principalId =
+        "AROAOLDOLDOLDOLDOLD01";
       s.roles.find((r) => r.arn === AGENT_ARN)!.uniqueId = "AROANEWNEWNEWNEWNEW02";
     },
     chain: OP,
@@ -133,7 +134,9 @@ export const STATE_SCENARIOS: StateScenario[] = [
     name: "attached managed policy beside a sufficient inline policy",
     example: "xirsa",
     mutate: (s) => {
-      s.roles.find((r) => r.arn === OPERATOR_ARN)!.attachedPolicyArns = ["arn:aws:iam::aws:policy/ReadOnlyAccess"];
+      s.roles.find((r) => r.arn === OPERATOR_ARN)!.attachedPolicyArns = [
+        "arn:aws:iam::aws:policy/ReadOnlyAccess",
+      ];
     },
     chain: OP,
     code: "XIRSA-IAM-ATTACHED-UNKNOWN",
