@@ -387,6 +387,8 @@ export class KubeApi {
     const since = Number(q.get("resourceVersion") ?? "0") || 0;
     const timeout = Math.min(Number(q.get("timeoutSeconds") ?? "1800") || 1800, 3600);
     httpRes.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-cache, private" });
+    // Clients wait for the headers before they read events (and cannot stop a watch before that).
+    httpRes.flushHeaders();
     const matches = (o: JsonObject) =>
       (!r.namespaced || namespace === "" || namespaceOf(o) === namespace) && matchObject(labels, fields, o);
     const write = (type: string, o: JsonObject) => httpRes.write(`${JSON.stringify({ type, object: o })}\n`);
