@@ -7,9 +7,13 @@ import type { Command, Io } from "./command.js";
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   apply: async () => (await import("./commands/apply.js")).default,
+  cluster: async () => (await import("./commands/cluster.js")).default,
+  deploy: async () => (await import("./commands/deploy.js")).default,
   destroy: async () => (await import("./commands/destroy.js")).default,
+  env: async () => (await import("./commands/env.js")).default,
   init: async () => (await import("./commands/init.js")).default,
   plan: async () => (await import("./commands/plan.js")).default,
+  probe: async () => (await import("./commands/probe.js")).default,
   render: async () => (await import("./commands/render.js")).default,
   sandbox: async () => (await import("./commands/sandbox.js")).default,
   schema: async () => (await import("./commands/schema.js")).default,

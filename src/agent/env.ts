@@ -1,0 +1,443 @@
+/**
+ * Environments in the target cluster, as the CD pipeline operator makes them (REFERENCE §5), through its
+ * chain: namespace `<krci-ns>-<pipeline>-<stage>` labelled with the tenant, RoleBinding tenant-admin →
+ * ClusterRole admin for the OIDC groups, an optional copy of Secret regcred from cluster A. Idempotent. Unlike
+ * the operator, delete never orphans a namespace silently: if the cluster cannot be told, it fails and says so.
+ */
+import type { Config } from "../config/schema.js";
+import { AwsError, InputError, KubeError, OperationError, XirsaError } from "../errors.js";
+import type { KubeClient } from "../kube/client.js";
+import { KubeStatusError } from "../kube/client.js";
+import { jsonEqual } from "../live/normalize.js";
+import type { JsonObject, KubeObject } from "../state/types.js";
+import { K8S_STACK_LABEL } from "../topology/names.js";
+import { diagnose, errorText } from "./diagnose.js";
+import { createObject, getObject, NAMESPACES, patchObject, ROLE_BINDINGS, SECRETS } from "./kubeApi.js";
+import { type AgentOptions, adminConnections, establish, openFlowSession } from "./session.js";
+import { findTarget, matchesPattern, sourceCluster, type TargetEndpoint, targetEndpoint } from "./targets.js";
+
+export const TENANT_LABEL = "app.edp.epam.com/tenant";
+export const CAPSULE_TENANT_LABEL = "capsule.clastix.io/tenant";
+export const TENANT_ADMIN_BINDING = "tenant-admin";
+export const REGISTRY_SECRET = "regcred";
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export interface EnvName {
+  pipeline: string;
+  stage: string;
+}
+
+/** `<krci-ns>-<pipeline>-<stage>`, checked as a Kubernetes namespace name (bad input otherwise). */
+export function envNamespace(config: Config, name: EnvName): string {
+  for (const [flag, value] of [
+    ["--pipeline", name.pipeline],
+    ["--stage", name.stage],
+  ] as const) {
+    if (!DNS_LABEL.test(value)) {
+      throw new InputError(
+        "env.name",
+        `${flag} '${value}' is not a valid part of a namespace name`,
+        "use lower-case letters, digits and '-', starting and ending with a letter or digit",
+      );
+    }
+  }
+  const ns = `${config.source.krci.namespace}-${name.pipeline}-${name.stage}`;
+  if (ns.length > 63) {
+    throw new InputError(
+      "env.too-long",
+      `the environment namespace '${ns}' is ${ns.length} characters; Kubernetes allows at most 63`,
+      `shorten the pipeline or stage name by ${ns.length - 63} characters`,
+    );
+  }
+  return ns;
+}
+
+/** The operator's OIDC groups bound to ClusterRole admin (source.krci.oidcGroups overrides). */
+export function tenantGroups(config: Config): string[] {
+  const ns = config.source.krci.namespace;
+  return config.source.krci.oidcGroups ?? [`${ns}-oidc-admins`, `${ns}-oidc-developers`];
+}
+
+/** The objects of an environment (pure). */
+export function envObjects(
+  config: Config,
+  namespace: string,
+): { namespace: KubeObject; binding: KubeObject } {
+  return {
+    namespace: {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: {
+        name: namespace,
+        labels: { [TENANT_LABEL]: config.source.krci.namespace, [K8S_STACK_LABEL]: config.name },
+      },
+    },
+    binding: {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "RoleBinding",
+      metadata: { name: TENANT_ADMIN_BINDING, namespace },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "admin" },
+      subjects: tenantGroups(config).map((name) => ({
+        apiGroup: "rbac.authorization.k8s.io",
+        kind: "Group",
+        name,
+      })),
+    },
+  };
+}
+
+/** A copy of a Secret into another namespace: name, type and data; nothing cluster-specific. */
+export function secretCopy(secret: KubeObject, namespace: string): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: {
+      name: secret.metadata.name,
+      namespace,
+      labels: { "app.kubernetes.io/managed-by": "xirsa" },
+      annotations: {
+        "xirsa.io/copied-from": `${secret.metadata.namespace ?? ""}/${secret.metadata.name}`,
+      },
+    },
+    ...(secret.type !== undefined ? { type: secret.type } : {}),
+    ...(secret.data !== undefined ? { data: secret.data } : {}),
+  };
+}
+
+export interface EnvInput extends AgentOptions {
+  config: Config;
+  target: string;
+  pipeline: string;
+  stage: string;
+  tokenFile: string;
+  /** Secret in the krci namespace of cluster A to copy (e.g. regcred). */
+  copySecret?: string;
+  sessionName?: string;
+}
+
+export type StepResult = "created" | "exists" | "updated" | "unchanged" | "deleted" | "absent";
+
+export interface EnvStep {
+  object: string;
+  result: StepResult;
+}
+
+export interface EnvResult {
+  namespace: string;
+  cluster: string;
+  steps: EnvStep[];
+  /** Capsule tenant that owns the namespace, when the target uses Capsule. */
+  tenant?: string;
+}
+
+async function operatorClient(input: EnvInput) {
+  const ref = findTarget(input.config, input.target);
+  const session = openFlowSession({
+    config: input.config,
+    kind: "cd-pipeline-operator",
+    target: input.target,
+    tokenFile: input.tokenFile,
+    sessionName: input.sessionName ?? "xirsa-env",
+    env: input.env,
+    ...(input.now ? { now: input.now } : {}),
+    ...(input.retry ? { retry: input.retry } : {}),
+  });
+  const admin = adminConnections(input.config, input);
+  let endpoint: TargetEndpoint;
+  try {
+    endpoint = await targetEndpoint(ref, admin.conns, input.endpointFrom ?? "auto");
+    for (const w of endpoint.warnings) input.log?.(w);
+    await establish(session);
+  } catch (e) {
+    admin.close();
+    throw e;
+  }
+  return { ref, session, admin, endpoint, kube: session.kube(endpoint) };
+}
+
+function checkPattern(config: Config, target: string, namespace: string): void {
+  const { target: t } = findTarget(config, target);
+  if (!matchesPattern(t.namespaces, namespace)) {
+    throw new InputError(
+      "env.pattern",
+      `the environment namespace ${namespace} is outside target ${t.name}'s namespaces ${t.namespaces}`,
+      `make targets[].namespaces cover ${config.source.krci.namespace}-* (the operator's prefix)`,
+    );
+  }
+}
+
+/** Fails with the chain's diagnosis, naming the step and what the cluster said. */
+function stepFailure(what: string, e: unknown, ctx: Parameters<typeof diagnose>[1]): XirsaError {
+  if (e instanceof XirsaError && !(e instanceof KubeError) && !(e instanceof AwsError)) return e;
+  const d = diagnose(e, ctx);
+  return new OperationError(`env.${d.code}`, `${what} failed: ${d.cause} (${errorText(e)})`, d.fix, {
+    cause: e,
+  });
+}
+
+export async function createEnv(input: EnvInput): Promise<EnvResult> {
+  const namespace = envNamespace(input.config, input);
+  checkPattern(input.config, input.target, namespace);
+  const { ref, session, admin, kube, endpoint } = await operatorClient(input);
+  const ctx = {
+    step: "kubernetes" as const,
+    targetRoleArn: session.chain.targetRoleArn,
+    sourceRoleArn: session.chain.sourceRoleArn,
+    clusterName: ref.cluster.name,
+    endpoint: endpoint.endpoint,
+  };
+  const steps: EnvStep[] = [];
+  const objects = envObjects(input.config, namespace);
+  try {
+    // Read the secret to copy first: a missing source secret stops before anything is written.
+    let copy: KubeObject | undefined;
+    if (input.copySecret) {
+      const ns = input.config.source.krci.namespace;
+      let secret: KubeObject | undefined;
+      try {
+        const source = await admin.conns.kube(sourceCluster(input.config));
+        secret = await source.get({
+          apiVersion: "v1",
+          kind: "Secret",
+          name: input.copySecret,
+          namespace: ns,
+        });
+      } catch (e) {
+        throw stepFailure(
+          `reading Secret ${ns}/${input.copySecret} in cluster ${input.config.source.cluster}`,
+          e,
+          {
+            step: "kubernetes",
+            clusterName: input.config.source.cluster,
+          },
+        );
+      }
+      if (!secret) {
+        throw new OperationError(
+          "env.secret-missing",
+          `Secret ${ns}/${input.copySecret} does not exist in cluster ${input.config.source.cluster}`,
+          `create it there (kubectl create secret docker-registry ${input.copySecret} -n ${ns} …) or drop --copy-secret`,
+        );
+      }
+      copy = secretCopy(secret, namespace);
+    }
+
+    let ns: KubeObject | undefined;
+    try {
+      ns = await createObject(kube, NAMESPACES, objects.namespace);
+      steps.push({ object: `namespace/${namespace}`, result: ns ? "created" : "exists" });
+      ns ??= await getObject(kube, NAMESPACES, undefined, namespace);
+    } catch (e) {
+      throw stepFailure(`creating namespace ${namespace} in cluster ${ref.cluster.name}`, e, ctx);
+    }
+
+    let tenant: string | undefined;
+    const capsule = ref.target.capsule;
+    if (capsule) {
+      tenant = ns?.metadata.labels?.[CAPSULE_TENANT_LABEL];
+      if (tenant !== capsule.tenant) {
+        throw new OperationError(
+          "env.capsule-tenant",
+          `namespace ${namespace} is ${tenant ? `owned by Capsule tenant ${tenant}` : "not owned by any Capsule tenant"}, not ${capsule.tenant}`,
+          `make group ${capsule.group} an owner of Tenant ${capsule.tenant} only, and list it in CapsuleConfiguration userGroups (xirsa apply)`,
+        );
+      }
+    }
+
+    try {
+      const rb = await createObject(kube, ROLE_BINDINGS, objects.binding);
+      steps.push({ object: `rolebinding/${TENANT_ADMIN_BINDING}`, result: rb ? "created" : "exists" });
+    } catch (e) {
+      throw stepFailure(`creating RoleBinding ${namespace}/${TENANT_ADMIN_BINDING}`, e, ctx);
+    }
+
+    if (copy) {
+      try {
+        const made = await createObject(kube, SECRETS, copy);
+        if (made) steps.push({ object: `secret/${copy.metadata.name}`, result: "created" });
+        else {
+          const have = await getObject(kube, SECRETS, namespace, copy.metadata.name);
+          const data = (copy.data ?? {}) as JsonObject;
+          const same = jsonEqual((have?.data ?? {}) as JsonObject, data);
+          if (!same) await patchObject(kube, SECRETS, namespace, copy.metadata.name, { data });
+          steps.push({ object: `secret/${copy.metadata.name}`, result: same ? "unchanged" : "updated" });
+        }
+      } catch (e) {
+        throw stepFailure(`copying Secret ${copy.metadata.name} into ${namespace}`, e, ctx);
+      }
+    }
+    return { namespace, cluster: ref.cluster.name, steps, ...(tenant ? { tenant } : {}) };
+  } finally {
+    admin.close();
+  }
+}
+
+/**
+ * Deletes the environment namespace. Any failure to get the cluster to delete it (unreachable, refused) is an
+ * error saying the namespace may be orphaned: never skipped silently as the operator does.
+ */
+export async function deleteEnv(input: EnvInput): Promise<EnvResult> {
+  const namespace = envNamespace(input.config, input);
+  checkPattern(input.config, input.target, namespace);
+  const ref = findTarget(input.config, input.target);
+  const orphaned = (e: unknown, ctx: Parameters<typeof diagnose>[1]) => {
+    if (e instanceof InputError) return e;
+    if (e instanceof OperationError && e.code.startsWith("chain.")) {
+      return new OperationError(
+        "env.orphaned",
+        `could not delete namespace ${namespace} in cluster ${ref.cluster.name}: ${e.message}; the namespace may be orphaned there`,
+        `${e.hint ?? "fix the chain"}; then rerun xirsa env delete (it is idempotent)`,
+        { cause: e },
+      );
+    }
+    const d = diagnose(e, ctx);
+    return new OperationError(
+      "env.orphaned",
+      `could not delete namespace ${namespace} in cluster ${ref.cluster.name}: ${d.cause} (${errorText(e)}); the namespace may be orphaned there`,
+      `${d.fix}; then rerun xirsa env delete (it is idempotent)`,
+      { cause: e },
+    );
+  };
+  let client: Awaited<ReturnType<typeof operatorClient>>;
+  try {
+    client = await operatorClient(input);
+  } catch (e) {
+    throw orphaned(e, { step: "describe-cluster", clusterName: ref.cluster.name });
+  }
+  const { session, admin, kube, endpoint } = client;
+  const ctx = {
+    step: "kubernetes" as const,
+    targetRoleArn: session.chain.targetRoleArn,
+    sourceRoleArn: session.chain.sourceRoleArn,
+    clusterName: ref.cluster.name,
+    endpoint: endpoint.endpoint,
+  };
+  try {
+    let have: KubeObject | undefined;
+    try {
+      have = await getObject(kube, NAMESPACES, undefined, namespace);
+    } catch (e) {
+      throw orphaned(e, ctx);
+    }
+    if (!have)
+      return {
+        namespace,
+        cluster: ref.cluster.name,
+        steps: [{ object: `namespace/${namespace}`, result: "absent" }],
+      };
+    const tenant = have.metadata.labels?.[TENANT_LABEL];
+    if (tenant !== input.config.source.krci.namespace) {
+      throw new OperationError(
+        "env.not-environment",
+        `namespace ${namespace} in cluster ${ref.cluster.name} has no label ${TENANT_LABEL}=${input.config.source.krci.namespace}, so it is not an environment of this KubeRocketCI`,
+        "delete it by hand if it really is one (kubectl delete namespace)",
+      );
+    }
+    try {
+      await kube.request("DELETE", `/api/v1/namespaces/${encodeURIComponent(namespace)}`, "Namespace");
+    } catch (e) {
+      if (e instanceof KubeStatusError && e.status === 404) {
+        return {
+          namespace,
+          cluster: ref.cluster.name,
+          steps: [{ object: `namespace/${namespace}`, result: "absent" }],
+        };
+      }
+      throw orphaned(e, ctx);
+    }
+    return {
+      namespace,
+      cluster: ref.cluster.name,
+      steps: [{ object: `namespace/${namespace}`, result: "deleted" }],
+    };
+  } finally {
+    admin.close();
+  }
+}
+
+export interface EnvListEntry {
+  namespace: string;
+  created?: string;
+  phase?: string;
+  /** Capsule tenant, when assigned. */
+  tenant?: string;
+  /** Whether xirsa of this stack created it (label xirsa.io/stack). */
+  stack?: string;
+}
+
+export interface EnvListResult {
+  cluster: string;
+  /** Whose credentials listed them: the operator's chain, or the target account's own (the agent may not list). */
+  via: "chain" | "target-account";
+  environments: EnvListEntry[];
+}
+
+function listEntries(items: KubeObject[], config: Config, pattern: string): EnvListEntry[] {
+  const prefix = `${config.source.krci.namespace}-`;
+  return items
+    .filter((n) => n.metadata.name.startsWith(prefix) && matchesPattern(pattern, n.metadata.name))
+    .map((n) => {
+      const labels = n.metadata.labels ?? {};
+      const status = n.status as { phase?: string } | undefined;
+      return {
+        namespace: n.metadata.name,
+        ...(n.metadata.creationTimestamp ? { created: n.metadata.creationTimestamp } : {}),
+        ...(status?.phase ? { phase: status.phase } : {}),
+        ...(labels[CAPSULE_TENANT_LABEL] ? { tenant: labels[CAPSULE_TENANT_LABEL] } : {}),
+        ...(labels[K8S_STACK_LABEL] ? { stack: labels[K8S_STACK_LABEL] } : {}),
+      };
+    })
+    .sort((a, b) => a.namespace.localeCompare(b.namespace));
+}
+
+/**
+ * The environment namespaces of this KubeRocketCI in the target (label app.edp.epam.com/tenant). Listed
+ * through the operator's chain; when the agent role may not list namespaces (namespace-scoped access or
+ * Capsule), with the target account's own credentials instead, saying so.
+ */
+export async function listEnvs(input: Omit<EnvInput, "pipeline" | "stage">): Promise<EnvListResult> {
+  const ref = findTarget(input.config, input.target);
+  const selector = `${TENANT_LABEL}=${input.config.source.krci.namespace}`;
+  const { admin, kube, session, endpoint } = await operatorClient({ ...input, pipeline: "x", stage: "x" });
+  const list = (k: KubeClient) => k.list("v1", "Namespace", { labelSelector: selector });
+  try {
+    try {
+      const items = await list(kube);
+      return {
+        cluster: ref.cluster.name,
+        via: "chain",
+        environments: listEntries(items, input.config, ref.target.namespaces),
+      };
+    } catch (e) {
+      if (!(e instanceof KubeStatusError && e.status === 403)) {
+        throw stepFailure(`listing namespaces of cluster ${ref.cluster.name}`, e, {
+          step: "kubernetes",
+          targetRoleArn: session.chain.targetRoleArn,
+          clusterName: ref.cluster.name,
+          endpoint: endpoint.endpoint,
+        });
+      }
+    }
+    const adminKube = await admin.conns.kube(ref.cluster);
+    let items: KubeObject[];
+    try {
+      items = await list(adminKube);
+    } catch (e) {
+      throw stepFailure(
+        `listing namespaces of cluster ${ref.cluster.name} with the target account's credentials`,
+        e,
+        {
+          step: "kubernetes",
+          clusterName: ref.cluster.name,
+        },
+      );
+    }
+    return {
+      cluster: ref.cluster.name,
+      via: "target-account",
+      environments: listEntries(items, input.config, ref.target.namespaces),
+    };
+  } finally {
+    admin.close();
+  }
+}

@@ -1,0 +1,105 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { deploy } from "../../agent/deploy.js";
+import { parseManifests } from "../../agent/manifests.js";
+import { resolveTokenFile } from "../../agent/session.js";
+import { ENDPOINT_FROM } from "../../agent/targets.js";
+import { loadConfig } from "../../config/load.js";
+import { InputError } from "../../errors.js";
+import { oneOf, parseFlags, requireFlag } from "../args.js";
+import type { Command } from "../command.js";
+
+const command: Command = {
+  name: "deploy",
+  summary: "apply application manifests in a target namespace through the Argo CD chain",
+  usage: `xirsa deploy --config <xirsa.yaml> --target <name> --namespace <ns> -f <app.yaml> [--token-file <file>]
+             [--timeout <seconds>] [--endpoint-from auto|config|describe] [--output text|json]
+
+Applies the manifests with the identity Argo CD uses (ArgoCDMaster by web identity of
+argocd-application-controller → ArgoCDAgentAccess → EKS token), waits until the Deployments are available and
+prints per object what changed (created, configured, unchanged). The namespace must match the target's pattern
+(xirsa env create makes one). A smoke test of the chain, not a replacement for Argo CD.
+
+Flags:
+  -f, --file <file>       manifests (YAML, several documents or a List)
+  --token-file <file>     Argo CD's projected token (default: $AWS_WEB_IDENTITY_TOKEN_FILE)
+  --timeout <seconds>     how long to wait for Deployments (default 120)
+
+Exit codes: 0 applied and available, 1 the chain or the cluster failed (or a Deployment did not become
+available in time), 2 bad input (manifests, namespace outside the pattern, flags).`,
+  async run(argv, io) {
+    const { values } = parseFlags(
+      argv,
+      {
+        config: { type: "string" },
+        target: { type: "string" },
+        namespace: { type: "string" },
+        file: { type: "string", short: "f" },
+        "token-file": { type: "string" },
+        timeout: { type: "string" },
+        "endpoint-from": { type: "string" },
+        output: { type: "string" },
+      },
+      "deploy",
+    );
+    const configFile = requireFlag(values.config as string | undefined, "--config", "deploy");
+    const target = requireFlag(values.target as string | undefined, "--target", "deploy");
+    const namespace = requireFlag(values.namespace as string | undefined, "--namespace", "deploy");
+    const file = requireFlag(values.file as string | undefined, "-f", "deploy");
+    const output = oneOf(
+      values.output as string | undefined,
+      ["text", "json"] as const,
+      "deploy: --output",
+      "text",
+    );
+    const endpointFrom = oneOf(
+      values["endpoint-from"] as string | undefined,
+      ENDPOINT_FROM,
+      "deploy: --endpoint-from",
+      "auto",
+    );
+    const timeoutText = (values.timeout as string | undefined) ?? "120";
+    if (!/^\d+$/.test(timeoutText) || Number(timeoutText) < 1 || Number(timeoutText) > 3600) {
+      throw new InputError("cli.flags", `deploy: --timeout must be 1 to 3600 seconds, not '${timeoutText}'`);
+    }
+    const config = loadConfig(resolve(io.cwd, configFile));
+    let text: string;
+    try {
+      text = readFileSync(resolve(io.cwd, file), "utf8");
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new InputError(
+        "cli.file",
+        `deploy: cannot read ${file}: ${code === "ENOENT" ? "no such file" : code}`,
+        "pass the application manifests with -f",
+      );
+    }
+    const objects = parseManifests(text, file);
+    const tokenFile = resolve(io.cwd, resolveTokenFile(values["token-file"] as string | undefined, io.env));
+    const r = await deploy({
+      config,
+      target,
+      namespace,
+      objects,
+      source: file,
+      tokenFile,
+      env: io.env,
+      endpointFrom,
+      timeoutMs: Number(timeoutText) * 1000,
+      log: (line: string) => io.stderr.write(`xirsa deploy: ${line}\n`),
+      ...(output === "text" ? { onApplied: (o) => io.stdout.write(`${o.resource} ${o.action}\n`) } : {}),
+    });
+    if (output === "json") {
+      io.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+      return 0;
+    }
+    for (const d of r.deployments) {
+      io.stdout.write(`deployment.apps/${d.name} available (${d.available}/${d.replicas})\n`);
+    }
+    io.stdout.write(
+      `deployed ${r.objects.length} objects to ${r.namespace} in cluster ${r.cluster} (target ${r.target})\n`,
+    );
+    return 0;
+  },
+};
+export default command;

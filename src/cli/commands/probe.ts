@@ -1,0 +1,85 @@
+import { resolve } from "node:path";
+import { probe } from "../../agent/probe.js";
+import { resolveTokenFile } from "../../agent/session.js";
+import { CHAIN_KINDS, ENDPOINT_FROM } from "../../agent/targets.js";
+import { loadConfig } from "../../config/load.js";
+import { formatJson } from "../../verify/output/json.js";
+import { formatTable } from "../../verify/output/table.js";
+import { oneOf, parseFlags, requireFlag } from "../args.js";
+import type { Command } from "../command.js";
+
+const command: Command = {
+  name: "probe",
+  summary: "perform a chain for real, hop by hop, with the flow's identity",
+  usage: `xirsa probe --config <xirsa.yaml> --chain cd-pipeline-operator|argocd --target <name> [--token-file <file>]
+            [--namespace <ns>] [--endpoint-from auto|config|describe] [--skip-source] [--output table|json]
+
+Performs the chain as the flow's pod would, with its projected service-account token:
+  service-account         cluster A: the ServiceAccounts are annotated and their pods were restarted since
+                          (read with the source account's credentials; "not probed" when it cannot be read)
+  web-identity            AssumeRoleWithWebIdentity into the source role with the token
+  assume-role             AssumeRole into the target role (chained session, 1 hour)
+  cluster-access          the target cluster accepts the target role's EKS token
+  kubernetes-permissions  a SelfSubjectAccessReview for each permission the flow needs (cluster scope, and the
+                          namespace --namespace or a sample of the target's pattern, e.g. krci-xirsa-probe)
+  registration            cluster A: cluster Secrets, AppProject destination, available_clusters
+Each failure names its likely cause and the fix. Output as xirsa verify (same JSON).
+
+Flags:
+  --token-file <file>     the projected token (default: $AWS_WEB_IDENTITY_TOKEN_FILE; on the sandbox:
+                          xirsa sandbox token --state-dir D --cluster <source> --namespace krci --service-account … > t)
+  --endpoint-from <how>   the target's API endpoint and CA: auto (DescribeCluster, else xirsa.yaml; default),
+                          config (xirsa.yaml's endpoint and caData), describe (DescribeCluster only)
+  --skip-source           do not read cluster A (as inside the probe Job: xirsa render --only probe-job)
+
+Exit codes: 0 the chain works, 1 it is broken, 2 bad input.`,
+  async run(argv, io) {
+    const { values } = parseFlags(
+      argv,
+      {
+        config: { type: "string" },
+        chain: { type: "string" },
+        target: { type: "string" },
+        "token-file": { type: "string" },
+        namespace: { type: "string" },
+        "endpoint-from": { type: "string" },
+        "skip-source": { type: "boolean" },
+        output: { type: "string" },
+      },
+      "probe",
+    );
+    const configFile = requireFlag(values.config as string | undefined, "--config", "probe");
+    const kindFlag = requireFlag(values.chain as string | undefined, "--chain", "probe");
+    const kind = oneOf(kindFlag, CHAIN_KINDS, "probe: --chain", "cd-pipeline-operator");
+    const target = requireFlag(values.target as string | undefined, "--target", "probe");
+    const output = oneOf(
+      values.output as string | undefined,
+      ["table", "json"] as const,
+      "probe: --output",
+      "table",
+    );
+    const endpointFrom = oneOf(
+      values["endpoint-from"] as string | undefined,
+      ENDPOINT_FROM,
+      "probe: --endpoint-from",
+      "auto",
+    );
+    const config = loadConfig(resolve(io.cwd, configFile));
+    const tokenFile = resolve(io.cwd, resolveTokenFile(values["token-file"] as string | undefined, io.env));
+    const result = await probe({
+      config,
+      kind,
+      target,
+      tokenFile,
+      env: io.env,
+      endpointFrom,
+      sourceChecks: !values["skip-source"],
+      ...(values.namespace ? { namespace: values.namespace as string } : {}),
+      log: (line) => io.stderr.write(`xirsa probe: ${line}\n`),
+    });
+    const color = !!io.stdout.isTTY && !io.env.NO_COLOR;
+    io.stdout.write(output === "json" ? formatJson(result) : formatTable(result, { color }));
+    return result.ok ? 0 : 1;
+  },
+};
+export default command;
