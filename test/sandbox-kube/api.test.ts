@@ -188,6 +188,16 @@ describe("authentication", () => {
     expect(r.status).toBe(401);
     expect(tc.stsCalls.length).toBe(before);
   });
+  it("asks STS once per token (cached like webhook token reviews) but maps the entry on every request", async () => {
+    // A signing date of its own makes a token no earlier test used.
+    const t = await tc.token(VIEWER, { date: new Date(Date.now() - 7_000) });
+    const sts = tc.stsCalls.length;
+    const resolves = tc.resolveCalls.length;
+    for (let i = 0; i < 3; i++)
+      expect((await call(tc, "GET", "/api/v1/namespaces", { token: t })).status).toBe(200);
+    expect(tc.stsCalls.length - sts).toBe(1);
+    expect(tc.resolveCalls.length - resolves).toBe(3);
+  });
   it("refuses principals without access entry and stale entries", async () => {
     for (const p of [NOBODY, RECREATED]) {
       const r = await call(tc, "GET", "/api/v1/namespaces", { token: await as(p) });

@@ -180,7 +180,8 @@ export interface ClusterOptions {
 
 let shared: { caPem: string; caKey: string; cert: { keyPem: string; certPem: string } } | undefined;
 
-function tls() {
+/** One CA and server certificate (127.0.0.1, localhost) per process. */
+export function testTls() {
   if (!shared) {
     const ports = { now: new Date(), random: (n: number) => randomBytes(n) };
     const ca = createCa(ports);
@@ -214,7 +215,7 @@ export async function startTestCluster(o: ClusterOptions = {}): Promise<TestClus
   const saKey = generateSaSigningKey();
   const sts = fakeSts(() => principals);
   const resolveCalls: { arn: string; uniqueId: string }[] = [];
-  const { caPem, cert } = tls();
+  const { caPem, cert } = testTls();
   const start = () =>
     startKubeApi({
       cluster,

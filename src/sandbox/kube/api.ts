@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseYaml } from "yaml";
-import { authenticate } from "./authn.js";
+import { authenticate, StsCache } from "./authn.js";
 import { type AuthzSnapshot, authorize, type Decision, denialMessage } from "./authz/authorize.js";
 import type { RequestAttributes } from "./authz/rules.js";
 import { buildSnapshot, TENANT_LABEL } from "./authz/snapshot.js";
@@ -180,6 +180,7 @@ export interface ApiRequest {
 export class KubeApi {
   private snapshotCache: { rv: string; snap: AuthzSnapshot } | undefined;
   private ipCounter = 10;
+  private readonly stsCache = new StsCache();
 
   constructor(
     private readonly opts: KubeApiOptions,
@@ -217,6 +218,7 @@ export class KubeApi {
       opts: this.opts,
       now: () => this.now(),
       serviceAccountExists: (ns, name) => this.store.get(SERVICE_ACCOUNTS, ns, name) !== undefined,
+      stsCache: this.stsCache,
     });
     if (authn.kind === "unauthorized") throw unauthorized();
     const user = authn.user;

@@ -28,14 +28,48 @@ export interface AuthnDeps {
   opts: Pick<KubeApiOptions, "cluster" | "saSigningKey" | "stsGetCallerIdentity" | "resolveAccessEntry">;
   now: () => Date;
   serviceAccountExists(namespace: string, name: string): boolean;
+  /** STS answers by token, as kube-apiserver caches webhook token reviews (2 minutes). */
+  stsCache?: StsCache;
+}
+
+type CallerIdentity = { arn: string; account: string; userId: string };
+
+/** A small bounded cache of successful GetCallerIdentity answers; never outlives a token's validity. */
+export class StsCache {
+  private readonly entries = new Map<string, { id: CallerIdentity; until: number }>();
+  constructor(
+    private readonly ttlMs = 2 * 60_000,
+    private readonly max = 1000,
+  ) {}
+
+  get(token: string, now: Date): CallerIdentity | undefined {
+    const e = this.entries.get(token);
+    if (!e) return undefined;
+    if (e.until <= now.getTime()) {
+      this.entries.delete(token);
+      return undefined;
+    }
+    return e.id;
+  }
+
+  set(token: string, id: CallerIdentity, now: Date, tokenExpiry: number): void {
+    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(token, { id, until: Math.min(now.getTime() + this.ttlMs, tokenExpiry) });
+  }
 }
 
 async function authenticateEks(token: string, deps: AuthnDeps): Promise<AuthnResult> {
   const { opts } = deps;
-  const check = checkEksToken(token, deps.now());
+  const now = deps.now();
+  const check = checkEksToken(token, now);
   if (!check.ok) return { kind: "unauthorized", reason: check.error };
-  const id = await opts.stsGetCallerIdentity(check.url, { [CLUSTER_ID_HEADER]: opts.cluster.name });
-  if (!id.ok) return { kind: "unauthorized", reason: `sts: ${id.error}` };
+  let id = deps.stsCache?.get(token, now);
+  if (!id) {
+    const answer = await opts.stsGetCallerIdentity(check.url, { [CLUSTER_ID_HEADER]: opts.cluster.name });
+    if (!answer.ok) return { kind: "unauthorized", reason: `sts: ${answer.error}` };
+    id = { arn: answer.arn, account: answer.account, userId: answer.userId };
+    deps.stsCache?.set(token, id, now, check.expiresAt);
+  }
   const canonical = canonicalizeArn(id.arn);
   if (!canonical) return { kind: "unauthorized", reason: `unsupported principal ARN "${id.arn}"` };
   const [uniqueId = "", sessionName = ""] = id.userId.split(":");

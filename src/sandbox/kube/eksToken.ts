@@ -31,7 +31,9 @@ const STS_HOST =
   /^(sts(-fips)?(\.[a-z]{2}(-gov)?-[a-z]+-\d)?\.amazonaws\.com|sts(-fips)?\.[a-z]{2}(-gov)?-[a-z]+-\d\.api\.aws)$/;
 const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\]):\d{1,5}$/;
 
-export type TokenCheck = { ok: true; url: string; accessKeyId: string } | { ok: false; error: string };
+export type TokenCheck =
+  | { ok: true; url: string; accessKeyId: string /** ms epoch */; expiresAt: number }
+  | { ok: false; error: string };
 
 function decodeBase64Url(s: string): string | undefined {
   if (!/^[A-Za-z0-9_-]*$/.test(s) || s.length % 4 === 1) return undefined;
@@ -101,7 +103,7 @@ export function checkEksToken(token: string, now: Date): TokenCheck {
       error: `X-Amz-Date parameter is expired (15 minute expiration) ${date.toISOString()}`,
     };
   const accessKeyId = (params.get("x-amz-credential") ?? "").split("/")[0] ?? "";
-  return { ok: true, url: decoded, accessKeyId };
+  return { ok: true, url: decoded, accessKeyId, expiresAt: date.getTime() + PRESIGNED_URL_EXPIRATION_MS };
 }
 
 /**
