@@ -224,7 +224,9 @@ function statusError(
     status === 401
       ? `the cluster does not accept xirsa's credentials: check the EKS access entry of the caller (or the kubeContext) for ${cluster}`
       : status === 403
-        ? `the caller may not ${method === "GET" ? "read" : "change"} ${kind} on ${cluster}: grant it (cluster admin access policy for the account admin)`
+        ? method === "GET"
+          ? `the caller may not read ${kind} on ${cluster}: give its access entry AmazonEKSAdminViewPolicy (cluster scope) or equivalent RBAC`
+          : `the caller may not change ${kind} on ${cluster}: apply needs an admin identity (access entry with AmazonEKSClusterAdminPolicy)`
         : undefined;
   return new KubeStatusError(status, reason, what, hint);
 }

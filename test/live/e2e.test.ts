@@ -4,10 +4,27 @@
  * plan exactly and apply repairs it; destroy leaves nothing xirsa manages and everything else as it was; a
  * same-named role xirsa does not own stops apply unless --adopt.
  */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  AssociateAccessPolicyCommand,
+  CreateAccessEntryCommand,
+  DeleteAccessEntryCommand,
+  DisassociateAccessPolicyCommand,
+} from "@aws-sdk/client-eks";
+import {
+  CreateRoleCommand,
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
+  PutRolePolicyCommand,
+} from "@aws-sdk/client-iam";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { accountClients } from "../../src/aws/clients.js";
 import { loadConfig } from "../../src/config/load.js";
+import { defaultRetryPolicy } from "../../src/live/backoff.js";
 import { CallLog } from "../../src/live/calls.js";
 import { applyLive, loadLive } from "../../src/live/service.js";
+import { VERIFIER_ACCESS_POLICY, verifierPolicies } from "../../src/live/verifierPolicy.js";
 import { verify } from "../../src/verify/index.js";
 import { type E2ESandbox, FIXTURE_A, missingTools, sandboxConfigText, startE2ESandbox } from "./sandbox.js";
 
@@ -163,6 +180,133 @@ describe.skipIf(!!skip)("live provisioning on the sandbox", () => {
     const cli = sb.xirsa(["apply", "--config", sb.configFile]);
     expect(cli.code).toBe(0);
     expect(cli.stdout).toContain("No changes");
+  });
+
+  it("plans with nothing but the verifier policy and AmazonEKSAdminViewPolicy (read-only collector)", async () => {
+    const cfg = loadConfig(sb.configFile);
+    const regions: Record<string, string> = { [A]: "eu-central-1", [B]: "eu-west-1", [C]: "us-east-1" };
+    const clusterOf: Record<string, string> = {
+      [A]: "krci-main",
+      [B]: "workloads-staging",
+      [C]: "workloads-prod",
+    };
+    const admin = (account: string) =>
+      accountClients({
+        accountId: account,
+        region: regions[account]!,
+        profile: `sandbox-${account}`,
+        env: sb.env,
+        log: new CallLog(),
+        retry: defaultRetryPolicy(),
+      });
+    const policies = verifierPolicies(cfg);
+    expect(policies.map((p) => p.accountId)).toEqual([A, B, C]);
+    let profiles = readFileSync(sb.env.AWS_CONFIG_FILE!, "utf8");
+    try {
+      for (const p of policies) {
+        const c = admin(p.accountId);
+        const trust = {
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { AWS: `arn:aws:iam::${p.accountId}:user/sandbox-admin` },
+              Action: "sts:AssumeRole",
+            },
+          ],
+        };
+        await c.iam.send(
+          new CreateRoleCommand({
+            RoleName: "xirsa-verifier",
+            AssumeRolePolicyDocument: JSON.stringify(trust),
+          }),
+        );
+        await c.iam.send(
+          new PutRolePolicyCommand({
+            RoleName: "xirsa-verifier",
+            PolicyName: "read",
+            PolicyDocument: JSON.stringify(p.policy),
+          }),
+        );
+        const eks = c.eks(regions[p.accountId]!);
+        const principalArn = `arn:aws:iam::${p.accountId}:role/xirsa-verifier`;
+        expect(p.clusters).toEqual([clusterOf[p.accountId]]);
+        await eks.send(new CreateAccessEntryCommand({ clusterName: p.clusters[0], principalArn }));
+        await eks.send(
+          new AssociateAccessPolicyCommand({
+            clusterName: p.clusters[0],
+            principalArn,
+            policyArn: VERIFIER_ACCESS_POLICY,
+            accessScope: { type: "cluster" },
+          }),
+        );
+        c.destroy();
+        profiles += `\n[profile verifier-${p.accountId}]\nrole_arn = ${principalArn}\nsource_profile = sandbox-${p.accountId}\nregion = ${regions[p.accountId]}\n`;
+      }
+      const configFile = join(sb.dir, "aws-config-verifier");
+      writeFileSync(configFile, profiles, { mode: 0o600 });
+      const xirsaFile = join(sb.dir, "xirsa-verifier.yaml");
+      writeFileSync(xirsaFile, readFileSync(sb.configFile, "utf8").replaceAll('"sandbox-', '"verifier-'));
+      const r = sb.xirsa(["plan", "--config", xirsaFile, "--output", "json"], {
+        AWS_CONFIG_FILE: configFile,
+      });
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual({ changes: [] });
+      // Each grant is needed: without the provider read, or without the view policy in a cluster, plan stops.
+      const a = admin(A);
+      const lessened = policies[0]!.policy.Statement as { Sid: string }[];
+      await a.iam.send(
+        new PutRolePolicyCommand({
+          RoleName: "xirsa-verifier",
+          PolicyName: "read",
+          PolicyDocument: JSON.stringify({
+            ...policies[0]!.policy,
+            Statement: lessened.filter((x) => x.Sid !== "ReadOidcProvider"),
+          }),
+        }),
+      );
+      const noIam = sb.xirsa(["plan", "--config", xirsaFile], { AWS_CONFIG_FILE: configFile });
+      expect(noIam.code).toBe(1);
+      expect(noIam.stderr).toMatch(
+        /AccessDenied.*GetOpenIDConnectProvider|GetOpenIDConnectProvider.*AccessDenied/,
+      );
+      await a.iam.send(
+        new PutRolePolicyCommand({
+          RoleName: "xirsa-verifier",
+          PolicyName: "read",
+          PolicyDocument: JSON.stringify(policies[0]!.policy),
+        }),
+      );
+      a.destroy();
+      const c = admin(C);
+      await c.eks(regions[C]!).send(
+        new DisassociateAccessPolicyCommand({
+          clusterName: "workloads-prod",
+          principalArn: `arn:aws:iam::${C}:role/xirsa-verifier`,
+          policyArn: VERIFIER_ACCESS_POLICY,
+        }),
+      );
+      c.destroy();
+      const noView = sb.xirsa(["plan", "--config", xirsaFile], { AWS_CONFIG_FILE: configFile });
+      expect(noView.code).toBe(1);
+      expect(noView.stderr).toContain("on cluster workloads-prod: 403 Forbidden");
+      expect(noView.stderr).toContain("AmazonEKSAdminViewPolicy");
+    } finally {
+      for (const p of policies) {
+        const c = admin(p.accountId);
+        const principalArn = `arn:aws:iam::${p.accountId}:role/xirsa-verifier`;
+        await c
+          .eks(regions[p.accountId]!)
+          .send(new DeleteAccessEntryCommand({ clusterName: p.clusters[0], principalArn }))
+          .catch(() => {});
+        await c.iam
+          .send(new DeleteRolePolicyCommand({ RoleName: "xirsa-verifier", PolicyName: "read" }))
+          .catch(() => {});
+        await c.iam.send(new DeleteRoleCommand({ RoleName: "xirsa-verifier" })).catch(() => {});
+        c.destroy();
+      }
+    }
   });
 
   it("shows drift made with the aws CLI and kubectl exactly, and apply repairs it", async () => {
