@@ -80,6 +80,12 @@ describe.skipIf(!HAVE_KUBECTL)("kubectl against the sandbox API", () => {
     expect(v.clientVersion.minor).toBe("31");
   });
 
+  it("get prints the server's Table columns", async () => {
+    const r = await admin(["get", "namespaces"]);
+    expect(r.stdout.split("\n")[0]).toMatch(/^NAME\s+STATUS\s+AGE$/);
+    expect(r.stdout).toMatch(/\ndefault\s+Active\s+\d+s\n/);
+  });
+
   it("get, create namespace (protobuf body), get -o json", async () => {
     const ns = await admin(["get", "namespaces", "-o", "name"]);
     expect(ns.stdout.split("\n")).toEqual(

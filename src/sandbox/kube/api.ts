@@ -59,6 +59,7 @@ import {
   unsupportedMediaType,
 } from "./status.js";
 import { isOwnedBy, type ObjectStore, type WatchEvent } from "./store.js";
+import { toTable, wantsTable } from "./table.js";
 import type { KubeApiOptions, KubeUser } from "./types.js";
 import { validateName, validateObject } from "./validate.js";
 import {
@@ -316,14 +317,23 @@ export class KubeApi {
     const { r, namespace, name, subresource } = route;
     const q = req.url.searchParams;
     const dryRun = q.getAll("dryRun").includes("All");
+    const table = wantsTable(asString(req.headers.accept)) && !subresource;
     switch (route.verb) {
       case "get": {
         const o = this.store.get(r, namespace, name);
         if (!o) throw notFound(r, name);
+        if (table) return { code: 200, body: toTable(r, [o], this.store.resourceVersion, this.now()) };
         return { code: 200, body: clone(o) };
       }
-      case "list":
-        return { code: 200, body: this.list(r, namespace, q) };
+      case "list": {
+        const list = this.list(r, namespace, q);
+        if (table)
+          return {
+            code: 200,
+            body: toTable(r, asArray(list.items).filter(isObject), this.store.resourceVersion, this.now()),
+          };
+        return { code: 200, body: list };
+      }
       case "watch":
         if (!httpRes) throw badRequest("watch needs a streaming response");
         this.watch(r, namespace, q, httpRes);
