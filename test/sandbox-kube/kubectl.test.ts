@@ -245,6 +245,19 @@ spec:
     expect((await admin(["auth", "can-i", "*", "*"])).stdout.trim()).toBe("yes");
   });
 
+  it("auth whoami and can-i --list (RBAC rules only, as on EKS)", async () => {
+    const who = await kubectl(kc.dev!, ["auth", "whoami", "-o", "json"]);
+    expect(JSON.parse(who.stdout).status.userInfo).toMatchObject({
+      username: "arn:aws:sts::111111111111:assumed-role/Dev/dev",
+      uid: "aws-iam-authenticator:111111111111:AROADEV000000000001",
+      groups: ["system:authenticated"],
+    });
+    const list = await kubectl(kc.dev!, ["auth", "can-i", "--list", "-n", "krci-dev"]);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toContain("selfsubjectaccessreviews.authorization.k8s.io");
+    expect(list.stdout).not.toMatch(/^rolebindings/m);
+  });
+
   it("a namespaced access policy used outside its namespaces is Forbidden", async () => {
     const r = await kubectl(kc.dev!, ["get", "pods", "-n", "default"]);
     expect(r.code).toBe(1);

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseYaml } from "yaml";
 import { authenticate, StsCache } from "./authn.js";
-import { type AuthzSnapshot, authorize, type Decision, denialMessage } from "./authz/authorize.js";
+import { type AuthzSnapshot, authorize, type Decision, denialMessage, rulesFor } from "./authz/authorize.js";
 import type { RequestAttributes } from "./authz/rules.js";
 import { buildSnapshot, TENANT_LABEL } from "./authz/snapshot.js";
 import { admitNamespace, CAPSULE_WEBHOOK, tenantStatus } from "./capsule.js";
@@ -340,7 +340,9 @@ export class KubeApi {
         return undefined;
       case "create": {
         const body = this.decodeBody(req);
-        if (r.createOnly) return { code: 201, body: this.accessReview(user, body) };
+        if (r.kind === "SelfSubjectAccessReview") return { code: 201, body: this.accessReview(user, body) };
+        if (r.kind === "SelfSubjectRulesReview") return { code: 201, body: this.rulesReview(user, body) };
+        if (r.kind === "SelfSubjectReview") return { code: 201, body: selfSubjectReview(user) };
         const o = await this.create(user, r, namespace, body, dryRun);
         return { code: 201, body: clone(o) };
       }
@@ -454,6 +456,31 @@ export class KubeApi {
       metadata: { creationTimestamp: null },
       spec,
       status: d.allowed ? { allowed: true, reason: d.reason } : { allowed: false },
+    };
+  }
+
+  private rulesReview(user: KubeUser, body: JsonObject): JsonObject {
+    const spec = asObject(body.spec);
+    const rules = rulesFor(user, asString(spec.namespace) ?? "", this.snapshot());
+    return {
+      kind: "SelfSubjectRulesReview",
+      apiVersion: "authorization.k8s.io/v1",
+      metadata: { creationTimestamp: null },
+      spec,
+      status: {
+        resourceRules: rules
+          .filter((x) => x.nonResourceURLs === undefined)
+          .map((x) => ({
+            verbs: x.verbs,
+            apiGroups: x.apiGroups ?? [],
+            resources: x.resources ?? [],
+            ...(x.resourceNames?.length ? { resourceNames: x.resourceNames } : {}),
+          })),
+        nonResourceRules: rules
+          .filter((x) => x.nonResourceURLs !== undefined)
+          .map((x) => ({ verbs: x.verbs, nonResourceURLs: x.nonResourceURLs ?? [] })),
+        incomplete: false,
+      },
     };
   }
 
@@ -817,6 +844,17 @@ export class KubeApi {
       if (dep) this.reconcileDeployment(dep);
     }
   }
+}
+
+function selfSubjectReview(user: KubeUser): JsonObject {
+  return {
+    kind: "SelfSubjectReview",
+    apiVersion: "authentication.k8s.io/v1",
+    metadata: { creationTimestamp: null },
+    status: {
+      userInfo: { username: user.username, ...(user.uid ? { uid: user.uid } : {}), groups: user.groups },
+    },
+  };
 }
 
 function qualified(r: ResourceDef): string {

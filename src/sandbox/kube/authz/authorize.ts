@@ -161,3 +161,29 @@ export function denialMessage(user: KubeUser, a: RequestAttributes): string {
   const scope = a.namespace ? `in the namespace "${a.namespace}"` : "at the cluster scope";
   return `User "${user.username}" cannot ${a.verb} resource "${res}" in API group "${a.apiGroup}" ${scope}`;
 }
+
+/**
+ * The RBAC rules that apply to a user in a namespace (SelfSubjectRulesReview, `kubectl auth can-i --list`). As on
+ * EKS, access policy permissions are not listed: they come from a webhook authorizer that cannot enumerate.
+ */
+export function rulesFor(user: KubeUser, namespace: string, snap: AuthzSnapshot): PolicyRule[] {
+  const out: PolicyRule[] = [];
+  for (const b of snap.clusterRoleBindings)
+    if (b.subjects.some((s) => subjectMatches(s, user))) out.push(...roleRules(snap, b.roleRef));
+  for (const b of snap.roleBindings)
+    if (b.namespace === namespace && b.subjects.some((s) => subjectMatches(s, user)))
+      out.push(...roleRules(snap, b.roleRef, b.namespace));
+  const c = snap.capsule;
+  if (c) {
+    if (isCapsuleUser(c, user))
+      out.push(
+        ...(snap.clusterRoles.get("capsule-namespace-provisioner") ??
+          BUILTIN_CLUSTER_ROLES["capsule-namespace-provisioner"]!),
+      );
+    const tenant = c.namespaceTenant.get(namespace);
+    if (tenant)
+      for (const owner of ownsTenant(c.tenants.get(tenant) ?? [], user))
+        for (const cr of owner.clusterRoles) out.push(...(snap.clusterRoles.get(cr) ?? []));
+  }
+  return out;
+}
