@@ -6,7 +6,7 @@
 import * as http from "node:http";
 import * as https from "node:https";
 import type { KubeConfig } from "@kubernetes/client-node";
-import { KubeError } from "../errors.js";
+import { KubeError, XirsaError } from "../errors.js";
 import { isNetworkError, type RetryPolicy, type Transience, withRetry } from "../live/backoff.js";
 import type { CallLog } from "../live/calls.js";
 import type { JsonObject, KubeObject } from "../state/types.js";
@@ -150,7 +150,7 @@ export class KubeClient {
     try {
       return await this.attempt(method, path, kind, plural, body, contentType);
     } catch (e) {
-      if (e instanceof KubeError) throw e;
+      if (e instanceof XirsaError) throw e;
       const err = e as { code?: string; message?: string };
       throw new KubeError(
         "kube.unreachable",

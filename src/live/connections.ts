@@ -200,12 +200,15 @@ function credentialsHint(e: AwsError, field: string): AwsError {
   const creds = /credential|profile|Could not load|InvalidClientTokenId|SignatureDoesNotMatch/i.test(
     e.message,
   );
+  const network = /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|ECONNRESET/.test(e.message);
   return new AwsError(
     e.code,
     e.message,
     creds
       ? `give ${field} working credentials: set ${field}.profile in xirsa.yaml or AWS_PROFILE / AWS_ACCESS_KEY_ID`
-      : "check the account, region and permissions of the caller",
+      : network
+        ? "AWS is not reachable from here: check the network, a proxy, or AWS_ENDPOINT_URL"
+        : "check the account, region and permissions of the caller",
     { cause: e.cause },
   );
 }

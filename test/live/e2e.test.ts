@@ -182,6 +182,39 @@ describe.skipIf(!!skip)("live provisioning on the sandbox", () => {
     expect(cli.stdout).toContain("No changes");
   });
 
+  it("reaches a cluster through a kubeconfig context named in the config, and names bad connections", () => {
+    const base = readFileSync(sb.configFile, "utf8");
+    const withContext = join(sb.dir, "xirsa-context.yaml");
+    writeFileSync(
+      withContext,
+      base.replace('"cluster": "krci-main",', '"cluster": "krci-main",\n    "kubeContext": "krci-main",'),
+    );
+    const viaContext = sb.xirsa(["plan", "--config", withContext, "--output", "json"], {
+      KUBECONFIG: sb.kubeconfig("krci-main"),
+    });
+    expect(viaContext.stderr).toBe("");
+    expect(JSON.parse(viaContext.stdout)).toEqual({ changes: [] });
+    const noContext = sb.xirsa(["plan", "--config", withContext], { KUBECONFIG: join(sb.dir, "none") });
+    expect(noContext.code).toBe(2);
+    expect(noContext.stderr).toContain("source.kubeContext: kubeconfig context 'krci-main' not found");
+
+    const missing = join(sb.dir, "xirsa-missing.yaml");
+    writeFileSync(missing, base.replace('"cluster": "workloads-prod"', '"cluster": "workloads-gone"'));
+    const gone = sb.xirsa(["plan", "--config", missing]);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toContain(
+      `EKS cluster workloads-gone does not exist in account ${C}, region us-east-1; check targets[1].cluster, region and the credentials (profile)`,
+    );
+
+    const wrong = join(sb.dir, "xirsa-wrong.yaml");
+    writeFileSync(wrong, base.replace(`"profile": "sandbox-${C}"`, `"profile": "sandbox-${B}"`));
+    const mismatch = sb.xirsa(["plan", "--config", wrong]);
+    expect(mismatch.code).toBe(2);
+    expect(mismatch.stderr).toContain(
+      `targets[1]: the credentials of profile sandbox-${B} belong to account ${B}, not ${C}`,
+    );
+  });
+
   it("plans with nothing but the verifier policy and AmazonEKSAdminViewPolicy (read-only collector)", async () => {
     const cfg = loadConfig(sb.configFile);
     const regions: Record<string, string> = { [A]: "eu-central-1", [B]: "eu-west-1", [C]: "us-east-1" };
