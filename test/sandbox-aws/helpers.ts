@@ -72,6 +72,7 @@ export interface AwsResult {
   code: number;
   stdout: string;
   stderr: string;
+  // biome-ignore lint/suspicious/noExplicitAny: the CLI's JSON output, read field by field in assertions
   json: () => any;
 }
 
