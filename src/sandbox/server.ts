@@ -13,7 +13,7 @@ import { emptyAwsState, ensureSpec, type SandboxSpec } from "./bootstrap.js";
 import { createCa, createServerCert, type Pem } from "./ca.js";
 import { resolveAccessEntry, stsGetCallerIdentity } from "./eksToken.js";
 import { createEndpoint } from "./endpoint.js";
-import type { Random } from "./ids.js";
+import { type Random, requestId } from "./ids.js";
 import { type RunningKubeApi, startKubeApi } from "./kube/index.js";
 import type { ClusterRec } from "./model.js";
 import { type Knobs, NO_KNOBS } from "./services/context.js";
@@ -144,6 +144,14 @@ export async function startSandbox(opts: StartOptions): Promise<RunningSandbox> 
     createEndpoint({ store, ports: { now, random }, knobs, facts, log: opts.log }),
   );
   aws.keepAliveTimeout = 30_000;
+  // Malformed HTTP never reaches the endpoint: answer it like AWS's front end does, with a request id.
+  aws.on("clientError", (_err, socket) => {
+    if (socket.writable) {
+      socket.end(
+        `HTTP/1.1 400 Bad Request\r\nx-amzn-requestid: ${requestId(random)}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`,
+      );
+    } else socket.destroy();
+  });
   const oidc = createHttpsServer({ key: tls.keyPem, cert: tls.certPem }, oidcHandler(store.state));
   const started: { close(): Promise<void> }[] = [];
   const endpoints: EndpointsFile = { aws: 0, oidc: 0, kube: {} };
