@@ -9,7 +9,7 @@
 import { readWebIdentityToken, webIdentityClaims } from "../aws/chain.js";
 import type { Config } from "../config/schema.js";
 import { InputError } from "../errors.js";
-import type { KubeClient } from "../kube/client.js";
+import { type KubeClient, KubeStatusError } from "../kube/client.js";
 import type { ChainKind, ChainSpec, EksCluster, KubeObject, State } from "../state/types.js";
 import { VerifyContext } from "../verify/context.js";
 import { registrationHop } from "../verify/hops/registration.js";
@@ -17,7 +17,7 @@ import { serviceAccountHop } from "../verify/hops/serviceAccount.js";
 import { type RequiredPermission, requiredPermissions, sampleNamespace } from "../verify/permissions.js";
 import type { Finding, HopDetail, HopId, HopResult, VerifyResult } from "../verify/types.js";
 import { type Diagnosis, diagnose, errorText, type FlowStep, permissionDenied } from "./diagnose.js";
-import { accessReview, createObject, NAMESPACES } from "./kubeApi.js";
+import { accessReview, createObject, NAMESPACES, ROLE_BINDINGS } from "./kubeApi.js";
 import { type AgentOptions, adminConnections, openFlowSession } from "./session.js";
 import { registrationObjects, serviceAccountObjects } from "./sourceView.js";
 import { findTarget, matchesPattern, sourceCluster, type TargetEndpoint, targetEndpoint } from "./targets.js";
@@ -107,6 +107,32 @@ function reviewNamespace(p: RequiredPermission, namespace: string): { name?: str
   return { ...(p.name ? { name: p.name } : {}), namespace };
 }
 
+/**
+ * Kubernetes lets a caller bind a ClusterRole without `bind` when it already holds the role's permissions in
+ * the namespace (RBAC escalation check), which an access review of `bind` does not show. A dry-run create of
+ * such a RoleBinding runs that check (and admission) without keeping anything.
+ */
+async function canBindByHolding(kube: KubeClient, namespace: string, clusterRole: string): Promise<boolean> {
+  try {
+    await createObject(
+      kube,
+      ROLE_BINDINGS,
+      {
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "RoleBinding",
+        metadata: { name: "xirsa-probe-bind-check", namespace },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: clusterRole },
+        subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "xirsa-probe" }],
+      },
+      { dryRun: true },
+    );
+    return true;
+  } catch (e) {
+    if (e instanceof KubeStatusError && (e.status === 403 || e.status === 404)) return false;
+    throw e;
+  }
+}
+
 async function checkPermissions(
   kube: KubeClient,
   needed: readonly RequiredPermission[],
@@ -116,11 +142,18 @@ async function checkPermissions(
     needed.map(async (p) => {
       const where = reviewNamespace(p, namespace);
       const d = await accessReview(kube, { verb: p.verb, group: p.group, resource: p.resource, ...where });
+      let allowed = d.allowed;
+      let via = d.reason;
+      if (!allowed && p.orHoldsClusterRole && where.namespace) {
+        allowed = await canBindByHolding(kube, where.namespace, p.orHoldsClusterRole);
+        if (allowed)
+          via = `holds ClusterRole ${p.orHoldsClusterRole}'s permissions in ${where.namespace} (a dry-run RoleBinding was accepted)`;
+      }
       return {
         id: p.id,
-        allowed: d.allowed,
+        allowed,
         ...(where.namespace ? { namespace: where.namespace } : {}),
-        ...(d.reason ? { via: d.reason } : {}),
+        ...(via ? { via } : {}),
       };
     }),
   );
@@ -336,10 +369,13 @@ export async function probe(input: ProbeInput): Promise<VerifyResult> {
         detail.permissions = checks;
         const refused = checks.filter((c) => !c.allowed);
         if (refused.length === 0) {
+          const capsule = detail.capsule
+            ? ` (namespace-scoped ones by Capsule tenant ${ref.target.capsule?.tenant}: a dry-run create of ${namespace} was assigned to it)`
+            : "";
           hops.push(
             ok(
               "kubernetes-permissions",
-              `all ${needed.length} permissions ${kind} needs are granted (cluster scope and namespace ${namespace})`,
+              `all ${needed.length} permissions ${kind} needs are granted (cluster scope and namespace ${namespace})${capsule}`,
               detail,
             ),
           );
