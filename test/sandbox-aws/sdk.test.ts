@@ -457,6 +457,40 @@ describe("sandbox through AWS SDK v3", () => {
     }
   });
 
+  it("limits a session by its session policy", async () => {
+    await a.iam.send(
+      new CreateRoleCommand({
+        RoleName: "Wide",
+        AssumeRolePolicyDocument: awsTrust(`arn:aws:iam::${A}:root`),
+      }),
+    );
+    await a.iam.send(
+      new AttachRolePolicyCommand({
+        RoleName: "Wide",
+        PolicyArn: "arn:aws:iam::aws:policy/AdministratorAccess",
+      }),
+    );
+    const asSession = async (Policy?: string) => {
+      const c = (
+        await a.sts.send(
+          new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${A}:role/Wide`, RoleSessionName: "wide", Policy }),
+        )
+      ).Credentials!;
+      return clients(
+        h,
+        { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! },
+        REGION_A,
+      );
+    };
+    const full = await asSession();
+    expect((await full.iam.send(new ListRolesCommand({}))).Roles?.length).toBeGreaterThan(0);
+    const narrow = await asSession(allow("iam:GetRole", "*"));
+    expect((await narrow.iam.send(new GetRoleCommand({ RoleName: "Wide" }))).Role?.RoleName).toBe("Wide");
+    expect((await fails(narrow.iam.send(new ListRolesCommand({})))).message).toBe(
+      `User: arn:aws:sts::${A}:assumed-role/Wide/wide is not authorized to perform: iam:ListRoles on resource: arn:aws:iam::${A}:role/ because no session policy allows the iam:ListRoles action`,
+    );
+  });
+
   it("binds access entries to the principal's unique id: a re-created role leaves its entry stale", async () => {
     const arn = `arn:aws:iam::${B}:role/Agent2`;
     const role1 = (
