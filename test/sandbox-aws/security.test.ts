@@ -5,6 +5,7 @@
  */
 import { createPublicKey, generateKeyPairSync } from "node:crypto";
 import { Sha256 } from "@aws-crypto/sha256-js";
+import { DescribeClusterCommand } from "@aws-sdk/client-eks";
 import {
   CreateOpenIDConnectProviderCommand,
   CreatePolicyCommand,
@@ -283,6 +284,23 @@ describe("sandbox security", () => {
       name: "NoSuchEntityException",
     });
     expect((await b.iam.send(new ListRolesCommand({}))).Roles?.some((r) => r.Arn?.includes(A))).toBe(false);
+    // A web-identity session without EKS permissions is refused by EKS with its own error shape.
+    const c = (await web(await mint())) as {
+      Credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string };
+    };
+    const op = clients(
+      h,
+      {
+        accessKeyId: c.Credentials.AccessKeyId,
+        secretAccessKey: c.Credentials.SecretAccessKey,
+        sessionToken: c.Credentials.SessionToken,
+      },
+      REGION_A,
+    );
+    expect(await error(op.eks.send(new DescribeClusterCommand({ name: CLUSTER_A })))).toMatchObject({
+      name: "AccessDeniedException",
+      message: `User: arn:aws:sts::${A}:assumed-role/Op/sess is not authorized to perform: eks:DescribeCluster on resource: arn:aws:eks:${REGION_A}:${A}:cluster/${CLUSTER_A} because no identity-based policy allows the eks:DescribeCluster action`,
+    });
   });
 
   it("refuses EKS tokens for another cluster, expired, or signed for another service", async () => {
