@@ -48,6 +48,31 @@ export async function accessReview(kube: KubeClient, attrs: ResourceAttributes):
   };
 }
 
+export interface UserInfo {
+  username: string;
+  groups: string[];
+}
+
+/**
+ * SelfSubjectReview (`kubectl auth whoami`): who the cluster says the caller is. Undefined when the cluster does
+ * not serve it (Kubernetes before 1.28); an unauthenticated caller gets the 401 like any request.
+ */
+export async function whoAmI(kube: KubeClient): Promise<UserInfo | undefined> {
+  try {
+    const out = (await kube.request(
+      "POST",
+      "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+      "SelfSubjectReview",
+      { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" },
+    )) as { status?: { userInfo?: { username?: string; groups?: string[] } } };
+    const u = out.status?.userInfo;
+    return { username: u?.username ?? "", groups: u?.groups ?? [] };
+  } catch (e) {
+    if (e instanceof KubeStatusError && e.status === 404) return undefined;
+    throw e;
+  }
+}
+
 /** What discovery says about a kind. */
 export interface ApiResource {
   apiVersion: string;

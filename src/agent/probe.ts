@@ -17,7 +17,7 @@ import { serviceAccountHop } from "../verify/hops/serviceAccount.js";
 import { type RequiredPermission, requiredPermissions, sampleNamespace } from "../verify/permissions.js";
 import type { Finding, HopDetail, HopId, HopResult, VerifyResult } from "../verify/types.js";
 import { type Diagnosis, diagnose, errorText, type FlowStep, permissionDenied } from "./diagnose.js";
-import { accessReview, createObject, NAMESPACES, ROLE_BINDINGS } from "./kubeApi.js";
+import { accessReview, createObject, NAMESPACES, ROLE_BINDINGS, whoAmI } from "./kubeApi.js";
 import { type AgentOptions, adminConnections, openFlowSession } from "./session.js";
 import { registrationObjects, serviceAccountObjects } from "./sourceView.js";
 import { findTarget, matchesPattern, sourceCluster, type TargetEndpoint, targetEndpoint } from "./targets.js";
@@ -323,12 +323,18 @@ export async function probe(input: ProbeInput): Promise<VerifyResult> {
       };
       kube = session.kube(endpoint);
       try {
-        await accessReview(kube, { verb: "get", group: "", resource: "namespaces", name: namespace });
+        // Who the cluster says we are; clusters without SelfSubjectReview still authenticate an access review.
+        const user = await whoAmI(kube);
+        if (!user)
+          await accessReview(kube, { verb: "get", group: "", resource: "namespaces", name: namespace });
+        const as = user
+          ? ` as ${user.username}${user.groups.length ? ` (groups ${user.groups.join(", ")})` : ""}`
+          : "";
         hops.push(
           ok(
             "cluster-access",
-            `cluster ${chain.targetCluster.name} (${endpoint.endpoint}) accepts the EKS token of ${chain.targetRoleArn}`,
-            detail,
+            `cluster ${chain.targetCluster.name} (${endpoint.endpoint}) accepts the EKS token of ${chain.targetRoleArn}${as}`,
+            { ...detail, ...(user ? { username: user.username, groups: user.groups } : {}) },
           ),
         );
       } catch (e) {

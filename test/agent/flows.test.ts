@@ -158,6 +158,12 @@ describe.skipIf(!!skip)("runtime flows on the sandbox", () => {
           chain === "argocd" ? "argocd:argocd-application-controller" : "krci:edp-cd-pipeline-operator";
         expect(hop(p.json, "web-identity").detail.subject).toBe(`system:serviceaccount:${sa}`);
         expect(hop(p.json, "web-identity").detail.audience).toEqual(["sts.amazonaws.com"]);
+        // The cluster maps the target role's session (SelfSubjectReview, as kubectl auth whoami).
+        const agent = chain === "argocd" ? "ArgoCDAgentAccess" : "CDPipelineAgent";
+        const account = target === "staging" ? B : "333333333333";
+        expect(hop(p.json, "cluster-access").detail.username).toBe(
+          `arn:aws:sts::${account}:assumed-role/AWSIRSA_platform_${agent}/xirsa-probe`,
+        );
         const perms = hop(p.json, "kubernetes-permissions").detail.permissions as { allowed: boolean }[];
         expect(perms.length).toBeGreaterThan(0);
         expect(perms.every((q) => q.allowed)).toBe(true);

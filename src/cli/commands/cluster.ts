@@ -30,7 +30,7 @@ Exit codes: 0 registered, 1 a change was refused or failed (nothing is half-writ
     if (sub !== "register") {
       throw new InputError(
         "cli.flags",
-        `cluster: ${sub === undefined ? "missing subcommand" : `unknown subcommand '${sub}'`}`,
+        `${sub === undefined ? "missing subcommand" : `unknown subcommand '${sub}'`}`,
         "use xirsa cluster register",
       );
     }
@@ -47,16 +47,11 @@ Exit codes: 0 registered, 1 a change was refused or failed (nothing is half-writ
     );
     const configFile = requireFlag(values.config as string | undefined, "--config", "cluster register");
     const target = requireFlag(values.target as string | undefined, "--target", "cluster register");
-    const output = oneOf(
-      values.output as string | undefined,
-      ["text", "json"] as const,
-      "cluster register: --output",
-      "text",
-    );
+    const output = oneOf(values.output as string | undefined, ["text", "json"] as const, "--output", "text");
     const endpointFrom = oneOf(
       values["endpoint-from"] as string | undefined,
       ENDPOINT_FROM,
-      "cluster register: --endpoint-from",
+      "--endpoint-from",
       "auto",
     );
     const config = loadConfig(resolve(io.cwd, configFile));

@@ -46,21 +46,16 @@ available in time), 2 bad input (manifests, namespace outside the pattern, flags
     const target = requireFlag(values.target as string | undefined, "--target", "deploy");
     const namespace = requireFlag(values.namespace as string | undefined, "--namespace", "deploy");
     const file = requireFlag(values.file as string | undefined, "-f", "deploy");
-    const output = oneOf(
-      values.output as string | undefined,
-      ["text", "json"] as const,
-      "deploy: --output",
-      "text",
-    );
+    const output = oneOf(values.output as string | undefined, ["text", "json"] as const, "--output", "text");
     const endpointFrom = oneOf(
       values["endpoint-from"] as string | undefined,
       ENDPOINT_FROM,
-      "deploy: --endpoint-from",
+      "--endpoint-from",
       "auto",
     );
     const timeoutText = (values.timeout as string | undefined) ?? "120";
     if (!/^\d+$/.test(timeoutText) || Number(timeoutText) < 1 || Number(timeoutText) > 3600) {
-      throw new InputError("cli.flags", `deploy: --timeout must be 1 to 3600 seconds, not '${timeoutText}'`);
+      throw new InputError("cli.flags", `--timeout must be 1 to 3600 seconds, not '${timeoutText}'`);
     }
     const config = loadConfig(resolve(io.cwd, configFile));
     let text: string;
@@ -70,7 +65,7 @@ available in time), 2 bad input (manifests, namespace outside the pattern, flags
       const code = (e as NodeJS.ErrnoException).code;
       throw new InputError(
         "cli.file",
-        `deploy: cannot read ${file}: ${code === "ENOENT" ? "no such file" : code}`,
+        `cannot read ${file}: ${code === "ENOENT" ? "no such file" : code}`,
         "pass the application manifests with -f",
       );
     }

@@ -42,9 +42,9 @@ const command: Command = {
   async run(argv, io) {
     const [sub, ...rest] = argv;
     if (sub === undefined || sub.startsWith("-")) {
-      throw new InputError("cli.flags", "env: missing subcommand", "use xirsa env create|delete|list");
+      throw new InputError("cli.flags", "missing subcommand", "use xirsa env create|delete|list");
     }
-    const action = oneOf(sub, SUBCOMMANDS, "env: the subcommand", "list");
+    const action = oneOf(sub, SUBCOMMANDS, "the subcommand", "list");
     const { values } = parseFlags(
       rest,
       {
@@ -62,20 +62,15 @@ const command: Command = {
     const cmd = `env ${action}`;
     const configFile = requireFlag(values.config as string | undefined, "--config", cmd);
     const target = requireFlag(values.target as string | undefined, "--target", cmd);
-    const output = oneOf(
-      values.output as string | undefined,
-      ["text", "json"] as const,
-      `${cmd}: --output`,
-      "text",
-    );
+    const output = oneOf(values.output as string | undefined, ["text", "json"] as const, "--output", "text");
     const endpointFrom = oneOf(
       values["endpoint-from"] as string | undefined,
       ENDPOINT_FROM,
-      `${cmd}: --endpoint-from`,
+      "--endpoint-from",
       "auto",
     );
     if (action !== "create" && values["copy-secret"]) {
-      throw new InputError("cli.flags", `${cmd}: --copy-secret is for env create only`);
+      throw new InputError("cli.flags", "--copy-secret is for env create only");
     }
     const config = loadConfig(resolve(io.cwd, configFile));
     const tokenFile = resolve(io.cwd, resolveTokenFile(values["token-file"] as string | undefined, io.env));

@@ -50,18 +50,18 @@ Exit codes: 0 the chain works, 1 it is broken, 2 bad input.`,
     );
     const configFile = requireFlag(values.config as string | undefined, "--config", "probe");
     const kindFlag = requireFlag(values.chain as string | undefined, "--chain", "probe");
-    const kind = oneOf(kindFlag, CHAIN_KINDS, "probe: --chain", "cd-pipeline-operator");
+    const kind = oneOf(kindFlag, CHAIN_KINDS, "--chain", "cd-pipeline-operator");
     const target = requireFlag(values.target as string | undefined, "--target", "probe");
     const output = oneOf(
       values.output as string | undefined,
       ["table", "json"] as const,
-      "probe: --output",
+      "--output",
       "table",
     );
     const endpointFrom = oneOf(
       values["endpoint-from"] as string | undefined,
       ENDPOINT_FROM,
-      "probe: --endpoint-from",
+      "--endpoint-from",
       "auto",
     );
     const config = loadConfig(resolve(io.cwd, configFile));
