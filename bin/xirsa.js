@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { main, processIo } from "../dist/cli/main.js";
 
+// The AWS SDK prints a multi-line notice about Node 20 on stderr; xirsa's stderr is one line per error.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 main(process.argv.slice(2), processIo()).then(
   (code) => {
     process.exitCode = code;
