@@ -319,6 +319,18 @@ describe("CRUD and Status objects", () => {
     expect(secret.json).toMatchObject({ type: "Opaque", data: { k: Buffer.from("v").toString("base64") } });
     expect(secret.json.stringData).toBeUndefined();
   });
+  it("allocates a cluster IP and defaults ports of a Service", async () => {
+    const svc = await create("/api/v1/namespaces/crud/services", {
+      metadata: { name: "web" },
+      spec: { selector: { app: "web" }, ports: [{ port: 80 }] },
+    });
+    expect(svc.status).toBe(201);
+    expect(svc.json.spec).toMatchObject({
+      type: "ClusterIP",
+      clusterIP: expect.stringMatching(/^172\.20\./),
+      ports: [{ port: 80, protocol: "TCP", targetPort: 80 }],
+    });
+  });
   it("generation moves with spec changes of custom resources only", async () => {
     const p = await create("/apis/argoproj.io/v1alpha1/namespaces/crud/appprojects", {
       metadata: { name: "krci" },

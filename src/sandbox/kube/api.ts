@@ -572,6 +572,23 @@ export class KubeApi {
       case "Tenant":
         o.status = tenantStatus(nameOf(o), this.store.list(NAMESPACES));
         return o;
+      case "Service": {
+        // The service IP allocator and port defaulting; no proxying happens in the sandbox.
+        const spec = asObject(o.spec);
+        o.spec = spec;
+        spec.type ??= "ClusterIP";
+        if (spec.type !== "ExternalName" && spec.clusterIP === undefined) {
+          const n = this.ipCounter++;
+          spec.clusterIP = `172.20.${(n >> 8) & 255}.${n & 255}`;
+          spec.clusterIPs = [spec.clusterIP];
+        }
+        spec.ports = asArray(spec.ports).map((p) => {
+          const port = asObject(p);
+          return { protocol: "TCP", targetPort: port.port ?? null, ...port };
+        });
+        o.status = { loadBalancer: {} };
+        return o;
+      }
     }
     return o;
   }

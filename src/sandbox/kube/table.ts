@@ -103,6 +103,23 @@ function columns(r: ResourceDef, now: Date): Column[] {
       ];
     case "ServiceAccount":
       return [name, col("Secrets", "integer", (o) => asArray(o.secrets).length), age];
+    case "Service":
+      return [
+        name,
+        col("Type", "string", (o) => asString(asObject(o.spec).type) ?? "ClusterIP"),
+        col("Cluster-IP", "string", (o) => asString(asObject(o.spec).clusterIP) ?? "<none>"),
+        col("External-IP", "string", () => "<none>"),
+        col(
+          "Port(s)",
+          "string",
+          (o) =>
+            asArray(asObject(o.spec).ports)
+              .filter(isObject)
+              .map((p) => `${String(p.port)}/${asString(p.protocol) ?? "TCP"}`)
+              .join(",") || "<none>",
+        ),
+        age,
+      ];
     case "RoleBinding":
     case "ClusterRoleBinding":
       return [
