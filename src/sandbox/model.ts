@@ -112,6 +112,8 @@ export interface ClusterRec {
   createdAt: string;
   saKey: SaSigningKey;
   accessEntries: AccessEntryRec[];
+  /** Absent in state written before cluster tags were served. */
+  tags?: Record<string, string>;
 }
 
 export interface SessionRec {

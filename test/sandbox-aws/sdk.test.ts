@@ -11,9 +11,13 @@ import {
   AssociateAccessPolicyCommand,
   CreateAccessEntryCommand,
   DescribeAccessEntryCommand,
+  DescribeClusterCommand,
   DisassociateAccessPolicyCommand,
   ListAccessPoliciesCommand,
   ListClustersCommand,
+  ListTagsForResourceCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
   UpdateAccessEntryCommand,
 } from "@aws-sdk/client-eks";
 import {
@@ -32,12 +36,14 @@ import {
   GetPolicyVersionCommand,
   GetRoleCommand,
   ListAttachedRolePoliciesCommand,
+  ListOpenIDConnectProviderTagsCommand,
   ListPoliciesCommand,
   ListRolePoliciesCommand,
   ListRolesCommand,
   ListRoleTagsCommand,
   PutRolePolicyCommand,
   RemoveClientIDFromOpenIDConnectProviderCommand,
+  TagOpenIDConnectProviderCommand,
   TagRoleCommand,
   UntagRoleCommand,
   UpdateAssumeRolePolicyCommand,
@@ -290,6 +296,16 @@ describe("sandbox through AWS SDK v3", () => {
         ClientID: "x",
       }),
     );
+    await a.iam.send(
+      new TagOpenIDConnectProviderCommand({
+        OpenIDConnectProviderArn: providerArn,
+        Tags: [{ Key: "xirsa.io/stack", Value: "dev" }],
+      }),
+    );
+    expect(
+      (await a.iam.send(new ListOpenIDConnectProviderTagsCommand({ OpenIDConnectProviderArn: providerArn })))
+        .Tags,
+    ).toEqual([{ Key: "xirsa.io/stack", Value: "dev" }]);
     const got = await a.iam.send(
       new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: providerArn }),
     );
@@ -562,6 +578,25 @@ describe("sandbox through AWS SDK v3", () => {
       JSON.parse(decodeURIComponent(trusts.Role!.AssumeRolePolicyDocument!)).Statement[0].Principal.AWS,
     ).toBe(role2.RoleId);
 
+    const entryArn = d.accessEntry!.accessEntryArn!;
+    await b.eks.send(
+      new TagResourceCommand({ resourceArn: entryArn, tags: { "xirsa.io/stack": "dev", x: "1" } }),
+    );
+    await b.eks.send(new UntagResourceCommand({ resourceArn: entryArn, tagKeys: ["x"] }));
+    expect((await b.eks.send(new ListTagsForResourceCommand({ resourceArn: entryArn }))).tags).toEqual({
+      "xirsa.io/stack": "dev",
+    });
+    const clusterArn = `arn:aws:eks:${REGION_B}:${B}:cluster/${CLUSTER_B}`;
+    await b.eks.send(new TagResourceCommand({ resourceArn: clusterArn, tags: { team: "p" } }));
+    expect((await b.eks.send(new DescribeClusterCommand({ name: CLUSTER_B }))).cluster?.tags).toEqual({
+      team: "p",
+    });
+    expect(
+      await fails(b.eks.send(new ListTagsForResourceCommand({ resourceArn: `${clusterArn}-nope` }))),
+    ).toMatchObject({
+      name: "NotFoundException",
+      status: 404,
+    });
     await b.eks.send(
       new DisassociateAccessPolicyCommand({
         clusterName: CLUSTER_B,

@@ -228,7 +228,7 @@ async function DescribeCluster(ctx: Ctx, req: EksRequest): Promise<Json> {
       status: endpoint ? "ACTIVE" : "CREATING",
       certificateAuthority: { data: Buffer.from(ctx.facts.caPem).toString("base64") },
       platformVersion: "eks.1",
-      tags: {},
+      tags: c.tags ?? {},
       health: { issues: [] },
       accessConfig: { bootstrapClusterCreatorAdminPermissions: true, authenticationMode: "API" },
     },
@@ -420,6 +420,92 @@ async function ListAccessPolicies(ctx: Ctx, req: EksRequest): Promise<Json> {
   return { accessPolicies: pg.items.map((p) => ({ name: p.name, arn: p.arn })), nextToken: pg.nextToken };
 }
 
+// ---- tags (clusters and access entries) -------------------------------------------------------------------
+
+/** The tag map of a cluster or access entry of the caller's account and region. */
+function taggable(ctx: Ctx, arn: string): { tags: Record<string, string> } {
+  const found = ctx.store.read((s) => {
+    for (const c of s.clusters) {
+      if (c.accountId !== ctx.caller.accountId || c.region !== ctx.region) continue;
+      if (c.arn === arn) {
+        c.tags ??= {};
+        return c as { tags: Record<string, string> };
+      }
+      const e = c.accessEntries.find((x) => x.accessEntryArn === arn);
+      if (e) return e;
+    }
+    return undefined;
+  });
+  if (!found) throw new AwsApiError("NotFoundException", `Resource ${arn} not found.`, 404);
+  return found;
+}
+
+function resourceAccountOf(arn: string): string {
+  const m = /^arn:aws:eks:[^:]+:(\d{12}):/.exec(arn);
+  if (!m) throw new AwsApiError("BadRequestException", `The resource ARN ${arn} is invalid.`, 400);
+  return m[1]!;
+}
+
+function authorizeEksOn(ctx: Ctx, action: string, arn: string): void {
+  const account = resourceAccountOf(arn);
+  const verdict = ctx.store.read((s) =>
+    checkAccess(s, {
+      caller: ctx.caller,
+      action,
+      resource: arn,
+      resourceAccount: account,
+      now: ctx.ports.now(),
+    }),
+  );
+  if (!verdict.allowed) {
+    throw new AwsApiError(
+      "AccessDeniedException",
+      accessDeniedMessage(ctx.caller.arn, action, arn, verdict.because),
+      403,
+    );
+  }
+}
+
+async function TagResource(ctx: Ctx, req: EksRequest): Promise<Json> {
+  const arn = req.params.resourceArn!;
+  authorizeEksOn(ctx, "eks:TagResource", arn);
+  const tags = req.body.tags;
+  if (
+    !tags ||
+    typeof tags !== "object" ||
+    Array.isArray(tags) ||
+    Object.values(tags).some((v) => typeof v !== "string")
+  ) {
+    throw new AwsApiError("BadRequestException", "tags must be a map of strings", 400);
+  }
+  const target = taggable(ctx, arn);
+  await ctx.store.mutate(() => {
+    const merged = { ...target.tags, ...(tags as Record<string, string>) };
+    if (Object.keys(merged).length > 50)
+      throw new AwsApiError("BadRequestException", "A resource can have at most 50 tags", 400);
+    target.tags = merged;
+  });
+  return {};
+}
+
+async function UntagResource(ctx: Ctx, req: EksRequest): Promise<Json> {
+  const arn = req.params.resourceArn!;
+  authorizeEksOn(ctx, "eks:UntagResource", arn);
+  const keys = req.query.getAll("tagKeys");
+  if (!keys.length) throw new AwsApiError("BadRequestException", "tagKeys is required", 400);
+  const target = taggable(ctx, arn);
+  await ctx.store.mutate(() => {
+    target.tags = Object.fromEntries(Object.entries(target.tags).filter(([k]) => !keys.includes(k)));
+  });
+  return {};
+}
+
+async function ListTagsForResource(ctx: Ctx, req: EksRequest): Promise<Json> {
+  const arn = req.params.resourceArn!;
+  authorizeEksOn(ctx, "eks:ListTagsForResource", arn);
+  return { tags: { ...taggable(ctx, arn).tags } };
+}
+
 function route(method: string, template: string, op: string, handler: EksRoute["handler"]): EksRoute {
   const names: string[] = [];
   const source = template.replace(/\{(\w+)\}/g, (_, n: string) => {
@@ -456,4 +542,7 @@ export const EKS_ROUTES: EksRoute[] = [
     DisassociateAccessPolicy,
   ),
   route("GET", "/access-policies", "ListAccessPolicies", ListAccessPolicies),
+  route("POST", "/tags/{resourceArn}", "TagResource", TagResource),
+  route("DELETE", "/tags/{resourceArn}", "UntagResource", UntagResource),
+  route("GET", "/tags/{resourceArn}", "ListTagsForResource", ListTagsForResource),
 ];

@@ -799,7 +799,84 @@ const RemoveClientIDFromOpenIDConnectProvider: Handler = async (ctx, p) => {
   return undefined;
 };
 
+// ---- tags of providers and policies ------------------------------------------------------------------------
+
+const TagOpenIDConnectProvider: Handler = async (ctx, p) => {
+  const arn = providerArnParam(p);
+  authorizeIam(ctx, "iam:TagOpenIDConnectProvider", arn, arnAccount(ctx, arn));
+  const x = providerOrThrow(ctx, arn);
+  const tags = tagList(p);
+  if (!tags.length) throw validationError(undefined, "tags", "Member must not be null");
+  await ctx.store.mutate(() => {
+    x.tags = validTags(tags, x.tags);
+  });
+  return undefined;
+};
+
+const UntagOpenIDConnectProvider: Handler = async (ctx, p) => {
+  const arn = providerArnParam(p);
+  authorizeIam(ctx, "iam:UntagOpenIDConnectProvider", arn, arnAccount(ctx, arn));
+  const x = providerOrThrow(ctx, arn);
+  const keys = list(p, "TagKeys");
+  if (!keys) throw validationError(undefined, "tagKeys", "Member must not be null");
+  await ctx.store.mutate(() => {
+    x.tags = x.tags.filter((t) => !keys.includes(t.Key));
+  });
+  return undefined;
+};
+
+const ListOpenIDConnectProviderTags: Handler = async (ctx, p) => {
+  const arn = providerArnParam(p);
+  authorizeIam(ctx, "iam:ListOpenIDConnectProviderTags", arn, arnAccount(ctx, arn));
+  const pg = page(providerOrThrow(ctx, arn).tags, p);
+  return { Tags: pg.items, IsTruncated: pg.IsTruncated, Marker: pg.Marker };
+};
+
+function customerPolicy(ctx: Ctx, arn: string, action: string): PolicyRec {
+  const policy = policyOrThrow(ctx, arn);
+  if (policy.accountId === "aws")
+    throw new AwsApiError("AccessDenied", accessDeniedMessage(ctx.caller.arn, action, arn), 403);
+  return policy;
+}
+
+const TagPolicy: Handler = async (ctx, p) => {
+  const arn = policyArnParam(p);
+  authorizeIam(ctx, "iam:TagPolicy", arn, arnAccount(ctx, arn));
+  const policy = customerPolicy(ctx, arn, "iam:TagPolicy");
+  const tags = tagList(p);
+  if (!tags.length) throw validationError(undefined, "tags", "Member must not be null");
+  await ctx.store.mutate(() => {
+    policy.tags = validTags(tags, policy.tags);
+  });
+  return undefined;
+};
+
+const UntagPolicy: Handler = async (ctx, p) => {
+  const arn = policyArnParam(p);
+  authorizeIam(ctx, "iam:UntagPolicy", arn, arnAccount(ctx, arn));
+  const policy = customerPolicy(ctx, arn, "iam:UntagPolicy");
+  const keys = list(p, "TagKeys");
+  if (!keys) throw validationError(undefined, "tagKeys", "Member must not be null");
+  await ctx.store.mutate(() => {
+    policy.tags = policy.tags.filter((t) => !keys.includes(t.Key));
+  });
+  return undefined;
+};
+
+const ListPolicyTags: Handler = async (ctx, p) => {
+  const arn = policyArnParam(p);
+  authorizeIam(ctx, "iam:ListPolicyTags", arn, arnAccount(ctx, arn));
+  const pg = page(policyOrThrow(ctx, arn).tags, p);
+  return { Tags: pg.items, IsTruncated: pg.IsTruncated, Marker: pg.Marker };
+};
+
 export const IAM_HANDLERS: Record<string, Handler> = {
+  TagOpenIDConnectProvider,
+  UntagOpenIDConnectProvider,
+  ListOpenIDConnectProviderTags,
+  TagPolicy,
+  UntagPolicy,
+  ListPolicyTags,
   CreateRole,
   GetRole,
   ListRoles,
