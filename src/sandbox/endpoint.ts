@@ -225,23 +225,33 @@ async function handle(
     if (verdict.kind === "missing") {
       const params = queryParams(incoming);
       if (STS_UNSIGNED.has(params.get("Action") ?? "")) {
-        return queryCall(deps, "sts", params, undefined, region, requestId);
+        return (
+          realismFault(deps, "sts", requestId) ?? queryCall(deps, "sts", params, undefined, region, requestId)
+        );
       }
     }
     const err = authError(verdict.kind, verdict.message, svc);
     return svc === "eks" ? jsonError(err) : queryError(svc, err, requestId);
   }
 
+  const fault = realismFault(deps, service, requestId);
+  if (fault) return fault;
+
+  if (service === "eks") return eksCall(deps, incoming, caller!, region, requestId);
+  return queryCall(deps, service, queryParams(incoming), caller, region, requestId);
+}
+
+/** The throttling and 5xx knobs: a fault reply, or undefined to serve the request. */
+function realismFault(deps: EndpointDeps, service: Service, requestId: string): Reply | undefined {
   const knob = deps.knobs;
+  let err: AwsApiError | undefined;
   if (knob.throttleRate > 0 && uniform(deps.ports.random) < knob.throttleRate) {
-    const err =
+    err =
       service === "eks"
         ? new AwsApiError("ThrottlingException", "Rate exceeded", 429)
         : new AwsApiError("Throttling", "Rate exceeded", 400);
-    return service === "eks" ? jsonError(err) : queryError(service, err, requestId);
-  }
-  if (knob.errorRate > 0 && uniform(deps.ports.random) < knob.errorRate) {
-    const err =
+  } else if (knob.errorRate > 0 && uniform(deps.ports.random) < knob.errorRate) {
+    err =
       service === "eks"
         ? new AwsApiError("ServerException", "An internal server error occurred.", 500)
         : new AwsApiError(
@@ -249,11 +259,9 @@ async function handle(
             "An internal error occurred.",
             500,
           );
-    return service === "eks" ? jsonError(err) : queryError(service, err, requestId);
   }
-
-  if (service === "eks") return eksCall(deps, incoming, caller!, region, requestId);
-  return queryCall(deps, service, queryParams(incoming), caller, region, requestId);
+  if (!err) return undefined;
+  return service === "eks" ? jsonError(err) : queryError(service, err, requestId);
 }
 
 function context(
