@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Change } from "./changes.js";
 import type { ExecContext } from "./execute.js";
-import { runSteps } from "./run.js";
+import { groups, runSteps } from "./run.js";
 
 const change = (step: string): Change => ({
   action: "update",
@@ -47,5 +47,28 @@ describe("runSteps", () => {
       }),
     ).rejects.toThrow("injected failure after step 1 (a)");
     expect(out.text).toBe("⠋ [1/2] a: a — 1 change\r✓ [1/2] a: a — 1 change (0.00 s)\n");
+  });
+});
+
+describe("groups", () => {
+  it("keeps an access entry with its policy associations, and everything else apart", () => {
+    const mk = (kind: string, id: string, cluster = "b"): Change => ({
+      ...change("access-entries"),
+      kind,
+      id,
+      cluster,
+    });
+    const list = [
+      mk("AccessEntry", "arn:r1"),
+      mk("AccessPolicyAssociation", "arn:r1 AmazonEKSClusterAdminPolicy"),
+      mk("AccessEntry", "arn:r2"),
+      mk("AccessPolicyAssociation", "arn:r2 AmazonEKSAdminPolicy"),
+      mk("AccessEntry", "arn:r1", "c"),
+    ];
+    expect(groups(list).map((g) => g.map((c) => `${c.cluster} ${c.kind}`))).toEqual([
+      ["b AccessEntry", "b AccessPolicyAssociation"],
+      ["b AccessEntry", "b AccessPolicyAssociation"],
+      ["c AccessEntry"],
+    ]);
   });
 });

@@ -27,6 +27,49 @@ export interface RunOptions {
   progress?: ProgressSink;
   /** Monotonic milliseconds, for durations. */
   clock: () => number;
+  /** Independent changes of a step run this many at a time (restarts wait in parallel). */
+  concurrency?: number;
+}
+
+async function runChange(c: Change, ctx: ExecContext): Promise<void> {
+  for (const op of c.ops) await execute(op, ctx);
+}
+
+/**
+ * Changes that must stay in order share a group: an access entry and its policy associations. Everything else
+ * in a step is independent (different roles, objects, workloads).
+ */
+export function groups(changes: Change[]): Change[][] {
+  const byKey = new Map<string, Change[]>();
+  for (const c of changes) {
+    const where = c.cluster ?? c.account ?? "";
+    const key =
+      c.kind === "AccessEntry" || c.kind === "AccessPolicyAssociation"
+        ? `${where} entry ${c.id.split(" ")[0]}`
+        : `${where} ${c.kind} ${c.id}`;
+    const list = byKey.get(key);
+    if (list) list.push(c);
+    else byKey.set(key, [c]);
+  }
+  return [...byKey.values()];
+}
+
+/** Runs each group's changes in order, up to `limit` groups at a time; waits for all, then throws the first error. */
+async function runGroups(list: Change[][], run: (c: Change) => Promise<void>, limit: number): Promise<void> {
+  const errors: unknown[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < list.length && !errors.length) {
+      const group = list[next++]!;
+      try {
+        for (const c of group) await run(c);
+      } catch (e) {
+        errors.push(e);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, list.length)) }, worker));
+  if (errors.length) throw errors[0];
 }
 
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -51,7 +94,7 @@ export async function runSteps(changes: Change[], ctx: ExecContext, opts: RunOpt
       spinner = setInterval(() => out.write(`\r${FRAMES[++f % FRAMES.length]} ${text}`), 80);
     }
     try {
-      for (const c of mine) for (const op of c.ops) await execute(op, ctx);
+      await runGroups(groups(mine), (c) => runChange(c, ctx), opts.concurrency ?? 8);
     } catch (e) {
       if (spinner) clearInterval(spinner);
       if (out)
