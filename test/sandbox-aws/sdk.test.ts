@@ -657,7 +657,11 @@ describe("sandbox through AWS SDK v3", () => {
 
 describe("realism knobs", () => {
   it("delays IAM propagation, throttles and fails as configured", async () => {
-    const h = await startHarness({ knobs: { propagationDelayMs: 400, throttleRate: 0, errorRate: 0 } });
+    const h = await startHarness({ knobs: { propagationDelayMs: 60_000, throttleRate: 0, errorRate: 0 } });
+    // The server's clock moves instead of the test sleeping (well within the 15 min signature skew).
+    const advance = (ms: number) => {
+      h.clock.offsetMs += ms;
+    };
     try {
       const a = clients(h, adminCredentials(h, A), REGION_A);
       await a.iam.send(
@@ -671,7 +675,7 @@ describe("realism knobs", () => {
           a.sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${A}:role/New`, RoleSessionName: "s1" })),
         ),
       ).toMatchObject({ name: "AccessDenied" });
-      await new Promise((r) => setTimeout(r, 450));
+      advance(61_000);
       await a.sts.send(
         new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${A}:role/New`, RoleSessionName: "s1" }),
       );
@@ -685,7 +689,7 @@ describe("realism knobs", () => {
       await a.sts.send(
         new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${A}:role/New`, RoleSessionName: "s2" }),
       );
-      await new Promise((r) => setTimeout(r, 450));
+      advance(61_000);
       expect(
         await fails(
           a.sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${A}:role/New`, RoleSessionName: "s3" })),
