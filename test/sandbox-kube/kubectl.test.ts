@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { verifyServiceAccountToken } from "../../src/sandbox/jwt.js";
 import {
   ADMIN,
   call,
@@ -256,6 +257,25 @@ spec:
     expect(list.code, list.stderr).toBe(0);
     expect(list.stdout).toContain("selfsubjectaccessreviews.authorization.k8s.io");
     expect(list.stdout).not.toMatch(/^rolebindings/m);
+  });
+
+  it("create token: a web identity JWT of this cluster, and an API credential for the ServiceAccount", async () => {
+    const web = await admin(["create", "token", "op", "-n", "krci-dev", "--audience", "sts.amazonaws.com"]);
+    expect(web.code, web.stderr).toBe(0);
+    const v = await verifyServiceAccountToken(web.stdout.trim(), {
+      issuer: tc.cluster.issuer,
+      publicJwk: tc.saKey.publicJwk,
+      audiences: ["sts.amazonaws.com"],
+      now: new Date(),
+    });
+    expect(v.ok && v.claims.sub).toBe("system:serviceaccount:krci-dev:op");
+    const api = await admin(["create", "token", "op", "-n", "krci-dev"]);
+    const f = join(home, "sa.kubeconfig");
+    writeTokenKubeconfig(f, tc.url, tc.caPem, { token: api.stdout.trim() });
+    const who = await kubectl(f, ["auth", "whoami", "-o", "jsonpath={.status.userInfo.username}"]);
+    expect(who.stdout).toBe("system:serviceaccount:krci-dev:op");
+    const denied = await kubectl(f, ["get", "pods", "-n", "krci-dev"]);
+    expect(denied.stderr).toContain('User "system:serviceaccount:krci-dev:op" cannot list resource "pods"');
   });
 
   it("a namespaced access policy used outside its namespaces is Forbidden", async () => {

@@ -70,8 +70,6 @@ export function kubectlRunner(home: string, extraEnv: Record<string, string> = {
       child.on("error", reject);
       child.on("close", (code) => {
         clearTimeout(timer);
-        if (process.env.KUBECTL_TRACE)
-          console.log(`kubectl ${args.join(" ")} -> ${code}\n${stdout}${stderr}`);
         resolve({ code: code ?? -1, stdout, stderr });
       });
       child.stdin.end(input ?? "");

@@ -43,6 +43,7 @@ import { decodeProtobuf, PROTOBUF } from "./protobuf.js";
 import { apiVersionOf, findResource, RESOURCES, type ResourceDef, resourceByPlural } from "./resources.js";
 import { defaultServiceAccount } from "./seed.js";
 import { matchObject, parseFieldSelector, parseLabelSelector } from "./selectors.js";
+import { API_AUDIENCES, mintServiceAccountToken } from "./serviceAccountToken.js";
 import {
   admissionDenied,
   alreadyExists,
@@ -114,7 +115,12 @@ export function parseResourcePath(method: string, path: string, watch: boolean):
   if (extra.length) throw pathNotFound();
   const r = findResource(group, version, plural);
   if (!r) throw pathNotFound();
-  if (subresource && !(r.subresources ?? []).includes(subresource as "status")) throw pathNotFound();
+  if (subresource && !(r.subresources ?? []).includes(subresource as "status" | "token"))
+    throw pathNotFound();
+  if (subresource === "token") {
+    if (method !== "POST") throw methodNotAllowed();
+    return { r, namespace, name, subresource, verb: "create" };
+  }
   if (namespace && !r.namespaced) throw pathNotFound();
   let verb: string;
   switch (method) {
@@ -340,6 +346,8 @@ export class KubeApi {
         return undefined;
       case "create": {
         const body = this.decodeBody(req);
+        if (subresource === "token")
+          return { code: 201, body: await this.tokenRequest(r, namespace, name, body) };
         if (r.kind === "SelfSubjectAccessReview") return { code: 201, body: this.accessReview(user, body) };
         if (r.kind === "SelfSubjectRulesReview") return { code: 201, body: this.rulesReview(user, body) };
         if (r.kind === "SelfSubjectReview") return { code: 201, body: selfSubjectReview(user) };
@@ -456,6 +464,48 @@ export class KubeApi {
       metadata: { creationTimestamp: null },
       spec,
       status: d.allowed ? { allowed: true, reason: d.reason } : { allowed: false },
+    };
+  }
+
+  /** TokenRequest (`kubectl create token`): a projected-style token for an existing ServiceAccount. */
+  private async tokenRequest(
+    r: ResourceDef,
+    namespace: string,
+    name: string,
+    body: JsonObject,
+  ): Promise<JsonObject> {
+    const sa = this.store.get(r, namespace, name);
+    if (!sa) throw notFound(r, name);
+    const spec = asObject(body.spec);
+    const audiences = asArray(spec.audiences).filter((a): a is string => typeof a === "string");
+    const audience = audiences[0] ?? API_AUDIENCES[0]!;
+    const requested = typeof spec.expirationSeconds === "number" ? spec.expirationSeconds : 3600;
+    if (requested < 600)
+      throw invalid({ ...r, kind: "TokenRequest", group: "authentication.k8s.io" }, name, [
+        {
+          field: "spec.expirationSeconds",
+          reason: "FieldValueInvalid",
+          message: `Invalid value: ${requested}: may not specify a duration less than 10 minutes`,
+        },
+      ]);
+    const ttl = Math.min(requested, 48 * 3600);
+    const now = this.now();
+    const token = await mintServiceAccountToken({
+      cluster: this.opts.cluster,
+      key: this.opts.saSigningKey,
+      namespace,
+      serviceAccount: name,
+      audience,
+      ttlSeconds: ttl,
+      now,
+      serviceAccountUid: asString(asObject(sa.metadata).uid) ?? "",
+    });
+    return {
+      kind: "TokenRequest",
+      apiVersion: "authentication.k8s.io/v1",
+      metadata: { name, namespace, creationTimestamp: null },
+      spec: { audiences: [audience], expirationSeconds: ttl, boundObjectRef: null },
+      status: { token, expirationTimestamp: timestamp(new Date(now.getTime() + ttl * 1000)) },
     };
   }
 

@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import type { JsonObject } from "./json.js";
-import { apiVersionOf, groupVersions, RESOURCES, type ResourceDef } from "./resources.js";
+import { apiVersionOf, groupVersions, RESOURCES, type ResourceDef, subresourceInfo } from "./resources.js";
 
 export const KUBE_VERSION = { major: "1", minor: "31", gitVersion: "v1.31.4-eks-sandbox" };
 
@@ -71,14 +71,17 @@ export function apiResourceList(group: string, version: string): JsonObject | un
     if (r.shortNames) e.shortNames = r.shortNames;
     if (r.categories) e.categories = r.categories;
     resources.push(e);
-    for (const sub of r.subresources ?? [])
+    for (const sub of r.subresources ?? []) {
+      const info = subresourceInfo(r, sub);
       resources.push({
         name: `${r.plural}/${sub}`,
         singularName: "",
         namespaced: r.namespaced,
-        kind: r.kind,
-        verbs: ["get", "patch", "update"],
+        ...(info.group !== r.group ? { group: info.group, version: info.version } : {}),
+        kind: info.kind,
+        verbs: info.verbs,
       });
+    }
   }
   return { kind: "APIResourceList", apiVersion: "v1", groupVersion: apiVersionOf(rs[0]!), resources };
 }
@@ -110,11 +113,14 @@ function discoveryResource(r: ResourceDef): JsonObject {
   if (r.shortNames) e.shortNames = r.shortNames;
   if (r.categories) e.categories = r.categories;
   if (r.subresources)
-    e.subresources = r.subresources.map((s) => ({
-      subresource: s,
-      responseKind: { group: r.group, version: r.version, kind: r.kind },
-      verbs: ["get", "patch", "update"],
-    }));
+    e.subresources = r.subresources.map((s) => {
+      const info = subresourceInfo(r, s);
+      return {
+        subresource: s,
+        responseKind: { group: info.group, version: info.version, kind: info.kind },
+        verbs: info.verbs,
+      };
+    });
   return e;
 }
 

@@ -15,7 +15,7 @@ export interface ResourceDef {
   shortNames?: string[];
   categories?: string[];
   /** Subresources served (GET/PUT/PATCH on <name>/<sub>). */
-  subresources?: "status"[];
+  subresources?: ("status" | "token")[];
   /** A CustomResourceDefinition kind: merge-patch only, generation on every spec change. */
   custom?: boolean;
   /** Only `create` is served (reviews). */
@@ -45,6 +45,7 @@ export const RESOURCES: readonly ResourceDef[] = [
     namespaced: true,
     verbs: ALL,
     shortNames: ["sa"],
+    subresources: ["token"],
   },
   {
     group: "",
@@ -256,4 +257,14 @@ export function groupVersions(): { group: string; version: string }[] {
     out.push({ group: r.group, version: r.version });
   }
   return out;
+}
+
+/** What a subresource answers with and allows (status: the object; token: a TokenRequest). */
+export function subresourceInfo(
+  r: ResourceDef,
+  sub: string,
+): { group: string; version: string; kind: string; verbs: string[] } {
+  if (sub === "token")
+    return { group: "authentication.k8s.io", version: "v1", kind: "TokenRequest", verbs: ["create"] };
+  return { group: r.group, version: r.version, kind: r.kind, verbs: ["get", "patch", "update"] };
 }
