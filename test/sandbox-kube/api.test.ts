@@ -478,6 +478,13 @@ describe("deployments and pod identity", () => {
     await create("/api/v1/namespaces/wl/serviceaccounts", { metadata: { name: "op" } });
     const d = await create("/apis/apps/v1/namespaces/wl/deployments", dep("img:1"));
     expect(d.status).toBe(201);
+    // The answer is what is stored after the controller ran: status filled, and usable for an update.
+    expect(d.json.status.readyReplicas).toBe(2);
+    const again = await call(tc, "PUT", "/apis/apps/v1/namespaces/wl/deployments/op", {
+      token: admin,
+      body: d.json,
+    });
+    expect(again.status).toBe(200);
     const first = await pods();
     expect(first).toHaveLength(2);
     expect(first[0].status.phase).toBe("Running");

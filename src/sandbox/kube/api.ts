@@ -587,7 +587,8 @@ export class KubeApi {
     this.store.put(r, o);
     this.afterWrite(r, o, undefined);
     await this.store.flush();
-    return o;
+    // Controllers may have written it again (deployment status): answer with what is stored now.
+    return this.store.get(r, namespaceOf(o), nameOf(o)) ?? o;
   }
 
   /** Defaulting and admission on create. */
@@ -757,7 +758,7 @@ export class KubeApi {
     this.store.put(r, next);
     this.afterWrite(r, next, cur);
     await this.store.flush();
-    return next;
+    return this.store.get(r, namespaceOf(next), nameOf(next)) ?? next;
   }
 
   /** Controllers that react to a write: namespaces get a default ServiceAccount, deployments their pods. */
