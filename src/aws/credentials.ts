@@ -34,7 +34,12 @@ export function defaultCredentials(profile: string | undefined, env: NodeJS.Proc
       if (fromEnv) return fromEnv;
     }
     const { fromNodeProviderChain } = await import("@aws-sdk/credential-providers");
-    const provider = fromNodeProviderChain(profile ? { profile } : {});
+    // The SDK reads the shared files' locations from process.env; pass the caller's env explicitly.
+    const provider = fromNodeProviderChain({
+      ...(profile ? { profile } : {}),
+      ...(env.AWS_SHARED_CREDENTIALS_FILE ? { filepath: env.AWS_SHARED_CREDENTIALS_FILE } : {}),
+      ...(env.AWS_CONFIG_FILE ? { configFilepath: env.AWS_CONFIG_FILE } : {}),
+    });
     const c = await provider();
     return {
       accessKeyId: c.accessKeyId,

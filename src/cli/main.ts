@@ -8,6 +8,7 @@ import type { Command, Io } from "./command.js";
 const COMMANDS: Record<string, () => Promise<Command>> = {
   apply: async () => (await import("./commands/apply.js")).default,
   cluster: async () => (await import("./commands/cluster.js")).default,
+  demo: async () => (await import("./commands/demo.js")).default,
   deploy: async () => (await import("./commands/deploy.js")).default,
   destroy: async () => (await import("./commands/destroy.js")).default,
   env: async () => (await import("./commands/env.js")).default,

@@ -142,6 +142,14 @@ export function namespaceManagerRbac(config: Config): KubeObject[] {
       metadata: { name: NAMESPACE_MANAGER, labels: ownedLabels(config.name) },
       rules: [
         { apiGroups: [""], resources: ["namespaces"], verbs: ["create", "get", "list", "watch", "delete"] },
+        // RoleBinding tenant-admin refers to ClusterRole admin: Kubernetes' escalation check wants `bind` on it,
+        // and access policies (not RBAC) do not count for that check.
+        {
+          apiGroups: ["rbac.authorization.k8s.io"],
+          resources: ["clusterroles"],
+          resourceNames: ["admin"],
+          verbs: ["bind"],
+        },
       ],
     },
     {

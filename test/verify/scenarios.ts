@@ -410,16 +410,7 @@ export const SCENARIOS: Scenario[] = [
     code: "XIRSA-CAPSULE-SEVERAL-TENANTS",
   },
   {
-    name: "namespaced access without Capsule: RoleBinding to admin is an escalation",
-    base: namespacedBundle,
-    tamper: () => {},
-    chain: OP,
-    hop: "kubernetes-permissions",
-    code: "XIRSA-K8S-RBAC-ESCALATION",
-    reason: /bind rbac\.authorization\.k8s\.io\/clusterroles\/admin/,
-  },
-  {
-    name: "namespaced access, repaired with bind on ClusterRole admin: namespace creation is not limited by name",
+    name: "namespaced access without Capsule: the bind rule on ClusterRole admin removed → RoleBinding to admin is an escalation",
     base: namespacedBundle,
     tamper: (f) =>
       editYaml(
@@ -427,14 +418,18 @@ export const SCENARIOS: Scenario[] = [
         /kubernetes\/workloads-prod\/rbac\.yaml$/,
         { kind: "ClusterRole", name: "xirsa-namespace-manager" },
         (r) => {
-          r.rules.push({
-            apiGroups: ["rbac.authorization.k8s.io"],
-            resources: ["clusterroles"],
-            resourceNames: ["admin"],
-            verbs: ["bind"],
-          });
+          r.rules = r.rules.filter((rule: { verbs: string[] }) => !rule.verbs.includes("bind"));
         },
       ),
+    chain: OP,
+    hop: "kubernetes-permissions",
+    code: "XIRSA-K8S-RBAC-ESCALATION",
+    reason: /bind rbac\.authorization\.k8s\.io\/clusterroles\/admin/,
+  },
+  {
+    name: "namespaced access as rendered: the chain holds, but namespace creation is not limited by name",
+    base: namespacedBundle,
+    tamper: () => {},
     chain: OP,
     code: "XIRSA-K8S-NS-CREATE",
   },
