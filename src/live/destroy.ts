@@ -11,7 +11,7 @@ import { type Change, DESTROY_STEPS, type Workload } from "./changes.js";
 import { sharedListOf, unmergeList } from "./merges.js";
 import { normalizePolicy } from "./normalize.js";
 import { addedAnnotation, addedKeys, ownsObject, ownsTags } from "./ownership.js";
-import { OWNED_KINDS, objectStep, objId, refOf } from "./plan.js";
+import { hasController, OWNED_KINDS, objectStep, objId, refOf } from "./plan.js";
 import { jsonDiff, lineDiff } from "./textDiff.js";
 import { podRoleArn, workloadId, workloadPods } from "./workloads.js";
 
@@ -125,6 +125,7 @@ export function destroyPlan(input: DestroyInput): Change[] {
     if (!c || !findObject(c, "ServiceAccount", w.serviceAccount, w.namespace)) continue;
     const pods = workloadPods(c.objects, w);
     if (!pods.length || pods.every((p) => podRoleArn(p) === roleArn)) continue;
+    const bare = w.kind === "pods" ? pods.find((p) => !hasController(p)) : undefined;
     out.push({
       action: "update",
       kind: w.kind === "deployment" ? "Deployment" : "Pod",
@@ -133,6 +134,15 @@ export function destroyPlan(input: DestroyInput): Change[] {
       step: "restarts",
       diff: `~ restart: pods go back to ${roleArn ? `AWS_ROLE_ARN=${roleArn}` : "no IRSA role"}`,
       ops: [{ type: "restart", workload: w, roleArn }],
+      ...(bare
+        ? {
+            blocked: {
+              reason: `pod ${w.namespace}/${bare.metadata.name} has no controller, so deleting it would not bring it back`,
+              fix: "recreate the pod yourself, or run it under a Deployment/StatefulSet, then rerun destroy",
+              adoptable: false,
+            },
+          }
+        : {}),
     });
   }
 

@@ -22,10 +22,17 @@ function clone<T>(v: T): T {
 }
 
 function pod(ns: string, name: string, labels: Record<string, string>, roleArn?: string): KubeObject {
+  const owner = {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    name: name.replace(/-[^-]+$/, ""),
+    uid: "u",
+    controller: true,
+  };
   return {
     apiVersion: "v1",
     kind: "Pod",
-    metadata: { name, namespace: ns, labels },
+    metadata: { name, namespace: ns, labels, ownerReferences: [owner] },
     spec: {
       serviceAccountName: name,
       containers: [{ name: "main", env: roleArn ? [{ name: "AWS_ROLE_ARN", value: roleArn }] : [] }],
@@ -331,6 +338,20 @@ describe("plan", () => {
     const changes = plan({ desired, live, stack: STACK, workloads });
     expect(summary(changes)).toEqual(["restarts update Deployment krci/cd-pipeline-operator"]);
     expect(changes[0]!.diff).toContain("1 of 1 pod(s)");
+  });
+
+  it("will not restart by deleting a pod that no controller recreates", () => {
+    const live = appliedLive(desired);
+    const p = live.clusters[0]!.objects.find(
+      (o) => o.kind === "Pod" && o.metadata.name === "argocd-server-0",
+    )!;
+    delete p.metadata.ownerReferences;
+    (p.spec as { containers: { env: unknown[] }[] }).containers[0]!.env = [];
+    const changes = plan({ desired, live, stack: STACK, workloads });
+    expect(summary(changes)).toEqual([
+      "restarts update Pod argocd/app.kubernetes.io/name=argocd-server BLOCKED",
+    ]);
+    expect(changes[0]!.blocked!.reason).toContain("argocd/argocd-server-0 has no controller");
   });
 
   it("prunes owned objects and entries the config no longer wants, and never unowned ones", () => {

@@ -814,6 +814,8 @@ function planRestarts(input: PlanInput, out: Change[]): void {
     const why = saChange
       ? `the ServiceAccount's role changes: ${pods.length} pod(s) must be recreated`
       : `${stalePods.length} of ${pods.length} pod(s) do not carry AWS_ROLE_ARN=${role} (created before the annotation)`;
+    // Deleting a pod nobody recreates would just remove it.
+    const bare = w.kind === "pods" ? pods.filter((p) => !hasController(p)) : [];
     out.push({
       action: "update",
       kind: w.kind === "deployment" ? "Deployment" : "Pod",
@@ -822,6 +824,23 @@ function planRestarts(input: PlanInput, out: Change[]): void {
       step: "restarts",
       diff: `~ restart: ${why}`,
       ops: [{ type: "restart", workload: w, roleArn: role }],
+      ...(bare.length
+        ? {
+            blocked: {
+              reason: `pod ${w.namespace}/${bare[0]!.metadata.name} has no controller, so deleting it (the seed's restart) would not bring it back`,
+              fix: `recreate the pod yourself after the annotation, or run it under a Deployment/StatefulSet`,
+              adoptable: false,
+            },
+          }
+        : {}),
     });
   }
+}
+
+export function hasController(pod: KubeObject): boolean {
+  const refs = pod.metadata.ownerReferences;
+  return (
+    Array.isArray(refs) &&
+    refs.some((r) => r !== null && typeof r === "object" && !Array.isArray(r) && r.controller === true)
+  );
 }

@@ -175,6 +175,7 @@ export async function destroyLive(
       workloads: snapshot.workloads,
     });
     flags.showPlan?.(changes, snapshot);
+    refuseBlocked(changes, false);
     if (changes.length && flags.confirm && !(await flags.confirm(changes))) {
       return { changes, steps: [], declined: true };
     }
