@@ -42,11 +42,19 @@ const cold: number[] = [];
 const warm: number[] = [];
 for (let i = 0; i < runs; i++) {
   aws.push(time("aws", ["eks", "get-token", ...args]));
-  cold.push(time(process.execPath, [bin, "token", ...args], () => rmSync(join(cache, "tokens"), { recursive: true, force: true })));
+  cold.push(
+    time(process.execPath, [bin, "token", ...args], () =>
+      rmSync(join(cache, "tokens"), { recursive: true, force: true }),
+    ),
+  );
   warm.push(time(process.execPath, [bin, "token", ...args]));
 }
 rmSync(cache, { recursive: true, force: true });
 const a = median(aws);
 console.log(`aws eks get-token       median ${a.toFixed(1)} ms (${runs} runs)`);
-console.log(`xirsa token (cold)      median ${median(cold).toFixed(1)} ms  ratio ${(median(cold) / a).toFixed(3)}x`);
-console.log(`xirsa token (cache hit) median ${median(warm).toFixed(1)} ms  ratio ${(median(warm) / a).toFixed(3)}x`);
+console.log(
+  `xirsa token (cold)      median ${median(cold).toFixed(1)} ms  ratio ${(median(cold) / a).toFixed(3)}x`,
+);
+console.log(
+  `xirsa token (cache hit) median ${median(warm).toFixed(1)} ms  ratio ${(median(warm) / a).toFixed(3)}x`,
+);
