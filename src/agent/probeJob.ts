@@ -126,5 +126,5 @@ export function probeJobManifest(
     `# xirsa probe of the ${kind} chain to ${target}, run in cluster ${config.source.cluster} as ServiceAccount ${sa.namespace}/${sa.name}.`,
     `# kubectl apply -f this file; kubectl -n ${sa.namespace} logs job/${objects[1]!.metadata.name} prints the probe's JSON (exit 0 = chain proven).`,
   ].join("\n");
-  return `${header}\n${objects.map((o) => `---\n${stringify(o)}`).join("")}`;
+  return `${header}\n${objects.map((o) => `---\n${stringify(o, { blockQuote: "literal" })}`).join("")}`;
 }

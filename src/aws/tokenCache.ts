@@ -3,9 +3,10 @@
  * endpoint), mode 0600 in a 0700 directory, reused until one minute before expiry.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { writeFileAtomic } from "../fs/atomic.js";
 
 export interface CachedToken {
   token: string;
@@ -41,10 +42,13 @@ export function readCachedToken(dir: string, key: string, now: Date): CachedToke
 
 export function writeCachedToken(dir: string, key: string, token: CachedToken): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const file = join(dir, `${key}.json`);
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ token: token.token, expiration: token.expiration.toISOString() }), {
-    mode: 0o600,
-  });
-  renameSync(tmp, file);
+  writeFileAtomic(
+    join(dir, `${key}.json`),
+    JSON.stringify({ token: token.token, expiration: token.expiration.toISOString() }),
+    {
+      mode: 0o600,
+      what: "the token cache",
+      code: "token",
+    },
+  );
 }

@@ -61,7 +61,13 @@ export async function main(argv: string[], io: Io): Promise<ExitCode> {
     return await command.run(args, io);
   } catch (e) {
     if (isXirsaError(e)) {
-      io.stderr.write(`xirsa ${name}: ${e.oneLine()}\n`);
+      // Messages that already name the command ("render: …", "sandbox token: …") are not prefixed twice.
+      const line = e.oneLine();
+      io.stderr.write(
+        line.startsWith(`${name}:`) || line.startsWith(`${name} `)
+          ? `xirsa ${line}\n`
+          : `xirsa ${name}: ${line}\n`,
+      );
       if (debug && e.stack) io.stderr.write(`${e.stack}\n`);
       return e.exitCode;
     }

@@ -6,6 +6,7 @@ import { PARTS, type Part } from "../../render/layout.js";
 import { writeBundle } from "../../render/write.js";
 import { parseFlags, requireFlag } from "../args.js";
 import type { Command } from "../command.js";
+import { EXTRAS, type Extra, renderExtra } from "./renderExtras.js";
 
 function parseOnly(value: string | undefined): Part[] | undefined {
   if (value === undefined) return undefined;
@@ -18,7 +19,7 @@ function parseOnly(value: string | undefined): Part[] | undefined {
     throw new InputError(
       "cli.flags",
       `render: --only ${bad.length ? `has unknown part${bad.length > 1 ? "s" : ""} ${bad.map((b) => `'${b}'`).join(", ")}` : "is empty"}`,
-      `list some of ${PARTS.join(",")}`,
+      `list some of ${PARTS.join(",")}, or one of ${EXTRAS.join(", ")} alone`,
     );
   }
   return [...new Set(parts)] as Part[];
@@ -48,6 +49,12 @@ Flags:
   --only <parts>    comma-separated subset of ${PARTS.join(",")} (MANIFEST.json is always written)
   --output <fmt>    text (default) or json: what was written
 
+Not part of the bundle, printed to stdout (or written to --out as one file):
+  --only probe-job [--chain K] [--target T]   Kubernetes Job(s) running xirsa probe in cluster A under the
+                                              flow's real ServiceAccount
+  --only verifier-policy                      the least-privilege IAM policy and EKS access policy that the
+                                              read-only collector (plan, verify --live) needs per account
+
 Byte-for-byte deterministic: the same xirsa.yaml renders the same bundle. xirsa verify --from <dir> proves
 the chains over the bundle, including edits made to it since.
 
@@ -60,10 +67,29 @@ Exit codes: 0 written, 1 the directory could not be written, 2 bad config or fla
         out: { type: "string" },
         only: { type: "string" },
         output: { type: "string" },
+        chain: { type: "string" },
+        target: { type: "string" },
       },
       "render",
     );
     const configPath = requireFlag(values.config as string | undefined, "--config", "render");
+    const onlyFlag = values.only as string | undefined;
+    if (onlyFlag && (EXTRAS as readonly string[]).includes(onlyFlag)) {
+      const config = loadConfig(resolve(io.cwd, configPath));
+      const text = await renderExtra(onlyFlag as Extra, config, {
+        ...(values.chain ? { chain: values.chain as string } : {}),
+        ...(values.target ? { target: values.target as string } : {}),
+      });
+      if (values.out) {
+        const { writeFileAtomic } = await import("../../fs/atomic.js");
+        writeFileAtomic(resolve(io.cwd, values.out as string), text, {
+          what: values.out as string,
+          code: "render",
+        });
+        io.stdout.write(`wrote ${values.out as string}\n`);
+      } else io.stdout.write(text);
+      return 0;
+    }
     const out = requireFlag(values.out as string | undefined, "--out", "render");
     const output = (values.output as string | undefined) ?? "text";
     if (output !== "text" && output !== "json") {
