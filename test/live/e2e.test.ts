@@ -23,9 +23,8 @@ import { accountClients } from "../../src/aws/clients.js";
 import { loadConfig } from "../../src/config/load.js";
 import { defaultRetryPolicy } from "../../src/live/backoff.js";
 import { CallLog } from "../../src/live/calls.js";
-import { applyLive, loadLive } from "../../src/live/service.js";
+import { applyLive } from "../../src/live/service.js";
 import { VERIFIER_ACCESS_POLICY, verifierPolicies } from "../../src/live/verifierPolicy.js";
-import { verify } from "../../src/verify/index.js";
 import { type E2ESandbox, FIXTURE_A, missingTools, sandboxConfigText, startE2ESandbox } from "./sandbox.js";
 
 const skip = missingTools();
@@ -67,10 +66,17 @@ describe.skipIf(!!skip)("live provisioning on the sandbox", () => {
     return (JSON.parse(r.stdout) as { changes: PlanChange[] }).changes;
   };
 
-  const liveVerify = async () => {
-    const cfg = loadConfig(sb.configFile);
-    const live = await loadLive(cfg, { env: sb.env });
-    return verify(live.state, live.chains, { appProject: cfg.source.argocd.project });
+  /** `xirsa verify --live --output json`, checking its exit code agrees with the result. */
+  const liveVerify = () => {
+    const r = sb.xirsa(["verify", "--live", "--config", sb.configFile, "--output", "json"]);
+    expect(r.stderr).toBe("");
+    const result = JSON.parse(r.stdout) as {
+      ok: boolean;
+      chains: { id: string; ok: boolean; hops: { id: string; ok: boolean }[] }[];
+      findings: { code: string }[];
+    };
+    expect(r.code).toBe(result.ok ? 0 : 1);
+    return result;
   };
 
   const podRoles = (namespace: string) => {
@@ -157,7 +163,8 @@ describe.skipIf(!!skip)("live provisioning on the sandbox", () => {
     );
     expect(project.spec.destinations).toHaveLength(3);
     // Proven again from a fresh read of the live state.
-    const proof = await liveVerify();
+    const proof = liveVerify();
+    expect(proof.ok).toBe(true);
     expect(proof.chains.filter((c) => !c.ok)).toEqual([]);
   });
 
@@ -384,7 +391,8 @@ describe.skipIf(!!skip)("live provisioning on the sandbox", () => {
     ]);
     expect(ann.code, ann.stderr).toBe(0);
 
-    const broken = await liveVerify();
+    const broken = liveVerify();
+    expect(broken.ok).toBe(false);
     expect(
       broken.chains
         .filter((c) => !c.ok)
@@ -417,6 +425,41 @@ describe.skipIf(!!skip)("live provisioning on the sandbox", () => {
     expect(r.stdout).toContain("4 of 4 chains proven");
     expect(plan()).toEqual([]);
     expect(podRoles("argocd")).toEqual(Array(4).fill(role(A, "ArgoCDMaster")));
+  });
+
+  it("catches a role re-created by hand (stale access entry) only live, and apply re-binds the entry", () => {
+    const name = "AWSIRSA_platform_CDPipelineAgent";
+    const got = JSON.parse(
+      sb.aws(["iam", "get-role", "--role-name", name, "--profile", `sandbox-${B}`]).stdout,
+    );
+    const trust = got.Role.AssumeRolePolicyDocument;
+    expect(sb.aws(["iam", "delete-role", "--role-name", name, "--profile", `sandbox-${B}`]).code).toBe(0);
+    const again = sb.aws([
+      "iam",
+      "create-role",
+      "--role-name",
+      name,
+      "--assume-role-policy-document",
+      typeof trust === "string" ? decodeURIComponent(trust) : JSON.stringify(trust),
+      "--tags",
+      "Key=xirsa.io/managed-by,Value=xirsa",
+      "Key=xirsa.io/stack,Value=platform",
+      "Key=team,Value=platform",
+      "--profile",
+      `sandbox-${B}`,
+    ]);
+    expect(again.code, again.stderr).toBe(0);
+    const stale = liveVerify();
+    expect(stale.chains.filter((c) => !c.ok).map((c) => c.id)).toEqual(["staging/cd-pipeline-operator"]);
+    expect(stale.findings.map((f) => f.code)).toContain("XIRSA-EKS-ENTRY-STALE");
+    const changes = plan();
+    expect(changes.map((c) => `${c.action} ${c.kind} ${c.id}`)).toEqual([
+      `update AccessEntry ${role(B, "CDPipelineAgent")}`,
+    ]);
+    expect(changes[0]!.diff).toContain("re-created role");
+    const r = sb.xirsa(["apply", "--config", sb.configFile, "--yes"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(liveVerify().ok).toBe(true);
   });
 
   it("destroy removes everything xirsa manages and nothing else", () => {

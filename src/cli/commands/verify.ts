@@ -123,6 +123,30 @@ function load(values: Record<string, unknown>, io: Io): Loaded {
   };
 }
 
+/** --live: the State collected read-only from AWS and the clusters, the chains of the config (src/live). */
+async function loadLiveState(values: Record<string, unknown>, io: Io): Promise<Loaded> {
+  const config = values.config as string | undefined;
+  if (config === undefined || values.from !== undefined) {
+    throw new InputError(
+      "cli.flags",
+      "verify: --live needs --config <xirsa.yaml> (and no --from): it reads the accounts and clusters the config names",
+      "see xirsa verify --help",
+    );
+  }
+  const file = resolve(io.cwd, config);
+  const cfg = loadConfig(file);
+  const { loadLive } = await import("../../live/service.js");
+  const live = await loadLive(cfg, { env: io.env });
+  for (const w of live.warnings) io.stderr.write(`xirsa verify: warning: ${w}\n`);
+  return {
+    state: live.state,
+    chains: live.chains,
+    appProject: cfg.source.argocd.project,
+    locate: configLocator(file, io.cwd),
+    from: `--live --config ${config}`,
+  };
+}
+
 function useColor(io: Io): boolean {
   const noColor = io.env.NO_COLOR;
   return !!io.stdout.isTTY && (noColor === undefined || noColor === "");
@@ -161,10 +185,11 @@ function output(
 
 const command: Command = {
   name: "verify",
-  summary: "prove every hop of every chain offline, with the reason and the fix",
-  usage: `xirsa verify (--config <xirsa.yaml> | --from <bundle dir>) [--output table|json|sarif|html] [--out <file>]
+  summary: "prove every hop of every chain, offline or live, with the reason and the fix",
+  usage: `xirsa verify (--config <xirsa.yaml> [--live] | --from <bundle dir>) [--output table|json|sarif|html] [--out <file>]
 
-Proves, without calling AWS or Kubernetes, each chain (per target: cd-pipeline-operator and argocd), hop by hop:
+Proves each chain (per target: cd-pipeline-operator and argocd) hop by hop, offline (--config, --from) or over
+the live state (--live):
   service-account         the ServiceAccounts carry eks.amazonaws.com/role-arn = the source role
   web-identity            an IAM OIDC provider for the issuer (client id sts.amazonaws.com), and the source
                           role's trust allows sts:AssumeRoleWithWebIdentity for each ServiceAccount
@@ -177,6 +202,12 @@ Every hop is evaluated even after one fails. Findings carry stable codes (XIRSA-
 Flags:
   --config <file>   prove the desired State of xirsa.yaml (needs source.oidcIssuer and the targets' endpoints)
   --from <dir>      prove a rendered bundle (xirsa render --out), including edits made to it since
+  --live            with --config: prove the live state, collected read-only from both accounts and clusters
+                    (credentials: each account's profile, else the default chain; issuer, endpoints and CA from
+                    DescribeCluster). Adds what only live state shows: the OIDC provider URL equals the issuer,
+                    pods were created after the annotation and carry AWS_ROLE_ARN, each access entry is bound to
+                    the current role, the cluster Secrets match DescribeCluster. The read-only IAM policy it
+                    needs: xirsa render --only verifier-policy.
   --output <fmt>    table (default; colour on a terminal unless NO_COLOR), json, sarif (SARIF 2.1.0 for code
                     scanning, located in the bundle files or the config), html (needs --out)
   --out <file>      where --output html writes the report
@@ -190,6 +221,7 @@ Exit codes: 0 every chain proven, 1 a chain is broken, 2 bad input (config, bund
         from: { type: "string" },
         output: { type: "string" },
         out: { type: "string" },
+        live: { type: "boolean" },
       },
       "verify",
     );
@@ -205,7 +237,7 @@ Exit codes: 0 every chain proven, 1 a chain is broken, 2 bad input (config, bund
         `redirect it instead, e.g. > verify.${format === "sarif" ? "sarif" : format === "json" ? "json" : "txt"}`,
       );
     }
-    const loaded = load(values, io);
+    const loaded = values.live ? await loadLiveState(values, io) : load(values, io);
     const result = verify(loaded.state, loaded.chains, { appProject: loaded.appProject });
     output(format, result, loaded, io, out);
     return result.ok ? 0 : 1;
