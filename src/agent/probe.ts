@@ -71,11 +71,18 @@ interface SourceRead {
   error?: { text: string; diag: Diagnosis };
 }
 
-async function readSource(kube: () => Promise<KubeClient>, read: (k: KubeClient) => Promise<KubeObject[]>) {
+async function readSource(
+  cluster: string,
+  kube: () => Promise<KubeClient>,
+  read: (k: KubeClient) => Promise<KubeObject[]>,
+): Promise<SourceRead> {
   try {
-    return { objects: await read(await kube()) } satisfies SourceRead;
+    return { objects: await read(await kube()) };
   } catch (e) {
-    return { objects: [], error: { text: errorText(e), diag: diagnose(e, { step: "kubernetes" }) } };
+    return {
+      objects: [],
+      error: { text: errorText(e), diag: diagnose(e, { step: "kubernetes", clusterName: cluster }) },
+    };
   }
 }
 
@@ -234,7 +241,7 @@ export async function probe(input: ProbeInput): Promise<VerifyResult> {
   try {
     // 1. service-account (cluster A, source account's credentials)
     const saRead = sourceChecks
-      ? await readSource(sourceKube, (k) => serviceAccountObjects(k, chain))
+      ? await readSource(chain.source.name, sourceKube, (k) => serviceAccountObjects(k, chain))
       : undefined;
     if (!saRead) hops.push(notProbed("service-account", "source checks were turned off (--skip-source)"));
     else if (saRead.error) {
@@ -402,7 +409,7 @@ export async function probe(input: ProbeInput): Promise<VerifyResult> {
 
     // 6. registration (cluster A)
     const regRead = sourceChecks
-      ? await readSource(sourceKube, (k) => registrationObjects(k, config, chain))
+      ? await readSource(chain.source.name, sourceKube, (k) => registrationObjects(k, config, chain))
       : undefined;
     if (!regRead) hops.push(notProbed("registration", "source checks were turned off (--skip-source)"));
     else if (regRead.error) {

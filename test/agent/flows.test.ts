@@ -188,6 +188,40 @@ describe.skipIf(!!skip)("runtime flows on the sandbox", () => {
     expect(table.stdout).toContain("1 of 1 chain proven");
   });
 
+  it("reports the hops in cluster A as not probed, saying why, when it cannot or may not read them", async () => {
+    const skipped = await probe("argocd", "staging", "--skip-source");
+    expect(skipped.code).toBe(0);
+    for (const id of ["service-account", "registration"]) {
+      expect(hop(skipped.json, id)).toMatchObject({ ok: true, detail: { probed: false } });
+      expect(hop(skipped.json, id).reason).toBe("not probed: source checks were turned off (--skip-source)");
+    }
+    // Cluster A read with credentials of another account: DescribeCluster finds no such cluster there.
+    const cfg = parse(readFileSync(sb.configFile, "utf8"));
+    cfg.source.profile = `sandbox-${B}`;
+    const other = join(sb.dir, "other-source.yaml");
+    writeFileSync(other, stringify(cfg));
+    const r = await x([
+      "probe",
+      "--config",
+      other,
+      "--chain",
+      "argocd",
+      "--target",
+      "staging",
+      "--token-file",
+      argoToken,
+      "--output",
+      "json",
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const p = JSON.parse(r.stdout) as ProbeJson;
+    expect(hop(p, "service-account").reason).toMatch(
+      /^not probed: cluster krci-main could not be read with the source account's credentials: .*does not exist in account 111111111111/,
+    );
+    expect(hop(p, "web-identity").ok).toBe(true);
+    expect(hop(p, "kubernetes-permissions").ok).toBe(true);
+  });
+
   it("env create makes the operator's namespace, binding and secret copy; idempotent; list shows it", async () => {
     const first = await env(
       "create",
