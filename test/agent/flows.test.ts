@@ -318,38 +318,36 @@ describe.skipIf(!!skip)("runtime flows on the sandbox", () => {
   });
 
   it("deploys the sample application through the Argo CD chain, waits for it, and reports what changed", async () => {
-    // examples/app.yaml is a Deployment and a Service; the sandbox serves no Service yet (notes/integration.md),
-    // so the sandbox run deploys its Deployment with a ConfigMap beside it.
-    const appDocs = readFileSync(APP, "utf8").split(/^---$/m);
-    const deployment = appDocs.find((d) => /^kind: Deployment$/m.test(d))!;
-    const app = join(sb.dir, "app.yaml");
-    const configMap =
-      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hello-config\ndata:\n  greeting: hello\n";
-    writeFileSync(app, `${deployment.trim()}\n---\n${configMap}`);
     const deploy = (...args: string[]) =>
       x(["deploy", "--config", sb.configFile, "--target", "staging", "--token-file", argoToken, ...args]);
-    const first = await deploy("--namespace", "krci-shop-qa", "-f", app);
+    const first = await deploy("--namespace", "krci-shop-qa", "-f", APP);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain("deployment.apps/hello created");
-    expect(first.stdout).toContain("configmap/hello-config created");
+    expect(first.stdout).toContain("service/hello created");
     expect(first.stdout).toContain("deployment.apps/hello available (2/2)");
     const live = kubectlJson("workloads-staging", [
       "-n",
       "krci-shop-qa",
       "get",
-      "deployments,pods",
+      "deployments,services,pods",
       "-l",
       "app.kubernetes.io/name=hello",
-    ]).items as { kind: string; status: { availableReplicas?: number } }[];
+    ]).items as {
+      kind: string;
+      status: { availableReplicas?: number };
+      spec: { ports?: { port: number }[] };
+    }[];
     expect(live.filter((o) => o.kind === "Pod")).toHaveLength(2);
     expect(live.find((o) => o.kind === "Deployment")!.status.availableReplicas).toBe(2);
+    expect(live.find((o) => o.kind === "Service")!.spec.ports![0]!.port).toBe(80);
 
-    const second = await deploy("--namespace", "krci-shop-qa", "-f", app);
+    const second = await deploy("--namespace", "krci-shop-qa", "-f", APP);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toContain("deployment.apps/hello unchanged");
-    expect(second.stdout).toContain("configmap/hello-config unchanged");
+    expect(second.stdout).toContain("service/hello unchanged");
 
-    writeFileSync(app, readFileSync(app, "utf8").replace("replicas: 2", "replicas: 3"));
+    const app = join(sb.dir, "app-scaled.yaml");
+    writeFileSync(app, readFileSync(APP, "utf8").replace("replicas: 2", "replicas: 3"));
     const third = await deploy("--namespace", "krci-shop-qa", "-f", app, "--output", "json");
     expect(third.code, third.stderr).toBe(0);
     expect(JSON.parse(third.stdout)).toMatchObject({
@@ -357,7 +355,7 @@ describe.skipIf(!!skip)("runtime flows on the sandbox", () => {
       namespace: "krci-shop-qa",
       objects: [
         { resource: "deployment.apps/hello", action: "configured" },
-        { resource: "configmap/hello-config", action: "unchanged" },
+        { resource: "service/hello", action: "unchanged" },
       ],
       deployments: [{ name: "hello", replicas: 3, available: 3 }],
     });
