@@ -587,10 +587,27 @@ describe.skipIf(!!skip)("live provisioning on the sandbox", () => {
       `sandbox-${B}`,
     ]);
     expect(created.code, created.stderr).toBe(0);
+    // …and an access entry for it that someone made by hand, with another group.
+    const entry = sb.aws([
+      "eks",
+      "create-access-entry",
+      "--cluster-name",
+      "workloads-staging",
+      "--principal-arn",
+      role(B, "CDPipelineAgent"),
+      "--kubernetes-groups",
+      "hand-made",
+      "--profile",
+      `sandbox-${B}`,
+    ]);
+    expect(entry.code, entry.stderr).toBe(0);
     const r = sb.xirsa(["apply", "--config", sb.configFile, "--yes", "--create-oidc-provider"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
       `role ${role(B, "CDPipelineAgent")} exists, is not managed by xirsa stack 'platform'`,
+    );
+    expect(r.stderr).toContain(
+      `access entry ${role(B, "CDPipelineAgent")} in workloads-staging exists, is not managed`,
     );
     expect(r.stderr).toContain("--adopt");
     expect(r.stdout).toContain(`-           "arn:aws:iam::${B}:root"`);
@@ -631,6 +648,21 @@ describe.skipIf(!!skip)("live provisioning on the sandbox", () => {
       ]).stdout,
     ).Tags as { Key: string; Value: string }[];
     expect(tags).toContainEqual({ Key: "xirsa.io/stack", Value: "platform" });
+    const adoptedEntry = JSON.parse(
+      sb.aws([
+        "eks",
+        "describe-access-entry",
+        "--cluster-name",
+        "workloads-staging",
+        "--principal-arn",
+        role(B, "CDPipelineAgent"),
+        "--profile",
+        `sandbox-${B}`,
+      ]).stdout,
+    ).accessEntry;
+    expect(adoptedEntry.kubernetesGroups).toEqual([]);
+    expect(adoptedEntry.tags).toMatchObject({ "xirsa.io/managed-by": "xirsa", "xirsa.io/stack": "platform" });
     expect(plan()).toEqual([]);
+    expect(liveVerify().ok).toBe(true);
   });
 });
