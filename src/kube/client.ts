@@ -227,7 +227,9 @@ function statusError(
         ? method === "GET"
           ? `the caller may not read ${kind} on ${cluster}: give its access entry AmazonEKSAdminViewPolicy (cluster scope) or equivalent RBAC`
           : `the caller may not change ${kind} on ${cluster}: apply needs an admin identity (access entry with AmazonEKSClusterAdminPolicy)`
-        : undefined;
+        : status === 409
+          ? `the ${kind} changed while xirsa was working on it (or was created meanwhile): rerun the command`
+          : undefined;
   return new KubeStatusError(status, reason, what, hint);
 }
 
