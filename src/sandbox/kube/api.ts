@@ -8,8 +8,15 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseYaml } from "yaml";
 import { authenticate, StsCache } from "./authn.js";
 import { type AuthzSnapshot, authorize, type Decision, denialMessage, rulesFor } from "./authz/authorize.js";
+import {
+  checkBinding,
+  checkRoleWrite,
+  type EscalationVerdict,
+  hasAggregationRule,
+  onlyGcFieldsChange,
+} from "./authz/escalation.js";
 import type { RequestAttributes } from "./authz/rules.js";
-import { buildSnapshot, TENANT_LABEL } from "./authz/snapshot.js";
+import { buildSnapshot, TENANT_LABEL, toRules } from "./authz/snapshot.js";
 import { admitNamespace, CAPSULE_WEBHOOK, tenantStatus } from "./capsule.js";
 import {
   aggregatedContentType,
@@ -81,6 +88,8 @@ const SERVICE_ACCOUNTS = res("serviceaccounts");
 const DEPLOYMENTS = res("deployments", "apps");
 const TENANTS = res("tenants", "capsule.clastix.io");
 const CAPSULE_CONFIGS = res("capsuleconfigurations", "capsule.clastix.io");
+const ROLES = res("roles", "rbac.authorization.k8s.io");
+const CLUSTER_ROLES = res("clusterroles", "rbac.authorization.k8s.io");
 const REVISION_ANNOTATION = "deployment.kubernetes.io/revision";
 
 interface ResourceRoute {
@@ -356,11 +365,11 @@ export class KubeApi {
       }
       case "update": {
         const body = this.decodeBody(req);
-        const o = await this.update(r, namespace, name, subresource, body, dryRun);
+        const o = await this.update(user, r, namespace, name, subresource, body, dryRun);
         return { code: 200, body: clone(o) };
       }
       case "patch": {
-        const o = await this.patch(r, namespace, name, subresource, req, dryRun);
+        const o = await this.patch(user, r, namespace, name, subresource, req, dryRun);
         return { code: 200, body: clone(o) };
       }
       case "delete":
@@ -576,6 +585,8 @@ export class KubeApi {
     this.checkValid(r, o);
     const name = nameOf(o);
     if (r.namespaced && !this.store.get(NAMESPACES, "", namespace)) throw notFound(NAMESPACES, namespace);
+    // kube-apiserver's RBAC storages check escalation before the write (so dry runs are checked too).
+    this.checkEscalation(user, r, o, undefined, "");
     if (this.store.get(r, namespace, name)) throw alreadyExists(r, name);
     for (const k of SERVER_META) delete m[k];
     m.uid = randomUUID();
@@ -589,6 +600,60 @@ export class KubeApi {
     await this.store.flush();
     // Controllers may have written it again (deployment status): answer with what is stored now.
     return this.store.get(r, namespaceOf(o), nameOf(o)) ?? o;
+  }
+
+  /**
+   * RBAC escalation prevention for writes of bindings and roles (authz/escalation.ts): 403 with kube-apiserver's
+   * message, or 404 when a binding refers to a role that does not exist and `bind` is not granted.
+   */
+  private checkEscalation(
+    user: KubeUser,
+    r: ResourceDef,
+    o: JsonObject,
+    before: JsonObject | undefined,
+    requestName: string,
+  ): void {
+    if (r.group !== "rbac.authorization.k8s.io") return;
+    if (before && onlyGcFieldsChange(o, before)) return;
+    const ns = namespaceOf(o);
+    let verdict: EscalationVerdict;
+    switch (r.kind) {
+      case "RoleBinding":
+      case "ClusterRoleBinding": {
+        const ref = asObject(o.roleRef);
+        verdict = checkBinding(
+          user,
+          r.kind === "RoleBinding" ? ns : "",
+          {
+            apiGroup: asString(ref.apiGroup) ?? "",
+            kind: asString(ref.kind) ?? "",
+            name: asString(ref.name) ?? "",
+          },
+          this.snapshot(),
+        );
+        break;
+      }
+      case "Role":
+      case "ClusterRole":
+        verdict = checkRoleWrite(
+          user,
+          {
+            kind: r.kind,
+            namespace: r.kind === "Role" ? ns : "",
+            requestName,
+            rules: toRules(o.rules),
+            aggregation: r.kind === "ClusterRole" && (hasAggregationRule(o) || hasAggregationRule(before)),
+          },
+          this.snapshot(),
+        );
+        break;
+      default:
+        return;
+    }
+    if (verdict.allowed) return;
+    if (verdict.reason === "role-not-found")
+      throw notFound(verdict.roleKind === "ClusterRole" ? CLUSTER_ROLES : ROLES, verdict.name);
+    throw forbidden(r, qualified(r), nameOf(o), verdict.message);
   }
 
   /** Defaulting and admission on create. */
@@ -664,6 +729,7 @@ export class KubeApi {
   }
 
   async update(
+    user: KubeUser,
     r: ResourceDef,
     namespace: string,
     name: string,
@@ -680,10 +746,11 @@ export class KubeApi {
     meta(o).name = name;
     const rv = asString(meta(o).resourceVersion);
     if (rv && rv !== asString(asObject(cur.metadata).resourceVersion)) throw conflict(r, name);
-    return this.replace(r, cur, o, subresource, dryRun);
+    return this.replace(user, r, cur, o, subresource, dryRun);
   }
 
   private async patch(
+    user: KubeUser,
     r: ResourceDef,
     namespace: string,
     name: string,
@@ -707,11 +774,12 @@ export class KubeApi {
     const next = applyPatch(clone(cur), type, patchBody, r.custom === true);
     const rv = asString(asObject(next.metadata).resourceVersion);
     if (rv && rv !== asString(asObject(cur.metadata).resourceVersion)) throw conflict(r, name);
-    return this.replace(r, cur, next, subresource, dryRun);
+    return this.replace(user, r, cur, next, subresource, dryRun);
   }
 
   /** Shared tail of update and patch: server-owned fields kept, generation, validation, controllers. */
   private async replace(
+    user: KubeUser,
     r: ResourceDef,
     cur: JsonObject,
     incoming: JsonObject,
@@ -745,6 +813,7 @@ export class KubeApi {
     if (r.kind === "Namespace")
       meta(next).labels = { ...labelsOf(next), "kubernetes.io/metadata.name": nameOf(next) };
     this.checkValid(r, next);
+    this.checkEscalation(user, r, next, cur, nameOf(cur));
     if (tracksGeneration(r) && !jsonEqual(specPart(cur), specPart(next)))
       meta(next).generation = (typeof cm.generation === "number" ? cm.generation : 1) + 1;
     const sameAsBefore = jsonEqual(

@@ -47,14 +47,24 @@ export interface AuthzSnapshot {
 
 export type Decision = { allowed: true; reason: string } | { allowed: false; reason: string };
 
-export function subjectMatches(s: Subject, user: Pick<KubeUser, "username" | "groups">): boolean {
+/**
+ * Whether a binding subject is the user. A ServiceAccount subject without a namespace means the binding's own
+ * namespace (RBAC's appliesToUser); in a ClusterRoleBinding it matches nobody.
+ */
+export function subjectMatches(
+  s: Subject,
+  user: Pick<KubeUser, "username" | "groups">,
+  bindingNamespace = "",
+): boolean {
   switch (s.kind) {
     case "User":
       return s.name === user.username;
     case "Group":
       return user.groups.includes(s.name);
-    case "ServiceAccount":
-      return user.username === `system:serviceaccount:${s.namespace ?? ""}:${s.name}`;
+    case "ServiceAccount": {
+      const ns = s.namespace || bindingNamespace;
+      return ns !== "" && user.username === `system:serviceaccount:${ns}:${s.name}`;
+    }
     default:
       return false;
   }
@@ -139,7 +149,8 @@ export function authorize(user: KubeUser, a: RequestAttributes, snap: AuthzSnaps
   }
   if (a.resourceRequest && a.namespace !== "") {
     for (const b of snap.roleBindings) {
-      if (b.namespace !== a.namespace || !b.subjects.some((s) => subjectMatches(s, user))) continue;
+      if (b.namespace !== a.namespace || !b.subjects.some((s) => subjectMatches(s, user, b.namespace)))
+        continue;
       if (rulesAllow(roleRules(snap, b.roleRef, b.namespace), a))
         return { allowed: true, reason: `RBAC: allowed by RoleBinding "${b.name}/${b.namespace}"` };
     }
@@ -171,7 +182,7 @@ export function rulesFor(user: KubeUser, namespace: string, snap: AuthzSnapshot)
   for (const b of snap.clusterRoleBindings)
     if (b.subjects.some((s) => subjectMatches(s, user))) out.push(...roleRules(snap, b.roleRef));
   for (const b of snap.roleBindings)
-    if (b.namespace === namespace && b.subjects.some((s) => subjectMatches(s, user)))
+    if (b.namespace === namespace && b.subjects.some((s) => subjectMatches(s, user, b.namespace)))
       out.push(...roleRules(snap, b.roleRef, b.namespace));
   const c = snap.capsule;
   if (c) {
