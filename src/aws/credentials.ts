@@ -27,7 +27,12 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv): Credentials | undefi
  * The default chain (env, shared config/credentials files, web identity, SSO, process, IMDS) for an optional
  * profile. Loaded lazily.
  */
-export function defaultCredentials(profile: string | undefined, env: NodeJS.ProcessEnv): CredentialSource {
+export function defaultCredentials(
+  profile: string | undefined,
+  env: NodeJS.ProcessEnv,
+  /** Region for the STS calls of web identity / assume-role profiles (regional endpoint). */
+  region?: string,
+): CredentialSource {
   return async () => {
     if (!profile && !env.AWS_PROFILE) {
       const fromEnv = credentialsFromEnv(env);
@@ -39,6 +44,7 @@ export function defaultCredentials(profile: string | undefined, env: NodeJS.Proc
       ...(profile ? { profile } : {}),
       ...(env.AWS_SHARED_CREDENTIALS_FILE ? { filepath: env.AWS_SHARED_CREDENTIALS_FILE } : {}),
       ...(env.AWS_CONFIG_FILE ? { configFilepath: env.AWS_CONFIG_FILE } : {}),
+      ...(region ? { clientConfig: { region } } : {}),
     });
     const c = await provider();
     return {

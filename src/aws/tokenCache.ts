@@ -3,7 +3,7 @@
  * endpoint), mode 0600 in a 0700 directory, reused until one minute before expiry.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { writeFileAtomic } from "../fs/atomic.js";
@@ -18,6 +18,21 @@ const REUSE_MARGIN_MS = 60 * 1000;
 export function tokenCacheDir(env: NodeJS.ProcessEnv): string {
   if (env.XIRSA_CACHE_DIR) return join(env.XIRSA_CACHE_DIR, "tokens");
   return join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache"), "xirsa", "tokens");
+}
+
+/** Size and mtime of each file that exists: a cheap fingerprint of the credentials they hold. */
+export function fileStamps(paths: (string | undefined)[]): string {
+  return paths
+    .filter((p): p is string => Boolean(p))
+    .map((p) => {
+      try {
+        const s = statSync(p);
+        return `${p}:${s.size}:${s.mtimeMs}`;
+      } catch {
+        return `${p}:-`;
+      }
+    })
+    .join("|");
 }
 
 export function cacheKey(parts: Record<string, string | undefined>): string {

@@ -265,7 +265,7 @@ const entries = [
     explanation:
       "The role has attached managed policies whose documents are not part of the State; what they allow or deny cannot be proven offline.",
     remediation:
-      "Grant sts:AssumeRole in an inline policy, or verify --live (which reads the attached documents).",
+      "Grant sts:AssumeRole in an inline policy: xirsa reads attached managed policies by ARN only, so their documents are never proven.",
   },
   {
     code: "XIRSA-IAM-ASSUME-ANY",

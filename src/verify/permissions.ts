@@ -96,7 +96,7 @@ const ARGOCD: readonly RequiredPermission[] = WORKLOADS.flatMap((w) =>
       group: w.group,
       resource: w.resource,
       scope: "pattern",
-      why: `Argo CD ${verb === "get" ? "reads" : `${verb}s`} ${w.resource} of applications in environment namespaces`,
+      why: `Argo CD ${verb === "get" ? "reads" : verb === "patch" ? "patches" : `${verb}s`} ${w.resource} of applications in environment namespaces`,
     }),
   ),
 );

@@ -50,8 +50,10 @@ Flags:
   --output <fmt>    text (default) or json: what was written
 
 Not part of the bundle, printed to stdout (or written to --out as one file):
-  --only probe-job [--chain K] [--target T]   Kubernetes Job(s) running xirsa probe in cluster A under the
-                                              flow's real ServiceAccount
+  --only probe-job [--chain K] [--target T] [--image I]
+                                              Kubernetes Job(s) running xirsa probe in cluster A under the
+                                              flow's real ServiceAccount (--image: an image whose entrypoint
+                                              is the xirsa CLI; default xirsa:0.1.0)
   --only verifier-policy                      the least-privilege IAM policy and EKS access policy that the
                                               read-only collector (plan, verify --live) needs per account
 
@@ -69,6 +71,7 @@ Exit codes: 0 written, 1 the directory could not be written, 2 bad config or fla
         output: { type: "string" },
         chain: { type: "string" },
         target: { type: "string" },
+        image: { type: "string" },
       },
       "render",
     );
@@ -79,6 +82,7 @@ Exit codes: 0 written, 1 the directory could not be written, 2 bad config or fla
       const text = await renderExtra(onlyFlag as Extra, config, {
         ...(values.chain ? { chain: values.chain as string } : {}),
         ...(values.target ? { target: values.target as string } : {}),
+        ...(values.image ? { image: values.image as string } : {}),
       });
       if (values.out) {
         const { writeFileAtomic } = await import("../../fs/atomic.js");

@@ -12,7 +12,7 @@ export type Extra = (typeof EXTRAS)[number];
 export async function renderExtra(
   extra: Extra,
   config: Config,
-  opts: { chain?: string; target?: string },
+  opts: { chain?: string; target?: string; image?: string },
 ): Promise<string> {
   if (extra === "verifier-policy") {
     const { verifierPolicies, VERIFIER_ACCESS_POLICY } = await import("../../live/verifierPolicy.js");
@@ -45,5 +45,9 @@ export async function renderExtra(
       );
     }
   }
-  return targets.flatMap((t) => kinds.map((k) => probeJobManifest(config, k as ChainKind, t))).join("");
+  return targets
+    .flatMap((t) =>
+      kinds.map((k) => probeJobManifest(config, k as ChainKind, t, opts.image ? { image: opts.image } : {})),
+    )
+    .join("");
 }

@@ -39,7 +39,8 @@ A local emulation of the AWS accounts (IAM, STS, EKS, OIDC issuers) and EKS clus
   status --state-dir DIR [--output text|json]   exit 0 when running, 1 when not
   reset --state-dir DIR               forgets all changes (IAM, sessions, access entries, Kubernetes objects)
   token --state-dir DIR --cluster C --namespace N --service-account S [--audience A] [--ttl SECONDS]
-      prints a projected service-account token of cluster C (default audience sts.amazonaws.com, ttl 3600)
+      prints a projected service-account token of cluster C (default audience sts.amazonaws.com, ttl 3600);
+      --out FILE writes it as a pod's token file (no trailing newline, mode 0600) for AWS_WEB_IDENTITY_TOKEN_FILE
   kubeconfig --state-dir DIR --cluster C [--profile P | --role-arn R] [--out FILE] [--command aws|xirsa]
       writes a kubeconfig for cluster C (default FILE: DIR/kubeconfig-C, default profile: the cluster's account admin)`;
 
@@ -259,6 +260,7 @@ async function token(argv: string[], io: Io): Promise<0> {
       "service-account": { type: "string" },
       audience: { type: "string" },
       ttl: { type: "string" },
+      out: { type: "string" },
     },
     "sandbox token",
   );
@@ -291,6 +293,12 @@ async function token(argv: string[], io: Io): Promise<0> {
     ttlSeconds,
     now: new Date(),
   });
+  if (v.out) {
+    // As a projected volume holds it: the bare token (no newline, which STS would refuse), readable by its owner only.
+    const { writeFileAtomic } = await import("../../fs/atomic.js");
+    writeFileAtomic(resolve(io.cwd, v.out), jwt, { mode: 0o600, what: v.out, code: "sandbox.token" });
+    return 0;
+  }
   io.stdout.write(`${jwt}\n`);
   return 0;
 }

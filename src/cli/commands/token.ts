@@ -48,7 +48,7 @@ kubeconfig user:
     const profile = (values.profile as string | undefined) || io.env.AWS_PROFILE;
     const { stsEndpoint } = await import("../../aws/endpoints.js");
     const endpoint = stsEndpoint(region, io.env);
-    const { cacheKey, readCachedToken, tokenCacheDir, writeCachedToken } = await import(
+    const { cacheKey, fileStamps, readCachedToken, tokenCacheDir, writeCachedToken } = await import(
       "../../aws/tokenCache.js"
     );
     const { execCredential } = await import("../../aws/execCredential.js");
@@ -56,6 +56,12 @@ kubeconfig user:
     const dir = tokenCacheDir(io.env);
     const key = cacheKey({
       profile,
+      // New keys in the shared files (or a new web identity token) must not reuse tokens of the old ones.
+      files: fileStamps([
+        io.env.AWS_SHARED_CREDENTIALS_FILE,
+        io.env.AWS_CONFIG_FILE,
+        io.env.AWS_WEB_IDENTITY_TOKEN_FILE,
+      ]),
       accessKey: profile ? undefined : io.env.AWS_ACCESS_KEY_ID,
       roleArn,
       clusterName,
@@ -69,7 +75,16 @@ kubeconfig user:
       return 0;
     }
     const { defaultCredentials } = await import("../../aws/credentials.js");
-    let credentials = await defaultCredentials(values.profile as string | undefined, io.env)();
+    const { awsFailure } = await import("../../aws/sts.js");
+    let credentials = await defaultCredentials(values.profile as string | undefined, io.env, region)().catch(
+      (e) => {
+        throw awsFailure(
+          "loading AWS credentials",
+          e,
+          "check the profile, AWS_* variables or the web identity token file",
+        );
+      },
+    );
     if (roleArn) {
       const { assumeRole } = await import("../../aws/sts.js");
       credentials = await assumeRole({
