@@ -368,7 +368,11 @@ export function parseBundle(files: Map<string, string>): LoadedBundle {
         index.set(accessEntriesId(cluster.name), path);
         continue;
       }
-      throw fault(path, "not part of the bundle layout", "move or remove it (xirsa render --help shows the layout)");
+      throw fault(
+        path,
+        "not part of the bundle layout",
+        "move or remove it (xirsa render --help shows the layout)",
+      );
     }
     if (seg[0] === "kubernetes") {
       const cluster = clustersByDir.get(`*/${seg[1]}`);
