@@ -7,10 +7,12 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseDocument } from "yaml";
+import { parse } from "yaml";
+import { sandboxConfigText as demoConfigText } from "../../src/demo/config.js";
 import { type CliResult, ROOT, tempDir, xirsa } from "../helpers.js";
 
-export const FIXTURE_A = join(ROOT, "test", "live", "fixtures", "cluster-a.yaml");
+/** What the seed assumes exists in cluster A; the demo installs the same file. */
+export const FIXTURE_A = join(ROOT, "examples", "sandbox", "cluster-a.yaml");
 
 export function has(bin: string, args = ["--version"]): boolean {
   try {
@@ -29,23 +31,10 @@ export function missingTools(): string | undefined {
   return missing.length ? `${missing.join(" and ")} not installed` : undefined;
 }
 
-/**
- * examples/multi-target.yaml for the sandbox: source.oidcIssuer and the targets' endpoint/caData removed (xirsa
- * discovers them with DescribeCluster), each account's profile set to the sandbox's `sandbox-<account>`.
- */
+/** examples/multi-target.yaml pointed at the sandbox as the demo does it (src/demo/config.ts), then `mutate`d. */
 export function sandboxConfigText(mutate?: (doc: Record<string, unknown>) => void): string {
-  const doc = parseDocument(readFileSync(join(ROOT, "examples", "multi-target.yaml"), "utf8"));
-  const js = doc.toJS() as {
-    source: Record<string, unknown>;
-    targets: Record<string, unknown>[];
-  } & Record<string, unknown>;
-  delete js.source.oidcIssuer;
-  js.source.profile = `sandbox-${js.source.accountId}`;
-  for (const t of js.targets) {
-    delete t.endpoint;
-    delete t.caData;
-    t.profile = `sandbox-${t.accountId}`;
-  }
+  const file = join(ROOT, "examples", "multi-target.yaml");
+  const js = parse(demoConfigText(readFileSync(file, "utf8"), file)) as Record<string, unknown>;
   mutate?.(js);
   return JSON.stringify(js, null, 2);
 }

@@ -21,8 +21,8 @@ Shows the plan, asks for confirmation (a terminal is required unless --yes), the
   value kept in xirsa.io/previous-role-arn), restarts (rollout restart of the operator Deployment, Argo CD
   pods deleted by label) until the new pods carry AWS_ROLE_ARN, AppProject destinations, cluster Secrets,
   edp-config available_clusters, Capsule objects / namespace-manager RBAC; then verifies the live state.
-Idempotent: a second run makes no changes. Everything xirsa creates is tagged/labelled
-xirsa.io/managed-by=xirsa + xirsa.io/stack=<name>; a same-named resource it does not own is not overwritten
+Idempotent: a second run makes no changes. AWS resources xirsa creates are tagged xirsa.io/managed-by=xirsa
++ xirsa.io/stack=<name>, Kubernetes objects labelled app.kubernetes.io/managed-by=xirsa + xirsa.io/stack=<name>; a same-named resource it does not own is not overwritten
 (exit 1 with the diff) unless --adopt. Stopped half-way, a rerun continues and converges.
 
   --yes                    do not ask (required without a terminal)
