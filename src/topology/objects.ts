@@ -50,20 +50,17 @@ function b64(s: string): string {
   return Buffer.from(s, "utf8").toString("base64");
 }
 
-export function argocdClusterSecret(
-  config: Config,
+/** A cluster Secret (REFERENCE §4): Argo CD's and KubeRocketCI's differ only in name, namespace and labels. */
+function clusterSecret(
   target: TargetConfig & { endpoint: string },
   agentRoleArn: string,
+  metadata: { name: string; namespace: string; labels: Record<string, string> },
 ): KubeObject {
   return {
     apiVersion: "v1",
     kind: "Secret",
     type: "Opaque",
-    metadata: {
-      name: argocdClusterSecretName(target.name),
-      namespace: config.source.argocd.namespace,
-      labels: { "argocd.argoproj.io/secret-type": "cluster", ...ownedLabels(config.name) },
-    },
+    metadata,
     data: {
       name: b64(target.name),
       server: b64(target.endpoint),
@@ -72,31 +69,33 @@ export function argocdClusterSecret(
   };
 }
 
+export function argocdClusterSecret(
+  config: Config,
+  target: TargetConfig & { endpoint: string },
+  agentRoleArn: string,
+): KubeObject {
+  return clusterSecret(target, agentRoleArn, {
+    name: argocdClusterSecretName(target.name),
+    namespace: config.source.argocd.namespace,
+    labels: { "argocd.argoproj.io/secret-type": "cluster", ...ownedLabels(config.name) },
+  });
+}
+
 export function krciClusterSecret(
   config: Config,
   target: TargetConfig & { endpoint: string },
   agentRoleArn: string,
 ): KubeObject {
-  return {
-    apiVersion: "v1",
-    kind: "Secret",
-    type: "Opaque",
-    metadata: {
-      name: krciClusterSecretName(target.name),
-      namespace: config.source.krci.namespace,
-      labels: {
-        "app.edp.epam.com/secret-type": "cluster",
-        "app.edp.epam.com/cluster-type": "irsa",
-        "argocd.argoproj.io/secret-type": "cluster",
-        ...ownedLabels(config.name),
-      },
+  return clusterSecret(target, agentRoleArn, {
+    name: krciClusterSecretName(target.name),
+    namespace: config.source.krci.namespace,
+    labels: {
+      "app.edp.epam.com/secret-type": "cluster",
+      "app.edp.epam.com/cluster-type": "irsa",
+      "argocd.argoproj.io/secret-type": "cluster",
+      ...ownedLabels(config.name),
     },
-    data: {
-      name: b64(target.name),
-      server: b64(target.endpoint),
-      config: b64(clusterSecretConfig(target.cluster, agentRoleArn, target.caData)),
-    },
-  };
+  });
 }
 
 /** Only the key xirsa manages; edp-install owns the rest of edp-config. */
