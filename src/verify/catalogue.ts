@@ -372,6 +372,16 @@ const entries = [
       "Use access: namespaced (AmazonEKSAdminPolicy scoped to the pattern plus namespace management) or Capsule.",
   },
   {
+    code: "XIRSA-ARGOCD-NAMESPACED-CACHE",
+    severity: "warning",
+    hop: "kubernetes-permissions",
+    title: "Argo CD with namespace-scoped access and a cluster-wide cache",
+    explanation:
+      "Argo CD lists and watches resources cluster-wide unless its cluster Secret names the namespaces it manages; with access policies scoped to the environment namespaces those cluster-wide calls are forbidden and the cluster does not sync. The Secret's namespaces key takes exact names, not patterns.",
+    remediation:
+      "Set the namespaces key of the Argo CD cluster Secret to the environment namespaces (comma-separated, kept up to date as environments are added), or use access: cluster-admin for the Argo CD role.",
+  },
+  {
     code: "XIRSA-CAPSULE-NOT-USER",
     severity: "error",
     hop: "kubernetes-permissions",
