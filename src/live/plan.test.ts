@@ -408,6 +408,27 @@ describe("plan", () => {
   });
 });
 
+describe("plan never prints a Secret's live values", () => {
+  it("shows only the keys of an owned Secret it prunes", () => {
+    const desired = desiredState(config).state;
+    const live = appliedLive(desired);
+    const secret = "BEARER_SECRET_PRUNE_123";
+    live.clusters[0]!.objects.push({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "cluster-old", namespace: "argocd", labels: ownershipLabels(STACK) },
+      data: { config: Buffer.from(JSON.stringify({ bearerToken: secret })).toString("base64") },
+    });
+    const prune = plan({ desired, live, stack: STACK, workloads }).find((c) => c.id === "argocd/cluster-old");
+    expect(prune?.action).toBe("delete");
+    expect(prune!.diff).toContain("config");
+    expect(JSON.stringify(prune)).not.toContain(secret);
+    expect(JSON.stringify(prune)).not.toContain(
+      Buffer.from(JSON.stringify({ bearerToken: secret })).toString("base64"),
+    );
+  });
+});
+
 describe("destroyPlan", () => {
   const desired = desiredState(config).state;
 

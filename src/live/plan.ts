@@ -579,7 +579,9 @@ function secretView(obj: JsonObject, want: JsonObject | undefined): JsonObject {
 function ownedView(obj: KubeObject, liveSide: boolean, want?: KubeObject): JsonObject {
   const c = liveSide && want ? (restrict(content(want), content(obj)) as JsonObject) : content(obj);
   if (obj.kind !== "Secret") return c;
-  return secretView(c, liveSide && want ? content(want) : undefined);
+  // Desired values are xirsa's own; a live value is shown only where it equals the desired one (none when
+  // nothing is desired, as for a Secret being pruned).
+  return secretView(c, liveSide ? (want ? content(want) : {}) : undefined);
 }
 
 function planObjects(input: PlanInput, out: Change[]): void {
@@ -607,7 +609,7 @@ function planObjects(input: PlanInput, out: Change[]): void {
         id: objId(o),
         cluster: want.name,
         step: "prune",
-        diff: jsonDiff(ownedView(o, false), undefined),
+        diff: jsonDiff(ownedView(o, true), undefined),
         ops: [{ type: "kube.delete", cluster, ref: refOf(o) }],
       });
     }
