@@ -2,10 +2,9 @@
  * The xirsa.yaml schema. Every message says what is expected so that the one-line error names the fix.
  */
 import { z } from "zod";
+import { REGION } from "../topology/names.js";
 
 const ACCOUNT_ID = /^\d{12}$/;
-// Commercial, China, GovCloud and ISO partitions: us-east-1, cn-north-1, us-gov-west-1, us-isob-east-1.
-export const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const ISSUER = /^https:\/\/[a-z0-9.-]+(:\d+)?(\/[A-Za-z0-9._-]+)*\/id\/[A-Za-z0-9]+$/;
 const PROFILE = /^[A-Za-z0-9_.@+=,-]+$/;

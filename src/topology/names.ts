@@ -30,6 +30,9 @@ export const ACCESS_POLICY_PREFIX = "arn:aws:eks::aws:cluster-access-policy/";
 export const CLUSTER_ADMIN_POLICY = `${ACCESS_POLICY_PREFIX}AmazonEKSClusterAdminPolicy`;
 export const ADMIN_POLICY = `${ACCESS_POLICY_PREFIX}AmazonEKSAdminPolicy`;
 
+// Commercial, China, GovCloud and ISO partitions: us-east-1, cn-north-1, us-gov-west-1, us-isob-east-1.
+export const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+
 export function partitionOf(region: string): string {
   if (region.startsWith("cn-")) return "aws-cn";
   if (region.startsWith("us-gov-")) return "aws-us-gov";

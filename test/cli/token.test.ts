@@ -55,6 +55,12 @@ describe("xirsa token", () => {
     expect(badRole.code).toBe(2);
     expect(badRole.stderr).toContain("is not an IAM role ARN");
 
+    const badRegion = xirsa(["token", "--cluster-name", "c", "--region", "evil.example/x?"], {
+      env: env(cache),
+    });
+    expect(badRegion.code).toBe(2);
+    expect(badRegion.stderr).toContain("is not an AWS region");
+
     const unknown = xirsa(["token", "--cluster-name", "c", "--bogus"], { env: env(cache) });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/Unknown option '--bogus'/);

@@ -111,6 +111,13 @@ describe("xirsa token under web identity (sandbox)", () => {
     });
     expect(JSON.parse(cached.stdout).status.token).toBe(JSON.parse(first.stdout).status.token);
 
+    // Another role for the same token file is another identity: never served from the first one's cache.
+    const otherRole = xirsa(["token", "--cluster-name", "workloads-prod", "--region", "eu-west-1"], {
+      env: { ...podEnv, AWS_ROLE_ARN: "arn:aws:iam::111111111111:role/not-trusting-op" },
+    });
+    expect(otherRole.code).toBe(1);
+    expect(otherRole.stdout).toBe("");
+
     // A rotated token file (as the kubelet does) is a new identity for the cache.
     xirsa(
       [

@@ -37,6 +37,15 @@ kubeconfig user:
     const clusterName = requireFlag(values["cluster-name"] as string | undefined, "--cluster-name", "token");
     const region = (values.region as string | undefined) || io.env.AWS_REGION || io.env.AWS_DEFAULT_REGION;
     if (!region) throw new InputError("cli.region", "no region", "pass --region or set AWS_REGION");
+    // The region becomes the STS host of the presigned URL: refuse anything that is not a region.
+    const { REGION } = await import("../../topology/names.js");
+    if (!REGION.test(region)) {
+      throw new InputError(
+        "cli.region",
+        `'${region}' is not an AWS region`,
+        "pass a region such as eu-west-1",
+      );
+    }
     const roleArn = values["role-arn"] as string | undefined;
     if (roleArn !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(roleArn)) {
       throw new InputError(
@@ -64,6 +73,9 @@ kubeconfig user:
       ]),
       accessKey: profile ? undefined : io.env.AWS_ACCESS_KEY_ID,
       roleArn,
+      // Web identity (IRSA): which role the token file is exchanged for, and the session.
+      webIdentityRole: io.env.AWS_WEB_IDENTITY_TOKEN_FILE ? io.env.AWS_ROLE_ARN : undefined,
+      session: (values["session-name"] as string | undefined) ?? io.env.AWS_ROLE_SESSION_NAME,
       clusterName,
       region,
       endpoint,
