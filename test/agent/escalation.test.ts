@@ -4,19 +4,9 @@
  * `bind` (AmazonEKSAdminPolicy grants no bind, and access policies hold nothing for the rule resolver). Taking
  * that rule away makes env create fail as EKS would, and the probe's dry-run RoleBinding says no.
  */
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
-import { type CliResult, ROOT } from "../helpers.js";
-import {
-  type E2ESandbox,
-  FIXTURE_A,
-  missingTools,
-  sandboxConfigText,
-  startE2ESandbox,
-} from "../live/sandbox.js";
+import { type E2ESandbox, missingTools, sandboxConfigText } from "../live/sandbox.js";
+import { flowToken, inProcess, startFlowSandbox } from "./config.js";
 
 const skip = missingTools();
 if (skip) console.log(`test/agent/escalation.test.ts skipped: ${skip}`);
@@ -32,21 +22,6 @@ interface Hop {
   ok: boolean;
   reason: string;
   detail: { permissions?: Permission[] };
-}
-
-async function inProcess(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = "";
-  let stderr = "";
-  out.on("data", (d) => {
-    stdout += d;
-  });
-  err.on("data", (d) => {
-    stderr += d;
-  });
-  const code = await main(args, { stdout: out, stderr: err, stdin: new PassThrough(), env, cwd: ROOT });
-  return { code, stdout, stderr };
 }
 
 describe.skipIf(!!skip)("RBAC escalation check: namespaced access without Capsule", () => {
@@ -87,27 +62,8 @@ describe.skipIf(!!skip)("RBAC escalation check: namespaced access without Capsul
       for (const t of targets) delete t.capsule;
       doc.targets = targets;
     });
-    sb = startE2ESandbox(config, ["krci-main", "workloads-prod"]);
-    Object.assign(process.env, sb.env);
-    const fixture = sb.kubectl("krci-main", ["apply", "-f", FIXTURE_A]);
-    expect(fixture.code, fixture.stderr).toBe(0);
-    const applied = await x(["apply", "--config", sb.configFile, "--yes", "--create-oidc-provider"]);
-    expect(applied.code, applied.stderr + applied.stdout).toBe(0);
-    const t = sb.xirsa([
-      "sandbox",
-      "token",
-      "--state-dir",
-      sb.dir,
-      "--cluster",
-      "krci-main",
-      "--namespace",
-      "krci",
-      "--service-account",
-      "edp-cd-pipeline-operator",
-    ]);
-    expect(t.code, t.stderr).toBe(0);
-    opToken = join(sb.dir, "operator.token");
-    writeFileSync(opToken, t.stdout, { mode: 0o600 });
+    sb = await startFlowSandbox(config, ["krci-main", "workloads-prod"]);
+    opToken = flowToken(sb, "krci", "edp-cd-pipeline-operator");
   }, 180_000);
 
   afterAll(() => sb?.stop());

@@ -7,20 +7,13 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { flowChain } from "../../src/aws/chain.js";
-import { main } from "../../src/cli/main.js";
 import { HOP_IDS } from "../../src/verify/types.js";
-import { type CliResult, ROOT } from "../helpers.js";
-import {
-  type E2ESandbox,
-  FIXTURE_A,
-  missingTools,
-  sandboxConfigText,
-  startE2ESandbox,
-} from "../live/sandbox.js";
+import { ROOT } from "../helpers.js";
+import { type E2ESandbox, missingTools, sandboxConfigText } from "../live/sandbox.js";
+import { flowToken, inProcess, startFlowSandbox } from "./config.js";
 
 const skip = missingTools();
 if (skip) console.log(`test/agent/flows.test.ts skipped: ${skip}`);
@@ -44,45 +37,10 @@ interface ProbeJson {
   findings: { code: string }[];
 }
 
-/** `xirsa <args>` in this process (the same entry point as bin/xirsa.js, without a Node start-up per call). */
-async function inProcess(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = "";
-  let stderr = "";
-  out.on("data", (d) => {
-    stdout += d;
-  });
-  err.on("data", (d) => {
-    stderr += d;
-  });
-  const code = await main(args, { stdout: out, stderr: err, stdin: new PassThrough(), env, cwd: ROOT });
-  return { code, stdout, stderr };
-}
-
 describe.skipIf(!!skip)("runtime flows on the sandbox", () => {
   let sb: E2ESandbox;
   let opToken: string;
   let argoToken: string;
-
-  const token = (namespace: string, sa: string) => {
-    const r = sb.xirsa([
-      "sandbox",
-      "token",
-      "--state-dir",
-      sb.dir,
-      "--cluster",
-      "krci-main",
-      "--namespace",
-      namespace,
-      "--service-account",
-      sa,
-    ]);
-    expect(r.code, r.stderr).toBe(0);
-    const file = join(sb.dir, `${namespace}-${sa}.token`);
-    writeFileSync(file, r.stdout, { mode: 0o600 });
-    return file;
-  };
 
   const apply = async () => {
     const r = await x(["apply", "--config", sb.configFile, "--yes", "--create-oidc-provider"]);
@@ -122,26 +80,22 @@ describe.skipIf(!!skip)("runtime flows on the sandbox", () => {
   };
 
   beforeAll(async () => {
-    sb = startE2ESandbox(sandboxConfigText(), CLUSTERS);
-    // In-process commands read AWS profiles through the SDK, which reads the process environment.
-    Object.assign(process.env, sb.env);
-    const fixture = sb.kubectl("krci-main", ["apply", "-f", FIXTURE_A]);
-    expect(fixture.code, fixture.stderr).toBe(0);
-    const secret = sb.kubectl("krci-main", [
-      "-n",
-      "krci",
-      "create",
-      "secret",
-      "docker-registry",
-      "regcred",
-      "--docker-server=registry.example",
-      "--docker-username=ci",
-      "--docker-password=not-a-real-password",
-    ]);
-    expect(secret.code, secret.stderr).toBe(0);
-    await apply();
-    opToken = token("krci", "edp-cd-pipeline-operator");
-    argoToken = token("argocd", "argocd-application-controller");
+    sb = await startFlowSandbox(sandboxConfigText(), CLUSTERS, (s) => {
+      const secret = s.kubectl("krci-main", [
+        "-n",
+        "krci",
+        "create",
+        "secret",
+        "docker-registry",
+        "regcred",
+        "--docker-server=registry.example",
+        "--docker-username=ci",
+        "--docker-password=not-a-real-password",
+      ]);
+      expect(secret.code, secret.stderr).toBe(0);
+    });
+    opToken = flowToken(sb, "krci", "edp-cd-pipeline-operator");
+    argoToken = flowToken(sb, "argocd", "argocd-application-controller");
   }, 180_000);
 
   afterAll(() => sb?.stop());

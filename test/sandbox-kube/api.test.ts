@@ -6,9 +6,12 @@ import {
   ADMIN,
   call,
   eksToken,
+  NOBODY,
   POLICY,
   type Principal,
+  RECREATED,
   rolePrincipal,
+  STALE_ENTRY,
   startTestCluster,
   type TestCluster,
 } from "./harness.js";
@@ -17,8 +20,6 @@ const DEV = rolePrincipal("Dev", "dev-session", "AROADEV000000000001");
 const VIEWER = rolePrincipal("Viewer", "v", "AROAVIEW00000000001");
 const AGENT = rolePrincipal("CDPipelineAgent", "agent", "AROAAGENT0000000001");
 const LONER = rolePrincipal("Loner", "l", "AROALONER0000000001");
-const NOBODY = rolePrincipal("NoEntry", "n", "AROANOENTRY00000001");
-const RECREATED = rolePrincipal("Recreated", "r", "AROANEWID0000000001");
 
 let tc: TestCluster;
 let admin: string;
@@ -55,8 +56,7 @@ beforeAll(async () => {
         principalId: "AROALONER0000000001",
         kubernetesGroups: ["capsule.clastix.io"],
       },
-      // The entry was bound to the role's old unique id: the re-created role is a stranger.
-      { principalArn: "arn:aws:iam::111111111111:role/Recreated", principalId: "AROAOLDID0000000001" },
+      STALE_ENTRY,
     ],
   });
   admin = await as(ADMIN);

@@ -170,6 +170,15 @@ export interface TestCluster {
 
 export const ADMIN = userPrincipal("sandbox-admin", "AIDAADMIN0000000001");
 
+/** Principals a cluster must refuse: a role with no access entry, and one re-created after its entry was made. */
+export const NOBODY = rolePrincipal("NoEntry", "n", "AROANOENTRY00000001");
+export const RECREATED = rolePrincipal("Recreated", "r", "AROANEWID0000000001");
+/** The entry was bound to the role's old unique id: the re-created role is a stranger. */
+export const STALE_ENTRY: EntrySpec = {
+  principalArn: `arn:aws:iam::${ACCOUNT}:role/Recreated`,
+  principalId: "AROAOLDID0000000001",
+};
+
 export interface ClusterOptions {
   name?: string;
   principals?: Principal[];

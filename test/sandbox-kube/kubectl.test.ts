@@ -8,9 +8,12 @@ import {
   ADMIN,
   call,
   eksToken,
+  NOBODY,
   POLICY,
   type Principal,
+  RECREATED,
   rolePrincipal,
+  STALE_ENTRY,
   startTestCluster,
   type TestCluster,
 } from "./harness.js";
@@ -18,8 +21,6 @@ import { HAVE_KUBECTL, kubectlRunner, type Run, writeTokenKubeconfig } from "./k
 
 const DEV = rolePrincipal("Dev", "dev", "AROADEV000000000001");
 const AGENT = rolePrincipal("Agent", "agent", "AROAAGENT0000000001");
-const NOBODY = rolePrincipal("NoEntry", "n", "AROANOENTRY00000001");
-const RECREATED = rolePrincipal("Recreated", "r", "AROANEWID0000000001");
 
 describe.skipIf(!HAVE_KUBECTL)("kubectl against the sandbox API", () => {
   let tc: TestCluster;
@@ -61,7 +62,7 @@ describe.skipIf(!HAVE_KUBECTL)("kubectl against the sandbox API", () => {
           principalId: "AROAAGENT0000000001",
           kubernetesGroups: ["capsule.clastix.io"],
         },
-        { principalArn: "arn:aws:iam::111111111111:role/Recreated", principalId: "AROAOLDID0000000001" },
+        STALE_ENTRY,
       ],
     });
     await kcFor("admin", ADMIN);

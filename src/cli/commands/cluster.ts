@@ -1,11 +1,11 @@
 import { resolve } from "node:path";
 import { registerCluster } from "../../agent/register.js";
-import { ENDPOINT_FROM } from "../../agent/targets.js";
 import { loadConfig } from "../../config/load.js";
 import { InputError } from "../../errors.js";
 import { changeJson } from "../../live/changes.js";
-import { oneOf, parseFlags, requireFlag } from "../args.js";
+import { parseFlags } from "../args.js";
 import type { Command } from "../command.js";
+import { FLOW_OPTIONS, flowFlags } from "../flowFlags.js";
 
 const command: Command = {
   name: "cluster",
@@ -34,26 +34,11 @@ Exit codes: 0 registered, 1 a change was refused or failed (nothing is half-writ
         "use xirsa cluster register",
       );
     }
-    const { values } = parseFlags(
-      rest,
-      {
-        config: { type: "string" },
-        target: { type: "string" },
-        adopt: { type: "boolean" },
-        "endpoint-from": { type: "string" },
-        output: { type: "string" },
-      },
-      "cluster register",
-    );
-    const configFile = requireFlag(values.config as string | undefined, "--config", "cluster register");
-    const target = requireFlag(values.target as string | undefined, "--target", "cluster register");
-    const output = oneOf(values.output as string | undefined, ["text", "json"] as const, "--output", "text");
-    const endpointFrom = oneOf(
-      values["endpoint-from"] as string | undefined,
-      ENDPOINT_FROM,
-      "--endpoint-from",
-      "auto",
-    );
+    const { values } = parseFlags(rest, { ...FLOW_OPTIONS, adopt: { type: "boolean" } }, "cluster register");
+    const { configFile, target, output, endpointFrom } = flowFlags(values, "cluster register", [
+      "text",
+      "json",
+    ]);
     const config = loadConfig(resolve(io.cwd, configFile));
     const r = await registerCluster({
       config,

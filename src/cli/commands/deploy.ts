@@ -2,12 +2,11 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { deploy } from "../../agent/deploy.js";
 import { parseManifests } from "../../agent/manifests.js";
-import { resolveTokenFile } from "../../agent/session.js";
-import { ENDPOINT_FROM } from "../../agent/targets.js";
 import { loadConfig } from "../../config/load.js";
 import { InputError } from "../../errors.js";
-import { oneOf, parseFlags, requireFlag } from "../args.js";
+import { parseFlags, requireFlag } from "../args.js";
 import type { Command } from "../command.js";
+import { FLOW_OPTIONS, flowFlags, flowTokenFile, TOKEN_FILE_OPTION } from "../flowFlags.js";
 
 const command: Command = {
   name: "deploy",
@@ -31,28 +30,17 @@ available in time), 2 bad input (manifests, namespace outside the pattern, flags
     const { values } = parseFlags(
       argv,
       {
-        config: { type: "string" },
-        target: { type: "string" },
+        ...FLOW_OPTIONS,
+        ...TOKEN_FILE_OPTION,
         namespace: { type: "string" },
         file: { type: "string", short: "f" },
-        "token-file": { type: "string" },
         timeout: { type: "string" },
-        "endpoint-from": { type: "string" },
-        output: { type: "string" },
       },
       "deploy",
     );
-    const configFile = requireFlag(values.config as string | undefined, "--config", "deploy");
-    const target = requireFlag(values.target as string | undefined, "--target", "deploy");
+    const { configFile, target, output, endpointFrom } = flowFlags(values, "deploy", ["text", "json"]);
     const namespace = requireFlag(values.namespace as string | undefined, "--namespace", "deploy");
     const file = requireFlag(values.file as string | undefined, "-f", "deploy");
-    const output = oneOf(values.output as string | undefined, ["text", "json"] as const, "--output", "text");
-    const endpointFrom = oneOf(
-      values["endpoint-from"] as string | undefined,
-      ENDPOINT_FROM,
-      "--endpoint-from",
-      "auto",
-    );
     const timeoutText = (values.timeout as string | undefined) ?? "120";
     if (!/^\d+$/.test(timeoutText) || Number(timeoutText) < 1 || Number(timeoutText) > 3600) {
       throw new InputError("cli.flags", `--timeout must be 1 to 3600 seconds, not '${timeoutText}'`);
@@ -70,7 +58,7 @@ available in time), 2 bad input (manifests, namespace outside the pattern, flags
       );
     }
     const objects = parseManifests(text, file);
-    const tokenFile = resolve(io.cwd, resolveTokenFile(values["token-file"] as string | undefined, io.env));
+    const tokenFile = flowTokenFile(values, io);
     const r = await deploy({
       config,
       target,

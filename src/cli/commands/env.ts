@@ -1,11 +1,10 @@
 import { resolve } from "node:path";
 import { createEnv, deleteEnv, type EnvResult, listEnvs } from "../../agent/env.js";
-import { resolveTokenFile } from "../../agent/session.js";
-import { ENDPOINT_FROM } from "../../agent/targets.js";
 import { loadConfig } from "../../config/load.js";
 import { InputError } from "../../errors.js";
 import { oneOf, parseFlags, requireFlag } from "../args.js";
 import type { Command, Io } from "../command.js";
+import { FLOW_OPTIONS, flowFlags, flowTokenFile, TOKEN_FILE_OPTION } from "../flowFlags.js";
 
 const SUBCOMMANDS = ["create", "delete", "list"] as const;
 
@@ -45,35 +44,24 @@ const command: Command = {
       throw new InputError("cli.flags", "missing subcommand", "use xirsa env create|delete|list");
     }
     const action = oneOf(sub, SUBCOMMANDS, "the subcommand", "list");
+    const cmd = `env ${action}`;
     const { values } = parseFlags(
       rest,
       {
-        config: { type: "string" },
-        target: { type: "string" },
+        ...FLOW_OPTIONS,
+        ...TOKEN_FILE_OPTION,
         pipeline: { type: "string" },
         stage: { type: "string" },
-        "token-file": { type: "string" },
         "copy-secret": { type: "string" },
-        "endpoint-from": { type: "string" },
-        output: { type: "string" },
       },
-      `env ${action}`,
+      cmd,
     );
-    const cmd = `env ${action}`;
-    const configFile = requireFlag(values.config as string | undefined, "--config", cmd);
-    const target = requireFlag(values.target as string | undefined, "--target", cmd);
-    const output = oneOf(values.output as string | undefined, ["text", "json"] as const, "--output", "text");
-    const endpointFrom = oneOf(
-      values["endpoint-from"] as string | undefined,
-      ENDPOINT_FROM,
-      "--endpoint-from",
-      "auto",
-    );
+    const { configFile, target, output, endpointFrom } = flowFlags(values, cmd, ["text", "json"]);
     if (action !== "create" && values["copy-secret"]) {
       throw new InputError("cli.flags", "--copy-secret is for env create only");
     }
     const config = loadConfig(resolve(io.cwd, configFile));
-    const tokenFile = resolve(io.cwd, resolveTokenFile(values["token-file"] as string | undefined, io.env));
+    const tokenFile = flowTokenFile(values, io);
     const common = {
       config,
       target,

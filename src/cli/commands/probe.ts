@@ -1,12 +1,12 @@
 import { resolve } from "node:path";
 import { probe } from "../../agent/probe.js";
-import { resolveTokenFile } from "../../agent/session.js";
-import { CHAIN_KINDS, ENDPOINT_FROM } from "../../agent/targets.js";
+import { CHAIN_KINDS } from "../../agent/targets.js";
 import { loadConfig } from "../../config/load.js";
 import { formatJson } from "../../verify/output/json.js";
 import { formatTable } from "../../verify/output/table.js";
 import { oneOf, parseFlags, requireFlag } from "../args.js";
 import type { Command } from "../command.js";
+import { FLOW_OPTIONS, flowFlags, flowTokenFile, TOKEN_FILE_OPTION } from "../flowFlags.js";
 
 const command: Command = {
   name: "probe",
@@ -37,35 +37,19 @@ Exit codes: 0 the chain works, 1 it is broken, 2 bad input.`,
     const { values } = parseFlags(
       argv,
       {
-        config: { type: "string" },
+        ...FLOW_OPTIONS,
+        ...TOKEN_FILE_OPTION,
         chain: { type: "string" },
-        target: { type: "string" },
-        "token-file": { type: "string" },
         namespace: { type: "string" },
-        "endpoint-from": { type: "string" },
         "skip-source": { type: "boolean" },
-        output: { type: "string" },
       },
       "probe",
     );
-    const configFile = requireFlag(values.config as string | undefined, "--config", "probe");
+    const { configFile, target, output, endpointFrom } = flowFlags(values, "probe", ["table", "json"]);
     const kindFlag = requireFlag(values.chain as string | undefined, "--chain", "probe");
     const kind = oneOf(kindFlag, CHAIN_KINDS, "--chain", "cd-pipeline-operator");
-    const target = requireFlag(values.target as string | undefined, "--target", "probe");
-    const output = oneOf(
-      values.output as string | undefined,
-      ["table", "json"] as const,
-      "--output",
-      "table",
-    );
-    const endpointFrom = oneOf(
-      values["endpoint-from"] as string | undefined,
-      ENDPOINT_FROM,
-      "--endpoint-from",
-      "auto",
-    );
     const config = loadConfig(resolve(io.cwd, configFile));
-    const tokenFile = resolve(io.cwd, resolveTokenFile(values["token-file"] as string | undefined, io.env));
+    const tokenFile = flowTokenFile(values, io);
     const result = await probe({
       config,
       kind,

@@ -18,10 +18,11 @@ import {
   summary,
   wipe,
 } from "../../sandbox/lifecycle.js";
+import type { ClusterRec } from "../../sandbox/model.js";
 import { files } from "../../sandbox/server.js";
 import type { Knobs } from "../../sandbox/services/context.js";
 import { AwsStore } from "../../sandbox/store.js";
-import { oneOf, parseFlags, requireFlag } from "../args.js";
+import { type Flags, oneOf, parseFlags, requireFlag } from "../args.js";
 import type { Command, Io } from "../command.js";
 
 const USAGE = `xirsa sandbox <up|down|status|reset|token|kubeconfig> --state-dir DIR [flags]
@@ -116,6 +117,45 @@ function loadStore(stateDir: string): AwsStore {
   return store;
 }
 
+/** --state-dir, which every subcommand needs, relative to the working directory. */
+function stateDirFlag(values: Flags["values"], command: string, io: Io): string {
+  return resolve(io.cwd, requireFlag(values["state-dir"] as string | undefined, "--state-dir", command));
+}
+
+/** token and kubeconfig act on one cluster of a sandbox: --state-dir and --cluster, besides their own flags. */
+function clusterFlags(
+  argv: string[],
+  options: Parameters<typeof parseFlags>[1],
+  command: string,
+  io: Io,
+): { v: Record<string, string | undefined>; stateDir: string; clusterName: string } {
+  const { values } = parseFlags(
+    argv,
+    { "state-dir": { type: "string" }, cluster: { type: "string" }, ...options },
+    command,
+  );
+  const v = values as Record<string, string | undefined>;
+  return {
+    v,
+    stateDir: stateDirFlag(v, command, io),
+    clusterName: requireFlag(v.cluster, "--cluster", command),
+  };
+}
+
+/** The cluster --cluster names, from the sandbox state in DIR. */
+function findCluster(stateDir: string, clusterName: string): ClusterRec {
+  const store = loadStore(stateDir);
+  const cluster = store.state.clusters.find((c) => c.name === clusterName);
+  if (!cluster) {
+    throw new InputError(
+      "sandbox.cluster",
+      `no sandbox cluster named ${clusterName}`,
+      `pick one of ${store.state.clusters.map((c) => c.name).join(", ")}`,
+    );
+  }
+  return cluster;
+}
+
 async function up(argv: string[], io: Io): Promise<0 | 1 | 2> {
   const { values } = parseFlags(
     argv,
@@ -129,10 +169,7 @@ async function up(argv: string[], io: Io): Promise<0 | 1 | 2> {
     },
     "sandbox up",
   );
-  const stateDir = resolve(
-    io.cwd,
-    requireFlag(values["state-dir"] as string | undefined, "--state-dir", "sandbox up"),
-  );
+  const stateDir = stateDirFlag(values, "sandbox up", io);
   const knobs: Partial<Knobs> = {};
   const delay = wholeNumber(
     values["propagation-delay"] as string | undefined,
@@ -188,10 +225,7 @@ async function up(argv: string[], io: Io): Promise<0 | 1 | 2> {
 
 async function down(argv: string[], io: Io): Promise<0> {
   const { values } = parseFlags(argv, { "state-dir": { type: "string" } }, "sandbox down");
-  const stateDir = resolve(
-    io.cwd,
-    requireFlag(values["state-dir"] as string | undefined, "--state-dir", "sandbox down"),
-  );
+  const stateDir = stateDirFlag(values, "sandbox down", io);
   const pid = await stop(stateDir);
   io.stdout.write(
     pid
@@ -207,10 +241,7 @@ async function statusCmd(argv: string[], io: Io): Promise<0 | 1> {
     { "state-dir": { type: "string" }, output: { type: "string" } },
     "sandbox status",
   );
-  const stateDir = resolve(
-    io.cwd,
-    requireFlag(values["state-dir"] as string | undefined, "--state-dir", "sandbox status"),
-  );
+  const stateDir = stateDirFlag(values, "sandbox status", io);
   const output = oneOf(values.output as string | undefined, ["text", "json"] as const, "--output", "text");
   const s = status(stateDir);
   if (output === "json") io.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
@@ -234,10 +265,7 @@ async function statusCmd(argv: string[], io: Io): Promise<0 | 1> {
 
 async function reset(argv: string[], io: Io): Promise<0> {
   const { values } = parseFlags(argv, { "state-dir": { type: "string" } }, "sandbox reset");
-  const stateDir = resolve(
-    io.cwd,
-    requireFlag(values["state-dir"] as string | undefined, "--state-dir", "sandbox reset"),
-  );
+  const stateDir = stateDirFlag(values, "sandbox reset", io);
   const wasRunning = (await stop(stateDir)) !== undefined;
   wipe(stateDir);
   if (wasRunning) {
@@ -251,11 +279,9 @@ async function reset(argv: string[], io: Io): Promise<0> {
 }
 
 async function token(argv: string[], io: Io): Promise<0> {
-  const { values } = parseFlags(
+  const { v, stateDir, clusterName } = clusterFlags(
     argv,
     {
-      "state-dir": { type: "string" },
-      cluster: { type: "string" },
       namespace: { type: "string" },
       "service-account": { type: "string" },
       audience: { type: "string" },
@@ -263,10 +289,8 @@ async function token(argv: string[], io: Io): Promise<0> {
       out: { type: "string" },
     },
     "sandbox token",
+    io,
   );
-  const v = values as Record<string, string | undefined>;
-  const stateDir = resolve(io.cwd, requireFlag(v["state-dir"], "--state-dir", "sandbox token"));
-  const clusterName = requireFlag(v.cluster, "--cluster", "sandbox token");
   const namespace = k8sName(requireFlag(v.namespace, "--namespace", "sandbox token"), "--namespace");
   const serviceAccount = k8sName(
     requireFlag(v["service-account"], "--service-account", "sandbox token"),
@@ -275,15 +299,7 @@ async function token(argv: string[], io: Io): Promise<0> {
   const audience = v.audience ?? "sts.amazonaws.com";
   if (audience === "") throw new InputError("cli.flags", "sandbox token: --audience must not be empty");
   const ttlSeconds = wholeNumber(v.ttl, "--ttl", 60, 2 ** 31) ?? 3600;
-  const store = loadStore(stateDir);
-  const cluster = store.state.clusters.find((c) => c.name === clusterName);
-  if (!cluster) {
-    throw new InputError(
-      "sandbox.cluster",
-      `no sandbox cluster named ${clusterName}`,
-      `pick one of ${store.state.clusters.map((c) => c.name).join(", ")}`,
-    );
-  }
+  const cluster = findCluster(stateDir, clusterName);
   const jwt = await mintServiceAccountToken({
     cluster,
     key: cluster.saKey,
@@ -304,33 +320,21 @@ async function token(argv: string[], io: Io): Promise<0> {
 }
 
 async function kubeconfig(argv: string[], io: Io): Promise<0> {
-  const { values } = parseFlags(
+  const { v, stateDir, clusterName } = clusterFlags(
     argv,
     {
-      "state-dir": { type: "string" },
-      cluster: { type: "string" },
       profile: { type: "string" },
       "role-arn": { type: "string" },
       out: { type: "string" },
       command: { type: "string" },
     },
     "sandbox kubeconfig",
+    io,
   );
-  const v = values as Record<string, string | undefined>;
-  const stateDir = resolve(io.cwd, requireFlag(v["state-dir"], "--state-dir", "sandbox kubeconfig"));
-  const clusterName = requireFlag(v.cluster, "--cluster", "sandbox kubeconfig");
   if (v.profile && v["role-arn"])
     throw new InputError("cli.flags", "sandbox kubeconfig: pass --profile or --role-arn, not both");
   const command = oneOf(v.command, ["aws", "xirsa"] as const, "--command", "aws");
-  const store = loadStore(stateDir);
-  const cluster = store.state.clusters.find((c) => c.name === clusterName);
-  if (!cluster) {
-    throw new InputError(
-      "sandbox.cluster",
-      `no sandbox cluster named ${clusterName}`,
-      `pick one of ${store.state.clusters.map((c) => c.name).join(", ")}`,
-    );
-  }
+  const cluster = findCluster(stateDir, clusterName);
   const port = readEndpoints(stateDir)?.kube[cluster.name];
   if (!port)
     throw new OperationError(

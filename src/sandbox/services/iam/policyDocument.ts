@@ -3,6 +3,7 @@
  * their role and user principals resolved to unique ids, as IAM does: a principal that does not exist is
  * refused ("Invalid principal in policy"), and one that is deleted and re-created no longer matches.
  */
+import { isAccountId } from "../../../iam/index.js";
 import { AwsApiError } from "../../protocol/errors.js";
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -128,7 +129,7 @@ function trustPrincipals(principal: Json, resolve: PrincipalResolver): Record<st
       const invalid = () => malformed(`Invalid principal in policy: "${type}":"${String(v)}"`);
       if (typeof v !== "string" || v === "") throw invalid();
       if (type !== "AWS") continue;
-      if (v === "*" || /^\d{12}$/.test(v) || /^A(ROA|IDA)[A-Z0-9]{12,}$/.test(v)) continue;
+      if (v === "*" || isAccountId(v) || /^A(ROA|IDA)[A-Z0-9]{12,}$/.test(v)) continue;
       const m = /^arn:aws:(iam|sts)::(\d{12}):(.+)$/.exec(v);
       if (!m) throw invalid();
       const [, svc, , rest] = m as unknown as [string, string, string, string];
