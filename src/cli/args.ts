@@ -12,13 +12,29 @@ export interface Flags {
   positionals: string[];
 }
 
-export function parseFlags(argv: string[], options: Options, command: string): Flags {
+export function parseFlags(
+  argv: string[],
+  options: Options,
+  command: string,
+  opts: { positionals?: boolean } = {},
+): Flags {
+  let flags: Flags;
   try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true }) as Flags;
+    flags = parseArgs({ args: argv, options, allowPositionals: true, strict: true }) as Flags;
   } catch (e) {
     const msg = (e as Error).message.split("\n")[0]?.replace(/\. To specify.*$/, "") ?? "bad arguments";
     throw new InputError("cli.flags", `${command}: ${msg}`, `see xirsa ${command} --help`);
   }
+  // A stray word (`verify --from dir json`) would otherwise be ignored silently.
+  const stray = flags.positionals[0];
+  if (stray !== undefined && !opts.positionals) {
+    throw new InputError(
+      "cli.flags",
+      `${command}: unexpected argument '${stray}'`,
+      `see xirsa ${command} --help`,
+    );
+  }
+  return flags;
 }
 
 export function requireFlag(value: string | undefined, flag: string, command: string): string {

@@ -72,7 +72,17 @@ export function parseConfigText(text: string, source = "config"): Config {
       "fix the YAML syntax (indentation, quotes, colons)",
     );
   }
-  const value = doc.toJS({ maxAliasCount: 100 });
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // e.g. alias bombs ("Excessive alias count"): refused as bad input, not a crash.
+    throw new ConfigError(
+      "config.yaml",
+      `${source}: unusable YAML: ${(e as Error).message}`,
+      "remove the YAML aliases",
+    );
+  }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new ConfigError(
       "config.shape",

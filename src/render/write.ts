@@ -13,8 +13,13 @@ async function existing(dir: string): Promise<"none" | "replaceable" | "foreign"
   try {
     st = await stat(dir);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return "none";
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return "none";
+    throw new InputError(
+      "render.out",
+      `cannot use ${dir} as --out: ${code}`,
+      "choose a directory path you can write",
+    );
   }
   if (!st.isDirectory()) return "file";
   const entries = await readdir(dir);
@@ -48,7 +53,9 @@ export async function writeBundle(out: string, files: Map<string, string>): Prom
       "choose a writable --out",
     );
   }
-  const tmp = await mkdtemp(join(parent, `.${basename(dir)}.tmp-`));
+  const tmp = await mkdtemp(join(parent, `.${basename(dir)}.tmp-`)).catch((e: NodeJS.ErrnoException) => {
+    throw new InputError("render.out", `cannot write into ${parent}: ${e.code}`, "choose a writable --out");
+  });
   try {
     for (const [path, text] of files) {
       const file = join(tmp, path);

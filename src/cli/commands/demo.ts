@@ -1,4 +1,6 @@
+import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
+import { InputError } from "../../errors.js";
 import { parseFlags } from "../args.js";
 import type { Command } from "../command.js";
 
@@ -20,17 +22,40 @@ Exit 0 when every step behaved as shown, 1 otherwise, 2 on bad input.`,
       { example: { type: "string" }, "state-dir": { type: "string" }, out: { type: "string" } },
       "demo",
     );
-    const { runDemo } = await import("../../demo/run.js");
     const root = resolve(import.meta.dirname, "..", "..", "..");
+    const example = resolve(
+      io.cwd,
+      (values.example as string | undefined) ?? resolve(root, "examples/multi-target.yaml"),
+    );
+    const stateDir = resolve(io.cwd, (values["state-dir"] as string | undefined) ?? ".sandbox/demo");
+    const outDir = resolve(io.cwd, (values.out as string | undefined) ?? "out/demo");
+    // Checked before anything starts, so that a typo does not fail the demo after it has provisioned everything.
+    if (!existsSync(example) || !statSync(example).isFile()) {
+      throw new InputError(
+        "demo.example",
+        `--example ${example}: no such file`,
+        "pass an xirsa.yaml such as examples/multi-target.yaml",
+      );
+    }
+    for (const [flag, dir] of [
+      ["--state-dir", stateDir],
+      ["--out", outDir],
+    ] as const) {
+      if (existsSync(dir) && !statSync(dir).isDirectory()) {
+        throw new InputError(
+          "demo.dir",
+          `${flag} ${dir} is a file, not a directory`,
+          `pass a directory for ${flag}`,
+        );
+      }
+    }
+    const { runDemo } = await import("../../demo/run.js");
     const result = await runDemo({
-      example: resolve(
-        io.cwd,
-        (values.example as string | undefined) ?? resolve(root, "examples/multi-target.yaml"),
-      ),
+      example,
       clusterAFixture: resolve(root, "examples/sandbox/cluster-a.yaml"),
       app: resolve(root, "examples/app.yaml"),
-      stateDir: resolve(io.cwd, (values["state-dir"] as string | undefined) ?? ".sandbox/demo"),
-      outDir: resolve(io.cwd, (values.out as string | undefined) ?? "out/demo"),
+      stateDir,
+      outDir,
       env: io.env,
       print: (l) => io.stdout.write(`${l}\n`),
       color: Boolean(io.stdout.isTTY) && !io.env.NO_COLOR,

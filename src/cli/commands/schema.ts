@@ -1,4 +1,5 @@
 import { configJsonSchema } from "../../config/load.js";
+import { parseFlags } from "../args.js";
 import type { Command } from "../command.js";
 
 const command: Command = {
@@ -9,7 +10,8 @@ const command: Command = {
 Prints the JSON Schema of xirsa.yaml (draft 2020-12) for editor completion, e.g.
   xirsa schema > xirsa.schema.json
 and in xirsa.yaml:  # yaml-language-server: $schema=./xirsa.schema.json`,
-  async run(_argv, io) {
+  async run(argv, io) {
+    parseFlags(argv, {}, "schema");
     io.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
     return 0;
   },
