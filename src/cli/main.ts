@@ -63,11 +63,8 @@ export async function main(argv: string[], io: Io): Promise<ExitCode> {
     if (isXirsaError(e)) {
       // Messages that already name the command ("render: …", "sandbox token: …") are not prefixed twice.
       const line = e.oneLine();
-      io.stderr.write(
-        line.startsWith(`${name}:`) || line.startsWith(`${name} `)
-          ? `xirsa ${line}\n`
-          : `xirsa ${name}: ${line}\n`,
-      );
+      const named = new RegExp(`^${name}( [a-z-]+)?: `).test(line);
+      io.stderr.write(named ? `xirsa ${line}\n` : `xirsa ${name}: ${line}\n`);
       if (debug && e.stack) io.stderr.write(`${e.stack}\n`);
       return e.exitCode;
     }
