@@ -42,11 +42,20 @@ export function parseManifests(text: string, source: string): KubeObject[] {
     if (err) {
       throw new InputError(
         "manifest.yaml",
-        `${source}: invalid YAML in document ${i + 1}: ${err.message.split("\n")[0]}`,
+        `${source}: invalid YAML in document ${i + 1}: ${err.message.split("\n")[0]?.replace(/:$/, "")}`,
         "fix the YAML syntax",
       );
     }
-    const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      throw new InputError(
+        "manifest.yaml",
+        `${source}: unusable YAML in document ${i + 1}: ${(e as Error).message}`,
+        "remove the YAML aliases",
+      );
+    }
     if (value === null || value === undefined) return;
     const where = `${source} document ${i + 1}`;
     if (isMap(value) && value.kind === "List" && Array.isArray(value.items)) {

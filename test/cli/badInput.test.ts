@@ -35,6 +35,11 @@ describe("bad input across commands", () => {
     ["demo: a missing example", ["demo", "--example", join(dir, "nope.yaml")], /--example .*: no such file/],
     ["demo: --state-dir is a file", ["demo", "--state-dir", aFile], /--state-dir .* is a file/],
     ["demo: --out is a file", ["demo", "--out", aFile], /--out .* is a file/],
+    [
+      "sandbox up: --state-dir is a file",
+      ["sandbox", "up", "--config", "examples/xirsa.yaml", "--state-dir", aFile],
+      /--state-dir .* is a file/,
+    ],
   ];
   for (const [name, args, message] of cases) {
     it(name, () => {

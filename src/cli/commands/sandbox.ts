@@ -183,6 +183,14 @@ async function up(argv: string[], io: Io): Promise<0 | 1 | 2> {
   if (throttle !== undefined) knobs.throttleRate = throttle;
   if (errors !== undefined) knobs.errorRate = errors;
   const configFile = values.config as string | undefined;
+  const { existsSync, mkdirSync, statSync } = await import("node:fs");
+  if (existsSync(stateDir) && !statSync(stateDir).isDirectory()) {
+    throw new InputError(
+      "sandbox.state-dir",
+      `--state-dir ${stateDir} is a file, not a directory`,
+      "pass a directory",
+    );
+  }
   const settings = resolveSettings(stateDir, configFile ? resolve(io.cwd, configFile) : undefined, knobs);
   const pid = runningPid(stateDir);
   if (pid !== undefined) {
@@ -192,7 +200,6 @@ async function up(argv: string[], io: Io): Promise<0 | 1 | 2> {
       "use it, or stop it first: xirsa sandbox down --state-dir DIR",
     );
   }
-  const { mkdirSync } = await import("node:fs");
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   saveSettings(stateDir, settings);
   if (values.detach) {
