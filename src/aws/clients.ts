@@ -7,7 +7,7 @@ import { EKSClient } from "@aws-sdk/client-eks";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { STSClient } from "@aws-sdk/client-sts";
 import { isNetworkError, type RetryPolicy, type Transience, withRetry } from "../live/backoff.js";
-import { type Api, type CallLog, isMutatingAwsOperation } from "../live/calls.js";
+import { type Api, type ApiCall, type CallLog, isMutatingAwsOperation } from "../live/calls.js";
 import { type CredentialSource, defaultCredentials } from "./credentials.js";
 import { endpointOverride, stsEndpoint } from "./endpoints.js";
 import { cached } from "./sts.js";
@@ -74,8 +74,12 @@ export function instrument<C extends object>(
       policy,
       (e) => classifyAwsError(operation, e),
       () => {
-        log.record({ api, operation, target, mutating: isMutatingAwsOperation(operation) });
-        return send(command, options);
+        const call: ApiCall = { api, operation, target, mutating: isMutatingAwsOperation(operation) };
+        log.record(call);
+        return send(command, options).catch((e: unknown) => {
+          call.failed = (e as { name?: string })?.name ?? "Error";
+          throw e;
+        });
       },
     );
   };

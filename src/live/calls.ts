@@ -12,6 +12,8 @@ export interface ApiCall {
   /** Account id (AWS) or cluster name (Kubernetes). */
   target: string;
   mutating: boolean;
+  /** The error name when this attempt failed (a retried attempt shows up once per try). */
+  failed?: string;
 }
 
 export class CallLog {
