@@ -762,3 +762,33 @@ describe("persistence", () => {
     expect(list.items).toHaveLength(30);
   });
 });
+
+describe("Secret data", () => {
+  it("refuses values that are not base64 as kube-apiserver does (400 before validation), accepts base64", async () => {
+    const plain = await create("/api/v1/namespaces/default/secrets", {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "plain-json" },
+      data: { config: '{"awsAuthConfig":{}}' },
+    });
+    expect(plain.status).toBe(400);
+    expect(plain.json).toMatchObject({
+      kind: "Status",
+      reason: "BadRequest",
+      message: 'Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 0',
+    });
+    const ok = await create("/api/v1/namespaces/default/secrets", {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "encoded" },
+      data: { config: Buffer.from('{"awsAuthConfig":{}}').toString("base64") },
+    });
+    expect(ok.status).toBe(201);
+    const patched = await call(tc, "PATCH", "/api/v1/namespaces/default/secrets/encoded", {
+      token: admin,
+      body: { data: { config: "not base64!" } },
+      contentType: "application/merge-patch+json",
+    });
+    expect(patched.status).toBe(400);
+  });
+});

@@ -567,6 +567,7 @@ export class KubeApi {
   }
 
   private checkValid(r: ResourceDef, o: JsonObject): void {
+    if (r.kind === "Secret") checkSecretData(o);
     const causes = [...validateName(r, nameOf(o)), ...validateObject(r, o)];
     if (causes.length) throw invalid(r, nameOf(o), causes);
   }
@@ -996,6 +997,27 @@ function selfSubjectReview(user: KubeUser): JsonObject {
 
 function qualified(r: ResourceDef): string {
   return r.group === "" ? r.plural : `${r.plural}.${r.group}`;
+}
+
+/**
+ * Secret.data values are []byte in Go: kube-apiserver refuses a body whose value is not base64 while decoding
+ * it (400, before any validation), e.g. when someone writes plain JSON where base64 belongs.
+ */
+function checkSecretData(o: JsonObject): void {
+  for (const v of Object.values(asObject(o.data))) {
+    const bad =
+      typeof v !== "string"
+        ? "json: cannot unmarshal into Go struct field Secret.data of type []uint8"
+        : !/^[A-Za-z0-9+/]*={0,2}$/.test(v) || v.length % 4 !== 0
+          ? `illegal base64 data at input byte ${firstBadByte(v)}`
+          : undefined;
+    if (bad) throw badRequest(`Secret in version "v1" cannot be handled as a Secret: ${bad}`);
+  }
+}
+
+function firstBadByte(v: string): number {
+  const i = v.search(/[^A-Za-z0-9+/=]/);
+  return i >= 0 ? i : Math.max(0, v.length - (v.length % 4));
 }
 
 /** Secret.stringData is write-only: merged into data (base64) on write. */
