@@ -68,9 +68,12 @@ describe("accountClients", () => {
     const out = await c.iam.send(new GetRoleCommand({ RoleName: "r" }));
     expect(out.Role?.RoleId).toBe("AROAEXAMPLE");
     expect(actions).toEqual(["GetRole", "GetRole", "GetRole"]);
-    expect(log.calls).toEqual(
-      Array(3).fill({ api: "iam", operation: "GetRole", target: "111111111111", mutating: false }),
-    );
+    const attempt = { api: "iam", operation: "GetRole", target: "111111111111", mutating: false };
+    expect(log.calls).toEqual([
+      { ...attempt, failed: "Throttling" },
+      { ...attempt, failed: "Throttling" },
+      attempt,
+    ]);
     expect(sleeps).toEqual([150, 300]);
     c.destroy();
   });
