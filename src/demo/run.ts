@@ -16,6 +16,7 @@ import { applyLive, loadLive, planLive } from "../live/service.js";
 import { writeHtmlReport } from "../report/index.js";
 import { mintServiceAccountToken } from "../sandbox/jwt.js";
 import {
+  readEndpoints,
   releasePid,
   resolveSettings,
   runningPid,
@@ -169,9 +170,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       async () => {
         const pid = runningPid(opts.stateDir);
         if (pid !== undefined && pid !== process.pid) {
-          const endpoints = JSON.parse(readFileSync(files(opts.stateDir).endpoints, "utf8")) as {
-            aws: number;
-          };
+          const endpoints = readEndpoints(opts.stateDir);
+          expect(endpoints, `the sandbox in ${opts.stateDir} runs but has no endpoints.json`);
           say(`    using the sandbox already running in ${opts.stateDir} (pid ${pid})`);
           return `http://127.0.0.1:${endpoints.aws}`;
         }
