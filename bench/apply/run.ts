@@ -14,7 +14,8 @@ import type { Change, Operation } from "../../src/live/changes.js";
 import { applyLive, planLive } from "../../src/live/service.js";
 import { workloadPods } from "../../src/live/workloads.js";
 import type { State } from "../../src/state/types.js";
-import { FIXTURE_A, missingTools, sandboxConfigText, startE2ESandbox } from "../../test/live/sandbox.js";
+import { FIXTURE_A, sandboxConfigText, startE2ESandbox } from "../../test/live/sandbox.js";
+import { missingTools } from "../../test/tools.js";
 
 const sizes = (process.argv[2] ?? "1,5,20").split(",").map(Number);
 
@@ -75,9 +76,9 @@ function row(label: string, ms: number, log: CallLog, minMutating: number, minRe
 }
 
 async function main(): Promise<void> {
-  const skip = missingTools();
-  if (skip) {
-    console.log(`bench/apply skipped: ${skip}`);
+  const missing = missingTools(["aws", "kubectl"]);
+  if (missing.length) {
+    console.log(`bench/apply skipped: ${missing.join(" and ")} not installed`);
     return;
   }
   console.log("bench/apply: xirsa apply against the sandbox (AWS + Kubernetes over 127.0.0.1)\n");

@@ -5,11 +5,11 @@
  * that rule away makes env create fail as EKS would, and the probe's dry-run RoleBinding says no.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type E2ESandbox, missingTools, sandboxConfigText } from "../live/sandbox.js";
+import { type E2ESandbox, sandboxConfigText } from "../live/sandbox.js";
+import { requireTools } from "../tools.js";
 import { flowToken, inProcess, startFlowSandbox } from "./config.js";
 
-const skip = missingTools();
-if (skip) console.log(`test/agent/escalation.test.ts skipped: ${skip}`);
+const skip = requireTools("test/agent/escalation.test.ts", "aws", "kubectl");
 
 interface Permission {
   id: string;

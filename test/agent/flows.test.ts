@@ -12,11 +12,11 @@ import { parse, stringify } from "yaml";
 import { flowChain } from "../../src/aws/chain.js";
 import { HOP_IDS } from "../../src/verify/types.js";
 import { ROOT } from "../helpers.js";
-import { type E2ESandbox, missingTools, sandboxConfigText } from "../live/sandbox.js";
+import { type E2ESandbox, sandboxConfigText } from "../live/sandbox.js";
+import { requireTools } from "../tools.js";
 import { flowToken, inProcess, startFlowSandbox } from "./config.js";
 
-const skip = missingTools();
-if (skip) console.log(`test/agent/flows.test.ts skipped: ${skip}`);
+const skip = requireTools("test/agent/flows.test.ts", "aws", "kubectl");
 
 const A = "111111111111";
 const B = "222222222222";

@@ -4,12 +4,15 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tokenUrl } from "../../src/aws/eksToken.js";
 import { tempDir, xirsa } from "../helpers.js";
+import { requireTools } from "../tools.js";
+
+const skip = requireTools("test/cli/tokenWebIdentity.test.ts", "aws");
 
 /**
  * `xirsa token` as a pod would run it (IRSA: AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN), against the sandbox,
  * with a token file written by `xirsa sandbox token --out` and the IAM side set up with the real aws CLI.
  */
-describe("xirsa token under web identity (sandbox)", () => {
+describe.skipIf(!!skip)("xirsa token under web identity (sandbox)", () => {
   const dir = tempDir("xirsa-webid-");
   const state = join(dir, "state");
   const tokenFile = join(dir, "token");

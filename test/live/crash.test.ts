@@ -8,10 +8,10 @@ import { loadConfig } from "../../src/config/load.js";
 import { CallLog } from "../../src/live/calls.js";
 import { APPLY_STEPS, DESTROY_STEPS } from "../../src/live/changes.js";
 import { applyLive, destroyLive, planLive } from "../../src/live/service.js";
-import { type E2ESandbox, FIXTURE_A, missingTools, sandboxConfigText, startE2ESandbox } from "./sandbox.js";
+import { requireTools } from "../tools.js";
+import { type E2ESandbox, FIXTURE_A, sandboxConfigText, startE2ESandbox } from "./sandbox.js";
 
-const skip = missingTools();
-if (skip) console.log(`test/live/crash.test.ts skipped: ${skip}`);
+const skip = requireTools("test/live/crash.test.ts", "aws", "kubectl");
 
 describe.skipIf(!!skip)("apply and destroy converge after a crash after any step", () => {
   let sb: E2ESandbox;

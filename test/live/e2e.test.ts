@@ -25,10 +25,10 @@ import { defaultRetryPolicy } from "../../src/live/backoff.js";
 import { CallLog } from "../../src/live/calls.js";
 import { applyLive } from "../../src/live/service.js";
 import { VERIFIER_ACCESS_POLICY, verifierPolicies } from "../../src/live/verifierPolicy.js";
-import { type E2ESandbox, FIXTURE_A, missingTools, sandboxConfigText, startE2ESandbox } from "./sandbox.js";
+import { requireTools } from "../tools.js";
+import { type E2ESandbox, FIXTURE_A, sandboxConfigText, startE2ESandbox } from "./sandbox.js";
 
-const skip = missingTools();
-if (skip) console.log(`test/live/e2e.test.ts skipped: ${skip}`);
+const skip = requireTools("test/live/e2e.test.ts", "aws", "kubectl");
 
 const A = "111111111111";
 const B = "222222222222";

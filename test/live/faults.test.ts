@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load.js";
 import { CallLog } from "../../src/live/calls.js";
 import { applyLive } from "../../src/live/service.js";
-import { type E2ESandbox, FIXTURE_A, missingTools, sandboxConfigText, startE2ESandbox } from "./sandbox.js";
+import { requireTools } from "../tools.js";
+import { type E2ESandbox, FIXTURE_A, sandboxConfigText, startE2ESandbox } from "./sandbox.js";
 
-const skip = missingTools();
-if (skip) console.log(`test/live/faults.test.ts skipped: ${skip}`);
+const skip = requireTools("test/live/faults.test.ts", "aws", "kubectl");
 
 describe.skipIf(!!skip)("apply through throttling and transient errors", () => {
   let sb: E2ESandbox;

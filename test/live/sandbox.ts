@@ -4,7 +4,7 @@
  * with DescribeCluster) and with the sandbox's profiles, kubeconfigs for every cluster, and the real `aws` CLI
  * and `kubectl` as outside actors.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -13,23 +13,6 @@ import { type CliResult, ROOT, tempDir, xirsa } from "../helpers.js";
 
 /** What the seed assumes exists in cluster A; the demo installs the same file. */
 export const FIXTURE_A = join(ROOT, "examples", "sandbox", "cluster-a.yaml");
-
-export function has(bin: string, args = ["--version"]): boolean {
-  try {
-    execFileSync(bin, args, { stdio: "ignore", timeout: 30_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Why the end-to-end tests cannot run here, or undefined. */
-export function missingTools(): string | undefined {
-  const missing = [has("aws") ? "" : "aws", has("kubectl", ["version", "--client"]) ? "" : "kubectl"].filter(
-    Boolean,
-  );
-  return missing.length ? `${missing.join(" and ")} not installed` : undefined;
-}
 
 /** examples/multi-target.yaml pointed at the sandbox as the demo does it (src/demo/config.ts), then `mutate`d. */
 export function sandboxConfigText(mutate?: (doc: Record<string, unknown>) => void): string {

@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { files } from "../../src/sandbox/server.js";
+import { requireTools } from "../tools.js";
 import {
   A,
   allow,
@@ -15,21 +16,19 @@ import {
   CLUSTER_A,
   CLUSTER_B,
   type Harness,
-  haveAws,
   REGION_A,
   startHarness,
   webIdentityTrust,
   xirsa,
 } from "./helpers.js";
 
-const hasAws = haveAws();
-if (!hasAws) console.warn("skipping aws CLI conformance: the aws CLI is not on PATH");
+const skip = requireTools("test/sandbox-aws/awsCli.test.ts", "aws");
 
 const pA = ["--profile", `sandbox-${A}`];
 const pB = ["--profile", `sandbox-${B}`];
 const code = (stderr: string) => /An error occurred \(([^)]+)\)/.exec(stderr)?.[1];
 
-describe.skipIf(!hasAws)("aws CLI against the sandbox", () => {
+describe.skipIf(!!skip)("aws CLI against the sandbox", () => {
   let h: Harness;
   let issuer: string;
   beforeAll(async () => {

@@ -3,7 +3,7 @@
  * values only (no real AWS configuration or credentials leak in, nothing leaves 127.0.0.1), and SDK v3
  * clients with the sandbox's admin keys.
  */
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -88,15 +88,6 @@ export function aws(
       resolve({ code, stdout, stderr, json: () => JSON.parse(stdout) });
     });
   });
-}
-
-export function haveAws(): boolean {
-  try {
-    execFileSync("aws", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export function adminCredentials(h: Harness, accountId: string) {

@@ -2,7 +2,7 @@
  * The built CLI (`node bin/xirsa.js`, as users run it): `sandbox up --detach`, status, the files it writes,
  * the aws CLI through env.sh, state across down/up, kubeconfig + kubectl, reset, down, and bad input.
  */
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -10,7 +10,8 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseEnvFile } from "../../src/sandbox/kube/kubeconfig.js";
 import { stop } from "../../src/sandbox/lifecycle.js";
-import { aws, haveAws } from "./helpers.js";
+import { requireTools } from "../tools.js";
+import { aws } from "./helpers.js";
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -42,20 +43,16 @@ targets:
     cluster: workloads-prod
 `;
 
-const hasTools = haveAws();
-if (!hasTools) console.warn("skipping the built-CLI sandbox lifecycle test: the aws CLI is not on PATH");
+const skip = requireTools("test/sandbox-aws/lifecycle.test.ts", "aws", "kubectl");
 
-describe.skipIf(!hasTools)("xirsa sandbox lifecycle (built CLI)", () => {
+describe.skipIf(!!skip)("xirsa sandbox lifecycle (built CLI)", () => {
   let dir: string;
   let state: string;
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, "dist/cli/commands/sandbox.js"))) {
-      execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "ignore" });
-    }
     dir = mkdtempSync(join(tmpdir(), "xirsa-life-"));
     state = join(dir, "state");
     writeFileSync(join(dir, "xirsa.yaml"), CONFIG);
-  }, 300_000);
+  });
   afterAll(async () => {
     if (state) await stop(state);
     if (dir) rmSync(dir, { recursive: true, force: true });

@@ -15,16 +15,15 @@ import {
   CLUSTER_A,
   CLUSTER_B,
   type Harness,
-  haveAws,
   REGION_B,
   startHarness,
 } from "../sandbox-aws/helpers.js";
-import { HAVE_KUBECTL, kubectlRunner, type Run } from "./kubectlHelper.js";
+import { requireTools } from "../tools.js";
+import { kubectlRunner, type Run } from "./kubectlHelper.js";
 
-const HAVE_AWS = haveAws();
-if (!HAVE_AWS) console.warn("aws CLI not found on PATH: the sandbox end-to-end kubectl tests are skipped");
+const skip = requireTools("test/sandbox-kube/e2e.test.ts", "aws", "kubectl");
 
-describe.skipIf(!HAVE_KUBECTL || !HAVE_AWS)("full sandbox: kubectl with `aws eks get-token`", () => {
+describe.skipIf(!!skip)("full sandbox: kubectl with `aws eks get-token`", () => {
   let h: Harness;
   let dir: string;
   let home: string;

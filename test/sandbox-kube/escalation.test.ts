@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { requireTools } from "../tools.js";
 import {
   ADMIN,
   call,
@@ -15,7 +16,7 @@ import {
   startTestCluster,
   type TestCluster,
 } from "./harness.js";
-import { HAVE_KUBECTL, kubectlRunner, writeTokenKubeconfig } from "./kubectlHelper.js";
+import { kubectlRunner, writeTokenKubeconfig } from "./kubectlHelper.js";
 
 const RBAC = "/apis/rbac.authorization.k8s.io/v1";
 const NSADMIN = rolePrincipal("NsAdmin", "ns", "AROANSADMIN00000001");
@@ -276,7 +277,8 @@ describe("RoleBindings", () => {
   });
 });
 
-describe.skipIf(!HAVE_KUBECTL)("kubectl create rolebinding", () => {
+const noKubectl = requireTools("test/sandbox-kube/escalation.test.ts", "kubectl");
+describe.skipIf(!!noKubectl)("kubectl create rolebinding", () => {
   let home: string;
   beforeAll(() => {
     home = mkdtempSync(join(tmpdir(), "xirsa-kubectl-esc-"));

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyServiceAccountToken } from "../../src/sandbox/jwt.js";
+import { requireTools } from "../tools.js";
 import {
   ADMIN,
   call,
@@ -17,12 +18,14 @@ import {
   startTestCluster,
   type TestCluster,
 } from "./harness.js";
-import { HAVE_KUBECTL, kubectlRunner, type Run, writeTokenKubeconfig } from "./kubectlHelper.js";
+import { kubectlRunner, type Run, writeTokenKubeconfig } from "./kubectlHelper.js";
+
+const skip = requireTools("test/sandbox-kube/kubectl.test.ts", "kubectl");
 
 const DEV = rolePrincipal("Dev", "dev", "AROADEV000000000001");
 const AGENT = rolePrincipal("Agent", "agent", "AROAAGENT0000000001");
 
-describe.skipIf(!HAVE_KUBECTL)("kubectl against the sandbox API", () => {
+describe.skipIf(!!skip)("kubectl against the sandbox API", () => {
   let tc: TestCluster;
   let home: string;
   let kubectl: (kubeconfig: string, args: string[], input?: string) => Promise<Run>;
