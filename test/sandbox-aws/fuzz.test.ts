@@ -162,7 +162,11 @@ describe("fuzzing the AWS endpoint", () => {
         expect(res.status).toBeGreaterThanOrEqual(400);
         expect(res.requestId).toMatch(/^[0-9a-f-]{36}$/);
       }),
-      { numRuns: 1000, seed: 20261129, interruptAfterTimeLimit: 40_000 },
+      {
+        numRuns: 1000,
+        seed: 20261129,
+        plugins: [fc.interruptAfterTimeLimit(40_000, { failOnInterrupt: true })],
+      },
     );
     // Still serving genuine requests.
     await checkStillServing();
@@ -221,7 +225,7 @@ describe("fuzzing the AWS endpoint", () => {
           expect(res.status).not.toBe(200);
         },
       ),
-      { numRuns: 300, seed: 7, interruptAfterTimeLimit: 30_000 },
+      { numRuns: 300, seed: 7, plugins: [fc.interruptAfterTimeLimit(30_000, { failOnInterrupt: true })] },
     );
     await checkStillServing();
   });
