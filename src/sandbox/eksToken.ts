@@ -6,23 +6,13 @@
 import { credentialLookup } from "./endpoint.js";
 import type { AccessEntryRec, ClusterRec } from "./model.js";
 import { parseQuery } from "./sigv4/canonical.js";
+import { SIGV4_ERRORS } from "./sigv4/errors.js";
 import { verifySigV4 } from "./sigv4/verify.js";
 import type { AwsStore } from "./store.js";
 
 export type CallerIdentityResult =
   | { ok: true; arn: string; account: string; userId: string }
   | { ok: false; error: string };
-
-const CODES: Record<string, string> = {
-  missing: "MissingAuthenticationToken",
-  incomplete: "IncompleteSignature",
-  skewed: "RequestTimeTooSkewed",
-  "presign-expired": "AccessDenied",
-  "unknown-key": "InvalidClientTokenId",
-  "bad-token": "InvalidClientTokenId",
-  "bad-signature": "SignatureDoesNotMatch",
-  "expired-token": "ExpiredToken",
-};
 
 export function stsGetCallerIdentity(store: AwsStore, now: () => Date) {
   const lookup = credentialLookup(store.state);
@@ -42,7 +32,8 @@ export function stsGetCallerIdentity(store: AwsStore, now: () => Date) {
       lookup,
       now(),
     );
-    if (!verdict.ok) return { ok: false, error: `${CODES[verdict.kind]}: ${verdict.message}` };
+    if (!verdict.ok)
+      return { ok: false, error: `${SIGV4_ERRORS[verdict.kind].query.code}: ${verdict.message}` };
     if (verdict.scope.service !== "sts")
       return { ok: false, error: `the URL is signed for ${verdict.scope.service}, not sts` };
     const action = query.find(([k]) => k === "Action")?.[1];

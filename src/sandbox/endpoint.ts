@@ -14,6 +14,7 @@ import { EKS_ROUTES } from "./services/eks/handlers.js";
 import { IAM_HANDLERS, IAM_XMLNS } from "./services/iam/handlers.js";
 import { STS_HANDLERS, STS_UNSIGNED, STS_XMLNS } from "./services/sts/handlers.js";
 import { parseQuery } from "./sigv4/canonical.js";
+import { SIGV4_ERRORS } from "./sigv4/errors.js";
 import { type IncomingSigned, type KnownCredential, type SigV4Failure, verifySigV4 } from "./sigv4/verify.js";
 import type { AwsStore } from "./store.js";
 
@@ -87,27 +88,7 @@ function jsonError(err: AwsApiError): Reply {
 
 /** SigV4 failures as each protocol names them (IAM/STS codes vs EKS's JSON service codes). */
 function authError(kind: SigV4Failure, message: string, service: Service): AwsApiError {
-  const query: Record<SigV4Failure, [string, number]> = {
-    missing: ["MissingAuthenticationToken", 403],
-    incomplete: ["IncompleteSignature", 400],
-    skewed: ["RequestTimeTooSkewed", 403],
-    "presign-expired": ["AccessDenied", 403],
-    "unknown-key": ["InvalidClientTokenId", 403],
-    "bad-token": ["InvalidClientTokenId", 403],
-    "bad-signature": ["SignatureDoesNotMatch", 403],
-    "expired-token": ["ExpiredToken", 403],
-  };
-  const json: Record<SigV4Failure, [string, number]> = {
-    missing: ["MissingAuthenticationTokenException", 403],
-    incomplete: ["IncompleteSignatureException", 403],
-    skewed: ["InvalidSignatureException", 403],
-    "presign-expired": ["AccessDeniedException", 403],
-    "unknown-key": ["UnrecognizedClientException", 403],
-    "bad-token": ["UnrecognizedClientException", 403],
-    "bad-signature": ["InvalidSignatureException", 403],
-    "expired-token": ["ExpiredTokenException", 403],
-  };
-  const [code, status] = (service === "eks" ? json : query)[kind];
+  const { code, status } = SIGV4_ERRORS[kind][service === "eks" ? "json" : "query"];
   return new AwsApiError(code, message, status);
 }
 
