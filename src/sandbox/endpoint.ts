@@ -4,6 +4,7 @@
  * → handler. Every reply carries a request id; no reply ever echoes a secret.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { readBody } from "./body.js";
 import { requestId as newRequestId } from "./ids.js";
 import { type AwsState, type Caller, callerOfAdmin, callerOfSession, type SessionRec } from "./model.js";
 import { AwsApiError } from "./protocol/errors.js";
@@ -92,24 +93,6 @@ function authError(kind: SigV4Failure, message: string, service: Service): AwsAp
   return new AwsApiError(code, message, status);
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        resolve(undefined);
-        req.resume();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on("end", () => resolve(size > MAX_BODY ? undefined : Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
 function headerMap(req: IncomingMessage): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(req.headers)) out[k] = Array.isArray(v) ? v.join(",") : v;
@@ -164,7 +147,7 @@ async function handle(
   req: IncomingMessage,
   requestId: string,
 ): Promise<Reply> {
-  const body = await readBody(req);
+  const body = await readBody(req, MAX_BODY);
   const url = req.url ?? "/";
   const q = url.indexOf("?");
   const incoming: IncomingSigned = {

@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseYaml } from "yaml";
+import { readBody } from "../body.js";
 import { authenticate, StsCache } from "./authn.js";
 import { type AuthzSnapshot, authorize, type Decision, denialMessage, rulesFor } from "./authz/authorize.js";
 import {
@@ -211,7 +212,13 @@ export class KubeApi {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
-      const body = await readBody(req);
+      const body = await readBody(req, MAX_BODY);
+      if (!body)
+        throw new KubeStatusError(
+          413,
+          "RequestEntityTooLarge",
+          `Request entity too large: limit is ${MAX_BODY}`,
+        );
       const url = new URL(req.url ?? "/", "https://sandbox.invalid");
       const result = await this.dispatch(
         { method: req.method ?? "GET", url, headers: req.headers, body },
@@ -1029,26 +1036,6 @@ function foldStringData(o: JsonObject): JsonObject {
   const out: JsonObject = { ...o, data };
   delete out.stringData;
   return out;
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(
-          new KubeStatusError(413, "RequestEntityTooLarge", "Request entity too large: limit is 3145728"),
-        );
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 }
 
 function send(
