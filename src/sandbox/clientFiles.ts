@@ -3,9 +3,9 @@
  * file locations, nothing secret), D/aws-config (one `sandbox-<account>` profile per account, in the region
  * of that account's first cluster) and D/aws-credentials (the admin keys, mode 0600).
  */
+import { replaceFileSync } from "../fs/atomic.js";
 import type { AwsState } from "./model.js";
 import { files } from "./server.js";
-import { writeFileAtomicSync } from "./store.js";
 
 export const profileName = (accountId: string) => `sandbox-${accountId}`;
 
@@ -30,8 +30,8 @@ export function writeClientFiles(
         `[${profileName(a.id)}]\naws_access_key_id = ${a.admin.accessKeyId}\naws_secret_access_key = ${a.admin.secretAccessKey}\n`,
     )
     .join("\n");
-  writeFileAtomicSync(f.awsCredentials, credentials, 0o600);
-  writeFileAtomicSync(f.awsConfig, config, 0o600);
+  replaceFileSync(f.awsCredentials, credentials, 0o600);
+  replaceFileSync(f.awsConfig, config, 0o600);
   const env = [
     "# xirsa sandbox: `. ./env.sh` points the aws CLI and AWS SDKs at the sandbox (profiles: sandbox-<account id>)",
     `export AWS_ENDPOINT_URL=${shellQuote(urls.awsUrl)}`,
@@ -42,5 +42,5 @@ export function writeClientFiles(
     `export XIRSA_SANDBOX_CA=${shellQuote(f.ca)}`,
     "",
   ].join("\n");
-  writeFileAtomicSync(f.env, env, 0o644);
+  replaceFileSync(f.env, env, 0o644);
 }

@@ -9,11 +9,12 @@ import { closeSync, existsSync, openSync, readFileSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { loadConfig } from "../config/load.js";
 import { InputError, OperationError } from "../errors.js";
+import { replaceFileSync } from "../fs/atomic.js";
 import { type SandboxSpec, specFromConfig } from "./bootstrap.js";
 import { profileName, writeClientFiles } from "./clientFiles.js";
 import { type EndpointsFile, files, type RunningSandbox, startSandbox } from "./server.js";
 import type { Knobs } from "./services/context.js";
-import { AwsStore, writeFileAtomicSync } from "./store.js";
+import { AwsStore } from "./store.js";
 
 export interface SandboxSettings {
   spec: SandboxSpec;
@@ -53,7 +54,7 @@ export function resolveSettings(
 }
 
 export function saveSettings(stateDir: string, settings: SandboxSettings): void {
-  writeFileAtomicSync(files(stateDir).settings, `${JSON.stringify(settings, null, 2)}\n`, 0o644);
+  replaceFileSync(files(stateDir).settings, `${JSON.stringify(settings, null, 2)}\n`, 0o644);
 }
 
 export function runningPid(stateDir: string): number | undefined {
@@ -90,7 +91,7 @@ export async function startInProcess(
   }
   const running = await startSandbox({ stateDir, spec: settings.spec, knobs: settings.knobs, log });
   writeClientFiles(stateDir, running.store.state, running);
-  writeFileAtomicSync(files(stateDir).pid, `${process.pid}\n`, 0o644);
+  replaceFileSync(files(stateDir).pid, `${process.pid}\n`, 0o644);
   return running;
 }
 

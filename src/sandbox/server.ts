@@ -9,6 +9,7 @@ import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { join } from "node:path";
 import { OperationError } from "../errors.js";
+import { replaceFileSync } from "../fs/atomic.js";
 import { emptyAwsState, ensureSpec, type SandboxSpec } from "./bootstrap.js";
 import { createCa, createServerCert, type Pem } from "./ca.js";
 import { resolveAccessEntry, stsGetCallerIdentity } from "./eksToken.js";
@@ -18,7 +19,7 @@ import { type RunningKubeApi, startKubeApi } from "./kube/index.js";
 import type { ClusterRec } from "./model.js";
 import { type Knobs, NO_KNOBS } from "./services/context.js";
 import { oidcHandler } from "./services/oidc/issuer.js";
-import { AwsStore, writeFileAtomicSync } from "./store.js";
+import { AwsStore } from "./store.js";
 
 export interface EndpointsFile {
   aws: number;
@@ -72,8 +73,8 @@ function loadOrCreateCa(dir: string, now: Date, random: Random): Pem {
     return { certPem: readFileSync(f.ca, "utf8"), keyPem: readFileSync(f.caKey, "utf8") };
   }
   const ca = createCa({ now, random });
-  writeFileAtomicSync(f.caKey, ca.keyPem, 0o600);
-  writeFileAtomicSync(f.ca, ca.certPem, 0o644);
+  replaceFileSync(f.caKey, ca.keyPem, 0o600);
+  replaceFileSync(f.ca, ca.certPem, 0o644);
   return ca;
 }
 
@@ -199,7 +200,7 @@ export async function startSandbox(opts: StartOptions): Promise<RunningSandbox> 
     await Promise.all(started.map((s) => s.close()));
     throw e;
   }
-  writeFileAtomicSync(
+  replaceFileSync(
     f.endpoints,
     `${JSON.stringify({ ...previous, ...endpoints, kube: { ...previous?.kube, ...endpoints.kube } }, null, 2)}\n`,
     0o644,

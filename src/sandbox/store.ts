@@ -4,20 +4,13 @@
  * interleaves with another); `mutate` then waits for a durable write. Writes are atomic (temp file + rename)
  * and coalesced: many concurrent mutations share one write.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { rename, writeFile } from "node:fs/promises";
+import { existsSync, readFileSync } from "node:fs";
+import { replaceFile, replaceFileSync } from "../fs/atomic.js";
 import type { AwsState } from "./model.js";
-
-export function writeFileAtomicSync(file: string, data: string, mode = 0o600): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, data, { mode });
-  renameSync(tmp, file);
-}
 
 export class AwsStore {
   private writing: Promise<void> | undefined;
   private dirty = false;
-  private counter = 0;
 
   constructor(
     readonly file: string,
@@ -54,9 +47,7 @@ export class AwsStore {
     try {
       while (this.dirty) {
         this.dirty = false;
-        const tmp = `${this.file}.tmp-${process.pid}-${this.counter++}`;
-        await writeFile(tmp, JSON.stringify(this.state), { mode: 0o600 });
-        await rename(tmp, this.file);
+        await replaceFile(this.file, JSON.stringify(this.state), 0o600);
       }
     } finally {
       this.writing = undefined;
@@ -65,7 +56,7 @@ export class AwsStore {
 
   /** Synchronous final write (shutdown). */
   flushSync(): void {
-    writeFileAtomicSync(this.file, JSON.stringify(this.state));
+    replaceFileSync(this.file, JSON.stringify(this.state), 0o600);
     this.dirty = false;
   }
 }

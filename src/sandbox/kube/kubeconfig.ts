@@ -3,9 +3,10 @@
  * (with the sandbox's env so it presigns against the sandbox STS) or xirsa's own token command. Mode 0600,
  * written atomically.
  */
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { stringify } from "yaml";
 import { InputError } from "../../errors.js";
+import { replaceFileSync } from "../../fs/atomic.js";
 
 export interface WriteKubeconfigArgs {
   file: string;
@@ -95,7 +96,5 @@ export function writeKubeconfig(args: WriteKubeconfigArgs): void {
     }
     envFromFile = parseEnvFile(text);
   }
-  const tmp = `${args.file}.tmp-${process.pid}`;
-  writeFileSync(tmp, stringify(kubeconfigDocument(args, envFromFile)), { mode: 0o600 });
-  renameSync(tmp, args.file);
+  replaceFileSync(args.file, stringify(kubeconfigDocument(args, envFromFile)), 0o600);
 }

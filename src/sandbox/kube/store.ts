@@ -4,8 +4,9 @@
  * the event loop); writes are coalesced and a request answers only once a write holding its change is done.
  */
 import { EventEmitter } from "node:events";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
+import { replaceFile } from "../../fs/atomic.js";
 import { asObject, asString, isObject, type JsonObject, nameOf, namespaceOf } from "./json.js";
 import { apiVersionOf, type ResourceDef, resourceForKind } from "./resources.js";
 
@@ -29,7 +30,6 @@ export class ObjectStore {
   private rv = 0;
   private pending: Promise<void> | undefined;
   private inflight: Promise<void> = Promise.resolve();
-  private tmpCounter = 0;
 
   private constructor(private readonly file: string) {
     this.events.setMaxListeners(0);
@@ -149,9 +149,7 @@ export class ObjectStore {
 
   private async writeAtomic(text: string): Promise<void> {
     await mkdir(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.tmp-${process.pid}-${++this.tmpCounter}`;
-    await writeFile(tmp, text, { mode: 0o600 });
-    await rename(tmp, this.file);
+    await replaceFile(this.file, text, 0o600);
   }
 }
 
