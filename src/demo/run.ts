@@ -14,6 +14,8 @@ import { isXirsaError, OperationError } from "../errors.js";
 import { type Connections, openConnections } from "../live/connections.js";
 import { applyLive, loadLive, planLive } from "../live/service.js";
 import { writeHtmlReport } from "../report/index.js";
+import { withClientEnv } from "../sandbox/clientEnv.js";
+import { readClientEnv } from "../sandbox/clientFiles.js";
 import { mintServiceAccountToken } from "../sandbox/jwt.js";
 import {
   readEndpoints,
@@ -72,30 +74,9 @@ function expect(cond: unknown, message: string): asserts cond {
   if (!cond) throw new Surprise(message);
 }
 
-/** The environment every AWS SDK call and the aws CLI would have after `. D/env.sh`. */
-export function sandboxEnv(base: NodeJS.ProcessEnv, stateDir: string, awsUrl: string): NodeJS.ProcessEnv {
-  const f = files(stateDir);
-  const env: NodeJS.ProcessEnv = {
-    ...base,
-    AWS_ENDPOINT_URL: awsUrl,
-    AWS_CONFIG_FILE: f.awsConfig,
-    AWS_SHARED_CREDENTIALS_FILE: f.awsCredentials,
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_STS_REGIONAL_ENDPOINTS: "regional",
-  };
-  // Ambient credentials would win over the sandbox profiles.
-  for (const k of [
-    "AWS_PROFILE",
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_WEB_IDENTITY_TOKEN_FILE",
-    "AWS_ROLE_ARN",
-  ]) {
-    delete env[k];
-  }
-  for (const k of Object.keys(env)) if (k.startsWith("AWS_ENDPOINT_URL_")) delete env[k];
-  return env;
+/** The environment every AWS SDK call and the aws CLI would have after `. D/env.sh` (the sandbox wrote it). */
+export function sandboxEnv(base: NodeJS.ProcessEnv, stateDir: string): NodeJS.ProcessEnv {
+  return withClientEnv(base, readClientEnv(stateDir));
 }
 
 /** Creates what is absent; leaves what exists (the fixture stands in for installed KubeRocketCI and Argo CD). */
@@ -165,7 +146,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const configFile = join(opts.stateDir, "xirsa.yaml");
     const config = parseConfigText(configText, configFile);
 
-    const awsUrl = await step(
+    await step(
       "start the sandbox: accounts, IAM, STS, EKS, OIDC issuers and one Kubernetes API per cluster",
       async () => {
         const pid = runningPid(opts.stateDir);
@@ -188,7 +169,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       },
     );
     writeFileSync(configFile, configText);
-    const env = sandboxEnv(opts.env, opts.stateDir, awsUrl);
+    const env = sandboxEnv(opts.env, opts.stateDir);
     say(`    config: ${configFile}; use the sandbox yourself with: . ${files(opts.stateDir).env}`);
     conns = openConnections(config, { env });
     const live = { env, conns };

@@ -3,13 +3,13 @@
  * file locations, nothing secret), D/aws-config (one `sandbox-<account>` profile per account, in the region
  * of that account's first cluster) and D/aws-credentials (the admin keys, mode 0600).
  */
+import { readFileSync } from "node:fs";
 import { replaceFileSync } from "../fs/atomic.js";
+import { clientEnv, parseEnvSh, renderEnvSh } from "./clientEnv.js";
 import type { AwsState } from "./model.js";
 import { files } from "./server.js";
 
 export const profileName = (accountId: string) => `sandbox-${accountId}`;
-
-const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 export function regionOf(state: AwsState, accountId: string): string {
   return state.clusters.find((c) => c.accountId === accountId)?.region ?? "us-east-1";
@@ -32,15 +32,10 @@ export function writeClientFiles(
     .join("\n");
   replaceFileSync(f.awsCredentials, credentials, 0o600);
   replaceFileSync(f.awsConfig, config, 0o600);
-  const env = [
-    "# xirsa sandbox: `. ./env.sh` points the aws CLI and AWS SDKs at the sandbox (profiles: sandbox-<account id>)",
-    `export AWS_ENDPOINT_URL=${shellQuote(urls.awsUrl)}`,
-    `export AWS_CONFIG_FILE=${shellQuote(f.awsConfig)}`,
-    `export AWS_SHARED_CREDENTIALS_FILE=${shellQuote(f.awsCredentials)}`,
-    "export AWS_EC2_METADATA_DISABLED=true",
-    `export XIRSA_SANDBOX_OIDC_URL=${shellQuote(urls.oidcUrl)}`,
-    `export XIRSA_SANDBOX_CA=${shellQuote(f.ca)}`,
-    "",
-  ].join("\n");
-  replaceFileSync(f.env, env, 0o644);
+  replaceFileSync(f.env, renderEnvSh(clientEnv(f, urls)), 0o644);
+}
+
+/** What D/env.sh of a started sandbox exports (for withClientEnv), as a shell sourcing it would see. */
+export function readClientEnv(stateDir: string): Record<string, string> {
+  return parseEnvSh(readFileSync(files(stateDir).env, "utf8"));
 }

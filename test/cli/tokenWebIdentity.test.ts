@@ -3,6 +3,8 @@ import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tokenUrl } from "../../src/aws/eksToken.js";
+import { withClientEnv } from "../../src/sandbox/clientEnv.js";
+import { readClientEnv } from "../../src/sandbox/clientFiles.js";
 import { tempDir, xirsa } from "../helpers.js";
 import { requireTools } from "../tools.js";
 
@@ -30,12 +32,10 @@ describe.skipIf(!!skip)("xirsa token under web identity (sandbox)", () => {
   beforeAll(() => {
     const up = xirsa(["sandbox", "up", "--config", "examples/xirsa.yaml", "--state-dir", state, "--detach"]);
     expect(up.code, up.stderr).toBe(0);
-    env = { PATH: process.env.PATH, HOME: dir, XIRSA_CACHE_DIR: join(dir, "cache") };
-    for (const m of readFileSync(join(state, "env.sh"), "utf8").matchAll(
-      /^export ([A-Z_]+)='?([^'\n]*)'?$/gm,
-    )) {
-      env[m[1]!] = m[2]!;
-    }
+    env = withClientEnv(
+      { PATH: process.env.PATH, HOME: dir, XIRSA_CACHE_DIR: join(dir, "cache") },
+      readClientEnv(state),
+    );
   });
   afterAll(() => {
     xirsa(["sandbox", "down", "--state-dir", state]);

@@ -9,6 +9,8 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { sandboxConfigText as demoConfigText } from "../../src/demo/config.js";
+import { withClientEnv } from "../../src/sandbox/clientEnv.js";
+import { readClientEnv } from "../../src/sandbox/clientFiles.js";
 import { type CliResult, ROOT, tempDir, xirsa } from "../helpers.js";
 
 /** What the seed assumes exists in cluster A; the demo installs the same file. */
@@ -20,18 +22,6 @@ export function sandboxConfigText(mutate?: (doc: Record<string, unknown>) => voi
   const js = parse(demoConfigText(readFileSync(file, "utf8"), file)) as Record<string, unknown>;
   mutate?.(js);
   return JSON.stringify(js, null, 2);
-}
-
-function parseEnvSh(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split("\n")) {
-    const m = /^\s*export\s+([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
-    if (!m) continue;
-    let v = m[2]!.trim();
-    if (v.startsWith("'") && v.endsWith("'")) v = v.slice(1, -1).replace(/'\\''/g, "'");
-    out[m[1]!] = v;
-  }
-  return out;
 }
 
 export interface E2ESandbox {
@@ -63,12 +53,10 @@ export function startE2ESandbox(configText: string, clusters: string[], upFlags:
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`sandbox up failed (${up.code}): ${up.stderr}${up.stdout}`);
   }
-  const env: NodeJS.ProcessEnv = {
-    ...base,
-    ...parseEnvSh(readFileSync(join(dir, "env.sh"), "utf8")),
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-    AWS_PAGER: "",
-  };
+  const env = withClientEnv(
+    { ...base, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", AWS_PAGER: "" },
+    readClientEnv(dir),
+  );
   const kubeconfigs = new Map<string, string>();
   for (const c of clusters) {
     const file = join(dir, `kubeconfig-${c}`);

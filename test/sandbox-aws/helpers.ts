@@ -4,16 +4,16 @@
  * clients with the sandbox's admin keys.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EKSClient } from "@aws-sdk/client-eks";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { STSClient } from "@aws-sdk/client-sts";
 import type { SandboxSpec } from "../../src/sandbox/bootstrap.js";
-import { writeClientFiles } from "../../src/sandbox/clientFiles.js";
-import { parseEnvFile } from "../../src/sandbox/kube/kubeconfig.js";
-import { files, type RunningSandbox, startSandbox } from "../../src/sandbox/server.js";
+import { withClientEnv } from "../../src/sandbox/clientEnv.js";
+import { readClientEnv, writeClientFiles } from "../../src/sandbox/clientFiles.js";
+import { type RunningSandbox, startSandbox } from "../../src/sandbox/server.js";
 import type { Knobs } from "../../src/sandbox/services/context.js";
 
 export const A = "111111111111";
@@ -54,8 +54,10 @@ export async function startHarness(
     now: () => new Date(Date.now() + clock.offsetMs),
   });
   writeClientFiles(dir, sandbox.store.state, sandbox);
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: dir, AWS_PAGER: "", LANG: "C.UTF-8" };
-  for (const { name, value } of parseEnvFile(readFileSync(files(dir).env, "utf8"))) env[name] = value;
+  const env = withClientEnv(
+    { PATH: process.env.PATH, HOME: dir, AWS_PAGER: "", LANG: "C.UTF-8" },
+    readClientEnv(dir),
+  );
   return {
     dir,
     sandbox,

@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseEnvFile } from "../../src/sandbox/kube/kubeconfig.js";
+import { withClientEnv } from "../../src/sandbox/clientEnv.js";
+import { readClientEnv } from "../../src/sandbox/clientFiles.js";
 import { stop } from "../../src/sandbox/lifecycle.js";
 import { requireTools } from "../tools.js";
 import { aws } from "./helpers.js";
@@ -58,12 +59,8 @@ describe.skipIf(!!skip)("xirsa sandbox lifecycle (built CLI)", () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const envOf = () => {
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: dir, AWS_PAGER: "" };
-    for (const { name, value } of parseEnvFile(readFileSync(join(state, "env.sh"), "utf8")))
-      env[name] = value;
-    return env;
-  };
+  const envOf = () =>
+    withClientEnv({ PATH: process.env.PATH, HOME: dir, AWS_PAGER: "" }, readClientEnv(state));
 
   it("starts detached, serves the aws CLI and kubectl, keeps state across down/up, resets, stops", async () => {
     const up = await xirsaBin([

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { stringify } from "yaml";
 import { InputError } from "../../errors.js";
 import { replaceFileSync } from "../../fs/atomic.js";
+import { parseEnvSh } from "../clientEnv.js";
 
 export interface WriteKubeconfigArgs {
   file: string;
@@ -19,20 +20,6 @@ export interface WriteKubeconfigArgs {
   /** D/env.sh: its `export K=V` lines become the plugin's environment. */
   envFile?: string;
   command?: "aws" | "xirsa";
-}
-
-/** Parses `export KEY=VALUE` lines (values optionally single- or double-quoted). */
-export function parseEnvFile(text: string): { name: string; value: string }[] {
-  const out: { name: string; value: string }[] = [];
-  for (const line of text.split("\n")) {
-    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
-    if (!m) continue;
-    let value = m[2]!.trim();
-    if ((value.startsWith("'") && value.endsWith("'")) || (value.startsWith('"') && value.endsWith('"')))
-      value = value.slice(1, -1);
-    out.push({ name: m[1]!, value });
-  }
-  return out;
 }
 
 export function kubeconfigDocument(
@@ -94,7 +81,7 @@ export function writeKubeconfig(args: WriteKubeconfigArgs): void {
         "start the sandbox first (xirsa sandbox up) or pass the right --state-dir",
       );
     }
-    envFromFile = parseEnvFile(text);
+    envFromFile = Object.entries(parseEnvSh(text)).map(([name, value]) => ({ name, value }));
   }
   replaceFileSync(args.file, stringify(kubeconfigDocument(args, envFromFile)), 0o600);
 }
