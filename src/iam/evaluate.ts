@@ -95,7 +95,7 @@ function mismatchOf(s: CompiledStatement, req: Request): { mismatch?: Mismatch; 
       },
     };
   }
-  if (s.resource && s.resource.test(req.resource) === s.resource.negated) {
+  if (s.resource && s.resource.test(req.resource, req.context) === s.resource.negated) {
     return {
       principal,
       mismatch: {
