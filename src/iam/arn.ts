@@ -4,7 +4,8 @@
  * Resource" (wildcards are matched per colon-delimited segment; a `*` at the end of an ARN may stand for the
  * segments that follow).
  */
-import { hasWildcard, type Matcher, wildcardSource } from "./wildcard.js";
+import { joinParts, type Part } from "./variables.js";
+import { escapeRegExp, hasWildcard, type Matcher, wildcardSource } from "./wildcard.js";
 
 export interface Arn {
   partition: string;
@@ -118,4 +119,45 @@ export function compileArnPattern(pattern: string): Matcher {
   const source = `^${head.map((seg) => wildcardSource(seg, "[^:]*", "[^:]")).join(":")}:${wildcardSource(tail)}$`;
   const re = new RegExp(source);
   return (v) => re.test(v);
+}
+
+/** Split parts on their colons (a substituted value's colons separate segments as written ones do). */
+function segmentsOf(parts: readonly Part[]): Part[][] {
+  const segments: Part[][] = [[]];
+  for (const p of parts) {
+    p.value.split(":").forEach((chunk, i) => {
+      if (i > 0) segments.push([]);
+      if (chunk !== "") segments[segments.length - 1]?.push({ kind: p.kind, value: chunk });
+    });
+  }
+  return segments;
+}
+
+function partsSource(parts: readonly Part[], any: string, one: string): string {
+  let out = "";
+  for (const p of parts) out += p.kind === "text" ? wildcardSource(p.value, any, one) : escapeRegExp(p.value);
+  return out;
+}
+
+/**
+ * compileArnPattern for a pattern with substituted policy variables (variables.ts): the same segment rules,
+ * with literal parts matched as written.
+ */
+export function compileArnPatternParts(parts: readonly Part[]): Matcher {
+  if (parts.every((p) => p.kind === "text")) return compileArnPattern(joinParts(parts));
+  const segments = segmentsOf(parts);
+  if (segments.length < 6) {
+    const last = parts[parts.length - 1];
+    if (last?.kind !== "text" || !last.value.endsWith("*")) return never;
+    while (segments.length < 6) segments.push([{ kind: "text", value: "*" }]);
+  }
+  const head = segments.slice(0, 5).map((seg) => partsSource(seg, "[^:]*", "[^:]"));
+  const tail = segments.slice(5).map((seg) => partsSource(seg, "[\\s\\S]*", "[\\s\\S]"));
+  const re = new RegExp(`^${head.join(":")}:${tail.join(":")}$`);
+  return (v) => re.test(v);
+}
+
+/** Is the resolved pattern an ARN pattern (starts with `arn:`, six segments)? */
+export function isArnPatternParts(parts: readonly Part[]): boolean {
+  return joinParts(parts).startsWith("arn:") && segmentsOf(parts).length >= 6;
 }

@@ -51,7 +51,7 @@ describe("compilePolicy", () => {
     expect(s.action.test("sts:assumerole")).toBe(true);
     expect(s.action.test("ec2:startinstances")).toBe(true);
     expect(s.action.test("ec2:stopinstances")).toBe(false);
-    expect(s.resource?.test("arn:aws:iam::1:role/Rx")).toBe(true);
-    expect(s.resource?.test("arn:aws:iam::1:role/rx")).toBe(false);
+    expect(s.resource?.test("arn:aws:iam::1:role/Rx", new Map())).toBe(true);
+    expect(s.resource?.test("arn:aws:iam::1:role/rx", new Map())).toBe(false);
   });
 });

@@ -3,11 +3,12 @@
  * document (by identity for objects, by text for JSON strings), so passing the same document again is cheap.
  * Treat documents as immutable once evaluated; to change a policy, pass a new object or string.
  */
-import { compileArnPattern } from "./arn.js";
-import { type CompiledCondition, compileCondition } from "./conditions/compile.js";
+import { compileArnPattern, compileArnPatternParts } from "./arn.js";
+import { type CompiledCondition, compileCondition, type RequestContext } from "./conditions/compile.js";
 import { PolicyError } from "./errors.js";
 import { type ListElement, type Policy, type PolicyKind, parsePolicy, type Statement } from "./policy.js";
 import { compilePrincipal, describeEntry, type PrincipalTest } from "./principal.js";
+import { parseTemplate, resolveTemplate } from "./variables.js";
 import { compileWildcard, hasWildcard, type Matcher } from "./wildcard.js";
 
 export interface CompiledElement<T> {
@@ -24,9 +25,19 @@ export interface CompiledStatement {
   principal?: CompiledElement<PrincipalTest>;
   /** Tests the lower-cased action. */
   action: CompiledElement<Matcher>;
-  resource?: CompiledElement<Matcher>;
+  /** Does Resource (NotResource: its excluded set) cover the request's resource? */
+  resource?: CompiledElement<ResourceTest>;
   conditions: CompiledCondition[];
 }
+
+/**
+ * Resource entries may hold policy variables (variables.ts), so the test sees the request context. An entry
+ * whose variable has no value covers nothing under Resource; under NotResource it counts as covering the
+ * request when it could for some value of the variable, so that an unresolved variable does not make the
+ * statement apply (iam-simulate: an `unresolvablePolicyVariable` mismatch is not inverted, a mismatch in a
+ * segment without variables is).
+ */
+export type ResourceTest = (resource: string, context: RequestContext) => boolean;
 
 export class CompiledPolicy {
   constructor(
@@ -65,8 +76,37 @@ function compileActions(el: ListElement): CompiledElement<Matcher> {
   };
 }
 
-function compileResources(el: ListElement): CompiledElement<Matcher> {
-  return { test: anyOf(el.values, compileArnPattern, false), negated: el.negated, expected: el.values };
+function compileResources(el: ListElement): CompiledElement<ResourceTest> {
+  const templates = el.values.map(parseTemplate);
+  const expected = el.values;
+  const negated = el.negated;
+  if (templates.every((t) => t === undefined)) {
+    const m = anyOf(el.values, compileArnPattern, false);
+    return { test: (r) => m(r), negated, expected };
+  }
+  const plain = anyOf(
+    el.values.filter((_, i) => templates[i] === undefined),
+    compileArnPattern,
+    false,
+  );
+  const withVariables = templates.filter((t) => t !== undefined);
+  return {
+    test: (r, ctx) => {
+      if (plain(r)) return true;
+      for (const t of withVariables) {
+        const parts = resolveTemplate(t, ctx);
+        if (!parts) {
+          const loose = negated ? resolveTemplate(t, ctx, "wildcard") : undefined;
+          if (loose && compileArnPatternParts(loose)(r)) return true;
+          continue;
+        }
+        if (compileArnPatternParts(parts)(r)) return true;
+      }
+      return false;
+    },
+    negated,
+    expected,
+  };
 }
 
 function compileStatement(s: Statement, fail: (path: string, problem: string) => never): CompiledStatement {

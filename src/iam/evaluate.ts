@@ -72,7 +72,9 @@ function mismatchOf(s: CompiledStatement, req: Request): { mismatch?: Mismatch; 
   let principal: PrincipalMatch = "direct";
   if (s.principal) {
     principal = s.principal.test(req.caller);
-    if (principal === "none") {
+    // An unsettled match (principal.ts) is read the way that refuses: a Deny applies, an Allow does not.
+    const unsettledAllow = principal === "unsettled" && s.effect === "Allow";
+    if (principal === "none" || unsettledAllow) {
       return {
         principal,
         mismatch: {
@@ -80,6 +82,7 @@ function mismatchOf(s: CompiledStatement, req: Request): { mismatch?: Mismatch; 
           expected: [...s.principal.expected],
           actual: describeCaller(req.caller),
           ...(s.principal.negated ? { negated: true } : {}),
+          ...(unsettledAllow ? { unsettled: true } : {}),
         },
       };
     }
@@ -95,7 +98,7 @@ function mismatchOf(s: CompiledStatement, req: Request): { mismatch?: Mismatch; 
       },
     };
   }
-  if (s.resource && s.resource.test(req.resource) === s.resource.negated) {
+  if (s.resource && s.resource.test(req.resource, req.context) === s.resource.negated) {
     return {
       principal,
       mismatch: {
@@ -138,10 +141,12 @@ function evaluatePolicy(
     const { mismatch, principal } = mismatchOf(s, req);
     const ref = refOf(named.name, s);
     const t: StatementTrace = { statement: ref, effect: s.effect, side: kind };
+    if (principal === "unsettled" && (!mismatch || mismatch.on === "principal")) t.unsettledPrincipal = true;
     if (mismatch) {
       t.mismatch = mismatch;
     } else {
-      if (kind === "resource" && principal !== "none") t.principalMatch = principal;
+      if (kind === "resource" && (principal === "direct" || principal === "account"))
+        t.principalMatch = principal;
       outcomes.push({ s, ref, applied: principal });
     }
     trace.push(t);

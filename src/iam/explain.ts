@@ -51,6 +51,9 @@ export function describeMismatch(m: Mismatch): string {
       return `requires ${f.operator} ${f.key} in ${list(f.expected)}, got ${got}`;
     }
     case "principal":
+      if (m.unsettled) {
+        return `names ${m.actual} only through its account (${list(m.expected)}), which AWS may not apply to a web identity; read as not naming it`;
+      }
       return m.negated
         ? `excludes principals ${list(m.expected)} (NotPrincipal), which cover ${m.actual}`
         : `names principals ${list(m.expected)}, not ${m.actual}`;
@@ -108,8 +111,15 @@ export function explainDecision(d: Decision): string {
       return d.allowedBy.length === 0
         ? "allowed: the action needs no permission"
         : `allowed by ${d.allowedBy.map(describeStatement).join(" and ")}`;
-    case "ExplicitlyDenied":
-      return `explicitly denied by ${describeStatement(d.deniedBy)}`;
+    case "ExplicitlyDenied": {
+      const t = d.trace.find(
+        (x) => x.statement.policy === d.deniedBy.policy && x.statement.index === d.deniedBy.index,
+      );
+      const unsettled = t?.unsettledPrincipal
+        ? " (it names the web-identity caller only through its account, which AWS may not apply to a web identity; read as applying)"
+        : "";
+      return `explicitly denied by ${describeStatement(d.deniedBy)}${unsettled}`;
+    }
     case "ImplicitlyDenied":
       return d.missing.map((side) => missingReason(d, side)).join("; and ");
   }

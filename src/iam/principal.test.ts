@@ -27,7 +27,10 @@ describe("compilePrincipal", () => {
     [[aws(A)], session, "account"],
     [[aws(`arn:aws:iam::${A}:root`)], user, "account"],
     [[aws("222222222222")], session, "none"],
-    [[aws(A)], web, "none"],
+    [[aws(A)], web, "unsettled"],
+    [[aws(`arn:aws:iam::${A}:root`)], web, "unsettled"],
+    [[aws("222222222222")], web, "none"],
+    [[aws(A), { type: "Federated", value: web.kind === "federated" ? web.provider : "" }], web, "direct"],
     [[aws(`arn:aws:iam::${A}:role/platform/Deployer`)], session, "direct"],
     [[aws(`arn:aws:iam::${A}:role/Deployer`)], session, "direct"],
     [[aws(`arn:aws:iam::${A}:role/Other`)], session, "none"],
@@ -51,6 +54,11 @@ describe("compilePrincipal", () => {
     expect(compilePrincipal([aws(`arn:aws:iam::${A}:role/Deployer`)], true)(user)).toBe("direct");
     expect(compilePrincipal([aws(A)], true)(user)).toBe("none");
     expect(compilePrincipal([aws(A)], true)(svc)).toBe("direct");
+  });
+
+  it("NotPrincipal naming a web identity's account leaves the match unsettled", () => {
+    expect(compilePrincipal([aws(A)], true)(web)).toBe("unsettled");
+    expect(compilePrincipal([aws("222222222222")], true)(web)).toBe("direct");
   });
 
   it("describes callers and entries for explanations", () => {

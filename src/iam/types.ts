@@ -57,7 +57,14 @@ export interface ConditionFailure {
  * NotAction / NotResource: `expected` then lists what the statement excludes, and the request was one of them.
  */
 export type Mismatch =
-  | { on: "principal"; expected: string[]; actual: string; negated?: boolean }
+  | {
+      on: "principal";
+      expected: string[];
+      actual: string;
+      negated?: boolean;
+      /** An Allow left out because it names a web-identity caller only through an account (principal.ts). */
+      unsettled?: boolean;
+    }
   | { on: "action"; expected: string[]; actual: string; negated?: boolean }
   | { on: "resource"; expected: string[]; actual: string; negated?: boolean }
   | { on: "condition"; failure: ConditionFailure };
@@ -74,6 +81,11 @@ export interface StatementTrace {
    * account's identity policies must then allow too), `direct` when it named the caller (or `*`).
    */
   principalMatch?: "direct" | "account";
+  /**
+   * The statement names the web-identity caller only through an account principal, a match AWS may not
+   * share (principal.ts): a Deny then applied, an Allow did not. Whoever relies on the decision must say so.
+   */
+  unsettledPrincipal?: boolean;
 }
 
 /** What was asked, as explanations show it. */

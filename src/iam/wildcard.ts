@@ -2,6 +2,7 @@
  * IAM wildcards: `*` matches any run of characters (also none), `?` exactly one. Everything else is literal.
  * Patterns are compiled once into the cheapest matcher that fits (equality, prefix, suffix, RegExp).
  */
+import { joinParts, type Part } from "./variables.js";
 
 export type Matcher = (value: string) => boolean;
 
@@ -11,7 +12,7 @@ export function hasWildcard(pattern: string): boolean {
   return pattern.includes("*") || pattern.includes("?");
 }
 
-function escapeRegExp(literal: string): string {
+export function escapeRegExp(literal: string): string {
   return literal.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
 
@@ -51,6 +52,20 @@ export function compileWildcard(pattern: string, options: WildcardOptions = {}):
   const tail = p.slice(1);
   if (p.startsWith("*") && !hasWildcard(tail)) return (v) => v.endsWith(tail);
   const re = new RegExp(`^${wildcardSource(p)}$`);
+  return (v) => re.test(v);
+}
+
+/**
+ * Compile a pattern made of policy text (wildcards) and literal parts (substituted policy variables and
+ * `${*}`-style escapes, see variables.ts).
+ */
+export function compileWildcardParts(parts: readonly Part[], options: WildcardOptions = {}): Matcher {
+  if (parts.every((p) => p.kind === "text")) return compileWildcard(joinParts(parts), options);
+  const fold = (s: string) => (options.ignoreCase ? s.toLowerCase() : s);
+  let source = "";
+  for (const p of parts)
+    source += p.kind === "text" ? wildcardSource(fold(p.value)) : escapeRegExp(fold(p.value));
+  const re = new RegExp(`^${source}$`);
   return (v) => re.test(v);
 }
 

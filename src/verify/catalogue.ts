@@ -139,6 +139,16 @@ const entries = [
       "Allow sts:AssumeRoleWithWebIdentity for Federated = the issuer's provider ARN with <issuer>:sub = system:serviceaccount:<ns>:<sa> and <issuer>:aud = sts.amazonaws.com.",
   },
   {
+    code: "XIRSA-TRUST-DENY-UNSETTLED",
+    severity: "error",
+    hop: "web-identity",
+    title: "Trust-policy Deny names the web identity only through its account",
+    explanation:
+      "A Deny statement of the source role's trust policy names the AWS account (arn:aws:iam::<acct>:root or the bare id) in Principal or NotPrincipal, and the caller is a web identity of that account. AWS documents an account principal as covering the account's IAM identities, not web-identity callers, but does not settle it; verify reads the Deny as applying, so the chain is not proven.",
+    remediation:
+      "Make the Deny say whom it means: name the OIDC provider in Principal.Federated (to deny web identities) or name the IAM roles/users (to leave them alone), instead of the account.",
+  },
+  {
     code: "XIRSA-TRUST-WRONG-PROVIDER",
     severity: "error",
     hop: "web-identity",

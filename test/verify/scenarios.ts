@@ -114,6 +114,40 @@ export const SCENARIOS: Scenario[] = [
     reason: /names principals/,
   },
   {
+    name: "trust-policy Deny naming the account (a web identity's match is unsettled)",
+    base: "xirsa",
+    tamper: (f) =>
+      editJson(f, OPERATOR_TRUST, (d) => {
+        d.Statement = [
+          ...[d.Statement].flat(),
+          { Effect: "Deny", Principal: { AWS: `arn:aws:iam::${A}:root` }, Action: "sts:*", Resource: "*" },
+        ];
+      }),
+    chain: OP,
+    hop: "web-identity",
+    code: "XIRSA-TRUST-DENY-UNSETTLED",
+    reason: /AWS may not apply to a web identity/,
+  },
+  {
+    name: "trust-policy Deny with NotPrincipal naming the account",
+    base: "xirsa",
+    tamper: (f) =>
+      editJson(f, OPERATOR_TRUST, (d) => {
+        d.Statement = [
+          ...[d.Statement].flat(),
+          {
+            Effect: "Deny",
+            NotPrincipal: { AWS: A },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Resource: "*",
+          },
+        ];
+      }),
+    chain: OP,
+    hop: "web-identity",
+    code: "XIRSA-TRUST-DENY-UNSETTLED",
+  },
+  {
     name: "oidc.<region>.eks typo",
     base: "xirsa",
     tamper: (f) => replaceText(f, OPERATOR_TRUST, HOST, "oidc.eu-central-1.eks.amazonaws.com"),

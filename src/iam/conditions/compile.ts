@@ -12,13 +12,15 @@
  *   `IfExists`: "If the key is not present, evaluate the condition element as true");
  * - a multivalued request value under an operator without a set operator does not match (AWS requires a set
  *   operator for multivalued keys; we follow iam-simulate, which reports this as confirmed by AWS).
- * Policy variables (`${aws:username}`) are not substituted: they are compared literally (documented gap).
+ * Policy variables (`${aws:username}`) in the values of string and ARN operators are substituted from the
+ * request context per request (variables.ts); the common case without them compiles once as before.
  */
 import type { ConditionEntry } from "../policy.js";
+import { type Part, parseTemplate, partsKey, resolveTemplate, type Template } from "../variables.js";
 import { arnOperators } from "./arn.js";
 import { boolOperators } from "./bool.js";
 import { dateOperators } from "./date.js";
-import { BadValue, type OperatorFamily } from "./family.js";
+import { BadValue, type OperatorFamily, type ValueTest } from "./family.js";
 import { ipOperators } from "./ip.js";
 import { numericOperators } from "./numeric.js";
 import { stringOperators } from "./string.js";
@@ -106,15 +108,22 @@ export function compileCondition(entry: ConditionEntry, operatorPath: string, fa
   }
 
   const family = parsed.base;
-  let valueTest: ReturnType<OperatorFamily["compile"]>;
+  const negated = family.negated;
+  const templates = family.compileParts ? values.map(parseTemplate) : [];
+  let oneFor: (ctx: RequestContext) => One | null;
   try {
-    valueTest = family.compile(values);
+    oneFor = templates.some((t) => t !== undefined)
+      ? substituting(family, values, templates)
+      : constant(oneOf(family.compile(values), negated));
   } catch (e) {
-    if (e instanceof BadValue) return fail(valuePath(e.index), `${e.message} for ${operator}`);
+    if (e instanceof BadValue) {
+      const hint = values[e.index]?.includes("${")
+        ? " (policy variables are substituted only in string and ARN operators)"
+        : "";
+      return fail(valuePath(e.index), `${e.message} for ${operator}${hint}`);
+    }
     throw e;
   }
-  const negated = family.negated;
-  const one = negated ? (v: string) => valueTest(v) === false : (v: string) => valueTest(v) === true;
   const { set, ifExists } = parsed;
 
   if (set === "ForAllValues") {
@@ -123,6 +132,8 @@ export function compileCondition(entry: ConditionEntry, operatorPath: string, fa
       test: (ctx) => {
         const v = ctx.get(lkey);
         if (v === undefined) return true;
+        const one = oneFor(ctx);
+        if (!one) return typeof v !== "string" && v.length === 0;
         return typeof v === "string" ? one(v) : v.every(one);
       },
     };
@@ -133,6 +144,8 @@ export function compileCondition(entry: ConditionEntry, operatorPath: string, fa
       test: (ctx) => {
         const v = ctx.get(lkey);
         if (v === undefined) return ifExists;
+        const one = oneFor(ctx);
+        if (!one) return false;
         return typeof v === "string" ? one(v) : v.some(one);
       },
     };
@@ -143,7 +156,77 @@ export function compileCondition(entry: ConditionEntry, operatorPath: string, fa
     test: (ctx) => {
       const v = ctx.get(lkey);
       if (v === undefined) return whenMissing;
-      return typeof v === "string" ? one(v) : false;
+      const one = oneFor(ctx);
+      return typeof v === "string" && one !== null && one(v);
     },
+  };
+}
+
+/** Does one request value satisfy the operator (OR over the policy values; NOR for negated operators)? */
+type One = (requestValue: string) => boolean;
+
+function oneOf(valueTest: ValueTest, negated: boolean): One {
+  return negated ? (v) => valueTest(v) === false : (v) => valueTest(v) === true;
+}
+
+function constant(one: One): () => One {
+  return () => one;
+}
+
+/** Bound on the compiled substitutions kept per condition. */
+const SUBSTITUTION_CACHE_LIMIT = 64;
+
+/**
+ * Values with policy variables (variables.ts): substituted per request, compiled once per distinct result.
+ * `null`: no request value can satisfy the operator — every value was unresolved, or (negated operators)
+ * one was, since an unresolved variable must not make a statement apply.
+ */
+function substituting(
+  family: OperatorFamily,
+  values: readonly string[],
+  templates: readonly (Template | undefined)[],
+): (ctx: RequestContext) => One | null {
+  const compileParts = family.compileParts;
+  if (!compileParts) throw new Error(`${family.name} takes no policy variables`);
+  // Values without variables are checked now, as any other policy value is.
+  const plain = values.filter((_, i) => templates[i] === undefined);
+  try {
+    if (plain.length > 0) family.compile(plain);
+  } catch (e) {
+    if (e instanceof BadValue) throw new BadValue(values.indexOf(plain[e.index] ?? ""), e.message);
+    throw e;
+  }
+  const cache = new Map<string, One | null>();
+  return (ctx) => {
+    const resolved: Part[][] = [];
+    for (let i = 0; i < values.length; i++) {
+      const t = templates[i];
+      if (t === undefined) {
+        resolved.push([{ kind: "text", value: values[i] ?? "" }]);
+        continue;
+      }
+      const parts = resolveTemplate(t, ctx);
+      if (parts) resolved.push(parts);
+      else if (family.negated) return null;
+    }
+    const key = partsKey(resolved);
+    const hit = cache.get(key);
+    if (hit !== undefined) return hit;
+    let one: One | null = null;
+    // A value that is no longer of the operator's type (an ARN operator's variable that substituted a
+    // non-ARN) matches nothing, like an unresolved one.
+    while (resolved.length > 0) {
+      try {
+        one = oneOf(compileParts(resolved), family.negated);
+        break;
+      } catch (e) {
+        if (!(e instanceof BadValue)) throw e;
+        if (family.negated) break;
+        resolved.splice(e.index, 1);
+      }
+    }
+    if (cache.size >= SUBSTITUTION_CACHE_LIMIT) cache.clear();
+    cache.set(key, one);
+    return one;
   };
 }

@@ -4,6 +4,7 @@
  * match when none does. A request value of the wrong type (not a number for Numeric…, not an ARN for Arn…)
  * makes the comparison fail for the positive and the negated operator alike.
  */
+import type { Part } from "../variables.js";
 
 /** true/false, or null when the request value is not of the operator's type. */
 export type ValueTest = (requestValue: string) => boolean | null;
@@ -14,6 +15,11 @@ export interface OperatorFamily {
   negated: boolean;
   /** Validate the policy values and compile them; throws BadValue for a value IAM would refuse. */
   compile(values: readonly string[]): ValueTest;
+  /**
+   * For the operators that take policy variables (string and ARN operators, see variables.ts): compile
+   * values whose variables were substituted; throws BadValue for a value that is then not of the type.
+   */
+  compileParts?(values: readonly (readonly Part[])[]): ValueTest;
 }
 
 /** A bad policy value at `index` of the key's values. */
@@ -31,9 +37,11 @@ export function pair(
   name: string,
   notName: string,
   compile: (values: readonly string[]) => ValueTest,
+  compileParts?: (values: readonly (readonly Part[])[]) => ValueTest,
 ): OperatorFamily[] {
+  const withParts = compileParts ? { compileParts } : {};
   return [
-    { name, negated: false, compile },
-    { name: notName, negated: true, compile },
+    { name, negated: false, compile, ...withParts },
+    { name: notName, negated: true, compile, ...withParts },
   ];
 }

@@ -1,5 +1,6 @@
 /** String operators (AWS "Condition operators": String condition operators). Case-sensitive unless IgnoreCase. */
-import { compileWildcard } from "../wildcard.js";
+import { joinParts, type Part } from "../variables.js";
+import { compileWildcard, compileWildcardParts } from "../wildcard.js";
 import { type OperatorFamily, pair, type ValueTest } from "./family.js";
 
 function equals(values: readonly string[]): ValueTest {
@@ -22,8 +23,17 @@ function like(values: readonly string[]): ValueTest {
   return (v) => matchers.some((m) => m(v));
 }
 
+type Values = readonly (readonly Part[])[];
+
+function likeParts(values: Values): ValueTest {
+  const matchers = values.map((p) => compileWildcardParts(p));
+  return (v) => matchers.some((m) => m(v));
+}
+
 export const stringOperators: OperatorFamily[] = [
-  ...pair("StringEquals", "StringNotEquals", equals),
-  ...pair("StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", equalsIgnoreCase),
-  ...pair("StringLike", "StringNotLike", like),
+  ...pair("StringEquals", "StringNotEquals", equals, (vs: Values) => equals(vs.map(joinParts))),
+  ...pair("StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", equalsIgnoreCase, (vs: Values) =>
+    equalsIgnoreCase(vs.map(joinParts)),
+  ),
+  ...pair("StringLike", "StringNotLike", like, likeParts),
 ];

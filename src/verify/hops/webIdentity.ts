@@ -4,7 +4,7 @@
  * for the issuer with client id sts.amazonaws.com, and the role's trust policy allows
  * sts:AssumeRoleWithWebIdentity for each service account of the chain.
  */
-import { explainDecision, parseArn } from "../../iam/index.js";
+import { type Decision, describeStatement, explainDecision, parseArn } from "../../iam/index.js";
 import type { ChainSpec, IamRole, OidcProvider } from "../../state/types.js";
 import {
   issuerHostPath,
@@ -143,6 +143,8 @@ export function webIdentityHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome
       return done(problems, lint, detail);
     }
     const why = explainDecision(result.decision);
+    const unsettled = unsettledDeny(role, result.decision, chain.id);
+    if (unsettled && !problems.some((p) => p.code === unsettled.code)) problems.push(unsettled);
     // Refusals keep the evaluator's trace (the report highlights the deciding statement and condition).
     decisions[subject] =
       result.decision.decision === "Allowed"
@@ -160,9 +162,44 @@ export function webIdentityHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome
     refusal = `${who} is refused: ${first.because}`;
     // The mistakes that explain the refusal, bound to this chain; or what the evaluator says.
     const errors = lint.filter((f) => f.severity === "error").map((f) => ({ ...f, chain: chain.id }));
-    problems.push(...(errors.length ? errors : [classify(role, hostPath, first.subject, chain.id)]));
+    const explained = errors.length > 0 || problems.some((p) => p.code === "XIRSA-TRUST-DENY-UNSETTLED");
+    problems.push(...(explained ? errors : [classify(role, hostPath, first.subject, chain.id)]));
   }
   return done(problems, lint, detail, { allowedBy, count: chain.serviceAccounts.length, refusal });
+}
+
+/**
+ * A Deny that applied only because an account principal was read as naming the web-identity caller (an
+ * unsettled match, src/iam/principal.ts): the chain must not count as proven, and the finding names the
+ * statement.
+ */
+function unsettledDeny(role: IamRole, decision: Decision, chain: string): Finding | undefined {
+  if (decision.decision !== "ExplicitlyDenied") return undefined;
+  const { deniedBy } = decision;
+  const t = decision.trace.find(
+    (x) => x.statement.policy === deniedBy.policy && x.statement.index === deniedBy.index,
+  );
+  if (!t?.unsettledPrincipal) return undefined;
+  const parsed = tryParse(role.trustPolicy, `trust:${role.arn}`, "resource");
+  const statement = "policy" in parsed ? parsed.policy.statements[deniedBy.index] : undefined;
+  const jsonPath = statement?.path ?? `Statement[${deniedBy.index}]`;
+  const element = statement?.principal?.negated ? "NotPrincipal" : "Principal";
+  return finding(
+    "XIRSA-TRUST-DENY-UNSETTLED",
+    `trust policy of ${role.arn}: ${describeStatement(deniedBy)} denies through ${element} naming account ${role.accountId}; whether that covers a web-identity caller is not settled by AWS, so it is read as denying and the chain is not proven`,
+    role.arn,
+    {
+      chain,
+      hop: HOP,
+      jsonPath: `${jsonPath}.${element}`,
+      document: trustPolicyId(role.arn),
+      remediation: remediationAt(
+        "XIRSA-TRUST-DENY-UNSETTLED",
+        `trust policy of ${role.arn}`,
+        `${jsonPath}.${element}`,
+      ),
+    },
+  );
 }
 
 /** A refusal no lint rule explains: the subject is not listed, or nothing matches at all. */

@@ -82,14 +82,12 @@ export const DISAGREEMENTS: Disagreement[] = [
       ),
   },
   {
-    name: "policyVariable",
+    name: "escapeWithoutWildcards",
     summary:
-      "a policy variable (e.g. aws:username in dollar-braces): we compare it literally (a documented gap of ours), the oracle substitutes it",
+      "the escapes ${*}, ${?}, ${$} under an operator without wildcards (StringEquals, …): we read them as the character, the oracle keeps the text",
     applies: (input) =>
-      allStatements(input).some(
-        (s) =>
-          s.conditions.some((c) => c.values.some((v) => v.includes("${"))) ||
-          (s.resource?.values.some((r) => r.includes("${")) ?? false),
+      allStatements(input).some((s) =>
+        s.conditions.some((c) => !/like/i.test(c.operator) && c.values.some((v) => /\$\{[*?$]\}/.test(v))),
       ),
   },
 ];
