@@ -1,6 +1,7 @@
 /**
  * The xirsa.yaml schema. Every message says what is expected so that the one-line error names the fix.
  */
+import { X509Certificate } from "node:crypto";
 import { z } from "zod";
 import { REGION } from "../topology/names.js";
 
@@ -38,16 +39,69 @@ const profile = z
   .string({ error: "expected the name of an AWS profile" })
   .regex(PROFILE, { error: "expected the name of an AWS profile (letters, digits, _.-@+=,)" });
 
-const kubeContext = z.string({ error: "expected the name of a kubeconfig context" }).min(1);
-
-const httpsUrl = z.string({ error: "expected an https URL" }).regex(/^https:\/\/[^\s/]+$/, {
-  error: "expected the cluster API endpoint as https://<host> with no path or trailing slash",
+// Context names of aws eks update-kubeconfig (ARNs), kind/minikube/gke and user@cluster forms; no blanks, quotes or
+// shell syntax, so that a context name is a word in every rendered script.
+const KUBE_CONTEXT = /^[A-Za-z0-9][A-Za-z0-9_.:@/+=,~%-]{0,252}$/;
+const kubeContext = z.string({ error: "expected the name of a kubeconfig context" }).regex(KUBE_CONTEXT, {
+  error:
+    "expected a kubeconfig context name: up to 253 letters, digits and _.:@/+=,~%- (no spaces, quotes or $)",
 });
+
+// https://<host>[:<port>] and nothing else: no userinfo, path, query or fragment (the endpoint is a Secret's
+// server and an AppProject destination, compared as a string by Argo CD).
+const DNS_HOST =
+  /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const IPV6_HOST = /^\[[0-9A-Fa-f:.]+\]$/;
+function isEndpoint(s: string): boolean {
+  const m = /^https:\/\/(\[[^\]]*\]|[^:/]*)(?::(\d{1,5}))?$/.exec(s);
+  if (!m) return false;
+  const [, host, port] = m;
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return false;
+  return host!.length <= 253 && (DNS_HOST.test(host!) || IPV6_HOST.test(host!));
+}
+const httpsUrl = z.string({ error: "expected an https URL" }).refine(isEndpoint, {
+  error:
+    "expected the cluster API endpoint as https://<host>[:<port>]: no user, path, query, fragment or trailing slash",
+});
+
+/** The PEM certificate blocks of `text` that parse as X.509; false when a block does not parse. */
+function pemCertificates(text: string): number | false {
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  for (const b of blocks) {
+    try {
+      new X509Certificate(b);
+    } catch {
+      return false;
+    }
+  }
+  return blocks.length;
+}
 
 const caData = z
   .string({ error: "expected the cluster CA as base64-encoded PEM" })
-  .refine((s) => Buffer.from(s, "base64").toString("latin1").includes("-----BEGIN CERTIFICATE-----"), {
-    error: "expected the cluster CA as base64-encoded PEM (certificateAuthority.data of describe-cluster)",
+  .regex(/^[A-Za-z0-9+/]+={0,2}$/, {
+    error: "expected the cluster CA as base64 (certificateAuthority.data of describe-cluster)",
+  })
+  .refine((s) => (pemCertificates(Buffer.from(s, "base64").toString("latin1")) || 0) > 0, {
+    error:
+      "expected base64 of at least one PEM certificate that parses (certificateAuthority.data of describe-cluster)",
+  });
+
+// Kubernetes takes any string as a group; xirsa takes the usual identity-provider forms only (ASCII, so that no
+// look-alike or invisible character can pass for another group), and never system:*, which Kubernetes gives to
+// everyone (system:authenticated, system:unauthenticated) or to cluster admins (system:masters).
+// Rules of the names: kubernetes/apiserver pkg/authentication/user/user.go (AllAuthenticated, AllUnauthenticated,
+// SystemPrivilegedGroup).
+const GROUP = /^[A-Za-z0-9/][A-Za-z0-9._:@/-]{0,252}$/;
+export const k8sGroup = z
+  .string({ error: "expected a Kubernetes group name" })
+  .regex(GROUP, {
+    error:
+      "expected a group name: up to 253 ASCII letters, digits and ._:@/- (no spaces or control characters)",
+  })
+  .refine((s) => !s.toLowerCase().startsWith("system:"), {
+    error:
+      "system:* groups are Kubernetes' own (system:authenticated is everyone); name the identity provider's group",
   });
 
 export const oidcIssuer = z
@@ -59,13 +113,56 @@ export const oidcIssuer = z
       "expected https://oidc.eks.<region>.amazonaws.com/id/<ID> (identity.oidc.issuer of describe-cluster)",
   });
 
-const tags = z.record(
-  z.string().min(1).max(128),
-  z
-    .string({ error: "tag values must be strings" })
-    .max(256, { error: "tag values are at most 256 characters" }),
-  { error: "expected a map of tag names to string values" },
-);
+// IAM's Tag type: key 1-128 and value 0-256 of [\p{L}\p{Z}\p{N}_.:/=+\-@], at most 50 tags per resource, aws: reserved
+// (IAM API reference, Tag). xirsa adds two tags of its own (xirsa.io/*), so 48 are left for the config.
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+export const MAX_CONFIG_TAGS = 48;
+const PROTOTYPE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+const tagKey = z
+  .string()
+  .min(1, { error: "tag keys are 1-128 characters" })
+  .max(128, { error: "tag keys are 1-128 characters" })
+  .regex(TAG_TEXT, { error: "tag keys may hold letters, digits, spaces and _.:/=+-@ only (IAM)" })
+  .refine((k) => !k.toLowerCase().startsWith("aws:"), { error: "tag keys starting with aws: are AWS's" })
+  .refine((k) => !k.startsWith("xirsa.io/"), {
+    error: "xirsa.io/* tags are set by xirsa (managed-by, stack); choose another key",
+  })
+  .refine((k) => !PROTOTYPE_KEYS.has(k), { error: "choose another tag key" });
+const tags = z
+  .record(
+    z.string(),
+    z
+      .string({ error: "tag values must be strings" })
+      .max(256, { error: "tag values are at most 256 characters" })
+      .regex(TAG_TEXT, { error: "tag values may hold letters, digits, spaces and _.:/=+-@ only (IAM)" }),
+    { error: "expected a map of tag names to string values" },
+  )
+  .superRefine((t, ctx) => {
+    const keys = Object.keys(t);
+    if (keys.length > MAX_CONFIG_TAGS) {
+      ctx.addIssue({
+        code: "custom",
+        message: `${keys.length} tags; at most ${MAX_CONFIG_TAGS} (IAM allows 50 per resource and xirsa adds 2)`,
+      });
+      return;
+    }
+    for (const k of keys) {
+      const r = tagKey.safeParse(k);
+      if (!r.success) ctx.addIssue({ code: "custom", path: [k], message: r.error.issues[0]!.message });
+    }
+  });
+
+/** Namespaces no environment pattern may cover: the cluster's own (kube-*) and default. */
+function reservedNamespace(pattern: string): string | undefined {
+  const prefix = pattern.endsWith("*") ? pattern.slice(0, -1) : undefined;
+  if (prefix === undefined) {
+    return pattern === "default" || pattern.startsWith("kube-") ? pattern : undefined;
+  }
+  if (prefix.length < 3) return "namespaces of every team";
+  if ("default".startsWith(prefix)) return "default";
+  if ("kube-".startsWith(prefix) || prefix.startsWith("kube-")) return "kube-system";
+  return undefined;
+}
 
 const krci = z
   .strictObject({
@@ -73,7 +170,7 @@ const krci = z
     serviceAccount: k8sName.default("edp-cd-pipeline-operator"),
     deployment: k8sName.default("cd-pipeline-operator"),
     /** Groups bound to ClusterRole admin in every environment namespace (RoleBinding tenant-admin). */
-    oidcGroups: z.array(z.string().min(1)).optional(),
+    oidcGroups: z.array(k8sGroup).optional(),
   })
   .prefault({});
 
@@ -101,7 +198,7 @@ export const sourceSchema = z.strictObject({
 
 const capsule = z.strictObject({
   tenant: k8sName.default("krci"),
-  group: z.string().min(1).default("cd-pipeline-operator"),
+  group: k8sGroup.default("cd-pipeline-operator"),
 });
 
 export const targetSchema = z.strictObject({
@@ -118,6 +215,15 @@ export const targetSchema = z.strictObject({
     .max(63, { error: "a namespace pattern is at most 63 characters" })
     .regex(NAMESPACE_PATTERN, {
       error: "expected a namespace name or prefix with one trailing '*', e.g. krci-*",
+    })
+    .superRefine((p, ctx) => {
+      const hit = reservedNamespace(p);
+      if (hit) {
+        ctx.addIssue({
+          code: "custom",
+          message: `'${p}' covers ${hit}; use a name or a prefix of 3 or more characters outside default and kube-*, e.g. krci-*`,
+        });
+      }
     })
     .default("krci-*"),
   access: z
@@ -147,9 +253,13 @@ export const configSchema = z
       .default("/"),
     permissionsBoundary: z
       .string()
-      .regex(/^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/.+$/, {
-        error: "expected the ARN of an IAM managed policy, arn:aws:iam::<account>:policy/<name>",
-      })
+      .max(2048)
+      .regex(
+        /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:iam::(\d{12}|aws):policy\/([\x21-\x7e]*\/)?[\w+=,.@-]{1,128}$/,
+        {
+          error: "expected the ARN of an IAM managed policy, arn:aws:iam::<account>:policy/<name>",
+        },
+      )
       .optional(),
     tags: tags.default({}),
     source: sourceSchema,

@@ -24,6 +24,28 @@ export function sh(s: string): string {
   return SAFE.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
 }
 
+// Line breaks, other control characters and bidi overrides: a value in a `#` comment must stay on its line
+// and read as what it is.
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Text for a `#` comment: one line whatever the values in it hold. */
+export function commentText(s: string): string {
+  return s.replace(UNPRINTABLE, "?");
+}
+
+/**
+ * `NAME` from the environment if set (even empty), else `value`. The default is a quoted word of its own: in
+ * `"${NAME-value}"` bash would expand `$(...)` and backticks inside value.
+ */
+function defaultVar(name: string, value: string): string {
+  return `[[ -n "\${${name}+set}" ]] || ${name}=${value === "" ? "''" : sh(value)}`;
+}
+
+/** `echo` of a fixed message (no expansion of what it quotes). */
+function say(message: string): string {
+  return `printf '%s\\n' ${sh(message)}`;
+}
+
 const BUNDLE_LINE = 'BUNDLE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"';
 
 const NEED_FILE = [
@@ -37,6 +59,22 @@ const NEED_FILE = [
   "}",
 ];
 
+// The list read from the cluster goes into a JSON patch: escaped as a JSON string (RFC 8259 section 7), so
+// whatever the cluster holds stays one string value.
+const JSON_STRING = [
+  "json_string() {",
+  '  local s="$1" out="" c',
+  '  s="${s//\\\\/\\\\\\\\}"',
+  '  s="${s//\\"/\\\\\\"}"',
+  "  while [[ $s =~ ^([^[:cntrl:]]*)([[:cntrl:]])(.*)$ ]]; do",
+  "    printf -v c '\\\\u%04x' \"'${BASH_REMATCH[2]}\"",
+  '    out+="${BASH_REMATCH[1]}$c"',
+  '    s="${BASH_REMATCH[3]}"',
+  "  done",
+  '  printf \'"%s"\' "$out$s"',
+  "}",
+];
+
 interface Script {
   name: string;
   lines: (step: number, total: number) => string[];
@@ -45,8 +83,8 @@ interface Script {
 function header(config: Config, step: number, total: number, what: string, more: string[]): string[] {
   return [
     "#!/usr/bin/env bash",
-    `# xirsa (stack ${config.name}), step ${step} of ${total}: ${what}.`,
-    ...more.map((l) => `# ${l}`),
+    `# ${commentText(`xirsa (stack ${config.name}), step ${step} of ${total}: ${what}.`)}`,
+    ...more.map((l) => `# ${commentText(l)}`),
     "set -euo pipefail",
     "",
   ];
@@ -77,9 +115,9 @@ function awsScript(config: Config, state: State, accountId: string): Script {
         ],
       );
       out.push(
-        `# AWS profile of account ${accountId} (empty: the default credential chain); override: PROFILE=<name> $0`,
-        `PROFILE="\${PROFILE-${profile ?? ""}}"`,
-        `REGION="\${REGION-${region}}"`,
+        `# ${commentText(`AWS profile of account ${accountId} (empty: the default credential chain); override: PROFILE=<name> $0`)}`,
+        defaultVar("PROFILE", profile ?? ""),
+        defaultVar("REGION", region),
         BUNDLE_LINE,
         "",
         "# aws with the profile, in the region given first.",
@@ -93,7 +131,7 @@ function awsScript(config: Config, state: State, accountId: string): Script {
         "",
         'account="$(aws_ "$REGION" sts get-caller-identity --query Account --output text)"',
         `if [[ "$account" != ${sh(accountId)} ]]; then`,
-        `  echo "these credentials are for account $account, not ${accountId}: set PROFILE" >&2`,
+        `  printf 'these credentials are for account %s, not %s: set PROFILE\\n' "$account" ${sh(accountId)} >&2`,
         "  exit 1",
         "fi",
         "",
@@ -108,7 +146,7 @@ function awsScript(config: Config, state: State, accountId: string): Script {
           ),
           "else",
           `  aws_ "$REGION" iam create-open-id-connect-provider --url ${sh(p.url)} --client-id-list ${p.clientIds.map(sh).join(" ")} >/dev/null`,
-          `  echo "created the IAM OIDC provider for ${p.url}"`,
+          `  ${say(`created the IAM OIDC provider for ${p.url}`)}`,
           "fi",
           "",
         );
@@ -139,7 +177,7 @@ function awsScript(config: Config, state: State, accountId: string): Script {
             .map((k) => ({ Key: k, Value: r.tags[k] })),
         );
         out.push(
-          `# ${r.name}`,
+          `# ${commentText(r.name)}`,
           `trust="$(bundle_file ${sh(`${dir}/${TRUST_POLICY_FILE}`)})"`,
           `ensure_role ${sh(r.name)} ${sh(r.path)} "$trust" ${sh(tags)}${r.permissionsBoundary ? ` ${sh(r.permissionsBoundary)}` : ""}`,
         );
@@ -172,11 +210,13 @@ function awsScript(config: Config, state: State, accountId: string): Script {
       }
       for (const c of clusters) {
         const t = targetOf.get(clusterKey(c));
-        out.push(`# Access to cluster ${c.name} (${c.region})${t ? ` for target ${t.name}` : ""}.`);
+        out.push(
+          `# ${commentText(`Access to cluster ${c.name} (${c.region})${t ? ` for target ${t.name}` : ""}.`)}`,
+        );
         for (const e of c.accessEntries) out.push(...accessEntryLines(c, e));
         out.push("");
       }
-      out.push(`echo "account ${accountId}: done"`);
+      out.push(say(`account ${accountId}: done`));
       return out;
     },
   };
@@ -195,7 +235,9 @@ function accessEntryLines(c: EksCluster, e: AccessEntry): string[] {
     );
   }
   if (e.accessPolicies.length === 0) {
-    lines.push(`# ${e.principalArn}: no access policy (its Kubernetes groups grant access).`);
+    lines.push(
+      `# ${commentText(`${e.principalArn}: no access policy (its Kubernetes groups grant access).`)}`,
+    );
   }
   return lines;
 }
@@ -203,8 +245,8 @@ function accessEntryLines(c: EksCluster, e: AccessEntry): string[] {
 function contextLines(c: EksCluster, context: string | undefined): string[] {
   const fallback = context ?? `arn:${partitionOf(c.region)}:eks:${c.region}:${c.accountId}:cluster/${c.name}`;
   return [
-    `# kubeconfig context of ${c.name}; the default is ${context ? "from xirsa.yaml" : "the name aws eks update-kubeconfig gives it"}. Override: CONTEXT=<name> $0`,
-    `CONTEXT="\${CONTEXT-${fallback}}"`,
+    `# ${commentText(`kubeconfig context of ${c.name}; the default is ${context ? "from xirsa.yaml" : "the name aws eks update-kubeconfig gives it"}. Override: CONTEXT=<name> $0`)}`,
+    defaultVar("CONTEXT", fallback),
     BUNDLE_LINE,
     "",
     ...NEED_FILE,
@@ -227,7 +269,7 @@ function targetKubeScript(config: Config, c: EksCluster, dir: string, context: s
           'kubectl apply -f "$manifest" --context "$CONTEXT"',
         );
       }
-      out.push("", `echo "cluster ${c.name}: done"`);
+      out.push("", say(`cluster ${c.name}: done`));
       return out;
     },
   };
@@ -284,22 +326,33 @@ function sourceKubeScript(config: Config, c: EksCluster, dir: string): Script {
       if (project && destinations) {
         const p = `appproject ${sh(argocd.project)} -n ${sh(argocd.namespace)} --context "$CONTEXT"`;
         out.push(
-          `# Argo CD AppProject ${argocd.project}: a destination per target (kept: the destinations it already has).`,
+          `# ${commentText(`Argo CD AppProject ${argocd.project}: a destination per target (kept: the destinations it already has).`)}`,
           `manifest="$(bundle_file ${sh(`kubernetes/${dir}/appproject.yaml`)})"`,
           `if ! kubectl get ${p} >/dev/null 2>&1; then`,
           '  kubectl apply -f "$manifest" --context "$CONTEXT"',
           "fi",
-          "add_destination() { # namespace server",
+          "# The JSON of the patches is rendered by xirsa (a JSON encoder), never pasted together from values here.",
+          "# Whether the destination is there: an exact comparison per line (grep would read patterns).",
+          "has_destination() { # have namespace server",
+          "  local line",
+          '  while IFS= read -r line; do [[ "$line" == "$2 $3" ]] && return 0; done <<<"$1"',
+          "  return 1",
+          "}",
+          "add_destination() { # namespace server merge-patch json-patch",
           "  local have",
           `  have="$(kubectl get ${p} -o jsonpath='{range .spec.destinations[*]}{.namespace}{" "}{.server}{"\\n"}{end}')"`,
-          '  local value="{\\"namespace\\":\\"$1\\",\\"server\\":\\"$2\\"}"',
           '  if [[ -z "$have" ]]; then',
-          `    kubectl patch ${p} --type merge -p "{\\"spec\\":{\\"destinations\\":[$value]}}"`,
-          '  elif ! grep -qxF "$1 $2" <<<"$have"; then',
-          `    kubectl patch ${p} --type json -p "[{\\"op\\":\\"add\\",\\"path\\":\\"/spec/destinations/-\\",\\"value\\":$value}]"`,
+          `    kubectl patch ${p} --type merge -p "$3"`,
+          '  elif ! has_destination "$have" "$1" "$2"; then',
+          `    kubectl patch ${p} --type json -p "$4"`,
           "  fi",
           "}",
-          ...destinations.map((d) => `add_destination ${sh(d.namespace)} ${sh(d.server)}`),
+          ...destinations.map((d) => {
+            const value = { namespace: d.namespace, server: d.server };
+            const merge = JSON.stringify({ spec: { destinations: [value] } });
+            const add = JSON.stringify([{ op: "add", path: "/spec/destinations/-", value }]);
+            return `add_destination ${sh(d.namespace)} ${sh(d.server)} ${sh(merge)} ${sh(add)}`;
+          }),
           "",
         );
       }
@@ -328,11 +381,12 @@ function sourceKubeScript(config: Config, c: EksCluster, dir: string): Script {
           '    *) clusters="${clusters:+$clusters, }$name" ;;',
           "  esac",
           "done",
-          `kubectl patch ${cm} --type merge -p "{\\"data\\":{\\"available_clusters\\":\\"$clusters\\"}}"`,
+          ...JSON_STRING,
+          `kubectl patch ${cm} --type merge -p "{\\"data\\":{\\"available_clusters\\":$(json_string "$clusters")}}"`,
           "",
         );
       }
-      out.push(`echo "cluster ${c.name}: done"`);
+      out.push(say(`cluster ${c.name}: done`));
       return out;
     },
   };

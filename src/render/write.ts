@@ -1,47 +1,168 @@
 /**
  * Puts a rendered bundle on disk without ever leaving a half-written one: files go into a temporary directory
  * beside the target, which then replaces it by rename. An existing directory is replaced only if it is empty or
- * a previous bundle (it has MANIFEST.json), so a mistyped --out cannot wipe unrelated files.
+ * a xirsa bundle and nothing else (a MANIFEST.json of this format, and only the files it lists), so that a
+ * mistyped --out cannot wipe a Git checkout, notes or the config. The swap is two renames (old bundle aside,
+ * new one in); a kill between them leaves the old bundle in `.<out>.old-*`, which the next run puts back
+ * before anything else, and the next run removes every other leftover.
  */
-import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
+import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { InputError, OperationError } from "../errors.js";
-import { MANIFEST_FILE } from "./layout.js";
+import { BUNDLE_FORMAT, MANIFEST_FILE } from "./layout.js";
 
-async function existing(dir: string): Promise<"none" | "replaceable" | "foreign" | "file"> {
-  let st: Awaited<ReturnType<typeof stat>>;
+export interface WriteBundleOptions {
+  /** Paths that must not be inside the bundle directory (the config being read): refused, exit 2. */
+  inputs?: readonly string[];
+}
+
+const OLD = ".old-";
+const TMP = ".tmp-";
+
+function refuse(message: string, hint: string): InputError {
+  return new InputError("render.out", message, hint);
+}
+
+/** Files listed by a xirsa MANIFEST.json text, or undefined when it is not one. */
+function manifestFiles(text: string): Set<string> | undefined {
+  let m: unknown;
   try {
-    st = await stat(dir);
+    m = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!m || typeof m !== "object") return undefined;
+  const { format, files } = m as { format?: unknown; files?: unknown };
+  if (format !== BUNDLE_FORMAT || !Array.isArray(files)) return undefined;
+  const paths = new Set<string>();
+  for (const f of files) {
+    const p = (f as { path?: unknown } | null)?.path;
+    if (typeof p !== "string") return undefined;
+    paths.add(p);
+  }
+  return paths;
+}
+
+/** The first entry under `dir` that is neither a listed file nor a directory on the way to one. */
+async function unlisted(dir: string, listed: Set<string>, prefix = ""): Promise<string | undefined> {
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const rel = `${prefix}${e.name}`;
+    if (e.isDirectory()) {
+      const under = `${rel}/`;
+      if (![...listed].some((p) => p.startsWith(under))) return `${rel}/`;
+      const deeper = await unlisted(join(dir, e.name), listed, under);
+      if (deeper) return deeper;
+    } else if (!(e.isFile() && (listed.has(rel) || rel === MANIFEST_FILE))) {
+      return rel;
+    }
+  }
+  return undefined;
+}
+
+type Existing = "none" | "empty" | "bundle";
+
+/** What is at `dir` now; anything but nothing, an empty directory or a xirsa bundle is refused. */
+async function existing(dir: string, out: string): Promise<Existing> {
+  let st: Awaited<ReturnType<typeof lstat>>;
+  try {
+    st = await lstat(dir);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return "none";
-    throw new InputError(
-      "render.out",
-      `cannot use ${dir} as --out: ${code}`,
-      "choose a directory path you can write",
+    throw refuse(`cannot use ${out} as --out: ${code}`, "choose a directory path you can write");
+  }
+  if (st.isSymbolicLink()) {
+    throw refuse(`--out ${out} is a symbolic link; refusing to replace it`, "name the directory itself");
+  }
+  if (!st.isDirectory()) throw refuse(`--out ${out} is a file`, "name a directory for the bundle");
+  const entries = await readdir(dir);
+  if (entries.length === 0) return "empty";
+  const notBundle = "choose a new directory, or move what is not the bundle out of it";
+  let text: string;
+  try {
+    if (!(await lstat(join(dir, MANIFEST_FILE))).isFile()) throw new Error("not a file");
+    text = await readFile(join(dir, MANIFEST_FILE), "utf8");
+  } catch {
+    throw refuse(
+      `--out ${out} exists and is not a xirsa bundle (no ${MANIFEST_FILE}); refusing to replace it`,
+      notBundle,
     );
   }
-  if (!st.isDirectory()) return "file";
-  const entries = await readdir(dir);
-  return entries.length === 0 || entries.includes(MANIFEST_FILE) ? "replaceable" : "foreign";
+  const listed = manifestFiles(text);
+  if (!listed) {
+    throw refuse(
+      `--out ${out}: ${MANIFEST_FILE} is not a xirsa bundle manifest (${BUNDLE_FORMAT}); refusing to replace it`,
+      notBundle,
+    );
+  }
+  const extra = await unlisted(dir, listed);
+  if (extra) {
+    throw refuse(
+      `--out ${out} holds ${extra}, which is not part of the bundle; refusing to replace the directory`,
+      notBundle,
+    );
+  }
+  return "bundle";
+}
+
+/** Puts back an old bundle a crash left aside, then removes the leftovers of earlier runs. */
+async function recover(dir: string): Promise<void> {
+  const parent = dirname(dir);
+  const stem = `.${basename(dir)}`;
+  let names: string[];
+  try {
+    names = await readdir(parent);
+  } catch {
+    return;
+  }
+  const olds = names.filter((n) => n.startsWith(`${stem}${OLD}`));
+  const missing = await lstat(dir).then(
+    () => false,
+    () => true,
+  );
+  if (missing) {
+    for (const o of olds) {
+      const aside = join(parent, o, "bundle");
+      if (
+        await lstat(aside).then(
+          () => true,
+          () => false,
+        )
+      ) {
+        await rename(aside, dir);
+        break;
+      }
+    }
+  }
+  for (const n of names) {
+    if (n.startsWith(`${stem}${OLD}`) || n.startsWith(`${stem}${TMP}`)) {
+      await rm(join(parent, n), { recursive: true, force: true });
+    }
+  }
 }
 
 function modeOf(path: string): number {
   return path.endsWith(".sh") ? 0o755 : 0o644;
 }
 
-export async function writeBundle(out: string, files: Map<string, string>): Promise<void> {
+function inside(dir: string, file: string): boolean {
+  const rel = relative(dir, resolve(file));
+  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+}
+
+export async function writeBundle(
+  out: string,
+  files: Map<string, string>,
+  options: WriteBundleOptions = {},
+): Promise<void> {
   const dir = resolve(out);
-  const state = await existing(dir);
-  if (state === "file") {
-    throw new InputError("render.out", `--out ${out} is a file`, "name a directory for the bundle");
-  }
-  if (state === "foreign") {
-    throw new OperationError(
-      "render.out",
-      `--out ${out} exists and is not a xirsa bundle (no ${MANIFEST_FILE}); refusing to replace it`,
-      "choose a new directory or remove it first",
-    );
+  for (const input of options.inputs ?? []) {
+    if (inside(dir, input)) {
+      throw refuse(
+        `--out ${out} contains ${input}, which this command reads; the bundle replaces the whole directory`,
+        "write the bundle to a directory of its own",
+      );
+    }
   }
   const parent = dirname(dir);
   try {
@@ -53,32 +174,47 @@ export async function writeBundle(out: string, files: Map<string, string>): Prom
       "choose a writable --out",
     );
   }
-  const tmp = await mkdtemp(join(parent, `.${basename(dir)}.tmp-`)).catch((e: NodeJS.ErrnoException) => {
-    throw new InputError("render.out", `cannot write into ${parent}: ${e.code}`, "choose a writable --out");
+  await recover(dir).catch((e: NodeJS.ErrnoException) => {
+    throw new OperationError(
+      "render.out",
+      `cannot clean up an earlier run beside ${out}: ${e.code ?? e.message}`,
+      "check the permissions of the parent directory",
+    );
   });
+  const state = await existing(dir, out);
+  const tmp = await mkdtemp(join(parent, `.${basename(dir)}${TMP}`)).catch((e: NodeJS.ErrnoException) => {
+    throw new OperationError(
+      "render.out",
+      `cannot write into ${parent}: ${e.code}`,
+      "choose a writable --out",
+    );
+  });
+  const bundle = join(tmp, "bundle");
   try {
     for (const [path, text] of files) {
-      const file = join(tmp, path);
-      await mkdir(dirname(file), { recursive: true });
+      const file = join(bundle, path);
+      await mkdir(dirname(file), { recursive: true, mode: 0o755 });
       await writeFile(file, text, { encoding: "utf8", mode: modeOf(path) });
-      await chmod(file, modeOf(path)); // the umask must not make scripts non-executable
     }
-    await chmod(tmp, 0o755);
-    if (state === "replaceable") {
-      const old = await mkdtemp(join(parent, `.${basename(dir)}.old-`));
+    await mkdir(bundle, { recursive: true });
+    // The umask must not make scripts non-executable or directories unreadable.
+    for (const [path] of files) await chmod(join(bundle, path), modeOf(path));
+    await chmod(bundle, 0o755);
+    if (state === "bundle") {
+      // The old one goes aside under a name recover() knows, then the new one takes its place.
+      const old = await mkdtemp(join(parent, `.${basename(dir)}${OLD}`));
       await rename(dir, join(old, "bundle"));
       try {
-        await rename(tmp, dir);
+        await rename(bundle, dir);
       } catch (e) {
         await rename(join(old, "bundle"), dir);
         throw e;
       }
       await rm(old, { recursive: true, force: true });
     } else {
-      await rename(tmp, dir);
+      await rename(bundle, dir); // in place of nothing, or of an empty directory (rename(2) replaces it)
     }
   } catch (e) {
-    await rm(tmp, { recursive: true, force: true });
     if (e instanceof InputError || e instanceof OperationError) throw e;
     throw new OperationError(
       "render.write",
@@ -86,5 +222,7 @@ export async function writeBundle(out: string, files: Map<string, string>): Prom
       "check the directory's permissions and free space",
       { cause: e },
     );
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
   }
 }

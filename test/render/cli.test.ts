@@ -6,6 +6,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -130,16 +131,55 @@ describe("xirsa render", () => {
     expect(readFileSync(join(out, "MANIFEST.json"), "utf8")).toBe(before);
   });
 
-  it("refuses to replace a directory that is not a bundle (exit 1) and leaves it as it was", () => {
+  it("refuses to replace a directory that is not a bundle (exit 2) and leaves it as it was", () => {
     const out = join(tmp, "foreign");
     mkdirSync(out);
     writeFileSync(join(out, "notes.txt"), "mine");
     const r = xirsa(["render", "--config", example, "--out", out]);
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     expect(r.stderr).toMatch(
       /exists and is not a xirsa bundle \(no MANIFEST\.json\); refusing to replace it; choose a new directory/,
     );
     expect(readdirSync(out)).toEqual(["notes.txt"]);
+  });
+
+  it("a MANIFEST.json alone does not make a bundle: not xirsa's, or with files it does not list", () => {
+    const fake = join(tmp, "fake-manifest");
+    mkdirSync(join(fake, ".git"), { recursive: true });
+    writeFileSync(join(fake, "MANIFEST.json"), '{"name":"something else"}');
+    writeFileSync(join(fake, ".git/HEAD"), "ref: refs/heads/main\n");
+    const r1 = xirsa(["render", "--config", example, "--out", fake]);
+    expect(r1.status).toBe(2);
+    expect(r1.stderr).toMatch(/MANIFEST\.json is not a xirsa bundle manifest \(xirsa\.bundle\/v1\)/);
+    expect(readFileSync(join(fake, ".git/HEAD"), "utf8")).toBe("ref: refs/heads/main\n");
+
+    for (const extra of ["notes.md", ".git/HEAD", "aws/111111111111/README"]) {
+      const out = join(tmp, `extra-${extra.replaceAll("/", "_")}`);
+      expect(xirsa(["render", "--config", example, "--out", out]).status).toBe(0);
+      mkdirSync(join(out, extra, ".."), { recursive: true });
+      writeFileSync(join(out, extra), "mine");
+      const r = xirsa(["render", "--config", example, "--out", out]);
+      expect(r.status, extra).toBe(2);
+      const shown = extra.startsWith(".git") ? ".git/" : extra;
+      expect(r.stderr).toContain(
+        `holds ${shown}, which is not part of the bundle; refusing to replace the directory`,
+      );
+      expect(readFileSync(join(out, extra), "utf8")).toBe("mine");
+    }
+  });
+
+  it("refuses an --out that holds the --config it reads (exit 2), whatever else is there", () => {
+    for (const kind of ["new", "bundle"]) {
+      const out = join(tmp, `holds-config-${kind}`);
+      if (kind === "bundle") expect(xirsa(["render", "--config", example, "--out", out]).status).toBe(0);
+      mkdirSync(out, { recursive: true });
+      const cfg = join(out, "xirsa.yaml");
+      writeFileSync(cfg, readFileSync(example, "utf8"));
+      const r = xirsa(["render", "--config", cfg, "--out", out]);
+      expect(r.status, kind).toBe(2);
+      expect(r.stderr).toMatch(/--out .* contains .*xirsa\.yaml, which this command reads/);
+      expect(readFileSync(cfg, "utf8")).toBe(readFileSync(example, "utf8"));
+    }
   });
 
   it("--help describes the layout and the flags", () => {
@@ -159,6 +199,34 @@ describe("xirsa render", () => {
 });
 
 describe("writeBundle never leaves a half-written bundle", () => {
+  it("after a kill between the two renames, the next run puts the old bundle back and cleans up", async () => {
+    const parent = mkdtempSync(join(tmp, "crash-"));
+    const out = join(parent, "out");
+    const good = renderBundle(loadConfig(example));
+    await writeBundle(out, good);
+    // What a kill leaves: the old bundle aside, a new one half-written, nothing at --out.
+    mkdirSync(join(parent, ".out.old-abc123"));
+    renameSync(out, join(parent, ".out.old-abc123/bundle"));
+    mkdirSync(join(parent, ".out.tmp-def456/bundle/aws"), { recursive: true });
+    // The next run fails while writing: the old bundle must be back at --out, and no leftover remain.
+    await expect(
+      writeBundle(
+        out,
+        new Map([
+          ["a", "x"],
+          ["a/b", "y"],
+        ]),
+      ),
+    ).rejects.toBeInstanceOf(OperationError);
+    expect(readdirSync(parent)).toEqual(["out"]);
+    expect(tree(out).sort()).toEqual([...good.keys()].sort());
+    // And a run that succeeds after a kill before the first rename: the new bundle, no leftovers.
+    mkdirSync(join(parent, ".out.tmp-ghi789/bundle"), { recursive: true });
+    await writeBundle(out, renderBundle(loadConfig(multi)));
+    expect(readdirSync(parent)).toEqual(["out"]);
+    expect(existsSync(join(out, "aws/333333333333"))).toBe(true);
+  });
+
   it("a failure part-way removes the temporary directory and creates nothing", async () => {
     const parent = mkdtempSync(join(tmp, "half-"));
     // "a" as a file and "a/b" as a file cannot both exist: the second write fails after the first succeeded.

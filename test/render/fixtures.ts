@@ -14,13 +14,12 @@ export function config(input: Partial<ConfigInput> & Pick<ConfigInput, "targets"
 
 /**
  * Two targets in one account but different regions (an aliased provider), a target in the source account, a
- * cluster name used twice, an IAM path, a permissions boundary, profiles and contexts, tags that need escaping.
+ * cluster name used twice, an IAM path, a permissions boundary, profiles and contexts, tags with IAM's punctuation.
  */
 export const edgeConfig: Config = config({
   path: "/xirsa/",
   permissionsBoundary: "arn:aws:iam::111111111111:policy/boundary",
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a tag value that looks like a template, to test escaping
-  tags: { "cost-center": 'a "quoted" ${value}', team: "it's" },
+  tags: { "cost-center": "a/b = c@d: é", team: "ops+dev" },
   source: {
     accountId: "111111111111",
     region: "eu-central-1",

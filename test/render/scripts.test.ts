@@ -67,11 +67,13 @@ describe("bash -n and the shape of every script", () => {
 
   it("profile and context variables at the top, from the config or the update-kubeconfig name", () => {
     const files = renderBundle(edgeConfig);
-    expect(files.get("scripts/01-aws-111111111111.sh")).toContain('\nPROFILE="${PROFILE-acct-a}"\n');
+    expect(files.get("scripts/01-aws-111111111111.sh")).toContain(
+      '\n[[ -n "${PROFILE+set}" ]] || PROFILE=acct-a\n',
+    );
     const kube = [...files].find(([p]) => p.endsWith("kubernetes-main_111111111111_eu-central-1.sh"))!;
-    expect(kube[1]).toContain('\nCONTEXT="${CONTEXT-ctx-a}"\n');
+    expect(kube[1]).toContain('\n[[ -n "${CONTEXT+set}" ]] || CONTEXT=ctx-a\n');
     expect(renderBundle(single).get("scripts/03-kubernetes-krci-main.sh")).toContain(
-      '\nCONTEXT="${CONTEXT-arn:aws:eks:eu-central-1:111111111111:cluster/krci-main}"\n',
+      '\n[[ -n "${CONTEXT+set}" ]] || CONTEXT=arn:aws:eks:eu-central-1:111111111111:cluster/krci-main\n',
     );
   });
 });

@@ -90,11 +90,11 @@ describe("terraform content", () => {
     );
   });
 
-  it("path, permissions boundary and escaped tags", () => {
+  it("path, permissions boundary and tags", () => {
     const iam = files.get("terraform/222222222222/iam.tf")!;
     expect(iam).toContain('path                 = "/xirsa/"');
     expect(iam).toContain('permissions_boundary = "arn:aws:iam::111111111111:policy/boundary"');
-    expect(iam).toContain('"cost-center"         = "a \\"quoted\\" $${value}"');
+    expect(iam).toContain('"cost-center"         = "a/b = c@d: é"');
   });
 
   it("namespaced access: a namespace-scoped association for the pattern", () => {

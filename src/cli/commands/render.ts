@@ -45,7 +45,8 @@ applying by hand, with Terraform or with the scripts (offline: nothing is called
 Flags:
   --config <file>   xirsa.yaml (needs source.oidcIssuer and every target's endpoint: offline)
   --out <dir>       the bundle directory; replaced as a whole once the new bundle is complete (only if it
-                    is empty or a previous bundle)
+                    is empty or a xirsa bundle holding nothing but the files its MANIFEST.json lists, and
+                    never when it holds --config; else exit 2)
   --only <parts>    comma-separated subset of ${PARTS.join(",")} (MANIFEST.json is always written)
   --output <fmt>    text (default) or json: what was written
 
@@ -60,7 +61,8 @@ Not part of the bundle, printed to stdout (or written to --out as one file):
 Byte-for-byte deterministic: the same xirsa.yaml renders the same bundle. xirsa verify --from <dir> proves
 the chains over the bundle, including edits made to it since.
 
-Exit codes: 0 written, 1 the directory could not be written, 2 bad config or flags.`,
+Exit codes: 0 written, 1 the directory could not be written, 2 bad config or flags, or an --out that is
+not a bundle.`,
   async run(argv, io) {
     const { values } = parseFlags(
       argv,
@@ -103,7 +105,7 @@ Exit codes: 0 written, 1 the directory could not be written, 2 bad config or fla
     const config = loadConfig(resolve(io.cwd, configPath));
     const files = renderBundle(config, only ? { only } : {});
     const dir = resolve(io.cwd, out);
-    await writeBundle(dir, files);
+    await writeBundle(dir, files, { inputs: [resolve(io.cwd, configPath)] });
     for (const w of renderWarnings(config, only ? { only } : {}))
       io.stderr.write(`xirsa render: warning: ${w}\n`);
     if (output === "json") {

@@ -5,8 +5,8 @@
 set -euo pipefail
 
 # AWS profile of account 222222222222 (empty: the default credential chain); override: PROFILE=<name> $0
-PROFILE="${PROFILE-}"
-REGION="${REGION-eu-west-1}"
+[[ -n "${PROFILE+set}" ]] || PROFILE=''
+[[ -n "${REGION+set}" ]] || REGION=eu-west-1
 BUNDLE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 # aws with the profile, in the region given first.
@@ -27,7 +27,7 @@ bundle_file() {
 
 account="$(aws_ "$REGION" sts get-caller-identity --query Account --output text)"
 if [[ "$account" != 222222222222 ]]; then
-  echo "these credentials are for account $account, not 222222222222: set PROFILE" >&2
+  printf 'these credentials are for account %s, not %s: set PROFILE\n' "$account" 222222222222 >&2
   exit 1
 fi
 
@@ -74,4 +74,4 @@ aws_ eu-west-1 eks associate-access-policy --cluster-name workloads-staging --pr
 ensure_access_entry eu-west-1 workloads-staging arn:aws:iam::222222222222:role/AWSIRSA_platform_ArgoCDAgentAccess STANDARD
 aws_ eu-west-1 eks associate-access-policy --cluster-name workloads-staging --principal-arn arn:aws:iam::222222222222:role/AWSIRSA_platform_ArgoCDAgentAccess --policy-arn arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy --access-scope '{"type":"cluster"}' >/dev/null
 
-echo "account 222222222222: done"
+printf '%s\n' 'account 222222222222: done'

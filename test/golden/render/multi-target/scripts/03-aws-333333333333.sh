@@ -5,8 +5,8 @@
 set -euo pipefail
 
 # AWS profile of account 333333333333 (empty: the default credential chain); override: PROFILE=<name> $0
-PROFILE="${PROFILE-}"
-REGION="${REGION-us-east-1}"
+[[ -n "${PROFILE+set}" ]] || PROFILE=''
+[[ -n "${REGION+set}" ]] || REGION=us-east-1
 BUNDLE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 # aws with the profile, in the region given first.
@@ -27,7 +27,7 @@ bundle_file() {
 
 account="$(aws_ "$REGION" sts get-caller-identity --query Account --output text)"
 if [[ "$account" != 333333333333 ]]; then
-  echo "these credentials are for account $account, not 333333333333: set PROFILE" >&2
+  printf 'these credentials are for account %s, not %s: set PROFILE\n' "$account" 333333333333 >&2
   exit 1
 fi
 
@@ -74,4 +74,4 @@ ensure_access_entry us-east-1 workloads-prod arn:aws:iam::333333333333:role/AWSI
 ensure_access_entry us-east-1 workloads-prod arn:aws:iam::333333333333:role/AWSIRSA_platform_ArgoCDAgentAccess STANDARD
 aws_ us-east-1 eks associate-access-policy --cluster-name workloads-prod --principal-arn arn:aws:iam::333333333333:role/AWSIRSA_platform_ArgoCDAgentAccess --policy-arn arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy --access-scope '{"type":"namespace","namespaces":["krci-*"]}' >/dev/null
 
-echo "account 333333333333: done"
+printf '%s\n' 'account 333333333333: done'

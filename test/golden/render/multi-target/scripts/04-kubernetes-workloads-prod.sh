@@ -4,7 +4,7 @@
 set -euo pipefail
 
 # kubeconfig context of workloads-prod; the default is the name aws eks update-kubeconfig gives it. Override: CONTEXT=<name> $0
-CONTEXT="${CONTEXT-arn:aws:eks:us-east-1:333333333333:cluster/workloads-prod}"
+[[ -n "${CONTEXT+set}" ]] || CONTEXT=arn:aws:eks:us-east-1:333333333333:cluster/workloads-prod
 BUNDLE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 # The path of a bundle file, refusing to go on without it.
@@ -19,4 +19,4 @@ bundle_file() {
 manifest="$(bundle_file kubernetes/workloads-prod/capsule.yaml)"
 kubectl apply -f "$manifest" --context "$CONTEXT"
 
-echo "cluster workloads-prod: done"
+printf '%s\n' 'cluster workloads-prod: done'

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 # kubeconfig context of krci-main; the default is the name aws eks update-kubeconfig gives it. Override: CONTEXT=<name> $0
-CONTEXT="${CONTEXT-arn:aws:eks:eu-central-1:111111111111:cluster/krci-main}"
+[[ -n "${CONTEXT+set}" ]] || CONTEXT=arn:aws:eks:eu-central-1:111111111111:cluster/krci-main
 BUNDLE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 # The path of a bundle file, refusing to go on without it.
@@ -34,18 +34,24 @@ manifest="$(bundle_file kubernetes/krci-main/appproject.yaml)"
 if ! kubectl get appproject krci -n argocd --context "$CONTEXT" >/dev/null 2>&1; then
   kubectl apply -f "$manifest" --context "$CONTEXT"
 fi
-add_destination() { # namespace server
+# The JSON of the patches is rendered by xirsa (a JSON encoder), never pasted together from values here.
+# Whether the destination is there: an exact comparison per line (grep would read patterns).
+has_destination() { # have namespace server
+  local line
+  while IFS= read -r line; do [[ "$line" == "$2 $3" ]] && return 0; done <<<"$1"
+  return 1
+}
+add_destination() { # namespace server merge-patch json-patch
   local have
   have="$(kubectl get appproject krci -n argocd --context "$CONTEXT" -o jsonpath='{range .spec.destinations[*]}{.namespace}{" "}{.server}{"\n"}{end}')"
-  local value="{\"namespace\":\"$1\",\"server\":\"$2\"}"
   if [[ -z "$have" ]]; then
-    kubectl patch appproject krci -n argocd --context "$CONTEXT" --type merge -p "{\"spec\":{\"destinations\":[$value]}}"
-  elif ! grep -qxF "$1 $2" <<<"$have"; then
-    kubectl patch appproject krci -n argocd --context "$CONTEXT" --type json -p "[{\"op\":\"add\",\"path\":\"/spec/destinations/-\",\"value\":$value}]"
+    kubectl patch appproject krci -n argocd --context "$CONTEXT" --type merge -p "$3"
+  elif ! has_destination "$have" "$1" "$2"; then
+    kubectl patch appproject krci -n argocd --context "$CONTEXT" --type json -p "$4"
   fi
 }
-add_destination 'krci-*' https://9F3A1C5E7B2D4F6A8C0E1B3D5F7A9C2E.gr7.eu-west-1.eks.amazonaws.com
-add_destination 'krci-*' https://0D2B4F6A8C1E3A5C7E9B0D2F4A6C8E1B.gr7.us-east-1.eks.amazonaws.com
+add_destination 'krci-*' https://9F3A1C5E7B2D4F6A8C0E1B3D5F7A9C2E.gr7.eu-west-1.eks.amazonaws.com '{"spec":{"destinations":[{"namespace":"krci-*","server":"https://9F3A1C5E7B2D4F6A8C0E1B3D5F7A9C2E.gr7.eu-west-1.eks.amazonaws.com"}]}}' '[{"op":"add","path":"/spec/destinations/-","value":{"namespace":"krci-*","server":"https://9F3A1C5E7B2D4F6A8C0E1B3D5F7A9C2E.gr7.eu-west-1.eks.amazonaws.com"}}]'
+add_destination 'krci-*' https://0D2B4F6A8C1E3A5C7E9B0D2F4A6C8E1B.gr7.us-east-1.eks.amazonaws.com '{"spec":{"destinations":[{"namespace":"krci-*","server":"https://0D2B4F6A8C1E3A5C7E9B0D2F4A6C8E1B.gr7.us-east-1.eks.amazonaws.com"}]}}' '[{"op":"add","path":"/spec/destinations/-","value":{"namespace":"krci-*","server":"https://0D2B4F6A8C1E3A5C7E9B0D2F4A6C8E1B.gr7.us-east-1.eks.amazonaws.com"}}]'
 
 # Cluster registration Secrets for Argo CD and KubeRocketCI (no credentials: they name the agent roles).
 manifest="$(bundle_file kubernetes/krci-main/cluster-secrets.yaml)"
@@ -59,6 +65,17 @@ for name in staging prod; do
     *) clusters="${clusters:+$clusters, }$name" ;;
   esac
 done
-kubectl patch configmap edp-config -n krci --context "$CONTEXT" --type merge -p "{\"data\":{\"available_clusters\":\"$clusters\"}}"
+json_string() {
+  local s="$1" out="" c
+  s="${s//\\/\\\\}"
+  s="${s//\"/\\\"}"
+  while [[ $s =~ ^([^[:cntrl:]]*)([[:cntrl:]])(.*)$ ]]; do
+    printf -v c '\\u%04x' "'${BASH_REMATCH[2]}"
+    out+="${BASH_REMATCH[1]}$c"
+    s="${BASH_REMATCH[3]}"
+  done
+  printf '"%s"' "$out$s"
+}
+kubectl patch configmap edp-config -n krci --context "$CONTEXT" --type merge -p "{\"data\":{\"available_clusters\":$(json_string "$clusters")}}"
 
-echo "cluster krci-main: done"
+printf '%s\n' 'cluster krci-main: done'

@@ -5,8 +5,8 @@
 set -euo pipefail
 
 # AWS profile of account 111111111111 (empty: the default credential chain); override: PROFILE=<name> $0
-PROFILE="${PROFILE-}"
-REGION="${REGION-eu-central-1}"
+[[ -n "${PROFILE+set}" ]] || PROFILE=''
+[[ -n "${REGION+set}" ]] || REGION=eu-central-1
 BUNDLE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 # aws with the profile, in the region given first.
@@ -27,7 +27,7 @@ bundle_file() {
 
 account="$(aws_ "$REGION" sts get-caller-identity --query Account --output text)"
 if [[ "$account" != 111111111111 ]]; then
-  echo "these credentials are for account $account, not 111111111111: set PROFILE" >&2
+  printf 'these credentials are for account %s, not %s: set PROFILE\n' "$account" 111111111111 >&2
   exit 1
 fi
 
@@ -36,7 +36,7 @@ if aws_ "$REGION" iam get-open-id-connect-provider --open-id-connect-provider-ar
   aws_ "$REGION" iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn arn:aws:iam::111111111111:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/5C1E3F0A9B7D4E2A8F6C0B1D3E5A7C9F --client-id sts.amazonaws.com
 else
   aws_ "$REGION" iam create-open-id-connect-provider --url https://oidc.eks.eu-central-1.amazonaws.com/id/5C1E3F0A9B7D4E2A8F6C0B1D3E5A7C9F --client-id-list sts.amazonaws.com >/dev/null
-  echo "created the IAM OIDC provider for https://oidc.eks.eu-central-1.amazonaws.com/id/5C1E3F0A9B7D4E2A8F6C0B1D3E5A7C9F"
+  printf '%s\n' 'created the IAM OIDC provider for https://oidc.eks.eu-central-1.amazonaws.com/id/5C1E3F0A9B7D4E2A8F6C0B1D3E5A7C9F'
 fi
 
 # A role with its trust policy and tags: created, or updated in place.
@@ -65,4 +65,4 @@ ensure_role AWSIRSA_dev_ArgoCDMaster / "$trust" '[{"Key":"xirsa.io/managed-by","
 permissions="$(bundle_file aws/111111111111/roles/AWSIRSA_dev_ArgoCDMaster/permissions-policy.json)"
 aws_ "$REGION" iam put-role-policy --role-name AWSIRSA_dev_ArgoCDMaster --policy-name xirsa-assume-agent-roles --policy-document "file://$permissions"
 
-echo "account 111111111111: done"
+printf '%s\n' 'account 111111111111: done'
