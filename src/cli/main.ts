@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   deploy: async () => (await import("./commands/deploy.js")).default,
   destroy: async () => (await import("./commands/destroy.js")).default,
   env: async () => (await import("./commands/env.js")).default,
+  import: async () => (await import("./commands/import.js")).default,
   init: async () => (await import("./commands/init.js")).default,
   plan: async () => (await import("./commands/plan.js")).default,
   probe: async () => (await import("./commands/probe.js")).default,

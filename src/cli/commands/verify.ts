@@ -14,6 +14,7 @@ import { formatSarif, type Locate, type SarifLocation } from "../../verify/outpu
 import { formatTable } from "../../verify/output/table.js";
 import { oneOf, parseFlags } from "../args.js";
 import type { Command, Io } from "../command.js";
+import { DISCOVER_OPTIONS, DISCOVER_USAGE, discoverOptions } from "../discoverFlags.js";
 
 const FORMATS = ["table", "json", "sarif", "html"] as const;
 
@@ -147,6 +148,32 @@ async function loadLiveState(values: Record<string, unknown>, io: Io): Promise<L
   };
 }
 
+/** --live --discover: the config of a hand-made set-up, read from cluster A outwards (src/discover). */
+async function loadDiscovered(values: Record<string, unknown>, io: Io): Promise<Loaded> {
+  if (!values.live || values.config !== undefined || values.from !== undefined) {
+    throw new InputError(
+      "cli.flags",
+      "verify: --discover needs --live and no --config or --from: it finds the chains in the live set-up",
+      "e.g. xirsa verify --live --discover --source-profile A-admin",
+    );
+  }
+  const opts = discoverOptions(values as Record<string, string>, "verify", io.env);
+  const { discover } = await import("../../discover/index.js");
+  const found = await discover(opts);
+  for (const n of found.notes) io.stderr.write(`xirsa verify: note: ${n}\n`);
+  const { loadLive } = await import("../../live/service.js");
+  const live = await loadLive(found.parsed, { env: io.env });
+  for (const w of live.warnings) io.stderr.write(`xirsa verify: warning: ${w}\n`);
+  return {
+    state: live.state,
+    chains: live.chains,
+    appProject: found.parsed.source.argocd.project,
+    // No file holds a discovered set-up; findings carry their resource ids.
+    locate: () => undefined,
+    from: `--live --discover --source-profile ${opts.sourceProfile}`,
+  };
+}
+
 function useColor(io: Io): boolean {
   const noColor = io.env.NO_COLOR;
   return !!io.stdout.isTTY && (noColor === undefined || noColor === "");
@@ -186,7 +213,7 @@ function output(
 const command: Command = {
   name: "verify",
   summary: "prove every hop of every chain, offline or live, with the reason and the fix",
-  usage: `xirsa verify (--config <xirsa.yaml> [--live] | --from <bundle dir>) [--output table|json|sarif|html] [--out <file>]
+  usage: `xirsa verify (--config <xirsa.yaml> [--live] | --from <bundle dir> | --live --discover --source-profile <p> …) [--output table|json|sarif|html] [--out <file>]
 
 Proves each chain (per target: cd-pipeline-operator and argocd) hop by hop, offline (--config, --from) or over
 the live state (--live):
@@ -208,6 +235,12 @@ Flags:
                     pods were created after the annotation and carry AWS_ROLE_ARN, each access entry is bound to
                     the current role, the cluster Secrets match DescribeCluster. The read-only IAM policy it
                     needs: xirsa render --only verifier-policy.
+  --discover        with --live and no config: find the chains of a set-up made by hand (e.g. by following the
+                    seed) and prove them: cluster A's Argo CD and KubeRocketCI cluster Secrets → their roleARN
+                    and cluster in each target account → the source roles (ServiceAccount annotations, the
+                    agents' trust) → access entries and Capsule; whatever the role names are. Notes on stderr
+                    say what was skipped or guessed. \`xirsa import\` writes the same as xirsa.yaml.
+${DISCOVER_USAGE}
   --output <fmt>    table (default; colour on a terminal unless NO_COLOR), json, sarif (SARIF 2.1.0 for code
                     scanning, located in the bundle files or the config), html (needs --out)
   --out <file>      where --output html writes the report
@@ -222,6 +255,7 @@ Exit codes: 0 every chain proven, 1 a chain is broken, 2 bad input (config, bund
         output: { type: "string" },
         out: { type: "string" },
         live: { type: "boolean" },
+        ...DISCOVER_OPTIONS,
       },
       "verify",
     );
@@ -237,7 +271,19 @@ Exit codes: 0 every chain proven, 1 a chain is broken, 2 bad input (config, bund
         `redirect it instead, e.g. > verify.${format === "sarif" ? "sarif" : format === "json" ? "json" : "txt"}`,
       );
     }
-    const loaded = values.live ? await loadLiveState(values, io) : load(values, io);
+    const stray = Object.keys(DISCOVER_OPTIONS).find((k) => k !== "discover" && values[k] !== undefined);
+    if (stray && !values.discover) {
+      throw new InputError(
+        "cli.flags",
+        `verify: --${stray} is only for --live --discover`,
+        "see xirsa verify --help",
+      );
+    }
+    const loaded = values.discover
+      ? await loadDiscovered(values, io)
+      : values.live
+        ? await loadLiveState(values, io)
+        : load(values, io);
     const result = verify(loaded.state, loaded.chains, { appProject: loaded.appProject });
     output(format, result, loaded, io, out);
     return result.ok ? 0 : 1;
