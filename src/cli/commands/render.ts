@@ -6,6 +6,7 @@ import { PARTS, type Part } from "../../render/layout.js";
 import { writeBundle } from "../../render/write.js";
 import { parseFlags, requireFlag } from "../args.js";
 import type { Command } from "../command.js";
+import { requireConfig } from "../configFile.js";
 import { EXTRAS, type Extra, renderExtra } from "./renderExtras.js";
 
 function parseOnly(value: string | undefined): Part[] | undefined {
@@ -75,7 +76,7 @@ Exit codes: 0 written, 1 the directory could not be written, 2 bad config or fla
       },
       "render",
     );
-    const configPath = requireFlag(values.config as string | undefined, "--config", "render");
+    const configPath = requireConfig(values, io, "render");
     const onlyFlag = values.only as string | undefined;
     if (onlyFlag && (EXTRAS as readonly string[]).includes(onlyFlag)) {
       const config = loadConfig(resolve(io.cwd, configPath));
