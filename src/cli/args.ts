@@ -1,5 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { InputError } from "../errors.js";
+import { didYouMean } from "../text/suggest.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -12,6 +13,25 @@ export interface Flags {
   positionals: string[];
 }
 
+/**
+ * The spellings every command shares (as terraform and kubectl users type them): `-o` for `--output`, `-y` and
+ * `--auto-approve` for `--yes`. Only for commands that have the long flag.
+ */
+const ALIASES: Record<string, string> = { "-o": "--output", "-y": "--yes", "--auto-approve": "--yes" };
+
+function withAliases(argv: string[], options: Options): string[] {
+  const out: string[] = [];
+  for (const [i, arg] of argv.entries()) {
+    if (arg === "--") return [...out, ...argv.slice(i)];
+    const [flag, value] = arg.startsWith("--") ? arg.split(/=(.*)/s, 2) : [arg, undefined];
+    const long = ALIASES[flag!];
+    if (long && options[long.slice(2)] && !options[flag!.replace(/^-+/, "")]) {
+      out.push(value === undefined ? long : `${long}=${value}`);
+    } else out.push(arg);
+  }
+  return out;
+}
+
 export function parseFlags(
   argv: string[],
   options: Options,
@@ -20,10 +40,19 @@ export function parseFlags(
 ): Flags {
   let flags: Flags;
   try {
-    flags = parseArgs({ args: argv, options, allowPositionals: true, strict: true }) as Flags;
+    flags = parseArgs({
+      args: withAliases(argv, options),
+      options,
+      allowPositionals: true,
+      strict: true,
+    }) as Flags;
   } catch (e) {
     const msg = (e as Error).message.split("\n")[0]?.replace(/\. To specify.*$/, "") ?? "bad arguments";
-    throw new InputError("cli.flags", `${command}: ${msg}`, `see xirsa ${command} --help`);
+    const unknown = /^Unknown option '(-[^']*)'/.exec(msg)?.[1];
+    const hint = unknown
+      ? didYouMean(unknown, [...Object.keys(options).map((o) => `--${o}`), ...Object.keys(ALIASES)])
+      : "";
+    throw new InputError("cli.flags", `${command}: ${msg}${hint}`, `see xirsa ${command} --help`);
   }
   // A stray word (`verify --from dir json`) would otherwise be ignored silently.
   const stray = flags.positionals[0];
@@ -44,6 +73,8 @@ export function requireFlag(value: string | undefined, flag: string, command: st
   return value;
 }
 
+const OUTPUT_ALIASES: Record<string, string> = { text: "table", table: "text" };
+
 export function oneOf<T extends string>(
   value: string | undefined,
   allowed: readonly T[],
@@ -52,5 +83,11 @@ export function oneOf<T extends string>(
 ): T {
   if (value === undefined) return fallback;
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new InputError("cli.flags", `${flag} must be one of ${allowed.join(", ")}, not '${value}'`);
+  // One --output vocabulary: table|json|sarif|html, with text kept as another name for table.
+  const alias = flag === "--output" ? OUTPUT_ALIASES[value] : undefined;
+  if (alias && (allowed as readonly string[]).includes(alias)) return alias as T;
+  throw new InputError(
+    "cli.flags",
+    `${flag} must be one of ${allowed.join(", ")}, not '${value}'${didYouMean(value, allowed)}`,
+  );
 }

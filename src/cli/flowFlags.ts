@@ -7,6 +7,7 @@ import { resolveTokenFile } from "../agent/session.js";
 import { ENDPOINT_FROM, type EndpointFrom } from "../agent/targets.js";
 import { type Flags, oneOf, requireFlag } from "./args.js";
 import type { Io } from "./command.js";
+import { requireConfig } from "./configFile.js";
 
 export const FLOW_OPTIONS = {
   config: { type: "string" },
@@ -29,8 +30,9 @@ export function flowFlags<O extends string>(
   values: Flags["values"],
   command: string,
   outputs: readonly [O, ...O[]],
+  io: Pick<Io, "env" | "cwd">,
 ): FlowFlags<O> {
-  const configFile = requireFlag(values.config as string | undefined, "--config", command);
+  const configFile = requireConfig(values, io, command);
   const target = requireFlag(values.target as string | undefined, "--target", command);
   const output = oneOf(values.output as string | undefined, outputs, "--output", outputs[0]);
   const endpointFrom = oneOf(

@@ -2,8 +2,12 @@
  * The xirsa entry point: finds the command, runs it, turns errors into one line on stderr and an exit code.
  * Commands are imported lazily so that a fast command (e.g. `token`) does not pay for the others.
  */
-import { type ExitCode, isXirsaError } from "../errors.js";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { type ExitCode, InputError, isXirsaError } from "../errors.js";
+import { didYouMean } from "../text/suggest.js";
 import type { Command, Io } from "./command.js";
+import { commandHelp, EXIT_CODES, GLOBAL_FLAGS, SUBCOMMANDS } from "./help.js";
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   apply: async () => (await import("./commands/apply.js")).default,
@@ -23,40 +27,162 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   verify: async () => (await import("./commands/verify.js")).default,
 };
 
-function help(): string {
+/** Flags every command takes, before or after its name. */
+const GLOBAL_BOOLEANS = new Set(["--debug", "--no-color"]);
+
+interface Invocation {
+  name?: string;
+  args: string[];
+  debug: boolean;
+  noColor: boolean;
+  help: boolean;
+  version: boolean;
+}
+
+/** Splits argv into the command, its arguments and the global flags (which may come before or after it). */
+export function invocation(argv: string[]): Invocation {
+  const inv: Invocation = { args: [], debug: false, noColor: false, help: false, version: false };
+  const config: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--") {
+      inv.args.push(...argv.slice(i));
+      break;
+    }
+    if (GLOBAL_BOOLEANS.has(a)) {
+      if (a === "--debug") inv.debug = true;
+      else inv.noColor = true;
+      continue;
+    }
+    if (inv.name !== undefined) {
+      inv.args.push(a);
+      continue;
+    }
+    if (a === "--help" || a === "-h") inv.help = true;
+    else if (a === "--version") inv.version = true;
+    else if (a === "--config" && i + 1 < argv.length) config.push(a, argv[++i]!);
+    else if (a.startsWith("--config=")) config.push(a);
+    else if (a.startsWith("-")) {
+      const known = [...GLOBAL_BOOLEANS, "--help", "--version", "--config"];
+      throw new InputError(
+        "cli.flags",
+        `unknown flag '${a}' before the command${didYouMean(a, known)}`,
+        "put a command's flags after its name (xirsa <command> --help)",
+      );
+    } else inv.name = a;
+  }
+  // --config before the command is the command's --config.
+  inv.args = [...config, ...inv.args];
+  return inv;
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, "..", "..", "package.json"), "utf8"));
+  return String(pkg.version);
+}
+
+async function allCommands(): Promise<Command[]> {
+  return Promise.all(Object.values(COMMANDS).map((load) => load()));
+}
+
+async function topHelp(): Promise<string> {
+  const commands = await allCommands();
+  const width = Math.max(...commands.map((c) => c.name.length), "completion".length) + 2;
   return [
     "xirsa: cross-account IRSA deployment to Amazon EKS, from one xirsa.yaml",
     "",
-    "Usage: xirsa <command> [flags]   (xirsa <command> --help for its flags)",
+    "Usage: xirsa <command> [flags]   (xirsa <command> --help for its flags and examples)",
     "",
     "Commands:",
-    ...Object.keys(COMMANDS).map((c) => `  ${c}`),
+    ...commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    `  ${"version".padEnd(width)}print xirsa's version`,
+    `  ${"completion".padEnd(width)}print a shell completion script (bash, zsh or fish)`,
     "",
-    "Exit codes: 0 ok, 1 a chain is broken or an operation failed, 2 bad input.",
+    GLOBAL_FLAGS,
+    "",
+    EXIT_CODES,
   ].join("\n");
 }
 
-export async function main(argv: string[], io: Io): Promise<ExitCode> {
-  const [name, ...rest] = argv;
-  const debug = rest.includes("--debug");
-  const args = rest.filter((a) => a !== "--debug");
-  if (!name || name === "--help" || name === "-h" || name === "help") {
-    io.stdout.write(`${help()}\n`);
-    return name ? 0 : 2;
+/** `xirsa <command> [<subcommand>] --help`. */
+function helpOf(command: Command, args: string[]): string {
+  const subs = SUBCOMMANDS[command.name];
+  const sub = args.find((a) => !a.startsWith("-"));
+  if (subs && sub !== undefined) {
+    const summary = subs[sub];
+    if (summary === undefined) {
+      throw new InputError(
+        "cli.flags",
+        `${command.name}: unknown subcommand '${sub}'${didYouMean(sub, Object.keys(subs))}`,
+        `use xirsa ${command.name} ${Object.keys(subs).join("|")}`,
+      );
+    }
+    return commandHelp(`${command.name} ${sub}`, command.usage, summary);
   }
-  if (name === "--version") {
-    io.stdout.write("xirsa 0.1.0\n");
+  return commandHelp(command.name, command.usage);
+}
+
+const VERSION_COMMAND = "version";
+
+export async function main(argv: string[], io: Io): Promise<ExitCode> {
+  let inv: Invocation;
+  try {
+    inv = invocation(argv);
+  } catch (e) {
+    if (!isXirsaError(e)) throw e;
+    io.stderr.write(`xirsa: ${e.oneLine()}\n`);
+    return e.exitCode;
+  }
+  const { name, args, debug } = inv;
+  // --no-color is NO_COLOR for this run (https://no-color.org), which every command already honours.
+  if (inv.noColor) io = { ...io, env: { ...io.env, NO_COLOR: "1" } };
+  if (name === undefined && inv.version) {
+    io.stdout.write(`xirsa ${version()}\n`);
     return 0;
+  }
+  if (name === undefined || name === "help") {
+    const topic = name === "help" ? args[0] : undefined;
+    if (topic !== undefined && COMMANDS[topic]) return main([topic, ...args.slice(1), "--help"], io);
+    io.stdout.write(`${await topHelp()}\n`);
+    return inv.help || name === "help" ? 0 : 2;
+  }
+  if (name === VERSION_COMMAND) {
+    io.stdout.write(`xirsa ${version()}\n`);
+    return 0;
+  }
+  if (name === "completion") {
+    const { completionScript } = await import("./completion.js");
+    try {
+      if (args.includes("--help") || args.includes("-h")) {
+        io.stdout.write(`${commandHelp("completion", "xirsa completion bash|zsh|fish")}\n`);
+        return 0;
+      }
+      io.stdout.write(completionScript(args[0], await allCommands()));
+      return 0;
+    } catch (e) {
+      if (!isXirsaError(e)) throw e;
+      io.stderr.write(`xirsa completion: ${e.oneLine()}\n`);
+      return e.exitCode;
+    }
   }
   const load = COMMANDS[name];
   if (!load) {
-    io.stderr.write(`xirsa: unknown command '${name}'; run xirsa --help for the list\n`);
+    const known = [...Object.keys(COMMANDS), VERSION_COMMAND, "completion"];
+    io.stderr.write(
+      `xirsa: unknown command '${name}'${didYouMean(name, known)}; run xirsa --help for the list\n`,
+    );
     return 2;
   }
   const command = await load();
-  if (args.includes("--help") || args.includes("-h")) {
-    io.stdout.write(`${command.usage.trim()}\n`);
-    return 0;
+  if (inv.help || args.includes("--help") || args.includes("-h")) {
+    try {
+      io.stdout.write(`${helpOf(command, args)}\n`);
+      return 0;
+    } catch (e) {
+      if (!isXirsaError(e)) throw e;
+      io.stderr.write(`xirsa ${e.oneLine()}\n`);
+      return e.exitCode;
+    }
   }
   try {
     return await command.run(args, io);

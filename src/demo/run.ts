@@ -139,6 +139,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   }
 
   let running: RunningSandbox | undefined;
+  let stopped = false;
   let conns: Connections | undefined;
   try {
     mkdirSync(opts.stateDir, { recursive: true });
@@ -170,7 +171,12 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     );
     writeFileSync(configFile, configText);
     const env = sandboxEnv(opts.env, opts.stateDir);
-    say(`    config: ${configFile}; use the sandbox yourself with: . ${files(opts.stateDir).env}`);
+    // A sandbox the demo started stops with it: the hint to use it comes at the end, with how to restart it.
+    say(
+      running
+        ? `    config: ${configFile}`
+        : `    config: ${configFile}; use the sandbox yourself with: . ${files(opts.stateDir).env}`,
+    );
     conns = openConnections(config, { env });
     const live = { env, conns };
     const names = roleNames(config);
@@ -405,6 +411,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     if (running) {
       await running.close();
       releasePid(opts.stateDir);
+      stopped = true;
     }
   }
 
@@ -415,5 +422,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   );
   for (const s of steps)
     say(`  ${s.ok ? green("✓") : red("✗")} ${(s.ms / 1000).toFixed(1).padStart(5)} s  ${s.title}`);
+  if (stopped) {
+    say("");
+    say(
+      `The sandbox has stopped; its state is kept in ${opts.stateDir}. To use it: xirsa sandbox up --state-dir ${opts.stateDir} --detach, then . ${files(opts.stateDir).env}`,
+    );
+  }
   return { ok, steps, reports };
 }

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -73,5 +74,21 @@ describe("renderInitYaml", () => {
     expect(text).toMatch(/^ {4}# endpoint: https:\/\//m);
     expect(text).toMatch(/^ {4}# capsule:$/m);
     expect(parseConfigText(text).source.oidcIssuer).toBeUndefined();
+  });
+});
+
+describe("renderInitYaml and the repository's formatter", () => {
+  it("writes what `biome format` leaves unchanged", () => {
+    const biome = join(import.meta.dirname, "..", "..", "node_modules", ".bin", "biome");
+    for (const extra of [{}, { capsule: true, access: "namespaced", namespaces: "team-*" }]) {
+      const text = renderInitYaml(validateValues({ ...validValues(), ...extra }));
+      const r = spawnSync(biome, ["format", "--stdin-file-path=xirsa.yaml"], {
+        input: text,
+        encoding: "utf8",
+        cwd: dir,
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toBe(text);
+    }
   });
 });

@@ -104,7 +104,7 @@ export function renderInitYaml(config: Config): string {
     `  #   namespace: ${scalar(src.argocd.namespace)}`,
     `  #   serviceAccounts: [${src.argocd.serviceAccounts.map(scalar).join(", ")}]`,
     `  #   project: ${scalar(src.argocd.project)}`,
-    "",
+    // No blank line here: Biome's YAML formatter (the repository's) removes one after an indented comment.
     ...comment(
       "The target clusters (accounts B, C, ...), one entry each: copy the entry below to add another.",
       "",

@@ -13,6 +13,11 @@ describe("xirsa demo", () => {
     });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Summary: (\d+)\/\1 steps as expected/);
+    // The sandbox the demo started has stopped: the hint to use it says how to start it again, and comes last.
+    expect(r.stdout).not.toContain("use the sandbox yourself");
+    expect(r.stdout.trimEnd().split("\n").at(-1)).toBe(
+      `The sandbox has stopped; its state is kept in ${state}. To use it: xirsa sandbox up --state-dir ${state} --detach, then . ${state}/env.sh`,
+    );
     expect(r.stdout).toContain("plan: no changes");
     expect(r.stdout).toMatch(
       /✗ prod\/cd-pipeline-operator cluster-access: cluster workloads-prod has no access entry/,

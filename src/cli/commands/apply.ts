@@ -6,8 +6,9 @@ import { planJson, planTable } from "../../live/format.js";
 import { applyLive, failAfterStepFromEnv } from "../../live/service.js";
 import { toJson } from "../../verify/output/json.js";
 import { formatTable } from "../../verify/output/table.js";
-import { oneOf, parseFlags, requireFlag } from "../args.js";
+import { oneOf, parseFlags } from "../args.js";
 import type { Command } from "../command.js";
+import { requireConfig } from "../configFile.js";
 
 const command: Command = {
   name: "apply",
@@ -46,7 +47,7 @@ Exit codes: 0 applied and every chain proven, 1 a step failed or a chain is stil
       },
       "apply",
     );
-    const file = requireFlag(values.config as string | undefined, "--config", "apply");
+    const file = requireConfig(values, io, "apply");
     const output = oneOf(
       values.output as string | undefined,
       ["table", "json"] as const,

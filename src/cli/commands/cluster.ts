@@ -35,10 +35,12 @@ Exit codes: 0 registered, 1 a change was refused or failed (nothing is half-writ
       );
     }
     const { values } = parseFlags(rest, { ...FLOW_OPTIONS, adopt: { type: "boolean" } }, "cluster register");
-    const { configFile, target, output, endpointFrom } = flowFlags(values, "cluster register", [
-      "text",
-      "json",
-    ]);
+    const { configFile, target, output, endpointFrom } = flowFlags(
+      values,
+      "cluster register",
+      ["text", "json"],
+      io,
+    );
     const config = loadConfig(resolve(io.cwd, configFile));
     const r = await registerCluster({
       config,

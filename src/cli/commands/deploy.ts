@@ -38,7 +38,7 @@ available in time), 2 bad input (manifests, namespace outside the pattern, flags
       },
       "deploy",
     );
-    const { configFile, target, output, endpointFrom } = flowFlags(values, "deploy", ["text", "json"]);
+    const { configFile, target, output, endpointFrom } = flowFlags(values, "deploy", ["text", "json"], io);
     const namespace = requireFlag(values.namespace as string | undefined, "--namespace", "deploy");
     const file = requireFlag(values.file as string | undefined, "-f", "deploy");
     const timeoutText = (values.timeout as string | undefined) ?? "120";

@@ -3,8 +3,9 @@ import { loadConfig } from "../../config/load.js";
 import { confirmer } from "../../live/confirm.js";
 import { planJson, planTable } from "../../live/format.js";
 import { destroyLive, failAfterStepFromEnv } from "../../live/service.js";
-import { oneOf, parseFlags, requireFlag } from "../args.js";
+import { oneOf, parseFlags } from "../args.js";
 import type { Command } from "../command.js";
+import { requireConfig } from "../configFile.js";
 
 const command: Command = {
   name: "destroy",
@@ -27,7 +28,7 @@ Exit codes: 0 done (or nothing to remove), 1 a step failed, 2 bad input (includi
       { config: { type: "string" }, yes: { type: "boolean" }, output: { type: "string" } },
       "destroy",
     );
-    const file = requireFlag(values.config as string | undefined, "--config", "destroy");
+    const file = requireConfig(values, io, "destroy");
     const output = oneOf(
       values.output as string | undefined,
       ["table", "json"] as const,

@@ -56,7 +56,7 @@ const command: Command = {
       },
       cmd,
     );
-    const { configFile, target, output, endpointFrom } = flowFlags(values, cmd, ["text", "json"]);
+    const { configFile, target, output, endpointFrom } = flowFlags(values, cmd, ["text", "json"], io);
     if (action !== "create" && values["copy-secret"]) {
       throw new InputError("cli.flags", "--copy-secret is for env create only");
     }

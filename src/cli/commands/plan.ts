@@ -2,8 +2,9 @@ import { resolve } from "node:path";
 import { loadConfig } from "../../config/load.js";
 import { planJson, planTable } from "../../live/format.js";
 import { planLive } from "../../live/service.js";
-import { oneOf, parseFlags, requireFlag } from "../args.js";
+import { oneOf, parseFlags } from "../args.js";
 import type { Command } from "../command.js";
+import { requireConfig } from "../configFile.js";
 
 const command: Command = {
   name: "plan",
@@ -30,7 +31,7 @@ Exit codes: 0 the plan was computed (changes or not), 1 AWS/Kubernetes failed, 2
       },
       "plan",
     );
-    const file = requireFlag(values.config as string | undefined, "--config", "plan");
+    const file = requireConfig(values, io, "plan");
     const output = oneOf(
       values.output as string | undefined,
       ["table", "json"] as const,

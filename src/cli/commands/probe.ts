@@ -45,7 +45,7 @@ Exit codes: 0 the chain works, 1 it is broken, 2 bad input.`,
       },
       "probe",
     );
-    const { configFile, target, output, endpointFrom } = flowFlags(values, "probe", ["table", "json"]);
+    const { configFile, target, output, endpointFrom } = flowFlags(values, "probe", ["table", "json"], io);
     const kindFlag = requireFlag(values.chain as string | undefined, "--chain", "probe");
     const kind = oneOf(kindFlag, CHAIN_KINDS, "--chain", "cd-pipeline-operator");
     const config = loadConfig(resolve(io.cwd, configFile));

@@ -6,6 +6,7 @@ import { PARTS, type Part } from "../../render/layout.js";
 import { writeBundle } from "../../render/write.js";
 import { parseFlags, requireFlag } from "../args.js";
 import type { Command } from "../command.js";
+import { requireConfig } from "../configFile.js";
 import { EXTRAS, type Extra, renderExtra } from "./renderExtras.js";
 
 function parseOnly(value: string | undefined): Part[] | undefined {
@@ -77,7 +78,7 @@ not a bundle.`,
       },
       "render",
     );
-    const configPath = requireFlag(values.config as string | undefined, "--config", "render");
+    const configPath = requireConfig(values, io, "render");
     const onlyFlag = values.only as string | undefined;
     if (onlyFlag && (EXTRAS as readonly string[]).includes(onlyFlag)) {
       const config = loadConfig(resolve(io.cwd, configPath));

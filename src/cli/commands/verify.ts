@@ -14,6 +14,7 @@ import { formatSarif, type Locate, type SarifLocation } from "../../verify/outpu
 import { formatTable } from "../../verify/output/table.js";
 import { oneOf, parseFlags } from "../args.js";
 import type { Command, Io } from "../command.js";
+import { findConfig } from "../configFile.js";
 import { DISCOVER_OPTIONS, DISCOVER_USAGE, discoverOptions } from "../discoverFlags.js";
 
 const FORMATS = ["table", "json", "sarif", "html"] as const;
@@ -92,8 +93,9 @@ interface Loaded {
 }
 
 function load(values: Record<string, unknown>, io: Io): Loaded {
-  const config = values.config as string | undefined;
   const from = values.from as string | undefined;
+  // Without --from, the config is found as every command finds it (--config, $XIRSA_CONFIG, ./xirsa.yaml).
+  const config = from === undefined ? findConfig(values, io) : (values.config as string | undefined);
   if ((config === undefined) === (from === undefined)) {
     throw new InputError(
       "cli.flags",
@@ -126,7 +128,7 @@ function load(values: Record<string, unknown>, io: Io): Loaded {
 
 /** --live: the State collected read-only from AWS and the clusters, the chains of the config (src/live). */
 async function loadLiveState(values: Record<string, unknown>, io: Io): Promise<Loaded> {
-  const config = values.config as string | undefined;
+  const config = values.from === undefined ? findConfig(values, io) : undefined;
   if (config === undefined || values.from !== undefined) {
     throw new InputError(
       "cli.flags",
