@@ -190,14 +190,13 @@ describe.skipIf(!HAVE_KUBECTL || !HAVE_AWS)("full sandbox: kubectl with `aws eks
     const del = await aws(h.env, ["iam", "delete-role", "--role-name", "Dev", ...profileB]);
     expect(del.stderr).toBe("");
     try {
+      const { AWS_PROFILE: _profile, ...base } = h.env;
       const sessionEnv = {
-        ...h.env,
-        AWS_PROFILE: "",
+        ...base,
         AWS_ACCESS_KEY_ID: c.AccessKeyId,
         AWS_SECRET_ACCESS_KEY: c.SecretAccessKey,
         AWS_SESSION_TOKEN: c.SessionToken,
       };
-      delete sessionEnv.AWS_PROFILE;
       const got = await aws(sessionEnv, [
         "eks",
         "get-token",
