@@ -4,6 +4,7 @@
  * form, and the signature is checked over the host it names), and the access entry of a principal.
  */
 import { credentialLookup } from "./endpoint.js";
+import { PRESIGNED_URL_EXPIRATION_MS } from "./kube/eksToken.js";
 import type { AccessEntryRec, ClusterRec } from "./model.js";
 import { parseQuery } from "./sigv4/canonical.js";
 import { SIGV4_ERRORS } from "./sigv4/errors.js";
@@ -31,6 +32,8 @@ export function stsGetCallerIdentity(store: AwsStore, now: () => Date) {
       { method: "GET", rawPath: url.pathname, query, headers: lower, body: Buffer.alloc(0) },
       lookup,
       now(),
+      // STS ignores X-Amz-Expires on this call: the URL answers until 15 minutes after X-Amz-Date.
+      { presignedLifetimeMs: PRESIGNED_URL_EXPIRATION_MS },
     );
     if (!verdict.ok)
       return { ok: false, error: `${SIGV4_ERRORS[verdict.kind].query.code}: ${verdict.message}` };

@@ -327,7 +327,12 @@ describe("sandbox security", () => {
     await expect(h.sandbox.stsGetCallerIdentity(url, { "x-k8s-aws-id": CLUSTER_B })).resolves.toMatchObject({
       ok: false,
     });
-    const old = await presign(CLUSTER_A, "sts", new Date(Date.now() - 5 * 60_000));
+    // STS ignores X-Amz-Expires (60) on a presigned GetCallerIdentity: good 15 minutes after X-Amz-Date.
+    const fiveMin = await presign(CLUSTER_A, "sts", new Date(Date.now() - 5 * 60_000));
+    await expect(
+      h.sandbox.stsGetCallerIdentity(fiveMin, { "x-k8s-aws-id": CLUSTER_A }),
+    ).resolves.toMatchObject({ ok: true, account: A });
+    const old = await presign(CLUSTER_A, "sts", new Date(Date.now() - 16 * 60_000));
     await expect(h.sandbox.stsGetCallerIdentity(old, { "x-k8s-aws-id": CLUSTER_A })).resolves.toMatchObject({
       ok: false,
       error: expect.stringContaining("expired"),

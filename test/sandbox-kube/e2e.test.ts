@@ -19,7 +19,7 @@ import {
   startHarness,
 } from "../sandbox-aws/helpers.js";
 import { requireTools } from "../tools.js";
-import { kubectlRunner, type Run } from "./kubectlHelper.js";
+import { kubectlRunner, type Run, writeTokenKubeconfig } from "./kubectlHelper.js";
 
 const skip = requireTools("test/sandbox-kube/e2e.test.ts", "aws", "kubectl");
 
@@ -128,6 +128,27 @@ describe.skipIf(!!skip)("full sandbox: kubectl with `aws eks get-token`", () => 
     expect(can.stdout.trim()).toBe("yes");
   });
 
+  it("an EKS token is good until 15 minutes after X-Amz-Date, whatever X-Amz-Expires=60 says", async () => {
+    const got = await aws(h.env, ["eks", "get-token", "--cluster-name", CLUSTER_B, ...profileB]);
+    const token = got.json().status.token as string;
+    const url = new URL(Buffer.from(token.slice("k8s-aws-v1.".length), "base64url").toString());
+    expect(url.searchParams.get("X-Amz-Expires")).toBe("60");
+    const file = join(home, "static.kubeconfig");
+    writeTokenKubeconfig(file, h.sandbox.kube[CLUSTER_B]!, h.sandbox.caPem, { token });
+    try {
+      // Ten minutes on the sandbox's clock: long past X-Amz-Expires, inside the 15 minutes.
+      h.clock.offsetMs = 10 * 60_000;
+      const ok = await kubectl(file, ["get", "namespace", "default", "-o", "name"]);
+      expect(ok.stdout.trim(), ok.stderr).toBe("namespace/default");
+      h.clock.offsetMs = 15 * 60_000 + 5_000;
+      const late = await kubectl(file, ["get", "namespace", "default", "-o", "name"]);
+      expect(late.code).toBe(1);
+      expect(late.stderr).toMatch(/You must be logged in to the server/);
+    } finally {
+      h.clock.offsetMs = 0;
+    }
+  });
+
   it("a role with a namespaced access policy works inside krci-* only", async () => {
     const dev = kubeconfig("dev", CLUSTER_B, h.sandbox.kube[CLUSTER_B]!, devArn);
     const ok = await kubectl(dev, ["create", "configmap", "c", "-n", "krci-dev", "--from-literal=a=b"]);
@@ -152,6 +173,47 @@ describe.skipIf(!!skip)("full sandbox: kubectl with `aws eks get-token`", () => 
     const admin = kubeconfig("admin2", CLUSTER_B, h.sandbox.kube[CLUSTER_B]!);
     const r = await kubectl(admin, ["get", "configmap", "c", "-n", "krci-dev", "-o", "jsonpath={.data.a}"]);
     expect(r.stdout, r.stderr).toBe("b");
+  });
+
+  it("an unexpired session of a deleted role still authenticates through the role's old access entry", async () => {
+    const assumed = await aws(h.env, [
+      "sts",
+      "assume-role",
+      "--role-arn",
+      devArn,
+      "--role-session-name",
+      "before-delete",
+      ...profileB,
+    ]);
+    const c = assumed.json().Credentials;
+    const del = await aws(h.env, ["iam", "delete-role", "--role-name", "Dev", ...profileB]);
+    expect(del.stderr).toBe("");
+    try {
+      const { AWS_PROFILE: _profile, ...base } = h.env;
+      const sessionEnv = {
+        ...base,
+        AWS_ACCESS_KEY_ID: c.AccessKeyId,
+        AWS_SECRET_ACCESS_KEY: c.SecretAccessKey,
+        AWS_SESSION_TOKEN: c.SessionToken,
+      };
+      const got = await aws(sessionEnv, [
+        "eks",
+        "get-token",
+        "--cluster-name",
+        CLUSTER_B,
+        "--region",
+        REGION_B,
+      ]);
+      expect(got.stderr).toBe("");
+      const file = join(home, "deleted-role.kubeconfig");
+      writeTokenKubeconfig(file, h.sandbox.kube[CLUSTER_B]!, h.sandbox.caPem, {
+        token: got.json().status.token as string,
+      });
+      const r = await kubectl(file, ["get", "configmap", "c", "-n", "krci-dev", "-o", "name"]);
+      expect(r.stdout.trim(), r.stderr).toBe("configmap/c");
+    } finally {
+      await createDevRole();
+    }
   });
 
   it("a re-created role leaves its access entry stale (401)", async () => {

@@ -15,7 +15,7 @@ export interface ResourceDef {
   shortNames?: string[];
   categories?: string[];
   /** Subresources served (GET/PUT/PATCH on <name>/<sub>). */
-  subresources?: ("status" | "token")[];
+  subresources?: ("status" | "token" | "scale" | "log")[];
   /** A CustomResourceDefinition kind: merge-patch only, generation on every spec change. */
   custom?: boolean;
   /** Only `create` is served (reviews). */
@@ -24,206 +24,191 @@ export interface ResourceDef {
 
 const ALL = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 
-export const RESOURCES: readonly ResourceDef[] = [
+type Subresource = NonNullable<ResourceDef["subresources"]>[number];
+
+interface Row {
+  /** "group/version" or "version" for the core group. */
+  gv: string;
+  kind: string;
+  plural: string;
+  cluster?: true;
+  short?: string[];
+  all?: true;
+  sub?: Subresource[];
+  verbs?: string[];
+  custom?: true;
+  createOnly?: true;
+}
+
+/**
+ * The type table. Scope, short names, categories and subresources as kube-apiserver's registry declares them
+ * (kubernetes/kubernetes pkg/registry/<group>/<resource>/storage/storage.go: ShortNames, Categories, and the
+ * status/scale/log REST storages registered in pkg/registry/<group>/rest/storage_<group>.go).
+ */
+const ROWS: Row[] = [
   {
-    group: "",
-    version: "v1",
+    gv: "v1",
     kind: "Namespace",
     plural: "namespaces",
-    singular: "namespace",
-    namespaced: false,
+    cluster: true,
+    short: ["ns"],
+    sub: ["status"],
     verbs: ["create", "delete", "get", "list", "patch", "update", "watch"],
-    shortNames: ["ns"],
-    subresources: ["status"],
   },
+  { gv: "v1", kind: "ServiceAccount", plural: "serviceaccounts", short: ["sa"], sub: ["token"] },
+  { gv: "v1", kind: "Secret", plural: "secrets" },
+  { gv: "v1", kind: "ConfigMap", plural: "configmaps", short: ["cm"] },
+  { gv: "v1", kind: "Pod", plural: "pods", short: ["po"], all: true, sub: ["status", "log"] },
+  { gv: "v1", kind: "Service", plural: "services", short: ["svc"], all: true, sub: ["status"] },
+  { gv: "v1", kind: "Endpoints", plural: "endpoints", short: ["ep"] },
+  { gv: "v1", kind: "Event", plural: "events", short: ["ev"] },
+  { gv: "v1", kind: "Node", plural: "nodes", cluster: true, short: ["no"], sub: ["status"] },
   {
-    group: "",
-    version: "v1",
-    kind: "ServiceAccount",
-    plural: "serviceaccounts",
-    singular: "serviceaccount",
-    namespaced: true,
-    verbs: ALL,
-    shortNames: ["sa"],
-    subresources: ["token"],
+    gv: "v1",
+    kind: "PersistentVolumeClaim",
+    plural: "persistentvolumeclaims",
+    short: ["pvc"],
+    sub: ["status"],
   },
+  { gv: "v1", kind: "ResourceQuota", plural: "resourcequotas", short: ["quota"], sub: ["status"] },
+  { gv: "v1", kind: "LimitRange", plural: "limitranges", short: ["limits"] },
   {
-    group: "",
-    version: "v1",
-    kind: "Secret",
-    plural: "secrets",
-    singular: "secret",
-    namespaced: true,
-    verbs: ALL,
-  },
-  {
-    group: "",
-    version: "v1",
-    kind: "ConfigMap",
-    plural: "configmaps",
-    singular: "configmap",
-    namespaced: true,
-    verbs: ALL,
-    shortNames: ["cm"],
-  },
-  {
-    group: "",
-    version: "v1",
-    kind: "Pod",
-    plural: "pods",
-    singular: "pod",
-    namespaced: true,
-    verbs: ALL,
-    shortNames: ["po"],
-    categories: ["all"],
-    subresources: ["status"],
-  },
-  {
-    group: "",
-    version: "v1",
-    kind: "Service",
-    plural: "services",
-    singular: "service",
-    namespaced: true,
-    verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"],
-    shortNames: ["svc"],
-    categories: ["all"],
-    subresources: ["status"],
-  },
-  {
-    group: "apps",
-    version: "v1",
+    gv: "apps/v1",
     kind: "Deployment",
     plural: "deployments",
-    singular: "deployment",
-    namespaced: true,
-    verbs: ALL,
-    shortNames: ["deploy"],
-    categories: ["all"],
-    subresources: ["status"],
+    short: ["deploy"],
+    all: true,
+    sub: ["status", "scale"],
   },
   {
-    group: "batch",
-    version: "v1",
-    kind: "Job",
-    plural: "jobs",
-    singular: "job",
-    namespaced: true,
-    verbs: ALL,
-    categories: ["all"],
-    subresources: ["status"],
+    gv: "apps/v1",
+    kind: "ReplicaSet",
+    plural: "replicasets",
+    short: ["rs"],
+    all: true,
+    sub: ["status", "scale"],
   },
   {
-    group: "rbac.authorization.k8s.io",
-    version: "v1",
-    kind: "Role",
-    plural: "roles",
-    singular: "role",
-    namespaced: true,
-    verbs: ALL,
+    gv: "apps/v1",
+    kind: "StatefulSet",
+    plural: "statefulsets",
+    short: ["sts"],
+    all: true,
+    sub: ["status", "scale"],
+  },
+  { gv: "apps/v1", kind: "DaemonSet", plural: "daemonsets", short: ["ds"], all: true, sub: ["status"] },
+  { gv: "batch/v1", kind: "Job", plural: "jobs", all: true, sub: ["status"] },
+  { gv: "batch/v1", kind: "CronJob", plural: "cronjobs", short: ["cj"], all: true, sub: ["status"] },
+  {
+    gv: "autoscaling/v2",
+    kind: "HorizontalPodAutoscaler",
+    plural: "horizontalpodautoscalers",
+    short: ["hpa"],
+    all: true,
+    sub: ["status"],
   },
   {
-    group: "rbac.authorization.k8s.io",
-    version: "v1",
-    kind: "RoleBinding",
-    plural: "rolebindings",
-    singular: "rolebinding",
-    namespaced: true,
-    verbs: ALL,
+    gv: "policy/v1",
+    kind: "PodDisruptionBudget",
+    plural: "poddisruptionbudgets",
+    short: ["pdb"],
+    sub: ["status"],
   },
+  { gv: "networking.k8s.io/v1", kind: "NetworkPolicy", plural: "networkpolicies", short: ["netpol"] },
+  { gv: "networking.k8s.io/v1", kind: "Ingress", plural: "ingresses", short: ["ing"], sub: ["status"] },
+  { gv: "discovery.k8s.io/v1", kind: "EndpointSlice", plural: "endpointslices" },
+  { gv: "coordination.k8s.io/v1", kind: "Lease", plural: "leases" },
   {
-    group: "rbac.authorization.k8s.io",
-    version: "v1",
-    kind: "ClusterRole",
-    plural: "clusterroles",
-    singular: "clusterrole",
-    namespaced: false,
-    verbs: ALL,
+    gv: "scheduling.k8s.io/v1",
+    kind: "PriorityClass",
+    plural: "priorityclasses",
+    cluster: true,
+    short: ["pc"],
   },
+  { gv: "rbac.authorization.k8s.io/v1", kind: "Role", plural: "roles" },
+  { gv: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", plural: "rolebindings" },
+  { gv: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", plural: "clusterroles", cluster: true },
   {
-    group: "rbac.authorization.k8s.io",
-    version: "v1",
+    gv: "rbac.authorization.k8s.io/v1",
     kind: "ClusterRoleBinding",
     plural: "clusterrolebindings",
-    singular: "clusterrolebinding",
-    namespaced: false,
-    verbs: ALL,
+    cluster: true,
   },
   {
-    group: "authorization.k8s.io",
-    version: "v1",
+    gv: "authorization.k8s.io/v1",
     kind: "SelfSubjectAccessReview",
     plural: "selfsubjectaccessreviews",
-    singular: "selfsubjectaccessreview",
-    namespaced: false,
+    cluster: true,
     verbs: ["create"],
     createOnly: true,
   },
   {
-    group: "authorization.k8s.io",
-    version: "v1",
+    gv: "authorization.k8s.io/v1",
     kind: "SelfSubjectRulesReview",
     plural: "selfsubjectrulesreviews",
-    singular: "selfsubjectrulesreview",
-    namespaced: false,
+    cluster: true,
     verbs: ["create"],
     createOnly: true,
   },
   {
-    group: "authentication.k8s.io",
-    version: "v1",
+    gv: "authentication.k8s.io/v1",
     kind: "SelfSubjectReview",
     plural: "selfsubjectreviews",
-    singular: "selfsubjectreview",
-    namespaced: false,
+    cluster: true,
     verbs: ["create"],
     createOnly: true,
   },
   {
-    group: "argoproj.io",
-    version: "v1alpha1",
+    gv: "argoproj.io/v1alpha1",
     kind: "AppProject",
     plural: "appprojects",
-    singular: "appproject",
-    namespaced: true,
-    verbs: ALL,
-    shortNames: ["appproj", "appprojs"],
+    short: ["appproj", "appprojs"],
     custom: true,
   },
   {
-    group: "argoproj.io",
-    version: "v1alpha1",
+    gv: "argoproj.io/v1alpha1",
     kind: "Application",
     plural: "applications",
-    singular: "application",
-    namespaced: true,
-    verbs: ALL,
-    shortNames: ["app", "apps"],
+    short: ["app", "apps"],
     custom: true,
   },
   {
-    group: "capsule.clastix.io",
-    version: "v1beta2",
+    gv: "capsule.clastix.io/v1beta2",
     kind: "Tenant",
     plural: "tenants",
-    singular: "tenant",
-    namespaced: false,
-    verbs: ALL,
-    shortNames: ["tnt"],
+    cluster: true,
+    short: ["tnt"],
     custom: true,
-    subresources: ["status"],
+    sub: ["status"],
   },
   {
-    group: "capsule.clastix.io",
-    version: "v1beta2",
+    gv: "capsule.clastix.io/v1beta2",
     kind: "CapsuleConfiguration",
     plural: "capsuleconfigurations",
-    singular: "capsuleconfiguration",
-    namespaced: false,
-    verbs: ALL,
+    cluster: true,
     custom: true,
   },
 ];
+
+function fromRow(row: Row): ResourceDef {
+  const [group, version] = row.gv.includes("/") ? (row.gv.split("/") as [string, string]) : ["", row.gv];
+  return {
+    group,
+    version,
+    kind: row.kind,
+    plural: row.plural,
+    singular: row.kind.toLowerCase(),
+    namespaced: !row.cluster,
+    verbs: row.verbs ?? ALL,
+    ...(row.short ? { shortNames: row.short } : {}),
+    ...(row.all ? { categories: ["all"] } : {}),
+    ...(row.sub ? { subresources: row.sub } : {}),
+    ...(row.custom ? { custom: true } : {}),
+    ...(row.createOnly ? { createOnly: true } : {}),
+  };
+}
+
+export const RESOURCES: readonly ResourceDef[] = ROWS.map(fromRow);
 
 export function apiVersionOf(r: ResourceDef): string {
   return r.group === "" ? r.version : `${r.group}/${r.version}`;
@@ -259,12 +244,15 @@ export function groupVersions(): { group: string; version: string }[] {
   return out;
 }
 
-/** What a subresource answers with and allows (status: the object; token: a TokenRequest). */
+/** What a subresource answers with and allows (status: the object; token: a TokenRequest; scale: a Scale). */
 export function subresourceInfo(
   r: ResourceDef,
   sub: string,
 ): { group: string; version: string; kind: string; verbs: string[] } {
   if (sub === "token")
     return { group: "authentication.k8s.io", version: "v1", kind: "TokenRequest", verbs: ["create"] };
+  if (sub === "scale")
+    return { group: "autoscaling", version: "v1", kind: "Scale", verbs: ["get", "patch", "update"] };
+  if (sub === "log") return { group: "", version: "v1", kind: "Pod", verbs: ["get"] };
   return { group: r.group, version: r.version, kind: r.kind, verbs: ["get", "patch", "update"] };
 }

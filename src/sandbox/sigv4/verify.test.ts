@@ -104,6 +104,15 @@ describe("verifySigV4 against @smithy/signature-v4", () => {
       ok: false,
       kind: "presign-expired",
     });
+    // A service that fixes the lifetime (STS for GetCallerIdentity: 15 minutes) ignores X-Amz-Expires.
+    const fixed = { presignedLifetimeMs: 15 * 60_000 };
+    expect(verifySigV4(inc, lookup, new Date(NOW.getTime() + 14 * 60_000), fixed)).toMatchObject({
+      ok: true,
+    });
+    expect(verifySigV4(inc, lookup, new Date(NOW.getTime() + 15 * 60_000 + 1_000), fixed)).toMatchObject({
+      ok: false,
+      kind: "presign-expired",
+    });
   });
 
   it("refuses, in order: missing, unknown key, bad token, tampered body, skew, expired session", async () => {

@@ -177,6 +177,15 @@ function safeEqualHex(a: string, b: string): boolean {
   return ab.length === bb.length && timingSafeEqual(ab, bb);
 }
 
+export interface VerifyOptions {
+  /**
+   * A presigned URL's lifetime fixed by the service whatever X-Amz-Expires says: STS answers a presigned
+   * GetCallerIdentity for 15 minutes after X-Amz-Date (aws-iam-authenticator pkg/token/token.go: the
+   * X-Amz-Expires it sends "IS IGNORED").
+   */
+  presignedLifetimeMs?: number;
+}
+
 /**
  * Verifies a request's SigV4 signature. `lookup` resolves an access key id to its secret (and session token
  * and expiry for temporary credentials); `now` is the server clock.
@@ -185,6 +194,7 @@ export function verifySigV4<P>(
   req: IncomingSigned,
   lookup: (accessKeyId: string) => KnownCredential<P> | undefined,
   now: Date,
+  options: VerifyOptions = {},
 ): SigV4Verdict<P> {
   const p = parse(req);
   if ("error" in p) return { ok: false, kind: p.error, message: p.message };
@@ -233,11 +243,9 @@ export function verifySigV4<P>(
       message: `Signature expired: ${p.amzDate} is now earlier than ${fmtAmz(new Date(now.getTime() - MAX_SKEW_MS))} (${fmtAmz(now)} - 15 min.)`,
     };
   }
-  if (
-    p.presigned &&
-    p.expiresSeconds !== undefined &&
-    now.getTime() > signedAt.getTime() + p.expiresSeconds * 1000
-  ) {
+  const lifetimeMs =
+    options.presignedLifetimeMs ?? (p.expiresSeconds === undefined ? undefined : p.expiresSeconds * 1000);
+  if (p.presigned && lifetimeMs !== undefined && now.getTime() > signedAt.getTime() + lifetimeMs) {
     return { ok: false, kind: "presign-expired", scope, message: "Request has expired" };
   }
 

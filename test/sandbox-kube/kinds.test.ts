@@ -1,0 +1,260 @@
+/**
+ * The built-in kinds of the type table through the real kubectl: discovery (scope, short names, categories),
+ * `kubectl apply` with default validation of one object of each kind, short-name gets, the scale and log
+ * subresources.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { requireTools } from "../tools.js";
+import { ADMIN, startTestCluster, type TestCluster } from "./harness.js";
+import { kubectlRunner, type Run, writeTokenKubeconfig } from "./kubectlHelper.js";
+
+const POD_TEMPLATE = `
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27`;
+
+const MANIFEST = `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: default}
+spec:
+  serviceName: db
+  replicas: 1
+  selector: {matchLabels: {app: web}}
+  template:${POD_TEMPLATE}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent, namespace: default}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:${POD_TEMPLATE}
+---
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata: {name: rs1, namespace: default}
+spec:
+  replicas: 0
+  selector: {matchLabels: {app: web}}
+  template:${POD_TEMPLATE}
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly, namespace: default}
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: Never
+          containers: [{name: job, image: busybox}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny-all, namespace: default}
+spec: {podSelector: {}, policyTypes: [Ingress]}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web, namespace: default}
+spec:
+  rules:
+    - host: web.example.com
+      http:
+        paths:
+          - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: web, namespace: default}
+spec: {minAvailable: 1, selector: {matchLabels: {app: web}}}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web, namespace: default}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  minReplicas: 1
+  maxReplicas: 3
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data, namespace: default}
+spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+---
+apiVersion: v1
+kind: ResourceQuota
+metadata: {name: q, namespace: default}
+spec: {hard: {pods: "10"}}
+---
+apiVersion: v1
+kind: LimitRange
+metadata: {name: l, namespace: default}
+spec: {limits: [{type: Container, default: {cpu: 500m}}]}
+---
+apiVersion: v1
+kind: Endpoints
+metadata: {name: web, namespace: default}
+subsets: []
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: web-abc, namespace: default}
+addressType: IPv4
+endpoints: []
+---
+apiVersion: coordination.k8s.io/v1
+kind: Lease
+metadata: {name: leader, namespace: default}
+spec: {holderIdentity: me}
+---
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: high}
+value: 1000
+---
+apiVersion: v1
+kind: Event
+metadata: {name: e1, namespace: default}
+involvedObject: {kind: Pod, name: x, namespace: default}
+reason: Test
+message: hello
+type: Normal
+---
+apiVersion: v1
+kind: Node
+metadata: {name: ip-10-0-0-1.ec2.internal}
+`;
+
+const skip = requireTools("test/sandbox-kube/kinds.test.ts", "kubectl");
+
+describe.skipIf(!!skip)("built-in kinds through kubectl", () => {
+  let tc: TestCluster;
+  let home: string;
+  let kubectl: (args: string[], input?: string) => Promise<Run>;
+
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), "xirsa-kinds-"));
+    tc = await startTestCluster();
+    const file = join(home, "admin.kubeconfig");
+    writeTokenKubeconfig(file, tc.url, tc.caPem, { token: await tc.token(ADMIN) });
+    const run = kubectlRunner(home);
+    kubectl = (args, input) => run(file, args, input);
+  });
+  afterAll(async () => {
+    await tc?.stop();
+    if (home) rmSync(home, { recursive: true, force: true });
+  });
+
+  it("discovery lists each kind with kube-apiserver's scope and short names", async () => {
+    const r = await kubectl(["api-resources", "--no-headers"]);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => l.trim().split(/\s+/));
+    const find = (name: string) => rows.find((x) => x[0] === name);
+    expect(find("statefulsets")).toEqual(["statefulsets", "sts", "apps/v1", "true", "StatefulSet"]);
+    expect(find("daemonsets")).toEqual(["daemonsets", "ds", "apps/v1", "true", "DaemonSet"]);
+    expect(find("cronjobs")).toEqual(["cronjobs", "cj", "batch/v1", "true", "CronJob"]);
+    expect(find("networkpolicies")).toEqual([
+      "networkpolicies",
+      "netpol",
+      "networking.k8s.io/v1",
+      "true",
+      "NetworkPolicy",
+    ]);
+    expect(find("nodes")).toEqual(["nodes", "no", "v1", "false", "Node"]);
+    expect(find("priorityclasses")).toEqual([
+      "priorityclasses",
+      "pc",
+      "scheduling.k8s.io/v1",
+      "false",
+      "PriorityClass",
+    ]);
+    expect(find("leases")).toEqual(["leases", "coordination.k8s.io/v1", "true", "Lease"]);
+    const all = await kubectl(["api-resources", "--categories=all", "-o", "name"]);
+    expect(all.stdout.trim().split("\n").sort()).toEqual(
+      [
+        "pods",
+        "services",
+        "daemonsets.apps",
+        "deployments.apps",
+        "replicasets.apps",
+        "statefulsets.apps",
+        "horizontalpodautoscalers.autoscaling",
+        "cronjobs.batch",
+        "jobs.batch",
+      ].sort(),
+    );
+  });
+
+  it("applies one object of each kind with default validation and gets them by short name", async () => {
+    const r = await kubectl(["apply", "-f", "-"], MANIFEST);
+    expect(r.stderr).toBe("");
+    expect(r.stdout.trim().split("\n")).toHaveLength(MANIFEST.split("\n---\n").length);
+    expect(r.stdout).toContain("statefulset.apps/db created");
+    expect(r.stdout).toContain("priorityclass.scheduling.k8s.io/high created");
+    const g = await kubectl([
+      "get",
+      "sts,ds,rs,cj,netpol,ing,pdb,hpa,pvc,quota,limits,ep,endpointslices,leases,ev",
+      "-o",
+      "name",
+    ]);
+    expect(g.stderr).toBe("");
+    for (const want of [
+      "statefulset.apps/db",
+      "daemonset.apps/agent",
+      "replicaset.apps/rs1",
+      "cronjob.batch/nightly",
+      "networkpolicy.networking.k8s.io/deny-all",
+      "ingress.networking.k8s.io/web",
+      "poddisruptionbudget.policy/web",
+      "horizontalpodautoscaler.autoscaling/web",
+      "persistentvolumeclaim/data",
+      "resourcequota/q",
+      "limitrange/l",
+      "endpoints/web",
+      "endpointslice.discovery.k8s.io/web-abc",
+      "lease.coordination.k8s.io/leader",
+      "event/e1",
+    ])
+      expect(g.stdout.split("\n"), want).toContain(want);
+    const cluster = await kubectl(["get", "pc,no", "-o", "name"]);
+    expect(cluster.stdout.split("\n")).toEqual(
+      expect.arrayContaining(["priorityclass.scheduling.k8s.io/high", "node/ip-10-0-0-1.ec2.internal"]),
+    );
+    // Cluster-scoped kinds refuse a namespaced path.
+    const ns = await kubectl(["get", "--raw", "/api/v1/namespaces/default/nodes"]);
+    expect(ns.code).toBe(1);
+    expect(ns.stderr).toContain("NotFound");
+  });
+
+  it("kubectl scale writes spec.replicas through the scale subresource; kubectl logs answers", async () => {
+    const c = await kubectl(["create", "deployment", "web", "--image=nginx:1.27", "-n", "default"]);
+    expect(c.stdout.trim(), c.stderr).toBe("deployment.apps/web created");
+    const s = await kubectl(["scale", "deployment/web", "--replicas=3", "-n", "default"]);
+    expect(s.stdout.trim(), s.stderr).toBe("deployment.apps/web scaled");
+    const scale = await kubectl(["get", "--raw", "/apis/apps/v1/namespaces/default/deployments/web/scale"]);
+    expect(JSON.parse(scale.stdout)).toMatchObject({
+      kind: "Scale",
+      apiVersion: "autoscaling/v1",
+      spec: { replicas: 3 },
+      status: { replicas: 3, selector: "app=web" },
+    });
+    const bad = await kubectl(["scale", "deployment/web", "--replicas=-1", "-n", "default"]);
+    expect(bad.code).toBe(1);
+    const pods = await kubectl(["get", "pods", "-l", "app=web", "-n", "default", "-o", "name"]);
+    expect(pods.stdout.trim().split("\n")).toHaveLength(3);
+    const pod = pods.stdout.trim().split("\n")[0]!;
+    const logs = await kubectl(["logs", pod, "-n", "default"]);
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(logs.stdout).toBe("");
+  });
+});
