@@ -8,6 +8,7 @@ import { type ExitCode, InputError, isXirsaError } from "../errors.js";
 import { didYouMean } from "../text/suggest.js";
 import type { Command, Io } from "./command.js";
 import { commandHelp, EXIT_CODES, GLOBAL_FLAGS, SUBCOMMANDS } from "./help.js";
+import { runCommand } from "./run.js";
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   apply: async () => (await import("./commands/apply.js")).default,
@@ -184,32 +185,7 @@ export async function main(argv: string[], io: Io): Promise<ExitCode> {
       return e.exitCode;
     }
   }
-  try {
-    return await command.run(args, io);
-  } catch (e) {
-    if (isXirsaError(e)) {
-      // Messages that already name the command ("render: …", "sandbox token: …") are not prefixed twice.
-      const line = e.oneLine();
-      const named = new RegExp(`^${name}( [a-z-]+)?: `).test(line);
-      io.stderr.write(named ? `xirsa ${line}\n` : `xirsa ${name}: ${line}\n`);
-      if (debug && e.stack) io.stderr.write(`${e.stack}\n`);
-      return e.exitCode;
-    }
-    const err = e as Error;
-    io.stderr.write(
-      `xirsa ${name}: unexpected error: ${err?.message ?? String(e)} (rerun with --debug for details)\n`,
-    );
-    if (debug && err?.stack) io.stderr.write(`${err.stack}\n`);
-    return 1;
-  }
+  return runCommand(command, args, io, debug);
 }
 
-export function processIo(): Io {
-  return {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    stdin: process.stdin,
-    env: process.env,
-    cwd: process.cwd(),
-  };
-}
+export { processIo } from "./run.js";

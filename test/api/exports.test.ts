@@ -1,7 +1,17 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import * as api from "../../src/index.js";
 
 describe("public API", () => {
+  it("is the package's only entry point (package.json exports)", () => {
+    const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, "..", "..", "package.json"), "utf8"));
+    expect(pkg.exports).toEqual({
+      ".": { types: "./dist/index.d.ts", import: "./dist/index.js" },
+      "./package.json": "./package.json",
+    });
+  });
+
   it("exports exactly the documented surface", () => {
     expect(Object.keys(api).sort()).toEqual(
       [
