@@ -8,6 +8,7 @@ import { performance } from "node:perf_hooks";
 import fc from "fast-check";
 import { authorize, compilePolicy } from "../../src/iam/index.js";
 import type { AuthorizeInput } from "../../src/iam/types.js";
+import { oracleInput } from "../../test/scenarios/iam/disagreements.js";
 import { caseArb } from "../../test/scenarios/iam/generate.js";
 import { prepareOracle } from "../../test/scenarios/iam/oracle.js";
 
@@ -44,14 +45,15 @@ function main(): void {
     for (const p of c.identityPolicies) compilePolicy(p.document, p.name, "identity");
     if (c.resourcePolicy) compilePolicy(c.resourcePolicy.document, c.resourcePolicy.name, "resource");
   }
-  const oracleRuns = cases.map(prepareOracle);
+  // The oracle evaluates each case with the documented differences rewritten away (disagreements.ts).
+  const oracleRuns = cases.map((c) => prepareOracle(oracleInput(c).input));
 
   let same = 0;
   cases.forEach((c, i) => {
     if (authorize(c).decision === oracleRuns[i]!()) same++;
   });
   console.log(
-    `${CASES} generated cases; decisions identical on ${same} (the rest are documented disagreements)`,
+    `${CASES} generated cases; decisions identical on ${same} (the oracle sees them with the documented differences rewritten away)`,
   );
 
   const ours = measure(

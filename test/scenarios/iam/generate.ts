@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${…} here is IAM policy-variable syntax, not a template
 /**
  * Generated authorization cases for the differential test and the benchmark: small alphabets of callers,
  * actions, resources, wildcards and conditions, so that cases hit allow, implicit deny and explicit deny.
@@ -71,6 +72,12 @@ const ACTION_PATTERNS = [
 
 const RESOURCE_PATTERNS = [
   "*",
+  // Policy variables in the resource part (AWS: "A policy variable can appear as the last part of the ARN").
+  "arn:aws:iam::*:role/${aws:username}",
+  `arn:aws:iam::${B}:role/ops/\${aws:SourceIdentity}`,
+  `arn:aws:iam::${A}:role/\${aws:SourceIdentity, 'Target'}`,
+  `arn:aws:ec2:eu-west-1:${B}:instance/i-\${aws:PrincipalTag/team}`,
+  `arn:aws:iam::${B}:role/Tar\${?}et`,
   ...ROLE_RESOURCES,
   ...EC2_RESOURCES,
   `arn:aws:iam::${B}:role/*`,
@@ -134,6 +141,9 @@ const KEYS: KeySpec[] = [
       "SYSTEM:serviceaccount:krci:edp-cd-pipeline-operator",
       "system:serviceaccount:krci:edp-cd-pipeline-operato?",
       "",
+      "system:serviceaccount:krci:${aws:username}",
+      "system:serviceaccount:${aws:SourceIdentity, 'argocd'}:*",
+      "system:serviceaccount:${aws:PrincipalTag/team}:*",
     ],
     contextValues: [
       "system:serviceaccount:krci:edp-cd-pipeline-operator",
@@ -151,9 +161,27 @@ const KEYS: KeySpec[] = [
   },
   {
     key: "aws:PrincipalTag/team",
-    operators: ["StringEquals", "StringEqualsIgnoreCase", "StringLike", "StringNotEquals", "StringNotLike"],
+    operators: [
+      "StringEquals",
+      "StringEqualsIgnoreCase",
+      "StringLike",
+      "StringNotEquals",
+      "StringNotLike",
+      "StringNotEqualsIgnoreCase",
+    ],
     sets: true,
-    policyValues: ["blue", "Blue", "bl?e", "red"],
+    policyValues: [
+      "blue",
+      "Blue",
+      "bl?e",
+      "red",
+      "${aws:username}",
+      "${aws:SourceIdentity}",
+      "${aws:userid, 'blue'}",
+      "b${aws:username}*",
+      "bl${?}e",
+      "${aws:PrincipalAccount}",
+    ],
     contextValues: ["blue", "Blue", "red", ["blue", "red"]],
   },
   {
@@ -208,7 +236,7 @@ const KEYS: KeySpec[] = [
     key: "aws:TagKeys",
     operators: ["StringEquals", "StringLike", "StringNotEquals", "StringNotLike"],
     sets: true,
-    policyValues: ["env", "team", "cost*"],
+    policyValues: ["env", "team", "cost*", "${aws:username}", "${aws:PrincipalTag/team, 'env'}", "cost${*}"],
     contextValues: [["env"], ["env", "team"], ["cost-center", "env"], [], "env"],
   },
   {
@@ -219,8 +247,46 @@ const KEYS: KeySpec[] = [
       `arn:aws:iam::${A}:role/*`,
       "arn:aws:iam::*:role/RoleA",
       `arn:aws:ec2:*:${B}:instance/i-?`,
+      `arn:aws:iam::${A}:user/\${aws:username}`,
+      `arn:aws:iam::${A}:role/\${aws:SourceIdentity, 'RoleA'}`,
+      `arn:aws:ec2:*:${B}:instance/i-\${aws:userid}`,
     ],
-    contextValues: [`arn:aws:iam::${A}:role/RoleA`, `arn:aws:ec2:eu-west-1:${B}:instance/i-1`, "not-an-arn"],
+    contextValues: [
+      `arn:aws:iam::${A}:role/RoleA`,
+      `arn:aws:ec2:eu-west-1:${B}:instance/i-1`,
+      "not-an-arn",
+      `arn:aws:iam::${A}:user/alice`,
+    ],
+  },
+  // Keys that policy variables name (their values never empty: an empty value is not generated, see
+  // DISAGREEMENTS.md).
+  {
+    key: "aws:username",
+    operators: ["StringEquals", "StringNotEquals", "StringLike"],
+    sets: false,
+    policyValues: ["alice", "${aws:SourceIdentity}", "${aws:username}"],
+    contextValues: ["alice", "Target", "blue"],
+  },
+  {
+    key: "aws:SourceIdentity",
+    operators: ["StringEquals", "StringNotLike", "StringNotEqualsIgnoreCase"],
+    sets: false,
+    policyValues: ["Deploy", "${aws:username}", "${aws:PrincipalTag/team, 'admin'}"],
+    contextValues: ["Deploy", "admin", "alice", "RoleA", "krci"],
+  },
+  {
+    key: "aws:userid",
+    operators: ["StringLike", "StringNotEquals"],
+    sets: false,
+    policyValues: ["AIDA*", "${aws:username}"],
+    contextValues: ["1", "blue", "AIDAEXAMPLE"],
+  },
+  {
+    key: "aws:PrincipalAccount",
+    operators: ["StringEquals", "StringNotEquals"],
+    sets: false,
+    policyValues: [A, "${aws:PrincipalAccount}"],
+    contextValues: [A, B],
   },
   {
     key: "aws:RequestTag/blob",
