@@ -1,5 +1,6 @@
 /** The plan as a table for people (with each change's diff under it) and as JSON for machines. */
 import { type Change, changeJson } from "./changes.js";
+import { type TerraformOwned, terraformCommand } from "./ownership.js";
 
 export function planSummary(changes: Change[]): string {
   const n = (a: Change["action"]) => changes.filter((c) => c.action === a).length;
@@ -12,6 +13,26 @@ function where(c: Change): string {
 }
 
 const SIGN: Record<Change["action"], string> = { create: "+", update: "~", delete: "-" };
+
+/** What xirsa leaves to Terraform, with the command that changes (apply) or removes (destroy) it instead. */
+export function terraformOwnedText(owned: TerraformOwned[], verb: "apply" | "destroy"): string {
+  if (!owned.length) return "";
+  const lines = [
+    "",
+    `Owned by Terraform (xirsa ${verb} leaves these alone; run the command in the rendered bundle instead):`,
+  ];
+  for (const o of owned)
+    lines.push(
+      `  ${o.kind} ${o.id} (${o.cluster ? `cluster ${o.cluster}` : `account ${o.account}`}): ${terraformCommand(o.account, verb)}`,
+    );
+  return lines.join("\n");
+}
+
+export function terraformOwnedJson(owned: TerraformOwned[], verb: "apply" | "destroy") {
+  return owned.length
+    ? { ownedByTerraform: owned.map((o) => ({ ...o, command: terraformCommand(o.account, verb) })) }
+    : {};
+}
 
 export function planTable(changes: Change[]): string {
   const out: string[] = [planSummary(changes)];

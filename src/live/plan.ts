@@ -44,6 +44,8 @@ import {
   ownerText,
   ownsObject,
   ownsTags,
+  terraformCommand,
+  terraformOwns,
 } from "./ownership.js";
 import { jsonDiff, lineDiff, prettyJson } from "./textDiff.js";
 import { podRoleArn, workloadId, workloadPods } from "./workloads.js";
@@ -74,12 +76,28 @@ export function plan(input: PlanInput): Change[] {
     .map((x) => x.c);
 }
 
-function unowned(what: string, owner: string, stack: string): Blocked {
+function unowned(what: string, owner: string, stack: string, terraformAccount?: string): Blocked {
+  if (terraformAccount) {
+    return {
+      reason: `${what} is managed by Terraform for stack '${stack}' and differs from xirsa.yaml`,
+      fix: `change it with Terraform (${terraformCommand(terraformAccount, "apply")} in the rendered bundle), or hand it over to xirsa: terraform state rm it, then rerun with --adopt`,
+      adoptable: true,
+    };
+  }
   return {
     reason: `${what} exists, is not managed by xirsa stack '${stack}' (owner: ${owner}) and differs from the desired state`,
     fix: "review the diff, then rerun with --adopt to take it over, or rename the resources in xirsa.yaml",
     adoptable: true,
   };
+}
+
+/** The account whose Terraform owns a resource with these tags, or undefined. */
+function tfAccount(
+  tags: Record<string, string> | undefined,
+  stack: string,
+  accountId: string,
+): string | undefined {
+  return terraformOwns(tags, stack) ? accountId : undefined;
 }
 
 // ---------------------------------------------------------------- IAM OIDC provider
@@ -135,7 +153,12 @@ function planOidcProviders(input: PlanInput, out: Change[]): void {
           ? {}
           : {
               blocked: {
-                ...unowned(`IAM OIDC provider ${want.url}`, ownerText(have.tags, STACK_TAG), input.stack),
+                ...unowned(
+                  `IAM OIDC provider ${want.url}`,
+                  ownerText(have.tags, STACK_TAG),
+                  input.stack,
+                  tfAccount(have.tags, input.stack, want.accountId),
+                ),
                 reason: `IAM OIDC provider ${want.url} lacks client id ${clientId === STS_AUDIENCE ? "sts.amazonaws.com (the IRSA audience)" : clientId} and is not managed by xirsa stack '${input.stack}'`,
               },
             }),
@@ -227,7 +250,12 @@ function planRoles(input: PlanInput, out: Change[]): void {
     const differs = trust || boundary === "put" || inline === "put";
     const blocked =
       !owned && !input.adopt && differs
-        ? unowned(`role ${want.arn}`, ownerText(have.tags, STACK_TAG), input.stack)
+        ? unowned(
+            `role ${want.arn}`,
+            ownerText(have.tags, STACK_TAG),
+            input.stack,
+            tfAccount(have.tags, input.stack, want.accountId),
+          )
         : undefined;
     if (trust || boundary || Object.keys(tags).length) {
       const parts: string[] = [];
@@ -390,6 +418,7 @@ function planAccessEntries(input: PlanInput, out: Change[]): void {
               `access entry ${entry.principalArn} in ${want.name}`,
               ownerText(existing.tags, STACK_TAG),
               input.stack,
+              tfAccount(existing.tags, input.stack, want.accountId),
             )
           : undefined;
       if (stale || type) {

@@ -7,7 +7,14 @@
  */
 import type { Config } from "../config/schema.js";
 import { type AccessEntry, clusterKey, type EksCluster, type Json, type State } from "../state/types.js";
-import { ROLE_KINDS, type RoleKind, roleName } from "../topology/names.js";
+import {
+  MANAGED_BY_TAG,
+  ROLE_KINDS,
+  type RoleKind,
+  roleName,
+  STACK_TAG,
+  TERRAFORM_MANAGED_BY_VALUE,
+} from "../topology/names.js";
 import { orderPolicy, sortKeysDeep } from "./format.js";
 import {
   attr,
@@ -77,8 +84,12 @@ function withRefs(value: Json, refs: Map<string, string>): HclValue {
   return value;
 }
 
-function tagsValue(tags: Record<string, string>): HclValue {
-  return sortKeysDeep(tags);
+/**
+ * What this Terraform creates is tagged as Terraform's for the stack (`xirsa.io/managed-by = terraform`), so
+ * that `xirsa apply` and `destroy` leave it alone and point at Terraform instead (src/live/ownership.ts).
+ */
+function tagsValue(tags: Record<string, string>, stack: string): HclValue {
+  return sortKeysDeep({ ...tags, [MANAGED_BY_TAG]: TERRAFORM_MANAGED_BY_VALUE, [STACK_TAG]: stack });
 }
 
 function versionsTf(): string {
@@ -247,7 +258,7 @@ export function renderTerraform(config: Config, state: State): Map<string, strin
             blank,
             attr("url", p.url),
             attr("client_id_list", p.clientIds),
-            ...(Object.keys(p.tags).length ? [attr("tags", tagsValue(p.tags))] : []),
+            attr("tags", tagsValue({ ...config.tags, ...p.tags }, config.name)),
           ],
         ),
         blank,
@@ -284,7 +295,7 @@ export function renderTerraform(config: Config, state: State): Map<string, strin
             ...(r.permissionsBoundary ? [attr("permissions_boundary", r.permissionsBoundary)] : []),
             ...(r.maxSessionDuration ? [attr("max_session_duration", r.maxSessionDuration)] : []),
             attr("assume_role_policy", new JsonEncode(withRefs(orderPolicy(r.trustPolicy), refs))),
-            ...(Object.keys(r.tags).length ? [attr("tags", tagsValue(r.tags))] : []),
+            attr("tags", tagsValue(r.tags, config.name)),
           ],
         ),
         blank,
@@ -323,8 +334,9 @@ export function renderTerraform(config: Config, state: State): Map<string, strin
       const provider =
         c.region === root.region ? [] : [attr("provider", expr(`aws.${regionLabel(c.region)}`))];
       eks.push(...comment(`Cluster ${c.name} (${c.region})${target ? `, target ${target.name}` : ""}.`));
+      const tags = tagsValue(config.tags, config.name);
       for (const e of c.accessEntries)
-        eks.push(...accessEntryBlocks(c, e, prefix, provider, roleLabel), blank);
+        eks.push(...accessEntryBlocks(c, e, prefix, provider, roleLabel, tags), blank);
     }
     if (eks.length) files.set(`${dir}/eks.tf`, hclFile(eks.slice(0, -1)));
 
@@ -351,6 +363,7 @@ function accessEntryBlocks(
   prefix: string,
   provider: BodyItem[],
   roleLabel: Map<string, string>,
+  tags: HclValue,
 ): BodyItem[] {
   const managed = roleLabel.get(e.principalArn);
   const label = `${prefix}_${managed ?? snake(e.principalArn.slice(e.principalArn.lastIndexOf("/") + 1))}`;
@@ -366,6 +379,7 @@ function accessEntryBlocks(
         attr("type", e.type),
         ...(e.kubernetesGroups.length ? [attr("kubernetes_groups", e.kubernetesGroups)] : []),
         ...(e.username ? [attr("user_name", e.username)] : []),
+        attr("tags", tags),
       ],
     ),
   ];
@@ -391,4 +405,82 @@ function accessEntryBlocks(
     );
   }
   return items;
+}
+
+/**
+ * Hand-over from xirsa to Terraform: per account, Terraform `import` blocks (Terraform ≥ 1.5) that take the
+ * resources `xirsa apply` created into this root's state under the addresses `renderTerraform` gives them. The
+ * next `terraform apply` imports them and retags them as Terraform's. Import ids as the provider documents them
+ * (terraform-provider-aws website/docs/r/: iam_role, iam_role_policy `role:policy`, iam_role_policy_attachment
+ * `role/arn`, iam_openid_connect_provider the ARN, eks_access_entry `cluster:principal`,
+ * eks_access_policy_association `cluster#principal#policy`).
+ */
+export function renderTerraformImports(config: Config, state: State): Map<string, string> {
+  const files = new Map<string, string>();
+  const labelsByName = roleLabels(config);
+  const targetByCluster = new Map(
+    config.targets.map((t) => [clusterKey({ accountId: t.accountId, region: t.region, name: t.cluster }), t]),
+  );
+  for (const root of rootsOf(config)) {
+    const items: BodyItem[] = [];
+    const imp = (to: string, id: string, provider?: string) =>
+      items.push(
+        block(
+          "import",
+          [],
+          [...(provider ? [attr("provider", expr(provider))] : []), attr("to", expr(to)), attr("id", id)],
+        ),
+        blank,
+      );
+    const roles = state.roles.filter((r) => r.accountId === root.accountId);
+    const roleLabel = new Map<string, string>();
+    for (const r of roles) roleLabel.set(r.arn, labelsByName.get(r.name) ?? snake(r.name));
+    state.oidcProviders
+      .filter((p) => p.accountId === root.accountId)
+      .forEach((p, i) => {
+        items.push(
+          ...comment(
+            "If xirsa made it (apply --create-oidc-provider): apply with create_oidc_provider = true; else drop this block.",
+          ),
+        );
+        imp(`aws_iam_openid_connect_provider.${i === 0 ? "source" : `source_${i + 1}`}[0]`, p.arn);
+      });
+    for (const r of roles) {
+      const label = roleLabel.get(r.arn)!;
+      imp(`aws_iam_role.${label}`, r.name);
+      r.attachedPolicyArns.forEach((arn, i) => {
+        imp(`aws_iam_role_policy_attachment.${label}_${i + 1}`, `${r.name}/${arn}`);
+      });
+      for (const name of Object.keys(r.inlinePolicies).sort())
+        imp(`aws_iam_role_policy.${label}`, `${r.name}:${name}`);
+    }
+    for (const c of state.clusters.filter((x) => x.accountId === root.accountId && x.accessEntries.length)) {
+      const target = targetByCluster.get(clusterKey(c));
+      const prefix = snake(target?.name ?? c.name);
+      const provider = c.region === root.region ? undefined : `aws.${regionLabel(c.region)}`;
+      for (const e of c.accessEntries) {
+        const managed = roleLabel.get(e.principalArn);
+        const label = `${prefix}_${managed ?? snake(e.principalArn.slice(e.principalArn.lastIndexOf("/") + 1))}`;
+        imp(`aws_eks_access_entry.${label}`, `${c.name}:${e.principalArn}`, provider);
+        for (const p of e.accessPolicies)
+          imp(
+            `aws_eks_access_policy_association.${label}_${policyLabel(p.policyArn)}`,
+            `${c.name}#${e.principalArn}#${p.policyArn}`,
+            provider,
+          );
+      }
+    }
+    if (items.length) {
+      files.set(
+        `terraform/${root.accountId}/imports.tf`,
+        hclFile([
+          ...comment(
+            `Hand-over of account ${root.accountId} from xirsa to Terraform: save as terraform/${root.accountId}/imports.tf,\nthen terraform apply (it imports what xirsa created and retags it as Terraform's); delete the file after.`,
+          ),
+          ...items.slice(0, -1),
+        ]),
+      );
+    }
+  }
+  return files;
 }

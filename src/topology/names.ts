@@ -17,6 +17,8 @@ export const ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn";
 export const MANAGED_BY_TAG = "xirsa.io/managed-by";
 export const STACK_TAG = "xirsa.io/stack";
 export const MANAGED_BY_VALUE = "xirsa";
+/** `xirsa.io/managed-by` of what the rendered Terraform creates: xirsa apply/destroy leave it to Terraform. */
+export const TERRAFORM_MANAGED_BY_VALUE = "terraform";
 /** Kubernetes label for objects xirsa creates (standard recommended label). */
 export const K8S_MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
 export const K8S_STACK_LABEL = "xirsa.io/stack";

@@ -2,7 +2,8 @@ import { resolve } from "node:path";
 import { loadConfig } from "../../config/load.js";
 import { InputError } from "../../errors.js";
 import { confirmer } from "../../live/confirm.js";
-import { planJson, planTable } from "../../live/format.js";
+import { planJson, planTable, terraformOwnedText } from "../../live/format.js";
+import { terraformOwned } from "../../live/ownership.js";
 import { applyLive, failAfterStepFromEnv } from "../../live/service.js";
 import { toJson } from "../../verify/output/json.js";
 import { formatTable } from "../../verify/output/table.js";
@@ -73,7 +74,8 @@ Exit codes: 0 applied and every chain proven, 1 a step failed or a chain is stil
         confirm: confirmer("apply", values.yes === true, { stdin: io.stdin, stdout: io.stderr }),
         showPlan: (changes, snapshot) => {
           for (const w of snapshot.warnings) io.stderr.write(`xirsa apply: warning: ${w}\n`);
-          report.write(`${planTable(changes)}\n\n`);
+          const owned = terraformOwned(snapshot.live, config.name);
+          report.write(`${planTable(changes)}${terraformOwnedText(owned, "apply")}\n\n`);
         },
       },
       { env: io.env },

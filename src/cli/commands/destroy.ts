@@ -1,7 +1,8 @@
 import { resolve } from "node:path";
 import { loadConfig } from "../../config/load.js";
 import { confirmer } from "../../live/confirm.js";
-import { planJson, planTable } from "../../live/format.js";
+import { planJson, planTable, terraformOwnedJson, terraformOwnedText } from "../../live/format.js";
+import { type TerraformOwned, terraformOwned } from "../../live/ownership.js";
 import { destroyLive, failAfterStepFromEnv } from "../../live/service.js";
 import { oneOf, parseFlags } from "../args.js";
 import type { Command } from "../command.js";
@@ -39,16 +40,19 @@ Exit codes: 0 done (or nothing to remove), 1 a step failed, 2 bad input (includi
     const config = loadConfig(resolve(io.cwd, file));
     const json = output === "json";
     const report = json ? io.stderr : io.stdout;
+    let owned: TerraformOwned[] = [];
     const result = await destroyLive(
       config,
       {
         ...(failAfterStep ? { failAfterStep } : {}),
         progress: report,
         confirm: confirmer("destroy", values.yes === true, { stdin: io.stdin, stdout: io.stderr }),
-        showPlan: (changes) =>
+        showPlan: (changes, snapshot) => {
+          owned = terraformOwned(snapshot.live, config.name);
           report.write(
-            `${planTable(changes).replace(/^No changes:.*$/m, "Nothing to remove: xirsa owns nothing of this stack here.")}\n\n`,
-          ),
+            `${planTable(changes).replace(/^No changes:.*$/m, "Nothing to remove: xirsa owns nothing of this stack here.")}${terraformOwnedText(owned, "destroy")}\n\n`,
+          );
+        },
       },
       { env: io.env },
     );
@@ -57,7 +61,9 @@ Exit codes: 0 done (or nothing to remove), 1 a step failed, 2 bad input (includi
       return 1;
     }
     if (json)
-      io.stdout.write(`${JSON.stringify({ ...planJson(result.changes), steps: result.steps }, null, 2)}\n`);
+      io.stdout.write(
+        `${JSON.stringify({ ...planJson(result.changes), steps: result.steps, ...terraformOwnedJson(owned, "destroy") }, null, 2)}\n`,
+      );
     return 0;
   },
 };

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { loadConfig } from "../../config/load.js";
-import { planJson, planTable } from "../../live/format.js";
+import { planJson, planTable, terraformOwnedJson, terraformOwnedText } from "../../live/format.js";
+import { terraformOwned } from "../../live/ownership.js";
 import { planLive } from "../../live/service.js";
 import { oneOf, parseFlags } from "../args.js";
 import type { Command } from "../command.js";
@@ -16,7 +17,9 @@ objects xirsa manages) and prints every change apply would make, in apply order,
 (policies compared semantically). Values the config omits (source.oidcIssuer, a target's endpoint and caData)
 come from DescribeCluster. Credentials: each account's profile from the config, else the default chain.
 
-  --output json   {"changes": [{action, kind, id, account|cluster, diff, step, blocked?}]}; [] when in sync
+  --output json   {"changes": [{action, kind, id, account|cluster, diff, step, blocked?}]}; [] when in sync;
+                  ownedByTerraform: [{kind, id, account, cluster?, command}] when the rendered Terraform
+                  owns some (tag xirsa.io/managed-by=terraform): xirsa never changes those
   --adopt, --create-oidc-provider   plan as apply would with these flags (blocked changes are marked)
 
 Exit codes: 0 the plan was computed (changes or not), 1 AWS/Kubernetes failed, 2 bad input.`,
@@ -45,8 +48,12 @@ Exit codes: 0 the plan was computed (changes or not), 1 AWS/Kubernetes failed, 2
       { env: io.env },
     );
     for (const w of snapshot.warnings) io.stderr.write(`xirsa plan: warning: ${w}\n`);
-    if (output === "json") io.stdout.write(`${JSON.stringify(planJson(changes), null, 2)}\n`);
-    else io.stdout.write(`${planTable(changes)}\n`);
+    const owned = terraformOwned(snapshot.live, config.name);
+    if (output === "json")
+      io.stdout.write(
+        `${JSON.stringify({ ...planJson(changes), ...terraformOwnedJson(owned, "apply") }, null, 2)}\n`,
+      );
+    else io.stdout.write(`${planTable(changes)}${terraformOwnedText(owned, "apply")}\n`);
     return 0;
   },
 };

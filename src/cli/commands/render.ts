@@ -58,6 +58,9 @@ Not part of the bundle, printed to stdout (or written to --out as one file):
                                               is the xirsa CLI; default xirsa:0.1.0)
   --only verifier-policy                      the least-privilege IAM policy and EKS access policy that the
                                               read-only collector (plan, verify --live) needs per account
+  --only terraform-imports                    Terraform import blocks per account that hand what xirsa apply
+                                              created over to the rendered Terraform (one section per
+                                              account: save it as terraform/<account>/imports.tf)
 
 Byte-for-byte deterministic: the same xirsa.yaml renders the same bundle. xirsa verify --from <dir> proves
 the chains over the bundle, including edits made to it since.

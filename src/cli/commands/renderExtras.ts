@@ -6,7 +6,7 @@ import type { Config } from "../../config/schema.js";
 import { InputError } from "../../errors.js";
 import type { ChainKind } from "../../state/types.js";
 
-export const EXTRAS = ["probe-job", "verifier-policy"] as const;
+export const EXTRAS = ["probe-job", "verifier-policy", "terraform-imports"] as const;
 export type Extra = (typeof EXTRAS)[number];
 
 export async function renderExtra(
@@ -14,6 +14,11 @@ export async function renderExtra(
   config: Config,
   opts: { chain?: string; target?: string; image?: string },
 ): Promise<string> {
+  if (extra === "terraform-imports") {
+    const { desiredState } = await import("../../topology/desired.js");
+    const { renderTerraformImports } = await import("../../render/terraform.js");
+    return [...renderTerraformImports(config, desiredState(config).state).values()].join("\n");
+  }
   if (extra === "verifier-policy") {
     const { verifierPolicies, VERIFIER_ACCESS_POLICY } = await import("../../live/verifierPolicy.js");
     return verifierPolicies(config)

@@ -308,6 +308,34 @@ const UpdateRole: Handler = async (ctx, p) => {
   return {};
 };
 
+const UpdateRoleDescription: Handler = async (ctx, p) => {
+  const roleName = name(p, "RoleName", "roleName", 64);
+  authorizeIam(ctx, "iam:UpdateRoleDescription", roleArn(ctx, roleName));
+  const description = required(p, "Description");
+  if (description.length > 1000)
+    throw validationError(description, "description", "Member must have length less than or equal to 1000");
+  const role = await ctx.store.mutate((s) => {
+    const r = findRole(s, ctx.caller.accountId, roleName);
+    if (!r) throw noSuchRole(roleName);
+    r.description = description;
+    return r;
+  });
+  // botocore iam/2010-05-08 UpdateRoleDescriptionResponse: the role as GetRole shows it.
+  return { Role: ctx.store.read((s) => roleShape(s, role, { tags: true, lastUsed: false })) };
+};
+
+/**
+ * The sandbox has no EC2, so no instance profile can exist: the list is empty for a role that exists. The
+ * Terraform provider calls this before DeleteRole (terraform-provider-aws internal/service/iam/role.go,
+ * deleteRoleInstanceProfiles), so `terraform destroy` needs it.
+ */
+const ListInstanceProfilesForRole: Handler = async (ctx, p) => {
+  const roleName = name(p, "RoleName", "roleName", 64);
+  authorizeIam(ctx, "iam:ListInstanceProfilesForRole", roleArn(ctx, roleName));
+  roleOrThrow(ctx, roleName);
+  return { InstanceProfiles: [], IsTruncated: false };
+};
+
 const TagRole: Handler = async (ctx, p) => {
   const roleName = name(p, "RoleName", "roleName", 64);
   authorizeIam(ctx, "iam:TagRole", roleArn(ctx, roleName));
@@ -698,25 +726,11 @@ const CreateOpenIDConnectProvider: Handler = async (ctx, p) => {
   const arn = `arn:aws:iam::${ctx.caller.accountId}:oidc-provider/${hostPath}`;
   authorizeIam(ctx, "iam:CreateOpenIDConnectProvider", arn);
   const clientIds = (list(p, "ClientIDList") ?? []).map(clientId);
-  const thumbprints = list(p, "ThumbprintList") ?? [];
-  for (const t of thumbprints) {
-    if (!/^[0-9a-fA-F]{40}$/.test(t))
-      throw validationError(
-        t,
-        "thumbprintList.member",
-        "Member must have length greater than or equal to 40",
-      );
-  }
+  const thumbprints = thumbprintList(p);
   if (clientIds.length > 100)
     throw new AwsApiError(
       "LimitExceeded",
       "Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: 100",
-      409,
-    );
-  if (thumbprints.length > 5)
-    throw new AwsApiError(
-      "LimitExceeded",
-      "Cannot exceed quota for ThumbprintsPerOpenIdConnectProvider: 5",
       409,
     );
   const tags = validTags(tagList(p));
@@ -736,6 +750,39 @@ const CreateOpenIDConnectProvider: Handler = async (ctx, p) => {
     });
   });
   return { OpenIDConnectProviderArn: arn, Tags: tags.length ? tags : undefined };
+};
+
+function thumbprintList(p: Params): string[] {
+  const thumbprints = list(p, "ThumbprintList") ?? [];
+  for (const t of thumbprints) {
+    if (!/^[0-9a-fA-F]{40}$/.test(t))
+      throw validationError(
+        t,
+        "thumbprintList.member",
+        "Member must have length greater than or equal to 40",
+      );
+  }
+  if (thumbprints.length > 5)
+    throw new AwsApiError(
+      "LimitExceeded",
+      "Cannot exceed quota for ThumbprintsPerOpenIdConnectProvider: 5",
+      409,
+    );
+  return thumbprints;
+}
+
+/** Replaces the whole list (botocore: ThumbprintList is required; an empty list is allowed since 2023). */
+const UpdateOpenIDConnectProviderThumbprint: Handler = async (ctx, p) => {
+  const arn = providerArnParam(p);
+  authorizeIam(ctx, "iam:UpdateOpenIDConnectProviderThumbprint", arn, arnAccount(ctx, arn));
+  if (list(p, "ThumbprintList") === undefined && optional(p, "ThumbprintList") === undefined)
+    throw validationError(undefined, "thumbprintList", "Member must not be null");
+  const thumbprints = thumbprintList(p);
+  const x = providerOrThrow(ctx, arn);
+  await ctx.store.mutate(() => {
+    x.thumbprints = thumbprints;
+  });
+  return undefined;
 };
 
 const GetOpenIDConnectProvider: Handler = async (ctx, p) => {
@@ -883,6 +930,8 @@ export const IAM_HANDLERS: Record<string, Handler> = {
   DeleteRole,
   UpdateAssumeRolePolicy,
   UpdateRole,
+  UpdateRoleDescription,
+  ListInstanceProfilesForRole,
   TagRole,
   UntagRole,
   ListRoleTags,
@@ -907,4 +956,5 @@ export const IAM_HANDLERS: Record<string, Handler> = {
   DeleteOpenIDConnectProvider,
   AddClientIDToOpenIDConnectProvider,
   RemoveClientIDFromOpenIDConnectProvider,
+  UpdateOpenIDConnectProviderThumbprint,
 };

@@ -4,6 +4,11 @@ resource "aws_iam_openid_connect_provider" "source" {
 
   url            = "https://oidc.eks.eu-central-1.amazonaws.com/id/5C1E3F0A9B7D4E2A8F6C0B1D3E5A7C9F"
   client_id_list = ["sts.amazonaws.com"]
+  tags = {
+    team                  = "platform"
+    "xirsa.io/managed-by" = "terraform"
+    "xirsa.io/stack"      = "platform"
+  }
 }
 
 data "aws_iam_openid_connect_provider" "source" {
@@ -39,7 +44,7 @@ resource "aws_iam_role" "cd_pipeline_operator" {
   })
   tags = {
     team                  = "platform"
-    "xirsa.io/managed-by" = "xirsa"
+    "xirsa.io/managed-by" = "terraform"
     "xirsa.io/stack"      = "platform"
   }
 }
@@ -90,7 +95,7 @@ resource "aws_iam_role" "argo_cd_master" {
   })
   tags = {
     team                  = "platform"
-    "xirsa.io/managed-by" = "xirsa"
+    "xirsa.io/managed-by" = "terraform"
     "xirsa.io/stack"      = "platform"
   }
 }

@@ -3,6 +3,11 @@ resource "aws_eks_access_entry" "staging_cd_pipeline_agent" {
   cluster_name  = "workloads-staging"
   principal_arn = aws_iam_role.cd_pipeline_agent.arn
   type          = "STANDARD"
+  tags = {
+    team                  = "platform"
+    "xirsa.io/managed-by" = "terraform"
+    "xirsa.io/stack"      = "platform"
+  }
 }
 
 resource "aws_eks_access_policy_association" "staging_cd_pipeline_agent_cluster_admin" {
@@ -19,6 +24,11 @@ resource "aws_eks_access_entry" "staging_argo_cd_agent_access" {
   cluster_name  = "workloads-staging"
   principal_arn = aws_iam_role.argo_cd_agent_access.arn
   type          = "STANDARD"
+  tags = {
+    team                  = "platform"
+    "xirsa.io/managed-by" = "terraform"
+    "xirsa.io/stack"      = "platform"
+  }
 }
 
 resource "aws_eks_access_policy_association" "staging_argo_cd_agent_access_cluster_admin" {

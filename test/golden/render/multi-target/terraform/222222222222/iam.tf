@@ -16,7 +16,7 @@ resource "aws_iam_role" "cd_pipeline_agent" {
   })
   tags = {
     team                  = "platform"
-    "xirsa.io/managed-by" = "xirsa"
+    "xirsa.io/managed-by" = "terraform"
     "xirsa.io/stack"      = "platform"
   }
 }
@@ -38,7 +38,7 @@ resource "aws_iam_role" "argo_cd_agent_access" {
   })
   tags = {
     team                  = "platform"
-    "xirsa.io/managed-by" = "xirsa"
+    "xirsa.io/managed-by" = "terraform"
     "xirsa.io/stack"      = "platform"
   }
 }

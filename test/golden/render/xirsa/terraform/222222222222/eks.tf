@@ -3,6 +3,10 @@ resource "aws_eks_access_entry" "prod_cd_pipeline_agent" {
   cluster_name  = "workloads-prod"
   principal_arn = aws_iam_role.cd_pipeline_agent.arn
   type          = "STANDARD"
+  tags = {
+    "xirsa.io/managed-by" = "terraform"
+    "xirsa.io/stack"      = "dev"
+  }
 }
 
 resource "aws_eks_access_policy_association" "prod_cd_pipeline_agent_cluster_admin" {
@@ -19,6 +23,10 @@ resource "aws_eks_access_entry" "prod_argo_cd_agent_access" {
   cluster_name  = "workloads-prod"
   principal_arn = aws_iam_role.argo_cd_agent_access.arn
   type          = "STANDARD"
+  tags = {
+    "xirsa.io/managed-by" = "terraform"
+    "xirsa.io/stack"      = "dev"
+  }
 }
 
 resource "aws_eks_access_policy_association" "prod_argo_cd_agent_access_cluster_admin" {

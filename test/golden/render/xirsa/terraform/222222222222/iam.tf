@@ -15,7 +15,7 @@ resource "aws_iam_role" "cd_pipeline_agent" {
     ]
   })
   tags = {
-    "xirsa.io/managed-by" = "xirsa"
+    "xirsa.io/managed-by" = "terraform"
     "xirsa.io/stack"      = "dev"
   }
 }
@@ -36,7 +36,7 @@ resource "aws_iam_role" "argo_cd_agent_access" {
     ]
   })
   tags = {
-    "xirsa.io/managed-by" = "xirsa"
+    "xirsa.io/managed-by" = "terraform"
     "xirsa.io/stack"      = "dev"
   }
 }
