@@ -2,7 +2,7 @@
  * The xirsa entry point: finds the command, runs it, turns errors into one line on stderr and an exit code.
  * Commands are imported lazily so that a fast command (e.g. `token`) does not pay for the others.
  */
-import { type ExitCode, isXirsaError } from "../errors.js";
+import { type ErrorCode, type ExitCode, isXirsaError, type XirsaError } from "../errors.js";
 import type { Command, Io } from "./command.js";
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
@@ -65,6 +65,8 @@ export async function main(argv: string[], io: Io): Promise<ExitCode> {
       const line = e.oneLine();
       const named = new RegExp(`^${name}( [a-z-]+)?: `).test(line);
       io.stderr.write(named ? `xirsa ${line}\n` : `xirsa ${name}: ${line}\n`);
+      // A reader of `--output json` gets the error as JSON too, with its code (the typed ErrorCode set).
+      if (wantsJson(args)) io.stdout.write(`${JSON.stringify(errorJson(e), null, 2)}\n`);
       if (debug && e.stack) io.stderr.write(`${e.stack}\n`);
       return e.exitCode;
     }
@@ -75,6 +77,20 @@ export async function main(argv: string[], io: Io): Promise<ExitCode> {
     if (debug && err?.stack) io.stderr.write(`${err.stack}\n`);
     return 1;
   }
+}
+
+function wantsJson(args: string[]): boolean {
+  const i = args.indexOf("--output");
+  return args.includes("--output=json") || (i >= 0 && args[i + 1] === "json");
+}
+
+/** What `--output json` prints for an error: nothing secret, the same text as the stderr line. */
+export function errorJson(e: XirsaError): {
+  error: { code: ErrorCode; message: string; hint?: string; exitCode: ExitCode };
+} {
+  return {
+    error: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}), exitCode: e.exitCode },
+  };
 }
 
 export function processIo(): Io {
