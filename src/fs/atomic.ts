@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, linkSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { rename, rm, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { InputError, OperationError } from "../errors.js";
+import { InputError, OperationError, type WriteArea } from "../errors.js";
 
 /** A fresh name beside `file` (same directory, so the rename stays on one file system); unique per write. */
 const tempBeside = (file: string) => `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
@@ -46,7 +46,7 @@ export interface AtomicWriteOptions {
   /** How errors name the file, e.g. "the report" (default: the path). */
   what?: string;
   /** Error code prefix, e.g. "report" → report.out / report.write. */
-  code?: string;
+  code?: WriteArea;
 }
 
 export function writeFileAtomic(file: string, data: string, opts: AtomicWriteOptions = {}): void {

@@ -88,7 +88,13 @@ describe.skipIf(!!skip)("xirsa sandbox lifecycle (built CLI)", () => {
       expect(statSync(join(state, f)).mode & 0o777).toBe(0o600);
     const envText = readFileSync(join(state, "env.sh"), "utf8");
     expect(envText).toMatch(/export AWS_ENDPOINT_URL='http:\/\/127\.0\.0\.1:\d+'/);
-    expect(envText).not.toMatch(/SECRET|SESSION_TOKEN/);
+    // It unsets AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN by name, but sets no secret and holds no key.
+    expect(envText).not.toMatch(/^export \w*(SECRET|SESSION_TOKEN)/m);
+    const secrets = [
+      ...readFileSync(join(state, "aws-credentials"), "utf8").matchAll(/secret_access_key = (\S+)/g),
+    ];
+    expect(secrets.length).toBeGreaterThan(0);
+    for (const [, key] of secrets) expect(envText).not.toContain(key);
     expect(readFileSync(join(state, "ca.pem"), "utf8")).toContain("BEGIN CERTIFICATE");
 
     let env = envOf();
