@@ -47,6 +47,7 @@ import {
   nameOf,
   namespaceOf,
 } from "./json.js";
+import { listObjects, serveWatch } from "./listWatch.js";
 import { applyPatch, PATCH_TYPES } from "./patch.js";
 import { decodeProtobuf, PROTOBUF } from "./protobuf.js";
 import { apiVersionOf, type ResourceDef } from "./resources.js";
@@ -76,7 +77,7 @@ import {
   unauthorized,
   unsupportedMediaType,
 } from "./status.js";
-import type { ObjectStore, WatchEvent } from "./store.js";
+import type { ObjectStore } from "./store.js";
 import { toTable, wantsTable } from "./table.js";
 import type { KubeApiOptions, KubeUser } from "./types.js";
 import { deploymentDefaults, randomSuffix } from "./workloads.js";
@@ -265,7 +266,7 @@ export class KubeApi {
         return { code: 200, body: clone(o) };
       }
       case "list": {
-        const list = this.list(r, namespace, q);
+        const list = listObjects(this.store, r, namespace, q);
         if (table)
           return {
             code: 200,
@@ -275,7 +276,7 @@ export class KubeApi {
       }
       case "watch":
         if (!httpRes) throw badRequest("watch needs a streaming response");
-        this.watch(r, namespace, q, httpRes);
+        serveWatch(this.store, r, namespace, q, httpRes);
         return undefined;
       case "create": {
         const body = this.decodeBody(req);
@@ -321,49 +322,6 @@ export class KubeApi {
     }
     if (!isObject(parsed)) throw badRequest("the body of the request is not an object");
     return parsed;
-  }
-
-  private list(r: ResourceDef, namespace: string, q: URLSearchParams): JsonObject {
-    const labels = parseLabelSelector(q.get("labelSelector"));
-    const fields = parseFieldSelector(q.get("fieldSelector"), r.kind);
-    const items = this.store
-      .list(r, namespace)
-      .filter((o) => matchObject(labels, fields, o))
-      .map((o) => clone(o));
-    return {
-      kind: `${r.kind}List`,
-      apiVersion: apiVersionOf(r),
-      metadata: { resourceVersion: this.store.resourceVersion },
-      items,
-    };
-  }
-
-  private watch(r: ResourceDef, namespace: string, q: URLSearchParams, httpRes: ServerResponse): void {
-    const labels = parseLabelSelector(q.get("labelSelector"));
-    const fields = parseFieldSelector(q.get("fieldSelector"), r.kind);
-    const since = Number(q.get("resourceVersion") ?? "0") || 0;
-    const timeout = Math.min(Number(q.get("timeoutSeconds") ?? "1800") || 1800, 3600);
-    httpRes.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-cache, private" });
-    // Clients wait for the headers before they read events (and cannot stop a watch before that).
-    httpRes.flushHeaders();
-    const matches = (o: JsonObject) =>
-      (!r.namespaced || namespace === "" || namespaceOf(o) === namespace) && matchObject(labels, fields, o);
-    const write = (type: string, o: JsonObject) => httpRes.write(`${JSON.stringify({ type, object: o })}\n`);
-    if (since === 0) for (const o of this.store.list(r, namespace)) if (matches(o)) write("ADDED", o);
-    const onChange = (ev: WatchEvent) => {
-      if (ev.resource !== r || !matches(ev.object)) return;
-      if (Number(asObject(ev.object.metadata).resourceVersion) <= since) return;
-      write(ev.type, ev.object);
-    };
-    this.store.events.on("change", onChange);
-    const stop = () => {
-      clearTimeout(timer);
-      this.store.events.off("change", onChange);
-      if (!httpRes.writableEnded) httpRes.end();
-    };
-    const timer = setTimeout(stop, timeout * 1000);
-    timer.unref();
-    httpRes.on("close", stop);
   }
 
   private normaliseIncoming(r: ResourceDef, o: JsonObject, namespace: string): JsonObject {
