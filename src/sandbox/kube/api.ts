@@ -5,7 +5,6 @@
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { parse as parseYaml } from "yaml";
 import { admit, checkEscalation, checkValid, foldStringData } from "./admission.js";
 import { authenticate, StsCache } from "./authn.js";
 import { type AuthzSnapshot, authorize, type Decision, denialMessage } from "./authz/authorize.js";
@@ -21,6 +20,7 @@ import {
   TENANTS,
 } from "./context.js";
 import { afterDelete, afterWrite, removeCascade } from "./controllers.js";
+import { assertSerialisable, checkJsonTextDepth, parseYamlBounded } from "./depth.js";
 import {
   aggregatedContentType,
   aggregatedDiscovery,
@@ -142,6 +142,8 @@ export class KubeApi {
       if (result) send(res, result.code, result.body, result.contentType);
     } catch (e) {
       const err = e instanceof KubeStatusError ? e : internalError((e as Error).message);
+      // An oversized body ends the connection once the answer is out.
+      if (err.code === 413) res.shouldKeepAlive = false;
       if (!res.headersSent) send(res, err.code, err.toStatus());
       else res.end();
     }
@@ -313,9 +315,13 @@ export class KubeApi {
     const text = req.body.toString("utf8");
     let parsed: unknown;
     try {
-      if (type === "application/yaml") parsed = parseYaml(text);
-      else if (type === "application/json" || type === "") parsed = JSON.parse(text);
-      else throw unsupportedMediaType(type, ["application/json", "application/yaml", PROTOBUF]);
+      if (type === "application/yaml") {
+        // Aliases are refused: a small YAML document must not expand into a large object.
+        parsed = parseYamlBounded(text);
+      } else if (type === "application/json" || type === "") {
+        checkJsonTextDepth(text);
+        parsed = JSON.parse(text);
+      } else throw unsupportedMediaType(type, ["application/json", "application/yaml", PROTOBUF]);
     } catch (e) {
       if (e instanceof KubeStatusError) throw e;
       throw badRequest(`couldn't get version/kind; json parse error: ${(e as Error).message}`);
@@ -371,6 +377,7 @@ export class KubeApi {
     if ((r.subresources ?? []).includes("status") && r.custom) delete o.status;
     o = admit(this.ctx, user, r, o);
     if (dryRun) return o;
+    assertSerialisable(o);
     this.store.put(r, o);
     afterWrite(this.ctx, r, o, undefined);
     await this.store.flush();
@@ -420,8 +427,10 @@ export class KubeApi {
     if (type === PATCH_TYPES.apply)
       throw unsupportedMediaType(type, [PATCH_TYPES.json, PATCH_TYPES.merge, PATCH_TYPES.strategic]);
     let patchBody: Json;
+    const patchText = req.body.toString("utf8");
+    checkJsonTextDepth(patchText);
     try {
-      patchBody = JSON.parse(req.body.toString("utf8")) as Json;
+      patchBody = JSON.parse(patchText) as Json;
     } catch (e) {
       throw badRequest(`error decoding patch: ${(e as Error).message}`);
     }
@@ -484,6 +493,7 @@ export class KubeApi {
       },
     );
     if (sameAsBefore || dryRun) return sameAsBefore ? cur : next;
+    assertSerialisable(next);
     this.store.put(r, next);
     afterWrite(this.ctx, r, next, cur);
     await this.store.flush();

@@ -98,22 +98,29 @@ export function mediaType(header: string | undefined): string {
   return (header ?? "").split(";")[0]!.trim().toLowerCase();
 }
 
+/** Past the limit, the rest of a body is read and dropped up to this much, then the connection is cut. */
+const DRAIN_LIMIT = 8 * MAX_BODY;
+
+/**
+ * Reads a request body up to MAX_BODY. A larger one is a 413 (kube-apiserver's text): the rest is drained so
+ * the client, still sending, reads the answer before the connection closes.
+ */
 export function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const tooLarge = () =>
+      new KubeStatusError(413, "RequestEntityTooLarge", `Request entity too large: limit is ${MAX_BODY}`);
     req.on("data", (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(
-          new KubeStatusError(413, "RequestEntityTooLarge", "Request entity too large: limit is 3145728"),
-        );
+      if (size > DRAIN_LIMIT) {
         req.destroy();
+        reject(tooLarge());
         return;
       }
-      chunks.push(c);
+      if (size <= MAX_BODY) chunks.push(c);
     });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("end", () => (size > MAX_BODY ? reject(tooLarge()) : resolve(Buffer.concat(chunks))));
     req.on("error", reject);
   });
 }
