@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { admit, checkEscalation, checkValid, foldStringData } from "./admission.js";
+import { admit, admitUpdate, checkEscalation, checkValid, foldStringData } from "./admission.js";
 import { authenticate, StsCache } from "./authn.js";
 import { type AuthzSnapshot, authorize, type Decision, denialMessage } from "./authz/authorize.js";
 import type { RequestAttributes } from "./authz/rules.js";
@@ -481,6 +481,7 @@ export class KubeApi {
     if (r.kind === "Deployment") next = deploymentDefaults(next);
     if (r.kind === "Namespace")
       meta(next).labels = { ...labelsOf(next), "kubernetes.io/metadata.name": nameOf(next) };
+    if (subresource !== "status") next = admitUpdate(this.ctx, user, r, next, cur);
     checkValid(this.ctx, r, next);
     checkEscalation(this.ctx, user, r, next, cur, nameOf(cur));
     if (tracksGeneration(r) && !jsonEqual(specPart(cur), specPart(next)))
