@@ -319,6 +319,58 @@ spec:
     expect(label).toBe("krci");
   });
 
+  it("a tenant owner cannot pull a namespace outside its tenant into it (issue #11: Capsule takeover)", async () => {
+    // Runs after the test above: tenant krci owned by the agent's group, krci-env in it.
+    const secretsBefore = await kubectl(kc.agent!, ["get", "secrets", "-n", "kube-system"]);
+    expect(secretsBefore.code).toBe(1);
+    // The agent may patch namespaces (capsule-namespace-provisioner) but not read kube-system, so kubectl
+    // (which reads first) cannot try: a blind merge patch, as a script would send it.
+    const pull = await call(tc, "PATCH", "/api/v1/namespaces/kube-system", {
+      token: await tc.token(AGENT),
+      body: { metadata: { labels: { "capsule.clastix.io/tenant": "krci" } } },
+      contentType: "application/merge-patch+json",
+    });
+    expect(pull.status).toBe(403);
+    expect(pull.json.message).toBe(
+      'admission webhook "namespaces.projectcapsule.dev" denied the request: Denied patch request for this namespace',
+    );
+    // An administrator's label alone (no Tenant ownerReference) does not make a member either.
+    await admin(["label", "namespace", "kube-system", "capsule.clastix.io/tenant=krci", "--overwrite"]);
+    const secrets = await kubectl(kc.agent!, ["get", "secrets", "-n", "kube-system"]);
+    expect(secrets.code).toBe(1);
+    expect(secrets.stderr).toContain(
+      'cannot list resource "secrets" in API group "" in the namespace "kube-system"',
+    );
+    await admin(["label", "namespace", "kube-system", "capsule.clastix.io/tenant-"]);
+    // In its own namespace the owner may change labels, but not the tenant label or the Tenant reference.
+    const own = await kubectl(kc.agent!, [
+      "label",
+      "namespace",
+      "krci-env",
+      "team=a",
+      "capsule.clastix.io/tenant=elsewhere",
+      "--overwrite",
+    ]);
+    expect(own.code, own.stderr).toBe(0);
+    const labels = JSON.parse(
+      (await admin(["get", "ns", "krci-env", "-o", "jsonpath={.metadata.labels}"])).stdout,
+    );
+    expect(labels).toMatchObject({ team: "a", "capsule.clastix.io/tenant": "krci" });
+    const strip = await kubectl(kc.agent!, [
+      "patch",
+      "namespace",
+      "krci-env",
+      "--type=json",
+      "-p",
+      '[{"op":"remove","path":"/metadata/ownerReferences"}]',
+    ]);
+    expect(strip.code, strip.stderr).toBe(0);
+    const refs = (
+      await admin(["get", "ns", "krci-env", "-o", "jsonpath={.metadata.ownerReferences[0].kind}"])
+    ).stdout;
+    expect(refs).toBe("Tenant");
+  });
+
   // kubectl's words for a 401 Status (the wording depends on the kubectl minor the dispatcher picked).
   const UNAUTHORIZED =
     /^error: You must be logged in to the server \((Unauthorized|the server has asked for the client to provide credentials)\)$/;

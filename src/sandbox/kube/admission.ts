@@ -6,7 +6,7 @@ import {
   onlyGcFieldsChange,
 } from "./authz/escalation.js";
 import { toRules } from "./authz/snapshot.js";
-import { admitNamespace, CAPSULE_WEBHOOK, tenantStatus } from "./capsule.js";
+import { admitNamespace, admitNamespaceUpdate, CAPSULE_WEBHOOK, tenantStatus } from "./capsule.js";
 import {
   type ApiContext,
   CAPSULE_CONFIGS,
@@ -127,7 +127,7 @@ export function admit(ctx: ApiContext, user: KubeUser, r: ResourceDef, o: JsonOb
       return foldStringData(o);
     }
     case "Tenant":
-      o.status = tenantStatus(nameOf(o), ctx.store.list(NAMESPACES));
+      o.status = tenantStatus(o, ctx.store.list(NAMESPACES));
       return o;
     case "Service": {
       // The service IP allocator and port defaulting; no proxying happens in the sandbox.
@@ -199,4 +199,24 @@ export function foldStringData(o: JsonObject): JsonObject {
   const out: JsonObject = { ...o, data };
   delete out.stringData;
   return out;
+}
+
+/** Admission of an update (PUT or PATCH; not of a status write): Capsule's namespace webhooks. */
+export function admitUpdate(
+  ctx: ApiContext,
+  user: KubeUser,
+  r: ResourceDef,
+  next: JsonObject,
+  before: JsonObject,
+): JsonObject {
+  if (r.kind !== "Namespace") return next;
+  const verdict = admitNamespaceUpdate(
+    user,
+    next,
+    before,
+    ctx.store.get(CAPSULE_CONFIGS, "", "default"),
+    ctx.store.list(TENANTS),
+  );
+  if (verdict.kind === "denied") throw admissionDenied(r, nameOf(before), CAPSULE_WEBHOOK, verdict.message);
+  return verdict.kind === "admitted" ? verdict.namespace : next;
 }

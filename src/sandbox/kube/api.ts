@@ -5,8 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { parse as parseYaml } from "yaml";
-import { admit, checkEscalation, checkValid, foldStringData } from "./admission.js";
+import { admit, admitUpdate, checkEscalation, checkValid, foldStringData } from "./admission.js";
 import { authenticate, StsCache } from "./authn.js";
 import { type AuthzSnapshot, authorize, type Decision, denialMessage } from "./authz/authorize.js";
 import type { RequestAttributes } from "./authz/rules.js";
@@ -21,6 +20,7 @@ import {
   TENANTS,
 } from "./context.js";
 import { afterDelete, afterWrite, removeCascade } from "./controllers.js";
+import { assertSerialisable, checkJsonTextDepth, parseYamlBounded } from "./depth.js";
 import {
   aggregatedContentType,
   aggregatedDiscovery,
@@ -47,6 +47,7 @@ import {
   nameOf,
   namespaceOf,
 } from "./json.js";
+import { listObjects, serveWatch } from "./listWatch.js";
 import { applyPatch, PATCH_TYPES } from "./patch.js";
 import { decodeProtobuf, PROTOBUF } from "./protobuf.js";
 import { apiVersionOf, type ResourceDef } from "./resources.js";
@@ -76,7 +77,7 @@ import {
   unauthorized,
   unsupportedMediaType,
 } from "./status.js";
-import type { ObjectStore, WatchEvent } from "./store.js";
+import type { ObjectStore } from "./store.js";
 import { toTable, wantsTable } from "./table.js";
 import type { KubeApiOptions, KubeUser } from "./types.js";
 import { deploymentDefaults, randomSuffix } from "./workloads.js";
@@ -141,6 +142,8 @@ export class KubeApi {
       if (result) send(res, result.code, result.body, result.contentType);
     } catch (e) {
       const err = e instanceof KubeStatusError ? e : internalError((e as Error).message);
+      // An oversized body ends the connection once the answer is out.
+      if (err.code === 413) res.shouldKeepAlive = false;
       if (!res.headersSent) send(res, err.code, err.toStatus());
       else res.end();
     }
@@ -265,7 +268,7 @@ export class KubeApi {
         return { code: 200, body: clone(o) };
       }
       case "list": {
-        const list = this.list(r, namespace, q);
+        const list = listObjects(this.store, r, namespace, q);
         if (table)
           return {
             code: 200,
@@ -275,7 +278,7 @@ export class KubeApi {
       }
       case "watch":
         if (!httpRes) throw badRequest("watch needs a streaming response");
-        this.watch(r, namespace, q, httpRes);
+        serveWatch(this.store, r, namespace, q, httpRes);
         return undefined;
       case "create": {
         const body = this.decodeBody(req);
@@ -312,58 +315,19 @@ export class KubeApi {
     const text = req.body.toString("utf8");
     let parsed: unknown;
     try {
-      if (type === "application/yaml") parsed = parseYaml(text);
-      else if (type === "application/json" || type === "") parsed = JSON.parse(text);
-      else throw unsupportedMediaType(type, ["application/json", "application/yaml", PROTOBUF]);
+      if (type === "application/yaml") {
+        // Aliases are refused: a small YAML document must not expand into a large object.
+        parsed = parseYamlBounded(text);
+      } else if (type === "application/json" || type === "") {
+        checkJsonTextDepth(text);
+        parsed = JSON.parse(text);
+      } else throw unsupportedMediaType(type, ["application/json", "application/yaml", PROTOBUF]);
     } catch (e) {
       if (e instanceof KubeStatusError) throw e;
       throw badRequest(`couldn't get version/kind; json parse error: ${(e as Error).message}`);
     }
     if (!isObject(parsed)) throw badRequest("the body of the request is not an object");
     return parsed;
-  }
-
-  private list(r: ResourceDef, namespace: string, q: URLSearchParams): JsonObject {
-    const labels = parseLabelSelector(q.get("labelSelector"));
-    const fields = parseFieldSelector(q.get("fieldSelector"), r.kind);
-    const items = this.store
-      .list(r, namespace)
-      .filter((o) => matchObject(labels, fields, o))
-      .map((o) => clone(o));
-    return {
-      kind: `${r.kind}List`,
-      apiVersion: apiVersionOf(r),
-      metadata: { resourceVersion: this.store.resourceVersion },
-      items,
-    };
-  }
-
-  private watch(r: ResourceDef, namespace: string, q: URLSearchParams, httpRes: ServerResponse): void {
-    const labels = parseLabelSelector(q.get("labelSelector"));
-    const fields = parseFieldSelector(q.get("fieldSelector"), r.kind);
-    const since = Number(q.get("resourceVersion") ?? "0") || 0;
-    const timeout = Math.min(Number(q.get("timeoutSeconds") ?? "1800") || 1800, 3600);
-    httpRes.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-cache, private" });
-    // Clients wait for the headers before they read events (and cannot stop a watch before that).
-    httpRes.flushHeaders();
-    const matches = (o: JsonObject) =>
-      (!r.namespaced || namespace === "" || namespaceOf(o) === namespace) && matchObject(labels, fields, o);
-    const write = (type: string, o: JsonObject) => httpRes.write(`${JSON.stringify({ type, object: o })}\n`);
-    if (since === 0) for (const o of this.store.list(r, namespace)) if (matches(o)) write("ADDED", o);
-    const onChange = (ev: WatchEvent) => {
-      if (ev.resource !== r || !matches(ev.object)) return;
-      if (Number(asObject(ev.object.metadata).resourceVersion) <= since) return;
-      write(ev.type, ev.object);
-    };
-    this.store.events.on("change", onChange);
-    const stop = () => {
-      clearTimeout(timer);
-      this.store.events.off("change", onChange);
-      if (!httpRes.writableEnded) httpRes.end();
-    };
-    const timer = setTimeout(stop, timeout * 1000);
-    timer.unref();
-    httpRes.on("close", stop);
   }
 
   private normaliseIncoming(r: ResourceDef, o: JsonObject, namespace: string): JsonObject {
@@ -413,6 +377,7 @@ export class KubeApi {
     if ((r.subresources ?? []).includes("status") && r.custom) delete o.status;
     o = admit(this.ctx, user, r, o);
     if (dryRun) return o;
+    assertSerialisable(o);
     this.store.put(r, o);
     afterWrite(this.ctx, r, o, undefined);
     await this.store.flush();
@@ -462,8 +427,10 @@ export class KubeApi {
     if (type === PATCH_TYPES.apply)
       throw unsupportedMediaType(type, [PATCH_TYPES.json, PATCH_TYPES.merge, PATCH_TYPES.strategic]);
     let patchBody: Json;
+    const patchText = req.body.toString("utf8");
+    checkJsonTextDepth(patchText);
     try {
-      patchBody = JSON.parse(req.body.toString("utf8")) as Json;
+      patchBody = JSON.parse(patchText) as Json;
     } catch (e) {
       throw badRequest(`error decoding patch: ${(e as Error).message}`);
     }
@@ -514,6 +481,7 @@ export class KubeApi {
     if (r.kind === "Deployment") next = deploymentDefaults(next);
     if (r.kind === "Namespace")
       meta(next).labels = { ...labelsOf(next), "kubernetes.io/metadata.name": nameOf(next) };
+    if (subresource !== "status") next = admitUpdate(this.ctx, user, r, next, cur);
     checkValid(this.ctx, r, next);
     checkEscalation(this.ctx, user, r, next, cur, nameOf(cur));
     if (tracksGeneration(r) && !jsonEqual(specPart(cur), specPart(next)))
@@ -526,6 +494,7 @@ export class KubeApi {
       },
     );
     if (sameAsBefore || dryRun) return sameAsBefore ? cur : next;
+    assertSerialisable(next);
     this.store.put(r, next);
     afterWrite(this.ctx, r, next, cur);
     await this.store.flush();

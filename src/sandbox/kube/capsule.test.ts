@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { admitNamespace, CAPSULE_MESSAGES, tenantStatus } from "./capsule.js";
+import { admitNamespace, admitNamespaceUpdate, CAPSULE_MESSAGES, tenantStatus } from "./capsule.js";
 import type { JsonObject } from "./json.js";
 import type { KubeUser } from "./types.js";
 
@@ -10,8 +10,24 @@ const tenant = (name: string, owners: JsonObject[], quota?: number): JsonObject 
   metadata: { name, uid: `uid-${name}` },
   spec: { owners, ...(quota === undefined ? {} : { namespaceOptions: { quota } }) },
 });
-const ns = (name: string, tenantName?: string) => ({
-  metadata: { name, ...(tenantName ? { labels: { "capsule.clastix.io/tenant": tenantName } } : {}) },
+/** A namespace of a tenant, as Capsule leaves it: the label and the Tenant ownerReference. */
+const ns = (name: string, tenantName?: string): JsonObject => ({
+  metadata: {
+    name,
+    ...(tenantName
+      ? {
+          labels: { "capsule.clastix.io/tenant": tenantName },
+          ownerReferences: [
+            {
+              apiVersion: "capsule.clastix.io/v1beta2",
+              kind: "Tenant",
+              name: tenantName,
+              uid: `uid-${tenantName}`,
+            },
+          ],
+        }
+      : {}),
+  },
 });
 const op: KubeUser = {
   username: "arn:aws:sts::2:assumed-role/Agent/s",
@@ -89,10 +105,69 @@ describe("Capsule namespace admission", () => {
     });
   });
   it("tenant status lists its namespaces", () => {
-    expect(tenantStatus("krci", [ns("b", "krci"), ns("a", "krci"), ns("z", "other")])).toEqual({
+    const krci = tenant("krci", []);
+    // A label alone (anyone who may patch the namespace can write it) is not membership.
+    const labelled = { metadata: { name: "c", labels: { "capsule.clastix.io/tenant": "krci" } } };
+    expect(tenantStatus(krci, [ns("b", "krci"), ns("a", "krci"), ns("z", "other"), labelled])).toEqual({
       state: "Active",
       size: 2,
       namespaces: ["a", "b"],
     });
+  });
+});
+
+describe("Capsule namespace update admission (issue #11: namespace takeover)", () => {
+  const ts = [tenant("krci", [{ kind: "Group", name: "cd-pipeline-operator" }]), tenant("other", [])];
+  it("refuses a Capsule user's update of a namespace outside its tenants", () => {
+    const kubeSystem = { metadata: { name: "kube-system" } };
+    const pulled = {
+      metadata: {
+        name: "kube-system",
+        labels: { "capsule.clastix.io/tenant": "krci" },
+        ownerReferences: [
+          { apiVersion: "capsule.clastix.io/v1beta2", kind: "Tenant", name: "krci", uid: "uid-krci" },
+        ],
+      },
+    };
+    expect(admitNamespaceUpdate(op, pulled, kubeSystem, config, ts)).toEqual({
+      kind: "denied",
+      message: "Denied patch request for this namespace",
+    });
+    expect(admitNamespaceUpdate(op, ns("o", "krci"), ns("o", "other"), config, ts).kind).toBe("denied");
+  });
+  it("keeps the tenant label and Tenant ownerReferences of an owned namespace as they were", () => {
+    const changed = {
+      metadata: {
+        name: "krci-dev",
+        labels: { "capsule.clastix.io/tenant": "other", team: "a" },
+        ownerReferences: [
+          { apiVersion: "capsule.clastix.io/v1beta2", kind: "Tenant", name: "other", uid: "uid-other" },
+          { apiVersion: "v1", kind: "ConfigMap", name: "x", uid: "cm" },
+        ],
+      },
+    };
+    const v = admitNamespaceUpdate(op, changed, ns("krci-dev", "krci"), config, ts);
+    expect(v.kind).toBe("admitted");
+    if (v.kind !== "admitted") return;
+    expect(v.namespace.metadata).toEqual({
+      name: "krci-dev",
+      labels: { "capsule.clastix.io/tenant": "krci", team: "a" },
+      ownerReferences: [
+        { apiVersion: "capsule.clastix.io/v1beta2", kind: "Tenant", name: "krci", uid: "uid-krci" },
+        { apiVersion: "v1", kind: "ConfigMap", name: "x", uid: "cm" },
+      ],
+    });
+  });
+  it("leaves administrators (outside the Capsule user groups) alone", () => {
+    const admin = { ...op, groups: ["system:masters", "system:authenticated"] };
+    expect(
+      admitNamespaceUpdate(
+        admin,
+        ns("kube-system", "krci"),
+        { metadata: { name: "kube-system" } },
+        config,
+        ts,
+      ).kind,
+    ).toBe("not-capsule");
   });
 });

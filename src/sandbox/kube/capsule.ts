@@ -4,7 +4,7 @@
  * named by the capsule.clastix.io/tenant label; denials and the namespace quota use Capsule's messages. Pure.
  */
 import { ownsTenant } from "./authz/authorize.js";
-import { TENANT_LABEL, tenantOwners } from "./authz/snapshot.js";
+import { namespaceTenantOf, TENANT_LABEL, tenantOwners, tenantUidMap } from "./authz/snapshot.js";
 import { asArray, asObject, asString, clone, type JsonObject, labelsOf, meta, nameOf } from "./json.js";
 import type { KubeUser } from "./types.js";
 
@@ -29,10 +29,11 @@ export function isCapsuleUser(config: JsonObject | undefined, user: KubeUser): b
   return groups.some((g) => user.groups.includes(g));
 }
 
-/** Namespaces currently assigned to the tenant (by label, as Capsule's index does). */
-export function tenantNamespaces(tenant: string, namespaces: JsonObject[]): string[] {
+/** Namespaces currently assigned to the tenant (by ownerReference, as Capsule's index does). */
+export function tenantNamespaces(tenant: JsonObject, namespaces: JsonObject[]): string[] {
+  const uids = tenantUidMap([tenant]);
   return namespaces
-    .filter((n) => labelsOf(n)[TENANT_LABEL] === tenant)
+    .filter((n) => namespaceTenantOf(n, uids) === nameOf(tenant))
     .map(nameOf)
     .sort();
 }
@@ -60,7 +61,7 @@ export function admitNamespace(
   }
   const quota = asObject(asObject(tenant.spec).namespaceOptions).quota;
   const tenantName = nameOf(tenant);
-  if (typeof quota === "number" && tenantNamespaces(tenantName, namespaces).length >= quota)
+  if (typeof quota === "number" && tenantNamespaces(tenant, namespaces).length >= quota)
     return { kind: "denied", message: CAPSULE_MESSAGES.quota };
   const out = clone(namespace);
   const m = meta(out);
@@ -78,8 +79,48 @@ export function admitNamespace(
   return { kind: "assigned", namespace: out, tenant: tenantName };
 }
 
+/**
+ * Capsule's admission of a namespace update by a Capsule user (projectcapsule/capsule
+ * pkg/webhook/namespace/mutation/ownerreference.go OnUpdate and validation/patch.go): the namespace must
+ * already belong to a tenant the user owns, else "Denied patch request for this namespace"; its Tenant
+ * ownerReferences and tenant label stay as they were, whatever the update says.
+ */
+export function admitNamespaceUpdate(
+  user: KubeUser,
+  next: JsonObject,
+  before: JsonObject,
+  config: JsonObject | undefined,
+  tenants: JsonObject[],
+):
+  | { kind: "not-capsule" }
+  | { kind: "admitted"; namespace: JsonObject }
+  | { kind: "denied"; message: string } {
+  if (!isCapsuleUser(config, user)) return { kind: "not-capsule" };
+  const tenantName = namespaceTenantOf(before, tenantUidMap(tenants));
+  const tenant = tenants.find((t) => nameOf(t) === tenantName);
+  if (!tenant || ownsTenant(tenantOwners(tenant), user).length === 0)
+    return { kind: "denied", message: "Denied patch request for this namespace" };
+  const isTenantRef = (ref: unknown) =>
+    asObject(ref).kind === "Tenant" &&
+    String(asObject(ref).apiVersion ?? "").startsWith("capsule.clastix.io/");
+  const out = clone(next);
+  const m = meta(out);
+  const refs = [
+    ...asArray(asObject(before.metadata).ownerReferences).filter(isTenantRef),
+    ...asArray(m.ownerReferences).filter((r) => !isTenantRef(r)),
+  ];
+  if (refs.length) m.ownerReferences = refs;
+  else delete m.ownerReferences;
+  const labels = { ...labelsOf(out) };
+  const was = labelsOf(before)[TENANT_LABEL];
+  if (was === undefined) delete labels[TENANT_LABEL];
+  else labels[TENANT_LABEL] = was;
+  m.labels = labels;
+  return { kind: "admitted", namespace: out };
+}
+
 /** The status Capsule's controller keeps on a Tenant. */
-export function tenantStatus(tenant: string, namespaces: JsonObject[]): JsonObject {
+export function tenantStatus(tenant: JsonObject, namespaces: JsonObject[]): JsonObject {
   const names = tenantNamespaces(tenant, namespaces);
   return { state: "Active", size: names.length, namespaces: names };
 }

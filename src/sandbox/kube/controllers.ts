@@ -5,7 +5,6 @@
  */
 import { randomUUID } from "node:crypto";
 import { admitPod } from "./admission.js";
-import { TENANT_LABEL } from "./authz/snapshot.js";
 import { tenantStatus } from "./capsule.js";
 import {
   type ApiContext,
@@ -47,18 +46,18 @@ export function afterWrite(
     const ns = nameOf(o);
     if (!ctx.store.get(SERVICE_ACCOUNTS, ns, "default"))
       ctx.store.put(SERVICE_ACCOUNTS, defaultServiceAccount(ns, randomUUID(), timestamp(ctx.now())));
-    refreshTenant(ctx, labelsOf(o)[TENANT_LABEL]);
   }
+  if (r.kind === "Namespace") refreshTenants(ctx);
   if (r.kind === "Deployment") reconcileDeployment(ctx, o);
 }
 
-export function refreshTenant(ctx: ApiContext, tenant: string | undefined): void {
-  if (!tenant) return;
-  const t = ctx.store.get(TENANTS, "", tenant);
-  if (!t) return;
-  const status = tenantStatus(tenant, ctx.store.list(NAMESPACES));
-  if (jsonEqual(t.status, status)) return;
-  ctx.store.put(TENANTS, { ...t, status });
+/** Capsule's tenant controller: each Tenant's status lists the namespaces its ownerReferences hold. */
+export function refreshTenants(ctx: ApiContext): void {
+  const namespaces = ctx.store.list(NAMESPACES);
+  for (const t of ctx.store.list(TENANTS)) {
+    const status = tenantStatus(t, namespaces);
+    if (!jsonEqual(t.status, status)) ctx.store.put(TENANTS, { ...t, status });
+  }
 }
 
 export function reconcileDeployment(ctx: ApiContext, dep: JsonObject): void {
@@ -110,7 +109,7 @@ export function removeCascade(ctx: ApiContext, r: ResourceDef, o: JsonObject): v
 export function afterDelete(ctx: ApiContext, deleted: { r: ResourceDef; o: JsonObject }[]): void {
   const deployments = new Set<string>();
   for (const { r, o } of deleted) {
-    if (r.kind === "Namespace") refreshTenant(ctx, labelsOf(o)[TENANT_LABEL]);
+    if (r.kind === "Namespace") refreshTenants(ctx);
     if (r.kind !== "Pod") continue;
     for (const ref of asArray(asObject(o.metadata).ownerReferences).filter(isObject))
       if (ref.kind === "Deployment") deployments.add(`${namespaceOf(o)}/${asString(ref.name)}`);

@@ -14,7 +14,15 @@ export interface WatchEvent {
   type: "ADDED" | "MODIFIED" | "DELETED";
   resource: ResourceDef;
   object: JsonObject;
+  /** The resourceVersion this change made. */
+  rv: number;
 }
+
+/**
+ * Changes kept for watches that resume from a resourceVersion, as kube-apiserver's watch cache keeps a window
+ * of recent events (staging/src/k8s.io/apiserver/pkg/storage/cacher/watch_cache.go); older ones are 410 Gone.
+ */
+export const HISTORY_CAPACITY = 1000;
 
 interface FileShape {
   version: 1;
@@ -28,6 +36,9 @@ export class ObjectStore {
   readonly events = new EventEmitter();
   private readonly objects = new Map<string, { r: ResourceDef; o: JsonObject }>();
   private rv = 0;
+  /** Ring of recent changes, oldest first; `historyFrom` is the oldest resourceVersion a watch may resume at. */
+  private readonly history: WatchEvent[] = [];
+  private historyFrom = 0;
   private pending: Promise<void> | undefined;
   private inflight: Promise<void> = Promise.resolve();
 
@@ -46,6 +57,7 @@ export class ObjectStore {
     }
     if (text === undefined) {
       for (const o of seed()) s.load(o);
+      s.historyFrom = s.rv;
       await s.flush();
       return s;
     }
@@ -54,6 +66,7 @@ export class ObjectStore {
       throw new Error(`${file}: not a sandbox cluster state file (version ${String(parsed.version)})`);
     s.rv = parsed.resourceVersion;
     for (const o of parsed.objects) s.load(o);
+    s.historyFrom = s.rv;
     return s;
   }
 
@@ -68,6 +81,28 @@ export class ObjectStore {
 
   get resourceVersion(): string {
     return String(this.rv);
+  }
+
+  /**
+   * Changes after resourceVersion `since`, oldest first, or undefined when `since` is older than the window
+   * kept (the caller answers 410 Gone).
+   */
+  changesSince(since: number): WatchEvent[] | undefined {
+    if (since < this.historyFrom) return undefined;
+    let i = this.history.length;
+    while (i > 0 && this.history[i - 1]!.rv > since) i--;
+    return this.history.slice(i);
+  }
+
+  /** The oldest resourceVersion a watch can resume from. */
+  get oldestResourceVersion(): number {
+    return this.historyFrom;
+  }
+
+  private record(ev: WatchEvent): void {
+    this.history.push(ev);
+    if (this.history.length > HISTORY_CAPACITY) this.historyFrom = this.history.shift()!.rv;
+    this.events.emit("change", ev);
   }
 
   get(r: ResourceDef, ns: string, name: string): JsonObject | undefined {
@@ -108,11 +143,7 @@ export class ObjectStore {
     m.resourceVersion = String(++this.rv);
     o.metadata = m;
     this.objects.set(k, { r, o });
-    this.events.emit("change", {
-      type: existed ? "MODIFIED" : "ADDED",
-      resource: r,
-      object: o,
-    } satisfies WatchEvent);
+    this.record({ type: existed ? "MODIFIED" : "ADDED", resource: r, object: o, rv: this.rv });
     return o;
   }
 
@@ -121,10 +152,13 @@ export class ObjectStore {
     const cur = this.objects.get(k);
     if (!cur) return undefined;
     this.objects.delete(k);
-    // A deletion gets a resourceVersion of its own, as watchers see it.
-    asObject(cur.o.metadata).resourceVersion = String(++this.rv);
-    this.events.emit("change", { type: "DELETED", resource: r, object: cur.o } satisfies WatchEvent);
-    return cur.o;
+    // A deletion gets a resourceVersion of its own, as watchers see it; the earlier events keep theirs.
+    const gone: JsonObject = {
+      ...cur.o,
+      metadata: { ...asObject(cur.o.metadata), resourceVersion: String(++this.rv) },
+    };
+    this.record({ type: "DELETED", resource: r, object: gone, rv: this.rv });
+    return gone;
   }
 
   /** Resolves once a write that includes every change made so far is on disk. */

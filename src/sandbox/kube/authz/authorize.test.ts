@@ -274,15 +274,34 @@ describe("authorize: Capsule", () => {
   const capsuleSnap = snap({
     capsuleConfigurations: [{ metadata: { name: "default" }, spec: { userGroups: ["capsule.clastix.io"] } }],
     tenants: [
-      { metadata: { name: "oil" }, spec: { owners: [{ kind: "Group", name: "cd-pipeline-operator" }] } },
       {
-        metadata: { name: "gas" },
+        metadata: { name: "oil", uid: "uid-oil" },
+        spec: { owners: [{ kind: "Group", name: "cd-pipeline-operator" }] },
+      },
+      {
+        metadata: { name: "gas", uid: "uid-gas" },
         spec: { owners: [{ kind: "User", name: "bob", clusterRoles: ["view"] }] },
       },
     ],
     namespaces: [
-      { metadata: { name: "oil-dev", labels: { "capsule.clastix.io/tenant": "oil" } } },
-      { metadata: { name: "gas-dev", labels: { "capsule.clastix.io/tenant": "gas" } } },
+      {
+        metadata: {
+          name: "oil-dev",
+          labels: { "capsule.clastix.io/tenant": "oil" },
+          ownerReferences: [
+            { apiVersion: "capsule.clastix.io/v1beta2", kind: "Tenant", name: "oil", uid: "uid-oil" },
+          ],
+        },
+      },
+      {
+        metadata: {
+          name: "gas-dev",
+          labels: { "capsule.clastix.io/tenant": "gas" },
+          ownerReferences: [
+            { apiVersion: "capsule.clastix.io/v1beta2", kind: "Tenant", name: "gas", uid: "uid-gas" },
+          ],
+        },
+      },
     ],
   });
   const op = { groups: ["capsule.clastix.io", "cd-pipeline-operator", "system:authenticated"] };

@@ -103,12 +103,34 @@ const snap: AuthzSnapshot = buildSnapshot({
     rb("team", "cm", { kind: "Role", name: "cm-reader" }, [{ kind: "User", name: "reader" }]),
   ],
   namespaces: [
-    { metadata: { name: "krci-a", labels: { "capsule.clastix.io/tenant": "krci" } } },
-    { metadata: { name: "other-a", labels: { "capsule.clastix.io/tenant": "other" } } },
+    {
+      metadata: {
+        name: "krci-a",
+        labels: { "capsule.clastix.io/tenant": "krci" },
+        ownerReferences: [
+          { apiVersion: "capsule.clastix.io/v1beta2", kind: "Tenant", name: "krci", uid: "uid-krci" },
+        ],
+      },
+    },
+    {
+      metadata: {
+        name: "other-a",
+        labels: { "capsule.clastix.io/tenant": "other" },
+        ownerReferences: [
+          { apiVersion: "capsule.clastix.io/v1beta2", kind: "Tenant", name: "other", uid: "uid-other" },
+        ],
+      },
+    },
   ],
   tenants: [
-    { metadata: { name: "krci" }, spec: { owners: [{ kind: "Group", name: "cd-pipeline-operator" }] } },
-    { metadata: { name: "other" }, spec: { owners: [{ kind: "Group", name: "someone-else" }] } },
+    {
+      metadata: { name: "krci", uid: "uid-krci" },
+      spec: { owners: [{ kind: "Group", name: "cd-pipeline-operator" }] },
+    },
+    {
+      metadata: { name: "other", uid: "uid-other" },
+      spec: { owners: [{ kind: "Group", name: "someone-else" }] },
+    },
   ],
   capsuleConfigurations: [{ metadata: { name: "default" }, spec: { userGroups: ["capsule.clastix.io"] } }],
 } satisfies ObjectsByKind);

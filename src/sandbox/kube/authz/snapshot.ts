@@ -1,19 +1,30 @@
 /** Builds the authorizer's view of a cluster from its stored objects. */
-import {
-  asArray,
-  asObject,
-  asString,
-  isObject,
-  type JsonObject,
-  labelsOf,
-  nameOf,
-  namespaceOf,
-} from "../json.js";
+import { asArray, asObject, asString, isObject, type JsonObject, nameOf, namespaceOf } from "../json.js";
 import type { AuthzSnapshot, Binding, CapsuleView, TenantOwner } from "./authorize.js";
 import type { PolicyRule } from "./rules.js";
 
 export const TENANT_LABEL = "capsule.clastix.io/tenant";
 export const DEFAULT_OWNER_ROLES = ["admin", "capsule-namespace-deleter"];
+
+/**
+ * The tenant a namespace belongs to: the Tenant named by its ownerReferences with that Tenant's uid, as Capsule's
+ * controllers index namespaces (projectcapsule/capsule pkg/webhook/namespace/mutation/ownerreference.go:
+ * namespaceIsOwned compares ownerRef.UID with tenant.UID). The capsule.clastix.io/tenant label is only a hint
+ * for creation: anyone who may patch a namespace can write it, so it never grants membership.
+ */
+export function namespaceTenantOf(ns: JsonObject, tenantUids: Map<string, string>): string | undefined {
+  for (const ref of asArray(asObject(ns.metadata).ownerReferences).filter(isObject)) {
+    if (ref.kind !== "Tenant" || !String(ref.apiVersion ?? "").startsWith("capsule.clastix.io/")) continue;
+    const name = asString(ref.name) ?? "";
+    if (name && tenantUids.get(name) === ref.uid) return name;
+  }
+  return undefined;
+}
+
+/** Tenant name -> uid. */
+export function tenantUidMap(tenants: JsonObject[]): Map<string, string> {
+  return new Map(tenants.map((t) => [nameOf(t), asString(asObject(t.metadata).uid) ?? ""]));
+}
 
 function strings(v: unknown): string[] {
   return asArray(v).filter((x): x is string => typeof x === "string");
@@ -83,9 +94,10 @@ export function buildSnapshot(o: ObjectsByKind): AuthzSnapshot {
       tenants: new Map(o.tenants.map((t) => [nameOf(t), tenantOwners(t)])),
       namespaceTenant: new Map(),
     };
+    const uids = tenantUidMap(o.tenants);
     for (const ns of o.namespaces) {
-      const t = labelsOf(ns)[TENANT_LABEL];
-      if (t && capsule.tenants.has(t)) capsule.namespaceTenant.set(nameOf(ns), t);
+      const t = namespaceTenantOf(ns, uids);
+      if (t) capsule.namespaceTenant.set(nameOf(ns), t);
     }
     snap.capsule = capsule;
   }
