@@ -47,8 +47,35 @@ function yamlKind(t: string): string {
   return names[t] ?? t;
 }
 
+// Keys that reach Object.prototype when copied into a plain object (zod's record, spreads): refused anywhere.
+const PROTOTYPE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/** The path of the first own key of `doc` (at any depth) that is a prototype key. */
+function prototypeKey(doc: unknown): (string | number)[] | undefined {
+  const stack: { v: unknown; path: (string | number)[] }[] = [{ v: doc, path: [] }];
+  while (stack.length) {
+    const { v, path } = stack.pop()!;
+    if (Array.isArray(v)) {
+      for (const [i, x] of v.entries()) stack.push({ v: x, path: [...path, i] });
+    } else if (v && typeof v === "object") {
+      for (const k of Object.keys(v)) {
+        if (PROTOTYPE_KEYS.has(k)) return [...path, k];
+        stack.push({ v: (v as Record<string, unknown>)[k], path: [...path, k] });
+      }
+    }
+  }
+  return undefined;
+}
+
 /** Validates a parsed document; throws ConfigError naming the first bad field (and how many more there are). */
 export function parseConfig(doc: unknown, source = "config"): Config {
+  const bad = prototypeKey(doc);
+  if (bad) {
+    throw new ConfigError(
+      "config.invalid",
+      `${source}: ${formatPath(bad)}: choose another tag key or field name (${String(bad[bad.length - 1])} is refused everywhere)`,
+    );
+  }
   // reportInput: so that "missing" is said only when the field is absent, not when it has the wrong type.
   const result = configSchema.safeParse(doc, { reportInput: true });
   if (result.success) return result.data;

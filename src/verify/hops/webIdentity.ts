@@ -14,7 +14,12 @@ import {
 } from "../../topology/names.js";
 import { failed, type HopOutcome, passed, type VerifyContext } from "../context.js";
 import { clusterResourceId, finding, remediationAt, trustPolicyId } from "../findings.js";
-import { lintWebIdentityTrust, subjectAccepted, webIdentityStatements } from "../lint/trust.js";
+import {
+  lintTrustExposure,
+  lintWebIdentityTrust,
+  subjectAccepted,
+  webIdentityStatements,
+} from "../lint/trust.js";
 import { invalidPolicyFinding, trustPolicyOf, tryAuthorize, tryParse } from "../policies.js";
 import type { Finding } from "../types.js";
 
@@ -38,7 +43,11 @@ function trustLint(
   return ctx.memoise(`webid-lint\u0000${role.arn}\u0000${providerArn}`, () => {
     const parsed = tryParse(role.trustPolicy, `trust:${role.arn}`, "resource");
     if ("error" in parsed) return parsed.error;
-    return lintWebIdentityTrust(parsed.policy, { hostPath, providerArn }).map((h) =>
+    const hits = [
+      ...lintWebIdentityTrust(parsed.policy, { hostPath, providerArn }),
+      ...lintTrustExposure(parsed.policy),
+    ];
+    return hits.map((h) =>
       finding(h.code, `trust policy of ${role.arn}: ${h.message}`, role.arn, {
         hop: HOP,
         jsonPath: h.jsonPath,
