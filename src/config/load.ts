@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
-import { LineCounter, parseDocument } from "yaml";
+import { readFileSync, statSync } from "node:fs";
+import { isMap, isScalar, LineCounter, parseDocument, visit } from "yaml";
 import { z } from "zod";
 import { ConfigError } from "../errors.js";
 import { type Config, configSchema } from "./schema.js";
@@ -84,10 +84,53 @@ export function parseConfig(doc: unknown, source = "config"): Config {
   throw new ConfigError("config.invalid", `${source}: ${issueLine(first!)}${more}`);
 }
 
+/** A config is a few KB; anything near this is a mistake or an attack (parsing cost grows with it). */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+function tooLarge(source: string, bytes: number): ConfigError {
+  return new ConfigError(
+    "config.size",
+    `${source}: ${bytes} bytes; a config is at most ${MAX_CONFIG_BYTES} bytes (1 MiB)`,
+    "pass the xirsa.yaml itself (xirsa init writes one)",
+  );
+}
+
+/** The first duplicate key of any mapping, in one pass with a Set per mapping (yaml's uniqueKeys is quadratic). */
+function duplicateKey(doc: ReturnType<typeof parseDocument>): { key: string; offset: number } | undefined {
+  let found: { key: string; offset: number } | undefined;
+  visit(doc, {
+    Map(_, map) {
+      if (!isMap(map)) return;
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const k = pair.key;
+        const name = isScalar(k) ? String(k.value) : JSON.stringify(k);
+        if (seen.has(name)) {
+          found = { key: name, offset: (isScalar(k) ? k.range?.[0] : undefined) ?? 0 };
+          return visit.BREAK;
+        }
+        seen.add(name);
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
 /** Parses YAML text strictly: syntax errors and duplicate keys are refused with their line. */
 export function parseConfigText(text: string, source = "config"): Config {
+  if (text.length > MAX_CONFIG_BYTES) throw tooLarge(source, Buffer.byteLength(text));
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false, lineCounter });
+  const dup = doc.errors.length ? undefined : duplicateKey(doc);
+  if (dup) {
+    const line = lineCounter.linePos(dup.offset);
+    throw new ConfigError(
+      "config.yaml",
+      `${source}: invalid YAML at line ${line.line}, column ${line.col}: Map keys must be unique (${dup.key} is repeated)`,
+      "fix the YAML syntax (indentation, quotes, colons)",
+    );
+  }
   const err = doc.errors[0];
   if (err) {
     const line = lineCounter.linePos(err.pos[0]);
@@ -123,8 +166,11 @@ export function parseConfigText(text: string, source = "config"): Config {
 export function loadConfig(file: string): Config {
   let text: string;
   try {
+    const size = statSync(file).size;
+    if (size > MAX_CONFIG_BYTES) throw tooLarge(file, size);
     text = readFileSync(file, "utf8");
   } catch (e) {
+    if (e instanceof ConfigError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new ConfigError(
       "config.read",

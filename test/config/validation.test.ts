@@ -137,3 +137,25 @@ describe("caData and permissionsBoundary", () => {
     }
   });
 });
+
+describe("parsing cost is bounded (item 7)", () => {
+  const head =
+    "name: dev\nsource: {accountId: '111111111111', region: eu-central-1, cluster: main}\ntargets: [{name: p, accountId: '222222222222', region: eu-west-1, cluster: p}]\ntags:\n";
+  it("a config over 1 MiB is refused in one line before it is parsed", () => {
+    const text = head + Array.from({ length: 200_000 }, (_, i) => `  k${i}: v\n`).join("");
+    expect(text.length).toBeGreaterThan(1024 * 1024);
+    expect(() => parseConfigText(text, "big.yaml")).toThrow(
+      /^big\.yaml: \d+ bytes; a config is at most 1048576 bytes \(1 MiB\)$/,
+    );
+  });
+  it("40,000 keys under the cap: checked for duplicates in one pass, then refused for the tag count", () => {
+    const keys = Array.from({ length: 40_000 }, (_, i) => `  k${i}: v\n`);
+    expect(() => parseConfigText(head + keys.join(""), "many.yaml")).toThrow(
+      /^many\.yaml: tags: 40000 tags; at most 48/,
+    );
+    keys.push("  k7: again\n");
+    expect(() => parseConfigText(head + keys.join(""), "many.yaml")).toThrow(
+      /^many\.yaml: invalid YAML at line 40005, column 3: Map keys must be unique \(k7 is repeated\)$/,
+    );
+  });
+});
