@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
-import { isMap, isScalar, LineCounter, parseDocument, visit } from "yaml";
+import { type Document, isMap, isScalar, LineCounter, parseDocument, visit } from "yaml";
 import { z } from "zod";
 import { ConfigError } from "../errors.js";
 import { type Config, configSchema } from "./schema.js";
@@ -96,7 +96,9 @@ function tooLarge(source: string, bytes: number): ConfigError {
 }
 
 /** The first duplicate key of any mapping, in one pass with a Set per mapping (yaml's uniqueKeys is quadratic). */
-function duplicateKey(doc: ReturnType<typeof parseDocument>): { key: string; offset: number } | undefined {
+export function duplicateKey(
+  doc: Document,
+): { key: string; offset: number } | undefined {
   let found: { key: string; offset: number } | undefined;
   visit(doc, {
     Map(_, map) {

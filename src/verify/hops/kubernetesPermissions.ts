@@ -80,7 +80,7 @@ export function kubernetesPermissionsHop(chain: ChainSpec, ctx: VerifyContext): 
       );
     }
   }
-  notes.push(...systemGroupBindings(target.list("RoleBinding"), chain, pattern));
+  for (const f of systemGroupBindings(target.list("RoleBinding"), chain, pattern)) notes.push(f);
   const create = verdicts.find((v) => v.permission.id === "namespaces:create");
   if (create?.allowed && authz.isPlainRbacNamespaceCreate(create.via)) {
     const binding = /^ClusterRoleBinding (\S+)/.exec(create.via!)?.[1] ?? "";

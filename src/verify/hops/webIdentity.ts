@@ -169,7 +169,8 @@ export function webIdentityHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome
     refusal = `${who} is refused: ${first.because}`;
     // The mistakes that explain the refusal, bound to this chain; or what the evaluator says.
     const errors = lint.filter((f) => f.severity === "error").map((f) => ({ ...f, chain: chain.id }));
-    problems.push(...(errors.length ? errors : [classify(role, hostPath, first.subject, chain.id)]));
+    for (const f of errors.length ? errors : [classify(role, hostPath, first.subject, chain.id)])
+      problems.push(f);
   }
   return done(problems, lint, detail, { allowedBy, count: chain.serviceAccounts.length, refusal });
 }
