@@ -365,7 +365,29 @@ async function readObjects(
       ),
   );
   const workloadObjects = await readWorkloads(kube, workloads);
-  return [...owned, ...singles.filter((o): o is KubeObject => o !== undefined), ...workloadObjects].map(trim);
+  const bindings = isSource ? [] : await environmentRoleBindings(kube, config, want);
+  return [
+    ...owned,
+    ...singles.filter((o): o is KubeObject => o !== undefined),
+    ...workloadObjects,
+    ...bindings,
+  ].map(trim);
+}
+
+/** RoleBindings of the environment namespaces of a target (verify checks whom they grant to). */
+async function environmentRoleBindings(
+  kube: KubeClient,
+  config: Config,
+  want: EksCluster,
+): Promise<KubeObject[]> {
+  const patterns = config.targets
+    .filter((t) => t.accountId === want.accountId && t.region === want.region && t.cluster === want.name)
+    .map((t) => t.namespaces);
+  if (!patterns.length) return [];
+  const inPattern = (ns: string | undefined) =>
+    !!ns && patterns.some((p) => (p.endsWith("*") ? ns.startsWith(p.slice(0, -1)) : ns === p));
+  const all = await kube.list("rbac.authorization.k8s.io/v1", "RoleBinding", {});
+  return all.filter((b) => inPattern(b.metadata.namespace));
 }
 
 async function readWorkloads(kube: KubeClient, workloads: Workload[]): Promise<KubeObject[]> {

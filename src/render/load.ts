@@ -18,12 +18,12 @@
  * Faults (missing or unreadable files, invalid JSON/YAML, wrong shapes, files outside the layout, a manifest
  * that disagrees with its config) are InputErrors naming the file and the fault.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { LineCounter, parseAllDocuments } from "yaml";
 import { z } from "zod";
-import { formatPath, parseConfig } from "../config/load.js";
+import { duplicateKey, formatPath, parseConfig } from "../config/load.js";
 import type { Config } from "../config/schema.js";
 import { InputError, isXirsaError } from "../errors.js";
 import {
@@ -86,7 +86,7 @@ const REREN = "re-render the bundle with xirsa render, or fix the file";
 /** JSON.parse with the fault's line and column. */
 function parseJson(path: string, text: string): unknown {
   try {
-    return JSON.parse(text);
+    return JSON.parse(withoutBom(text));
   } catch (e) {
     const msg = (e as Error).message;
     const pos = /at position (\d+)/.exec(msg);
@@ -167,7 +167,14 @@ const kubeObject = z.looseObject(
   {
     apiVersion: z.string().min(1),
     kind: z.string().min(1),
-    metadata: z.looseObject({ name: z.string().min(1), namespace: z.string().min(1).optional() }),
+    metadata: z.looseObject({
+      name: z.string().min(1),
+      namespace: z.string().min(1).optional(),
+      labels: z.record(z.string(), z.string(), { error: "expected labels: a map of strings" }).optional(),
+      annotations: z
+        .record(z.string(), z.string(), { error: "expected annotations: a map of strings" })
+        .optional(),
+    }),
   },
   { error: "expected a Kubernetes object with apiVersion, kind and metadata.name" },
 );
@@ -180,7 +187,20 @@ const manifestSchema = z.looseObject({
   files: z.array(z.strictObject({ path: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/) })),
 });
 
-/** Reads every regular file of a bundle directory (paths relative, with `/`); dot-files are skipped. */
+/** Per file and in all: a bundle is a few hundred KB; more is a mistake or an attack (parse cost, memory). */
+export const MAX_BUNDLE_FILE_BYTES = 4 * 1024 * 1024;
+export const MAX_BUNDLE_BYTES = 64 * 1024 * 1024;
+
+/** A file's text without the UTF-8 byte order mark some editors write (JSON.parse refuses it). */
+function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * Reads every regular file of a bundle directory (paths relative, with `/`); dot-files are skipped. Symbolic
+ * links, FIFOs, sockets and devices are refused naming the path: a bundle is plain files, and reading a FIFO
+ * would block, a link could point anywhere.
+ */
 export function readBundleFiles(dir: string): Map<string, string> {
   let st: ReturnType<typeof statSync>;
   try {
@@ -198,22 +218,46 @@ export function readBundleFiles(dir: string): Map<string, string> {
       `bundle ${dir}: not a directory`,
       "pass the --out directory of xirsa render",
     );
+  // Not a bundle at all: say so before walking what may be a whole checkout.
+  if (!lstatSync(join(dir, MANIFEST_FILE), { throwIfNoEntry: false })) {
+    throw fault(MANIFEST_FILE, "missing: this is not a xirsa bundle", "render one with xirsa render --out");
+  }
   const files = new Map<string, string>();
+  let total = 0;
   const walk = (d: string): void => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       if (e.name.startsWith(".")) continue;
       const full = join(d, e.name);
-      if (e.isDirectory()) walk(full);
-      else if (e.isFile()) {
-        const rel = relative(dir, full).split(sep).join("/");
-        // Only what the State is made of; terraform/, helm/ and scripts/ are derived.
-        if (rel === MANIFEST_FILE || rel.startsWith("aws/") || rel.startsWith("kubernetes/")) {
-          try {
-            files.set(rel, readFileSync(full, "utf8"));
-          } catch (err) {
-            throw fault(rel, `cannot read: ${(err as NodeJS.ErrnoException).code}`, "check its permissions");
-          }
-        }
+      const rel = relative(dir, full).split(sep).join("/");
+      if (e.isDirectory()) {
+        walk(full);
+        continue;
+      }
+      if (!e.isFile()) {
+        const kind = e.isSymbolicLink() ? "a symbolic link" : e.isFIFO() ? "a FIFO" : "not a regular file";
+        throw fault(
+          rel,
+          `${kind}; a bundle holds only directories and regular files`,
+          "replace it by the file itself or remove it",
+        );
+      }
+      // Only what the State is made of; terraform/, helm/ and scripts/ are derived.
+      if (rel !== MANIFEST_FILE && !rel.startsWith("aws/") && !rel.startsWith("kubernetes/")) continue;
+      const size = lstatSync(full).size;
+      total += size;
+      if (size > MAX_BUNDLE_FILE_BYTES || total > MAX_BUNDLE_BYTES) {
+        throw fault(
+          rel,
+          size > MAX_BUNDLE_FILE_BYTES
+            ? `${size} bytes; a bundle file is at most ${MAX_BUNDLE_FILE_BYTES} bytes`
+            : `the bundle's files exceed ${MAX_BUNDLE_BYTES} bytes in all`,
+          REREN,
+        );
+      }
+      try {
+        files.set(rel, withoutBom(readFileSync(full, "utf8")));
+      } catch (err) {
+        throw fault(rel, `cannot read: ${(err as NodeJS.ErrnoException).code}`, "check its permissions");
       }
     }
   };
@@ -460,7 +504,7 @@ function policy(path: string, files: Map<string, string>): JsonObject {
 
 function parseManifests(path: string, text: string): KubeObject[] {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { uniqueKeys: true, lineCounter, prettyErrors: false });
+  const docs = parseAllDocuments(text, { uniqueKeys: false, lineCounter, prettyErrors: false });
   if (!Array.isArray(docs)) {
     throw fault(path, "invalid YAML", "fix the YAML syntax");
   }
@@ -475,7 +519,26 @@ function parseManifests(path: string, text: string): KubeObject[] {
         "fix the YAML syntax",
       );
     }
-    const value = doc.toJS({ maxAliasCount: 100 });
+    const dup = duplicateKey(doc);
+    if (dup) {
+      const { line, col } = lineCounter.linePos(dup.offset);
+      throw fault(
+        path,
+        `invalid YAML at line ${line}, column ${col}: Map keys must be unique (${dup.key} is repeated)`,
+        "fix the YAML syntax",
+      );
+    }
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      // e.g. alias bombs ("Excessive alias count"): bad input, not a crash.
+      throw fault(
+        path,
+        `document ${i + 1}: unusable YAML: ${(e as Error).message}`,
+        "remove the YAML aliases",
+      );
+    }
     if (value === null || value === undefined) return;
     const r = kubeObject.safeParse(value);
     if (!r.success) {
@@ -483,7 +546,32 @@ function parseManifests(path: string, text: string): KubeObject[] {
       const at = issue.path.length ? `${formatPath(issue.path)}: ` : "";
       throw fault(path, `document ${i + 1}: ${at}${issue.message}`, "fix the manifest");
     }
-    out.push(secretData(value as KubeObject));
+    const obj = value as KubeObject;
+    if (obj.kind === "Secret") checkSecretData(path, i, obj);
+    out.push(secretData(obj));
   });
   return out;
+}
+
+// RFC 4648 base64 as the API server decodes Secret data (standard alphabet, padded).
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Secret `data` is a map of base64 strings, `stringData` a map of strings, as the API server requires. */
+function checkSecretData(path: string, i: number, obj: KubeObject): void {
+  for (const field of ["data", "stringData"] as const) {
+    const v = obj[field];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== "object" || Array.isArray(v)) {
+      throw fault(path, `document ${i + 1}: ${field}: expected a map of strings`, "fix the manifest");
+    }
+    for (const [k, x] of Object.entries(v)) {
+      if (typeof x !== "string" || (field === "data" && !BASE64.test(x))) {
+        throw fault(
+          path,
+          `document ${i + 1}: ${field}.${k}: ${field === "data" ? "expected base64 (use stringData for plain text)" : "expected a string"}`,
+          "fix the manifest",
+        );
+      }
+    }
+  }
 }

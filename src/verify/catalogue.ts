@@ -214,12 +214,32 @@ const entries = [
   },
   {
     code: "XIRSA-TRUST-NO-AUD",
-    severity: "warning",
+    severity: "error",
     hop: "web-identity",
     title: "No aud condition",
     explanation:
       "Without <issuer>:aud = sts.amazonaws.com any token of the issuer for another audience on the provider's client-id list is accepted.",
     remediation: "Add <issuer>:aud = sts.amazonaws.com to the condition.",
+  },
+  {
+    code: "XIRSA-TRUST-NO-SUB",
+    severity: "error",
+    hop: "web-identity",
+    title: "No sub condition",
+    explanation:
+      "A web-identity statement without <issuer>:sub accepts the token of every service account in the cluster: any pod may assume the role.",
+    remediation:
+      "Add <issuer>:sub = system:serviceaccount:<namespace>:<service account> for each configured service account.",
+  },
+  {
+    code: "XIRSA-TRUST-SUB-WILDCARD",
+    severity: "error",
+    hop: "web-identity",
+    title: "sub wildcard broader than the configured service accounts",
+    explanation:
+      "A StringLike <issuer>:sub value with * or ? (system:serviceaccount:* for one) accepts service accounts other than the chain's: pods that are not KubeRocketCI or Argo CD may assume the role.",
+    remediation:
+      "List the exact subjects system:serviceaccount:<namespace>:<service account> instead of a pattern.",
   },
   {
     code: "XIRSA-TRUST-AUD-VALUE",
@@ -232,12 +252,13 @@ const entries = [
   },
   {
     code: "XIRSA-TRUST-BROAD-PRINCIPAL",
-    severity: "warning",
+    severity: "error",
     hop: "assume-role",
-    title: "Trust to * or an account root without conditions",
+    title: "Trust to *, AWS:* or an account root without a condition naming the principal",
     explanation:
-      "The trust policy lets any principal (or every principal of an account allowed by its own IAM policies) assume the role.",
-    remediation: "Name the exact source role ARN in Principal.AWS, or add conditions (aws:PrincipalArn).",
+      "A statement of the trust policy (of a source or a target role) lets any principal, any identity provider, or every principal of an account allowed by its own IAM policies assume the role.",
+    remediation:
+      "Name the exact source role ARN in Principal.AWS, or add a condition on aws:PrincipalArn; remove statements the chain does not need.",
   },
   {
     code: "XIRSA-TRUST-PRINCIPAL-NO-ROLE",
@@ -361,6 +382,17 @@ const entries = [
       "Kubernetes refuses to create a RoleBinding to a ClusterRole unless the creator may bind it or already holds its permissions through RBAC; EKS access policies (e.g. AmazonEKSAdminPolicy) are not RBAC and have no bind verb.",
     remediation:
       "Grant bind on clusterroles/admin via RBAC (a ClusterRole rule {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], resourceNames: [admin], verbs: [bind]} bound to the entry's group), or use Capsule.",
+  },
+  {
+    code: "XIRSA-K8S-SYSTEM-GROUP-BINDING",
+    severity: "error",
+    hop: "kubernetes-permissions",
+    title: "Environment namespace bound to a system:* group",
+    explanation:
+      "A RoleBinding in an environment namespace grants to a system:* group: system:authenticated and system:unauthenticated are every caller of the API server, system:masters is cluster-admin. Such a binding (tenant-admin from source.krci.oidcGroups, for one) gives the namespace to anyone.",
+    remediation:
+      "Delete the binding's system:* subjects (kubectl edit rolebinding …) and list the identity provider's groups in source.krci.oidcGroups.",
+    liveOnly: true,
   },
   {
     code: "XIRSA-K8S-NS-CREATE",

@@ -313,3 +313,86 @@ describe("faults name the file and what is wrong", () => {
     expect(readFileSync(join(dir, "MANIFEST.json"), "utf8")).toContain('"format": "xirsa.bundle/v1"');
   });
 });
+
+describe("a bundle is input too: every fault is one line and exit 2", () => {
+  const files = renderBundle(single);
+  const trust = [...files.keys()].find((p) => p.endsWith("CDPipelineOperator/trust-policy.json"))!;
+  const secrets = "kubernetes/krci-main/cluster-secrets.yaml";
+
+  it("a symbolic link or a FIFO in the bundle is refused naming its path", async () => {
+    const { symlinkSync } = await import("node:fs");
+    const { execFileSync } = await import("node:child_process");
+    const dir = join(tmp, "links");
+    await writeBundle(dir, files);
+    unlinkSync(join(dir, trust));
+    symlinkSync("/etc/passwd", join(dir, trust));
+    expect(faultOf(() => loadBundle(dir)).oneLine()).toMatch(
+      new RegExp(`^${trust}: a symbolic link; a bundle holds only directories and regular files`),
+    );
+    unlinkSync(join(dir, trust));
+    execFileSync("mkfifo", [join(dir, trust)]);
+    expect(faultOf(() => loadBundle(dir)).oneLine()).toMatch(new RegExp(`^${trust}: a FIFO;`));
+  });
+
+  it("an oversized file is refused before it is read", async () => {
+    const dir = join(tmp, "big");
+    await writeBundle(dir, files);
+    writeFileSync(join(dir, secrets), `# ${"x".repeat(5 * 1024 * 1024)}\n`);
+    expect(faultOf(() => loadBundle(dir)).oneLine()).toMatch(
+      new RegExp(`^${secrets}: \\d+ bytes; a bundle file is at most 4194304 bytes`),
+    );
+  });
+
+  const cases: { what: string; edit: (t: string) => string; message: RegExp }[] = [
+    {
+      what: "Secret data that is not base64",
+      edit: (t) =>
+        `${t}---\napiVersion: v1\nkind: Secret\nmetadata: {name: x, namespace: argocd}\ndata: {config: "not base64!"}\n`,
+      message: /^kubernetes\/krci-main\/cluster-secrets\.yaml: document \d+: data\.config: expected base64/,
+    },
+    {
+      what: "annotations that are not a map of strings",
+      edit: (t) =>
+        `${t}---\napiVersion: v1\nkind: Secret\nmetadata: {name: x, namespace: argocd, annotations: [a, b]}\n`,
+      message: /document \d+: metadata\.annotations: expected annotations: a map of strings/,
+    },
+    {
+      what: "labels that are not a map of strings",
+      edit: (t) =>
+        `${t}---\napiVersion: v1\nkind: Secret\nmetadata: {name: x, namespace: argocd, labels: {a: {b: c}}}\n`,
+      message: /document \d+: metadata\.labels\.a: /,
+    },
+    {
+      what: "a YAML alias bomb",
+      edit: (t) =>
+        `${t}---\na: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n`,
+      message: /document \d+: unusable YAML: Excessive alias count/,
+    },
+  ];
+  for (const c of cases) {
+    it(c.what, () => {
+      expect(faultOf(() => parseBundle(edited(files, secrets, c.edit))).oneLine()).toMatch(c.message);
+    });
+  }
+
+  it("a UTF-8 byte order mark is accepted (JSON and YAML)", () => {
+    const bom = edited(
+      edited(files, trust, (t) => `\uFEFF${t}`),
+      secrets,
+      (t) => `\uFEFF${t}`,
+    );
+    expect(parseBundle(bom).state).toEqual(parseBundle(files).state);
+  });
+
+  it("70,000 statements do not overflow the stack: verify answers", async () => {
+    const { verify } = await import("../../src/verify/index.js");
+    const big = edited(files, trust, (t) => {
+      const d = JSON.parse(t);
+      d.Statement = Array.from({ length: 70_000 }, () => ({ ...d.Statement[0], Condition: {} }));
+      return JSON.stringify(d);
+    });
+    const b = parseBundle(big);
+    const r = verify(b.state, b.chains);
+    expect(r.findings.filter((f) => f.code === "XIRSA-TRUST-NO-SUB").length).toBe(70_000);
+  });
+});

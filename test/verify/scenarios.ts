@@ -322,6 +322,54 @@ export const SCENARIOS: Scenario[] = [
     chain: OP,
     code: "XIRSA-TRUST-BROAD-PRINCIPAL",
   },
+  // trust policies that let anyone in (issue 11 item 5): the chain still works, and verify says so
+  {
+    name: "source trust: sub system:serviceaccount:* (every pod of the cluster)",
+    base: "xirsa",
+    tamper: (f) =>
+      editJson(f, OPERATOR_TRUST, (d) => {
+        delete operatorCondition(d)[`${HOST}/id/${ID}:sub`];
+        d.Statement[0].Condition.StringLike = { [`${HOST}/id/${ID}:sub`]: "system:serviceaccount:*" };
+      }),
+    chain: OP,
+    code: "XIRSA-TRUST-SUB-WILDCARD",
+  },
+  {
+    name: "source trust: no sub condition",
+    base: "xirsa",
+    tamper: (f) =>
+      editJson(f, OPERATOR_TRUST, (d) => {
+        delete operatorCondition(d)[`${HOST}/id/${ID}:sub`];
+      }),
+    chain: OP,
+    code: "XIRSA-TRUST-NO-SUB",
+  },
+  {
+    name: "source trust: an extra statement allowing AWS *",
+    base: "xirsa",
+    tamper: (f) =>
+      editJson(f, OPERATOR_TRUST, (d) => {
+        d.Statement.push({
+          Sid: "Anyone",
+          Effect: "Allow",
+          Principal: { AWS: "*" },
+          Action: "sts:AssumeRole",
+        });
+      }),
+    chain: OP,
+    code: "XIRSA-TRUST-BROAD-PRINCIPAL",
+  },
+  {
+    name: "target trust: account root with a condition that does not name the principal",
+    base: "xirsa",
+    tamper: (f) =>
+      editJson(f, AGENT_TRUST, (d) => {
+        d.Statement[0].Principal.AWS = `arn:aws:iam::${A}:root`;
+        d.Statement[0].Condition = { StringEquals: { "aws:PrincipalAccount": A } };
+      }),
+    chain: OP,
+    code: "XIRSA-TRUST-BROAD-PRINCIPAL",
+  },
   {
     name: "sts:AssumeRole on Resource *",
     base: "xirsa",

@@ -55,6 +55,21 @@ const OP = "prod/cd-pipeline-operator";
 
 export const STATE_SCENARIOS: StateScenario[] = [
   {
+    name: "an environment namespace bound to system:authenticated (everyone)",
+    example: "xirsa",
+    mutate: (s) => {
+      target(s).objects.push({
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "RoleBinding",
+        metadata: { name: "tenant-admin", namespace: "krci-app-dev" },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "admin" },
+        subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "system:authenticated" }],
+      } as KubeObject);
+    },
+    chain: OP,
+    code: "XIRSA-K8S-SYSTEM-GROUP-BINDING",
+  },
+  {
     name: "pod created before the annotation (not restarted)",
     example: "xirsa",
     mutate: (s) => {

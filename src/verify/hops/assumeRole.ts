@@ -7,7 +7,7 @@ import { explainDecision, parseArn, parseRoleArn } from "../../iam/index.js";
 import type { ChainSpec, IamRole } from "../../state/types.js";
 import { failed, type HopOutcome, passed, type VerifyContext } from "../context.js";
 import { finding, inlinePolicyId, remediationAt, trustPolicyId } from "../findings.js";
-import { lintAssumeAny, lintRoleTrust } from "../lint/trust.js";
+import { lintAssumeAny, lintFederatedAny, lintRoleTrust, lintTargetWebIdentity } from "../lint/trust.js";
 import {
   identityPoliciesOf,
   invalidPolicyFinding,
@@ -62,7 +62,12 @@ function targetLint(ctx: VerifyContext, role: IamRole): Finding[] {
     const out: Finding[] = [];
     const parsed = tryParse(role.trustPolicy, `trust:${role.arn}`, "resource");
     if ("policy" in parsed) {
-      for (const h of lintRoleTrust(parsed.policy)) {
+      const hits = [
+        ...lintRoleTrust(parsed.policy),
+        ...lintFederatedAny(parsed.policy),
+        ...lintTargetWebIdentity(parsed.policy),
+      ];
+      for (const h of hits) {
         out.push(
           finding(h.code, `trust policy of ${role.arn}: ${h.message}`, role.arn, {
             jsonPath: h.jsonPath,

@@ -2,7 +2,7 @@
  * Hop 5, `kubernetes-permissions`: what the target role is granted in the target cluster (access policies,
  * RBAC, Capsule) covers every permission its flow needs (permissions.ts) in every namespace of the pattern.
  */
-import type { ChainSpec } from "../../state/types.js";
+import type { ChainSpec, KubeObject } from "../../state/types.js";
 import { argocdClusterSecretName } from "../../topology/names.js";
 import { failed, type HopOutcome, joinWords, passed, type VerifyContext } from "../context.js";
 import { accessEntryResourceId, finding, kubeResourceId } from "../findings.js";
@@ -80,6 +80,7 @@ export function kubernetesPermissionsHop(chain: ChainSpec, ctx: VerifyContext): 
       );
     }
   }
+  for (const f of systemGroupBindings(target.list("RoleBinding"), chain, pattern)) notes.push(f);
   const create = verdicts.find((v) => v.permission.id === "namespaces:create");
   if (create?.allowed && authz.isPlainRbacNamespaceCreate(create.via)) {
     const binding = /^ClusterRoleBinding (\S+)/.exec(create.via!)?.[1] ?? "";
@@ -200,6 +201,38 @@ function refusals(
         `${role} cannot ${summarisePermissions(plain, chain.namespacePattern)}: ${sources.length ? `none of ${sources.join(", ")} grants it` : "it has no grants"}`,
         resource,
         opts,
+      ),
+    );
+  }
+  return out;
+}
+
+/** `krci-*` → does `ns` belong to it (a name, or a prefix with one trailing `*`). */
+function inPattern(pattern: string, ns: string): boolean {
+  return pattern.endsWith("*") ? ns.startsWith(pattern.slice(0, -1)) : ns === pattern;
+}
+
+/**
+ * RoleBindings in the environment namespaces that grant to system:* groups: system:authenticated and
+ * system:unauthenticated are every caller (kubernetes/apiserver pkg/authentication/user/user.go), so such a
+ * binding hands the namespace (ClusterRole admin, for tenant-admin) to anyone who can reach the API.
+ */
+function systemGroupBindings(bindings: KubeObject[], chain: ChainSpec, pattern: string): Finding[] {
+  const out: Finding[] = [];
+  for (const b of bindings) {
+    const ns = b.metadata.namespace;
+    if (!ns || !inPattern(pattern, ns)) continue;
+    const subjects = (b as { subjects?: { kind?: string; name?: string }[] }).subjects ?? [];
+    const groups = subjects
+      .filter((s) => s.kind === "Group" && typeof s.name === "string" && s.name.startsWith("system:"))
+      .map((s) => s.name!);
+    if (!groups.length) continue;
+    const ref = (b as { roleRef?: { kind?: string; name?: string } }).roleRef;
+    out.push(
+      finding(
+        "XIRSA-K8S-SYSTEM-GROUP-BINDING",
+        `RoleBinding ${ns}/${b.metadata.name} in cluster ${chain.targetCluster.name} grants ${ref?.kind ?? "a role"} ${ref?.name ?? "?"} to ${groups.join(", ")}`,
+        kubeResourceId(chain.targetCluster, b),
       ),
     );
   }

@@ -14,7 +14,12 @@ import {
 } from "../../topology/names.js";
 import { failed, type HopOutcome, passed, type VerifyContext } from "../context.js";
 import { clusterResourceId, finding, remediationAt, trustPolicyId } from "../findings.js";
-import { lintWebIdentityTrust, subjectAccepted, webIdentityStatements } from "../lint/trust.js";
+import {
+  lintTrustExposure,
+  lintWebIdentityTrust,
+  subjectAccepted,
+  webIdentityStatements,
+} from "../lint/trust.js";
 import { invalidPolicyFinding, trustPolicyOf, tryAuthorize, tryParse } from "../policies.js";
 import type { Finding } from "../types.js";
 
@@ -38,7 +43,11 @@ function trustLint(
   return ctx.memoise(`webid-lint\u0000${role.arn}\u0000${providerArn}`, () => {
     const parsed = tryParse(role.trustPolicy, `trust:${role.arn}`, "resource");
     if ("error" in parsed) return parsed.error;
-    return lintWebIdentityTrust(parsed.policy, { hostPath, providerArn }).map((h) =>
+    const hits = [
+      ...lintWebIdentityTrust(parsed.policy, { hostPath, providerArn }),
+      ...lintTrustExposure(parsed.policy),
+    ];
+    return hits.map((h) =>
       finding(h.code, `trust policy of ${role.arn}: ${h.message}`, role.arn, {
         hop: HOP,
         jsonPath: h.jsonPath,
@@ -163,7 +172,8 @@ export function webIdentityHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome
     // The mistakes that explain the refusal, bound to this chain; or what the evaluator says.
     const errors = lint.filter((f) => f.severity === "error").map((f) => ({ ...f, chain: chain.id }));
     const explained = errors.length > 0 || problems.some((p) => p.code === "XIRSA-TRUST-DENY-UNSETTLED");
-    problems.push(...(explained ? errors : [classify(role, hostPath, first.subject, chain.id)]));
+    // A loop, not push(...spread): the list can be attacker-sized.
+    for (const f of explained ? errors : [classify(role, hostPath, first.subject, chain.id)]) problems.push(f);
   }
   return done(problems, lint, detail, { allowedBy, count: chain.serviceAccounts.length, refusal });
 }

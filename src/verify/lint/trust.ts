@@ -92,6 +92,7 @@ export function lintWebIdentityTrust(policy: Policy, expect: WebIdentityExpectat
       }
     }
     let hasAud = false;
+    let hasSub = false;
     for (const c of s.conditions) {
       const split = splitKey(c.key);
       if (!split) continue;
@@ -100,6 +101,17 @@ export function lintWebIdentityTrust(policy: Policy, expect: WebIdentityExpectat
       const op = baseOperator(c.operator);
       const negative = op.includes("Not");
       if (claim === "aud" && !negative) hasAud = true;
+      if (claim === "sub" && !negative) hasSub = true;
+      // Any wildcard admits service accounts beyond the configured ones (system:serviceaccount:* is every
+      // pod of the cluster): the configured subjects are exact names.
+      const wild = c.values.find(hasWildcard);
+      if (claim === "sub" && !negative && op === "StringLike" && wild !== undefined) {
+        hits.push({
+          code: "XIRSA-TRUST-SUB-WILDCARD",
+          message: `statement ${statementName(s)}: ${c.operator} ${c.key} value ${wild} admits service accounts other than the configured ones`,
+          jsonPath: c.path,
+        });
+      }
       if (/^https?:\/\//i.test(prefix)) {
         hits.push({
           code: "XIRSA-TRUST-HTTPS-KEY",
@@ -144,7 +156,14 @@ export function lintWebIdentityTrust(policy: Policy, expect: WebIdentityExpectat
     if (!hasAud) {
       hits.push({
         code: "XIRSA-TRUST-NO-AUD",
-        message: `statement ${s.index} allows web identity without an :aud condition`,
+        message: `statement ${statementName(s)} allows web identity without an :aud condition`,
+        jsonPath: s.conditions.length ? `${s.path}.Condition` : s.path,
+      });
+    }
+    if (!hasSub) {
+      hits.push({
+        code: "XIRSA-TRUST-NO-SUB",
+        message: `statement ${statementName(s)} allows web identity without a :sub condition: every service account of the cluster may assume the role`,
         jsonPath: s.conditions.length ? `${s.path}.Condition` : s.path,
       });
     }
@@ -207,14 +226,69 @@ export function lintRoleTrust(policy: Policy): LintHit[] {
         });
       }
       const broad = v === "*" || /^\d{12}$/.test(v) || /^arn:[a-z-]+:iam::\d{12}:root$/.test(v);
-      if (broad && s.conditions.length === 0) {
+      if (broad && !narrowsPrincipal(s)) {
         hits.push({
           code: "XIRSA-TRUST-BROAD-PRINCIPAL",
           message:
             v === "*"
-              ? `statement ${s.index} trusts every principal (*) without conditions`
-              : `statement ${s.index} trusts the whole account ${v} without conditions`,
+              ? `statement ${statementName(s)} trusts every principal (${e.type === "*" ? "*" : "AWS: *"}) without a condition naming the principal`
+              : `statement ${statementName(s)} trusts the whole account ${v} without a condition naming the principal (aws:PrincipalArn)`,
           jsonPath: path,
+        });
+      }
+    }
+  }
+  return hits;
+}
+
+/** `1 (Sid "x")`: how every output names a statement, by index and by Sid when it has one. */
+export function statementName(s: Statement): string {
+  return s.sid ? `${s.index} (Sid "${s.sid}")` : String(s.index);
+}
+
+// Keys that pin the calling principal itself, not only its account or organisation (IAM global condition keys).
+const PRINCIPAL_KEYS = new Set(["aws:principalarn", "aws:userid", "aws:username"]);
+
+/** A non-negated condition on the principal's ARN or id, with no wildcard that lets the whole account in. */
+function narrowsPrincipal(s: Statement): boolean {
+  return s.conditions.some((c) => {
+    const op = baseOperator(c.operator);
+    if (op.includes("Not") || op === "Null") return false;
+    if (!PRINCIPAL_KEYS.has(c.key.toLowerCase()) && !c.key.toLowerCase().startsWith("aws:principaltag/"))
+      return false;
+    return c.values.length > 0 && !c.values.some((v) => v === "*" || /:root$|:\*$/.test(v));
+  });
+}
+
+/**
+ * Statements of any trust policy (source or target role) that let anyone in: Principal * or AWS *, an account
+ * root without a condition naming the principal, a Federated principal of *. Web-identity statements are
+ * checked for their aud and sub by lintWebIdentityTrust.
+ */
+export function lintTrustExposure(policy: Policy): LintHit[] {
+  return [
+    ...lintRoleTrust(policy).filter((h) => h.code === "XIRSA-TRUST-BROAD-PRINCIPAL"),
+    ...lintFederatedAny(policy),
+  ];
+}
+
+/** Web-identity statements of a target role's trust policy: their aud, sub and wildcards. */
+export function lintTargetWebIdentity(policy: Policy): LintHit[] {
+  const exposure = new Set(["XIRSA-TRUST-NO-AUD", "XIRSA-TRUST-NO-SUB", "XIRSA-TRUST-SUB-WILDCARD"]);
+  return lintWebIdentityTrust(policy, { hostPath: "", providerArn: "" }).filter((h) => exposure.has(h.code));
+}
+
+/** Principal.Federated with a wildcard. */
+export function lintFederatedAny(policy: Policy): LintHit[] {
+  const hits: LintHit[] = [];
+  for (const s of policy.statements) {
+    if (s.effect !== "Allow" || !s.principal || s.principal.negated) continue;
+    for (const e of s.principal.entries) {
+      if (e.type === "Federated" && hasWildcard(e.value)) {
+        hits.push({
+          code: "XIRSA-TRUST-BROAD-PRINCIPAL",
+          message: `statement ${statementName(s)} trusts every identity provider (Federated: ${e.value})`,
+          jsonPath: `${s.path}.Principal.Federated`,
         });
       }
     }
