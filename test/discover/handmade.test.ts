@@ -172,6 +172,50 @@ describe.skipIf(!!skip)("a set-up made by hand, discovered", () => {
     expect(changes.every((c) => c.blocked)).toBe(true);
   });
 
+  it("env list/delete --as-admin reach an environment while the operator's chain is broken (the typo)", () => {
+    const made = sb.kubectl("workloads-staging", ["create", "namespace", "krci-app-dev"]);
+    expect(made.code, made.stderr).toBe(0);
+    const labelled = sb.kubectl("workloads-staging", [
+      "label",
+      "namespace",
+      "krci-app-dev",
+      "app.edp.epam.com/tenant=krci",
+    ]);
+    expect(labelled.code, labelled.stderr).toBe(0);
+    const token = join(sb.dir, "operator.token");
+    const t = sb.xirsa([
+      "sandbox",
+      "token",
+      "--state-dir",
+      sb.dir,
+      "--cluster",
+      "krci-main",
+      "--namespace",
+      "krci",
+      "--service-account",
+      "edp-cd-pipeline-operator",
+      "--out",
+      token,
+    ]);
+    expect(t.code, t.stderr).toBe(0);
+    const env = ["--config", imported, "--target", "staging"];
+    const viaChain = sb.xirsa(["env", "list", ...env, "--token-file", token]);
+    expect(viaChain.code).toBe(1);
+    expect(viaChain.stderr).toMatch(/web.identity/i);
+    const list = sb.xirsa(["env", "list", ...env, "--as-admin", "--output", "json"]);
+    expect(list.code, list.stderr).toBe(0);
+    expect(JSON.parse(list.stdout)).toMatchObject({
+      via: "target-account",
+      environments: [{ namespace: "krci-app-dev" }],
+    });
+    const del = sb.xirsa(["env", "delete", ...env, "--as-admin", "--pipeline", "app", "--stage", "dev"]);
+    expect(del.code, del.stderr).toBe(0);
+    expect(del.stdout).toContain("namespace/krci-app-dev: deleted");
+    const create = sb.xirsa(["env", "create", ...env, "--as-admin", "--pipeline", "app", "--stage", "dev"]);
+    expect(create.code).toBe(2);
+    expect(create.stderr).toContain("--as-admin is for env list and env delete");
+  });
+
   it("after the typo is fixed by hand: every chain proven, and plan --adopt only takes ownership", () => {
     const trust = JSON.parse(
       sb.aws(["iam", "get-role", "--role-name", roleName("CDPipelineOperator"), "--profile", `sandbox-${A}`])
