@@ -290,6 +290,12 @@ describe("what was found → xirsa.yaml", () => {
     );
   });
 
+  it("keeps the stack name the seed-shaped role names carry, whatever --name says", () => {
+    const { config, notes } = importConfig(found(), { ...OPTS, name: "other" });
+    expect(config.name).toBe("main");
+    expect(notes).toContainEqual(expect.stringContaining("--name other ignored"));
+  });
+
   it("says when the role names follow no template", () => {
     const { config, notes } = importConfig(found({ agentArgo: arn(B, "argo-deployer") }), OPTS);
     expect(notes).toContainEqual(expect.stringContaining("follow no single roleNameTemplate"));
