@@ -29,6 +29,7 @@ export const ERROR_CODES = [
   "cli.target",
   "cli.token-file",
   "config.account",
+  "config.size",
   "config.account-mismatch",
   "config.endpoint",
   "config.invalid",

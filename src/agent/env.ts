@@ -113,6 +113,11 @@ export interface EnvInput extends AgentOptions {
   /** Secret in the krci namespace of cluster A to copy (e.g. regcred). */
   copySecret?: string;
   sessionName?: string;
+  /**
+   * list/delete: skip the operator's chain and use the target account's own credentials (its profile): the
+   * way out when the chain is gone (destroyed, or broken) and environments remain.
+   */
+  asAdmin?: boolean;
 }
 
 export type StepResult = "created" | "exists" | "updated" | "unchanged" | "deleted" | "absent";
@@ -298,20 +303,40 @@ export async function deleteEnv(input: EnvInput): Promise<EnvResult> {
       { cause: e },
     );
   };
-  let client: Awaited<ReturnType<typeof operatorClient>>;
+  let client: {
+    admin: ReturnType<typeof adminConnections>;
+    kube: KubeClient;
+    ctx: Parameters<typeof diagnose>[1];
+  };
   try {
-    client = await operatorClient(input);
+    if (input.asAdmin) {
+      const admin = adminConnections(input.config, input);
+      client = {
+        admin,
+        kube: await admin.conns.kube(ref.cluster).catch((e: unknown) => {
+          admin.close();
+          throw e;
+        }),
+        ctx: { step: "kubernetes", clusterName: ref.cluster.name },
+      };
+    } else {
+      const { session, admin, kube, endpoint } = await operatorClient(input);
+      client = {
+        admin,
+        kube,
+        ctx: {
+          step: "kubernetes",
+          targetRoleArn: session.chain.targetRoleArn,
+          sourceRoleArn: session.chain.sourceRoleArn,
+          clusterName: ref.cluster.name,
+          endpoint: endpoint.endpoint,
+        },
+      };
+    }
   } catch (e) {
     throw orphaned(e, { step: "describe-cluster", clusterName: ref.cluster.name });
   }
-  const { session, admin, kube, endpoint } = client;
-  const ctx = {
-    step: "kubernetes" as const,
-    targetRoleArn: session.chain.targetRoleArn,
-    sourceRoleArn: session.chain.sourceRoleArn,
-    clusterName: ref.cluster.name,
-    endpoint: endpoint.endpoint,
-  };
+  const { admin, kube, ctx } = client;
   try {
     let have: KubeObject | undefined;
     try {
@@ -398,8 +423,9 @@ function listEntries(items: KubeObject[], config: Config, pattern: string): EnvL
 export async function listEnvs(input: Omit<EnvInput, "pipeline" | "stage">): Promise<EnvListResult> {
   const ref = findTarget(input.config, input.target);
   const selector = `${TENANT_LABEL}=${input.config.source.krci.namespace}`;
-  const { admin, kube, session, endpoint } = await operatorClient({ ...input, pipeline: "x", stage: "x" });
   const list = (k: KubeClient) => k.list("v1", "Namespace", { labelSelector: selector });
+  if (input.asAdmin) return listAsAdmin(input, ref, list);
+  const { admin, kube, session, endpoint } = await operatorClient({ ...input, pipeline: "x", stage: "x" });
   try {
     try {
       const items = await list(kube);
@@ -430,6 +456,33 @@ export async function listEnvs(input: Omit<EnvInput, "pipeline" | "stage">): Pro
           step: "kubernetes",
           clusterName: ref.cluster.name,
         },
+      );
+    }
+    return {
+      cluster: ref.cluster.name,
+      via: "target-account",
+      environments: listEntries(items, input.config, ref.target.namespaces),
+    };
+  } finally {
+    admin.close();
+  }
+}
+
+async function listAsAdmin(
+  input: Omit<EnvInput, "pipeline" | "stage">,
+  ref: ReturnType<typeof findTarget>,
+  list: (k: KubeClient) => Promise<KubeObject[]>,
+): Promise<EnvListResult> {
+  const admin = adminConnections(input.config, input);
+  try {
+    let items: KubeObject[];
+    try {
+      items = await list(await admin.conns.kube(ref.cluster));
+    } catch (e) {
+      throw stepFailure(
+        `listing namespaces of cluster ${ref.cluster.name} with the target account's credentials`,
+        e,
+        { step: "kubernetes", clusterName: ref.cluster.name },
       );
     }
     return {

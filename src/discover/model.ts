@@ -148,7 +148,12 @@ export function importConfig(found: Found, opts: ModelOptions): Imported {
     );
   }
   naming ??= { name: fallbackName, roleNameTemplate: "AWSIRSA_{name}_{role}" };
-  if (opts.name && opts.name !== naming.name) naming = { ...naming, name: opts.name };
+  if (opts.name && opts.name !== naming.name) {
+    // The name is part of the seed-shaped role names; another one would name other roles.
+    notes.push(
+      `--name ${opts.name} ignored: the role names carry the stack name ${naming.name} (roleNameTemplate ${naming.roleNameTemplate})`,
+    );
+  }
   if (paths.size > 1) {
     notes.push(`the roles use different IAM paths (${[...paths].join(", ")}): xirsa.yaml has one path`);
   }

@@ -26,12 +26,20 @@ function ok(r: { code: number | null; stderr: string; stdout: string }, what: st
 }
 
 export function buildByHand(sb: E2ESandbox, opts: { typo: boolean }): void {
-  const aws = (account: string, args: string[]) => ok(sb.aws([...args, "--profile", `sandbox-${account}`]), args.join(" "));
+  const aws = (account: string, args: string[]) =>
+    ok(sb.aws([...args, "--profile", `sandbox-${account}`]), args.join(" "));
   ok(sb.kubectl("krci-main", ["apply", "-f", FIXTURE_A]), "fixture");
   const issuer = JSON.parse(aws(A, ["eks", "describe-cluster", "--name", "krci-main"])).cluster.identity.oidc
     .issuer as string;
   const host = issuer.replace(/^https:\/\//, "");
-  aws(A, ["iam", "create-open-id-connect-provider", "--url", issuer, "--client-id-list", "sts.amazonaws.com"]);
+  aws(A, [
+    "iam",
+    "create-open-id-connect-provider",
+    "--url",
+    issuer,
+    "--client-id-list",
+    "sts.amazonaws.com",
+  ]);
   const provider = `arn:aws:iam::${A}:oidc-provider/${host}`;
   const webIdentity = (op: string, subjects: string[]) =>
     JSON.stringify({
@@ -55,15 +63,28 @@ export function buildByHand(sb: E2ESandbox, opts: { typo: boolean }): void {
     });
   const operatorSa = opts.typo ? "edp-cd-pipline-operator" : "edp-cd-pipeline-operator";
   aws(A, [
-    "iam", "create-role", "--role-name", roleName("CDPipelineOperator"),
-    "--assume-role-policy-document", webIdentity("StringEquals", [`system:serviceaccount:krci:${operatorSa}`]),
+    "iam",
+    "create-role",
+    "--role-name",
+    roleName("CDPipelineOperator"),
+    "--assume-role-policy-document",
+    webIdentity("StringEquals", [`system:serviceaccount:krci:${operatorSa}`]),
   ]);
   aws(A, [
-    "iam", "put-role-policy", "--role-name", roleName("CDPipelineOperator"),
-    "--policy-name", "AssumeCDPipelineAgent", "--policy-document", assume("CDPipelineAgent"),
+    "iam",
+    "put-role-policy",
+    "--role-name",
+    roleName("CDPipelineOperator"),
+    "--policy-name",
+    "AssumeCDPipelineAgent",
+    "--policy-document",
+    assume("CDPipelineAgent"),
   ]);
   aws(A, [
-    "iam", "create-role", "--role-name", roleName("ArgoCDMaster"),
+    "iam",
+    "create-role",
+    "--role-name",
+    roleName("ArgoCDMaster"),
     "--assume-role-policy-document",
     webIdentity("StringLike", [
       "system:serviceaccount:argocd:argocd-application-controller",
@@ -72,8 +93,14 @@ export function buildByHand(sb: E2ESandbox, opts: { typo: boolean }): void {
     ]),
   ]);
   aws(A, [
-    "iam", "put-role-policy", "--role-name", roleName("ArgoCDMaster"),
-    "--policy-name", "AssumeArgoCDAgentAccess", "--policy-document", assume("ArgoCDAgentAccess"),
+    "iam",
+    "put-role-policy",
+    "--role-name",
+    roleName("ArgoCDMaster"),
+    "--policy-name",
+    "AssumeArgoCDAgentAccess",
+    "--policy-document",
+    assume("ArgoCDAgentAccess"),
   ]);
   const crossAccount = (kind: string) =>
     JSON.stringify({
@@ -84,28 +111,54 @@ export function buildByHand(sb: E2ESandbox, opts: { typo: boolean }): void {
   const endpoint: Record<string, string> = {};
   for (const t of TARGETS) {
     aws(t.account, [
-      "iam", "create-role", "--role-name", roleName("CDPipelineAgent"),
-      "--assume-role-policy-document", crossAccount("CDPipelineOperator"),
+      "iam",
+      "create-role",
+      "--role-name",
+      roleName("CDPipelineAgent"),
+      "--assume-role-policy-document",
+      crossAccount("CDPipelineOperator"),
     ]);
     aws(t.account, [
-      "iam", "create-role", "--role-name", roleName("ArgoCDAgentAccess"),
-      "--assume-role-policy-document", crossAccount("ArgoCDMaster"),
+      "iam",
+      "create-role",
+      "--role-name",
+      roleName("ArgoCDAgentAccess"),
+      "--assume-role-policy-document",
+      crossAccount("ArgoCDMaster"),
     ]);
-    const c = JSON.parse(aws(t.account, ["eks", "describe-cluster", "--name", t.cluster, "--region", t.region])).cluster;
+    const c = JSON.parse(
+      aws(t.account, ["eks", "describe-cluster", "--name", t.cluster, "--region", t.region]),
+    ).cluster;
     endpoint[t.name] = c.endpoint;
     ca[t.name] = c.certificateAuthority.data;
     const entry = (kind: string, groups: string[], admin: boolean) => {
       aws(t.account, [
-        "eks", "create-access-entry", "--cluster-name", t.cluster, "--region", t.region,
-        "--principal-arn", roleArn(t.account, kind), "--type", "STANDARD",
+        "eks",
+        "create-access-entry",
+        "--cluster-name",
+        t.cluster,
+        "--region",
+        t.region,
+        "--principal-arn",
+        roleArn(t.account, kind),
+        "--type",
+        "STANDARD",
         ...(groups.length ? ["--kubernetes-groups", ...groups] : []),
       ]);
       if (admin) {
         aws(t.account, [
-          "eks", "associate-access-policy", "--cluster-name", t.cluster, "--region", t.region,
-          "--principal-arn", roleArn(t.account, kind),
-          "--policy-arn", "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
-          "--access-scope", "type=cluster",
+          "eks",
+          "associate-access-policy",
+          "--cluster-name",
+          t.cluster,
+          "--region",
+          t.region,
+          "--principal-arn",
+          roleArn(t.account, kind),
+          "--policy-arn",
+          "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+          "--access-scope",
+          "type=cluster",
         ]);
       }
     };
@@ -113,20 +166,24 @@ export function buildByHand(sb: E2ESandbox, opts: { typo: boolean }): void {
     entry("ArgoCDAgentAccess", [], true);
     if (t.capsule) {
       ok(
-        sb.kubectl(t.cluster, ["apply", "-f", "-"], [
-          "apiVersion: capsule.clastix.io/v1beta2",
-          "kind: CapsuleConfiguration",
-          "metadata: {name: default}",
-          "spec: {userGroups: [capsule.clastix.io, cd-pipeline-operator]}",
-          "---",
-          "apiVersion: capsule.clastix.io/v1beta2",
-          "kind: Tenant",
-          "metadata: {name: krci}",
-          "spec:",
-          "  owners:",
-          "    - {kind: Group, name: cd-pipeline-operator, clusterRoles: [admin, capsule-namespace-deleter]}",
-          "",
-        ].join("\n")),
+        sb.kubectl(
+          t.cluster,
+          ["apply", "-f", "-"],
+          [
+            "apiVersion: capsule.clastix.io/v1beta2",
+            "kind: CapsuleConfiguration",
+            "metadata: {name: default}",
+            "spec: {userGroups: [capsule.clastix.io, cd-pipeline-operator]}",
+            "---",
+            "apiVersion: capsule.clastix.io/v1beta2",
+            "kind: Tenant",
+            "metadata: {name: krci}",
+            "spec:",
+            "  owners:",
+            "    - {kind: Group, name: cd-pipeline-operator, clusterRoles: [admin, capsule-namespace-deleter]}",
+            "",
+          ].join("\n"),
+        ),
         "capsule",
       );
     }
@@ -135,8 +192,13 @@ export function buildByHand(sb: E2ESandbox, opts: { typo: boolean }): void {
   const annotate = (ns: string, sa: string, kind: string) =>
     ok(
       sb.kubectl("krci-main", [
-        "patch", "serviceaccount", sa, "-n", ns,
-        "-p", JSON.stringify({ metadata: { annotations: { "eks.amazonaws.com/role-arn": roleArn(A, kind) } } }),
+        "patch",
+        "serviceaccount",
+        sa,
+        "-n",
+        ns,
+        "-p",
+        JSON.stringify({ metadata: { annotations: { "eks.amazonaws.com/role-arn": roleArn(A, kind) } } }),
       ]),
       `annotate ${sa}`,
     );
@@ -146,8 +208,21 @@ export function buildByHand(sb: E2ESandbox, opts: { typo: boolean }): void {
   }
   ok(
     sb.kubectl("krci-main", [
-      "patch", "appproject", "krci", "-n", "argocd", "--type", "json",
-      "-p", JSON.stringify(TARGETS.map((t) => ({ op: "add", path: "/spec/destinations/-", value: { namespace: "krci-*", server: endpoint[t.name] } }))),
+      "patch",
+      "appproject",
+      "krci",
+      "-n",
+      "argocd",
+      "--type",
+      "json",
+      "-p",
+      JSON.stringify(
+        TARGETS.map((t) => ({
+          op: "add",
+          path: "/spec/destinations/-",
+          value: { namespace: "krci-*", server: endpoint[t.name] },
+        })),
+      ),
     ]),
     "appproject",
   );
@@ -159,14 +234,23 @@ export function buildByHand(sb: E2ESandbox, opts: { typo: boolean }): void {
       });
     return [
       {
-        apiVersion: "v1", kind: "Secret", type: "Opaque",
-        metadata: { name: `cluster-${t.name}`, namespace: "argocd", labels: { "argocd.argoproj.io/secret-type": "cluster" } },
+        apiVersion: "v1",
+        kind: "Secret",
+        type: "Opaque",
+        metadata: {
+          name: `cluster-${t.name}`,
+          namespace: "argocd",
+          labels: { "argocd.argoproj.io/secret-type": "cluster" },
+        },
         stringData: { name: t.name, server: endpoint[t.name], config: config("ArgoCDAgentAccess") },
       },
       {
-        apiVersion: "v1", kind: "Secret", type: "Opaque",
+        apiVersion: "v1",
+        kind: "Secret",
+        type: "Opaque",
         metadata: {
-          name: `${t.name}-cluster`, namespace: "krci",
+          name: `${t.name}-cluster`,
+          namespace: "krci",
           labels: {
             "app.edp.epam.com/cluster-type": "irsa",
             "app.edp.epam.com/secret-type": "cluster",
@@ -177,16 +261,30 @@ export function buildByHand(sb: E2ESandbox, opts: { typo: boolean }): void {
       },
     ];
   });
-  for (const s of secrets) ok(sb.kubectl("krci-main", ["apply", "-f", "-"], JSON.stringify(s)), s.metadata.name);
+  for (const s of secrets)
+    ok(sb.kubectl("krci-main", ["apply", "-f", "-"], JSON.stringify(s)), s.metadata.name);
   ok(
     sb.kubectl("krci-main", [
-      "patch", "configmap", "edp-config", "-n", "krci",
-      "-p", JSON.stringify({ data: { available_clusters: ["in-cluster", ...TARGETS.map((t) => t.name)].join(", ") } }),
+      "patch",
+      "configmap",
+      "edp-config",
+      "-n",
+      "krci",
+      "-p",
+      JSON.stringify({
+        data: { available_clusters: ["in-cluster", ...TARGETS.map((t) => t.name)].join(", ") },
+      }),
     ]),
     "edp-config",
   );
-  ok(sb.kubectl("krci-main", ["rollout", "restart", "deployment", "cd-pipeline-operator", "-n", "krci"]), "restart");
+  ok(
+    sb.kubectl("krci-main", ["rollout", "restart", "deployment", "cd-pipeline-operator", "-n", "krci"]),
+    "restart",
+  );
   for (const app of ["argocd-application-controller", "argocd-applicationset-controller", "argocd-server"]) {
-    ok(sb.kubectl("krci-main", ["delete", "pod", "-l", `app.kubernetes.io/name=${app}`, "-n", "argocd"]), `restart ${app}`);
+    ok(
+      sb.kubectl("krci-main", ["delete", "pod", "-l", `app.kubernetes.io/name=${app}`, "-n", "argocd"]),
+      `restart ${app}`,
+    );
   }
 }

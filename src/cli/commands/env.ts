@@ -9,7 +9,7 @@ import { FLOW_OPTIONS, flowFlags, flowTokenFile, TOKEN_FILE_OPTION } from "../fl
 const SUBCOMMANDS = ["create", "delete", "list"] as const;
 
 const USAGE = `xirsa env create|delete|list --config <xirsa.yaml> --target <name> [--pipeline P --stage S]
-            [--token-file <file>] [--copy-secret regcred] [--endpoint-from auto|config|describe] [--output text|json]
+            [--token-file <file> | --as-admin] [--copy-secret regcred] [--endpoint-from auto|config|describe] [--output text|json]
 
 Environments in the target cluster, made as the CD pipeline operator makes them, through its chain
 (CDPipelineOperator by web identity → CDPipelineAgent → EKS token):
@@ -21,6 +21,9 @@ Environments in the target cluster, made as the CD pipeline operator makes them,
   delete   deletes the namespace; if the cluster cannot be reached or refuses, it fails (exit 1) and says the
            namespace may be orphaned, instead of skipping silently as the operator does.
   list     the environment namespaces (label app.edp.epam.com/tenant) of the target.
+  --as-admin  (list, delete) without the operator's chain: with the target account's own credentials (its
+           profile in xirsa.yaml, else the default chain), for when the chain is gone — after destroy, or
+           while it is broken — and environments remain. No --token-file needed.
 
 Flags:
   --token-file <file>     the operator's projected token (default: $AWS_WEB_IDENTITY_TOKEN_FILE)
@@ -53,19 +56,29 @@ const command: Command = {
         pipeline: { type: "string" },
         stage: { type: "string" },
         "copy-secret": { type: "string" },
+        "as-admin": { type: "boolean" },
       },
       cmd,
     );
+    const asAdmin = values["as-admin"] === true;
+    if (asAdmin && action === "create") {
+      throw new InputError(
+        "cli.flags",
+        "--as-admin is for env list and env delete: environments are created through the operator's chain",
+        "drop --as-admin",
+      );
+    }
     const { configFile, target, output, endpointFrom } = flowFlags(values, cmd, ["text", "json"], io);
     if (action !== "create" && values["copy-secret"]) {
       throw new InputError("cli.flags", "--copy-secret is for env create only");
     }
     const config = loadConfig(resolve(io.cwd, configFile));
-    const tokenFile = flowTokenFile(values, io);
+    const tokenFile = asAdmin ? "" : flowTokenFile(values, io);
     const common = {
       config,
       target,
       tokenFile,
+      asAdmin,
       env: io.env,
       endpointFrom,
       log: (line: string) => io.stderr.write(`xirsa ${cmd}: ${line}\n`),
@@ -74,7 +87,7 @@ const command: Command = {
       const r = await listEnvs(common);
       if (output === "json") io.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
       else {
-        if (r.via === "target-account") {
+        if (r.via === "target-account" && !asAdmin) {
           io.stderr.write(
             `xirsa ${cmd}: the operator's role may not list namespaces of ${r.cluster}; listed with the target account's credentials\n`,
           );
