@@ -10,7 +10,8 @@ import type { KubeClient } from "../kube/client.js";
 import { KubeStatusError } from "../kube/client.js";
 import { jsonEqual } from "../live/normalize.js";
 import type { JsonObject, KubeObject } from "../state/types.js";
-import { K8S_STACK_LABEL } from "../topology/names.js";
+import { argocdClusterSecretName, K8S_STACK_LABEL } from "../topology/names.js";
+import { updateArgocdNamespaces } from "./argocdNamespaces.js";
 import { diagnose, errorText } from "./diagnose.js";
 import { createObject, getObject, NAMESPACES, patchObject, ROLE_BINDINGS, SECRETS } from "./kubeApi.js";
 import { type AgentOptions, adminConnections, establish, openFlowSession } from "./session.js";
@@ -271,6 +272,15 @@ export async function createEnv(input: EnvInput): Promise<EnvResult> {
         throw stepFailure(`copying Secret ${copy.metadata.name} into ${namespace}`, e, ctx);
       }
     }
+    if (ref.target.access === "namespaced") {
+      const result = await updateArgocdNamespaces({
+        config: input.config,
+        target: ref.target,
+        source: await admin.conns.kube(sourceCluster(input.config)),
+        change: { add: namespace },
+      });
+      steps.push({ object: `argocd secret/${argocdClusterSecretName(ref.target.name)} namespaces`, result });
+    }
     return { namespace, cluster: ref.cluster.name, steps, ...(tenant ? { tenant } : {}) };
   } finally {
     admin.close();
@@ -344,12 +354,23 @@ export async function deleteEnv(input: EnvInput): Promise<EnvResult> {
     } catch (e) {
       throw orphaned(e, ctx);
     }
-    if (!have)
-      return {
-        namespace,
-        cluster: ref.cluster.name,
-        steps: [{ object: `namespace/${namespace}`, result: "absent" }],
-      };
+    if (!have) {
+      const steps: EnvStep[] = [{ object: `namespace/${namespace}`, result: "absent" }];
+      // A rerun after a failed Secret update still takes the name out of Argo CD's list.
+      if (ref.target.access === "namespaced") {
+        const result = await updateArgocdNamespaces({
+          config: input.config,
+          target: ref.target,
+          source: await admin.conns.kube(sourceCluster(input.config)),
+          change: { remove: namespace },
+        });
+        steps.push({
+          object: `argocd secret/${argocdClusterSecretName(ref.target.name)} namespaces`,
+          result,
+        });
+      }
+      return { namespace, cluster: ref.cluster.name, steps };
+    }
     const tenant = have.metadata.labels?.[TENANT_LABEL];
     if (tenant !== input.config.source.krci.namespace) {
       throw new OperationError(
@@ -370,11 +391,17 @@ export async function deleteEnv(input: EnvInput): Promise<EnvResult> {
       }
       throw orphaned(e, ctx);
     }
-    return {
-      namespace,
-      cluster: ref.cluster.name,
-      steps: [{ object: `namespace/${namespace}`, result: "deleted" }],
-    };
+    const steps: EnvStep[] = [{ object: `namespace/${namespace}`, result: "deleted" }];
+    if (ref.target.access === "namespaced") {
+      const result = await updateArgocdNamespaces({
+        config: input.config,
+        target: ref.target,
+        source: await admin.conns.kube(sourceCluster(input.config)),
+        change: { remove: namespace },
+      });
+      steps.push({ object: `argocd secret/${argocdClusterSecretName(ref.target.name)} namespaces`, result });
+    }
+    return { namespace, cluster: ref.cluster.name, steps };
   } finally {
     admin.close();
   }

@@ -1,7 +1,7 @@
 /**
  * `xirsa cluster register`: what `apply` does in cluster A for one target, usable alone (REFERENCE §4): the
  * Argo CD and KubeRocketCI cluster Secrets, the target's destination in the AppProject and its name in
- * edp-config's available_clusters. The objects come from topology and the changes from the live plan (same
+ * the platform ConfigMap's (krci-config, else edp-config) available_clusters. The objects come from topology and the changes from the live plan (same
  * ownership labels, same record of the list items xirsa added) and are made by the live executor, so a later
  * `apply` or `destroy` treats them as its own. Registering one target never removes another's items.
  */
@@ -12,9 +12,10 @@ import { execute } from "../live/execute.js";
 import { sharedListOf } from "../live/merges.js";
 import { addedKeys } from "../live/ownership.js";
 import { plan } from "../live/plan.js";
+import { withPlatformConfigMap } from "../live/platform.js";
 import type { ClusterRef, Json, KubeObject, State } from "../state/types.js";
 import { roleNames } from "../topology/desired.js";
-import { argocdClusterSecretName, krciClusterSecretName } from "../topology/names.js";
+import { argocdClusterSecretName, krciClusterSecretName, platformConfigMapName } from "../topology/names.js";
 import { appProject, argocdClusterSecret, edpConfig, krciClusterSecret } from "../topology/objects.js";
 import { diagnose, errorText } from "./diagnose.js";
 import { type AgentOptions, adminConnections } from "./session.js";
@@ -50,7 +51,7 @@ export function registrationRefs(config: Config, target: string) {
       name: config.source.argocd.project,
       namespace: argo,
     },
-    { apiVersion: "v1", kind: "ConfigMap", name: "edp-config", namespace: krci },
+    { apiVersion: "v1", kind: "ConfigMap", name: platformConfigMapName(config), namespace: krci },
   ];
 }
 
@@ -123,14 +124,14 @@ function objectId(o: { kind: string; name: string; namespace?: string }): string
 }
 
 export async function registerCluster(input: RegisterInput): Promise<RegisterResult> {
-  const { config } = input;
-  const ref = findTarget(config, input.target);
-  const { conns, close } = adminConnections(config, input);
-  const src = sourceCluster(config);
+  const ref = findTarget(input.config, input.target);
+  const { conns, close } = adminConnections(input.config, input);
+  const src = sourceCluster(input.config);
   try {
     const endpoint = await targetEndpoint(ref, conns, input.endpointFrom ?? "auto");
     for (const w of endpoint.warnings) input.log?.(w);
     const kube = await conns.kube(src);
+    const config = await withPlatformConfigMap(input.config, kube);
     const refs = registrationRefs(config, ref.target.name);
     let live: KubeObject[];
     try {

@@ -1,11 +1,12 @@
 /**
  * What the probe reads from cluster A (with the source account's credentials) to prove the hops that happen
  * there: the flow's ServiceAccounts and the pods in their namespaces (annotated, and restarted since), and the
- * registration objects (cluster Secrets, AppProject, edp-config). Read-only; the verify hops judge them.
+ * registration objects (cluster Secrets, AppProject, krci-config / edp-config). Read-only; the verify hops judge them.
  */
 import type { Config } from "../config/schema.js";
 import type { KubeClient } from "../kube/client.js";
 import type { ChainSpec, KubeObject } from "../state/types.js";
+import { PLATFORM_CONFIGMAPS } from "../topology/names.js";
 
 const CLUSTER_SECRET_SELECTOR = "argocd.argoproj.io/secret-type=cluster";
 
@@ -41,9 +42,11 @@ export async function registrationObjects(
     return [...secrets, ...(project ? [project] : [])];
   }
   const ns = config.source.krci.namespace;
-  const [secrets, edp] = await Promise.all([
+  const [secrets, ...maps] = await Promise.all([
     kube.list("v1", "Secret", { namespace: ns, labelSelector: CLUSTER_SECRET_SELECTOR }),
-    kube.get({ apiVersion: "v1", kind: "ConfigMap", name: "edp-config", namespace: ns }),
+    ...PLATFORM_CONFIGMAPS.map((name) =>
+      kube.get({ apiVersion: "v1", kind: "ConfigMap", name, namespace: ns }),
+    ),
   ]);
-  return [...secrets, ...(edp ? [edp] : [])];
+  return [...secrets, ...maps.filter((m): m is KubeObject => m !== undefined)];
 }

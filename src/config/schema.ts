@@ -169,6 +169,12 @@ const krci = z
     namespace: k8sName.default("krci"),
     serviceAccount: k8sName.default("edp-cd-pipeline-operator"),
     deployment: k8sName.default("cd-pipeline-operator"),
+    /** The platform ConfigMap with available_clusters; absent: discovered (krci-config, then edp-config). */
+    configMap: z
+      .enum(["krci-config", "edp-config"], {
+        error: "expected krci-config (edp-install ≥ 3.12) or edp-config (older releases)",
+      })
+      .optional(),
     /** Groups bound to ClusterRole admin in every environment namespace (RoleBinding tenant-admin). */
     oidcGroups: z.array(k8sGroup).optional(),
   })

@@ -54,7 +54,7 @@ export const STEP_TITLES: Record<Step, string> = {
   restarts: "restart workloads and wait for the injected environment",
   appproject: "Argo CD AppProject destinations",
   "cluster-secrets": "cluster Secrets",
-  "available-clusters": "edp-config available_clusters",
+  "available-clusters": "krci-config (edp-config) available_clusters",
   "target-objects": "Capsule objects and RBAC in the target clusters",
   prune: "remove what xirsa owns and no longer wants",
 };

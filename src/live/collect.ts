@@ -1,7 +1,7 @@
 /**
  * Collects the live State, read-only: the roles the topology names (trust, inline and attached policies, tags,
  * unique id), the IAM OIDC provider, the clusters (DescribeCluster), their access entries with associated
- * policies, and the Kubernetes objects that matter: ServiceAccounts, AppProject, cluster Secrets, edp-config,
+ * policies, and the Kubernetes objects that matter: ServiceAccounts, AppProject, cluster Secrets, krci-config (or edp-config),
  * Capsule objects, namespace-manager RBAC, the operator Deployment and the pods of the annotated workloads.
  */
 import {
@@ -36,8 +36,16 @@ import { type Desired, desiredState } from "../topology/desired.js";
 import { K8S_STACK_LABEL, ROLE_KINDS, roleName } from "../topology/names.js";
 import type { Workload } from "./changes.js";
 import { type ClusterInfo, type Connections, resolveConfig } from "./connections.js";
+import { listEnvNamespaces } from "./envNamespaces.js";
 import { decodePolicyDocument } from "./normalize.js";
-import { ARGOCD_POD_LABEL, deploymentSelector, labelSelector, workloadsOf } from "./workloads.js";
+import { withPlatformConfigMap } from "./platform.js";
+import {
+  ARGOCD_POD_LABEL,
+  deploymentSelector,
+  labelSelector,
+  sourceClusterRef,
+  workloadsOf,
+} from "./workloads.js";
 
 export interface LiveSnapshot {
   /** The config with discovered values filled in. */
@@ -54,11 +62,13 @@ export const STALE_PRINCIPAL_PREFIX = "stale:";
 
 export async function collect(config: Config, conns: Connections): Promise<LiveSnapshot> {
   const resolved = await resolveConfig(config, conns);
-  const desired = desiredState(resolved.config);
-  const workloads = workloadsOf(resolved.config);
-  const live = await collectFor(resolved.config, desired.state, workloads, resolved.clusters, conns);
+  const cfg = await withPlatformConfigMap(resolved.config, await conns.kube(sourceClusterRef(config)));
+  const envNamespaces = await listEnvNamespaces(cfg, conns);
+  const desired = desiredState(cfg, { envNamespaces });
+  const workloads = workloadsOf(cfg);
+  const live = await collectFor(cfg, desired.state, workloads, resolved.clusters, conns);
   return {
-    config: resolved.config,
+    config: cfg,
     desired,
     live,
     workloads,

@@ -1,9 +1,10 @@
 /**
- * Lists xirsa shares with others: the AppProject's destinations, edp-config's `available_clusters` and the
+ * Lists xirsa shares with others: the AppProject's destinations, the platform ConfigMap's `available_clusters` and the
  * CapsuleConfiguration's userGroups. xirsa adds its items, keeps everyone else's, and remembers what it added
  * (ownership.ts) so that a removed target or `destroy` takes away only its own items.
  */
 import type { Json, JsonObject, KubeObject } from "../state/types.js";
+import { isPlatformConfigMap } from "../topology/names.js";
 
 export interface SharedList {
   /** Items of the list in an object. */
@@ -54,7 +55,8 @@ const availableClusters: SharedList = {
   patch: (items) => ({ data: { available_clusters: items.map(String).join(", ") } }),
   key: (item) => String(item),
   createIfMissing: false,
-  missingFix: "install KubeRocketCI first (edp-install creates ConfigMap edp-config in its namespace)",
+  missingFix:
+    "install KubeRocketCI first (edp-install creates ConfigMap krci-config, before v3.12.0 edp-config, in its namespace), or set source.krci.configMap to the one it has",
 };
 
 const capsuleUserGroups: SharedList = {
@@ -71,7 +73,7 @@ const capsuleUserGroups: SharedList = {
 /** The shared list of a desired object, or undefined when xirsa owns the whole object. */
 export function sharedListOf(obj: KubeObject): SharedList | undefined {
   if (obj.kind === "AppProject") return appProjectDestinations;
-  if (obj.kind === "ConfigMap" && obj.metadata.name === "edp-config") return availableClusters;
+  if (isPlatformConfigMap(obj)) return availableClusters;
   if (obj.kind === "CapsuleConfiguration") return capsuleUserGroups;
   return undefined;
 }

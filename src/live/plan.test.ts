@@ -57,7 +57,7 @@ function installedSourceObjects(): KubeObject[] {
     {
       apiVersion: "v1",
       kind: "ConfigMap",
-      metadata: { name: "edp-config", namespace: "krci" },
+      metadata: { name: "krci-config", namespace: "krci" },
       data: { available_clusters: "in-cluster", edp_name: "krci" },
     },
     {

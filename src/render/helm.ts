@@ -4,7 +4,7 @@
  */
 import type { Config } from "../config/schema.js";
 import type { EksCluster } from "../state/types.js";
-import { ROLE_ARN_ANNOTATION } from "../topology/names.js";
+import { isPlatformConfigMap, ROLE_ARN_ANNOTATION } from "../topology/names.js";
 import { yamlDocuments } from "./format.js";
 
 /** argo-cd chart components by the ServiceAccount (and pod label) names they use by default. */
@@ -25,21 +25,38 @@ export function renderHelm(config: Config, source: EksCluster): Map<string, stri
   const files = new Map<string, string>();
   const { krci, argocd } = config.source;
   const operatorArn = annotationOf(source, krci.namespace, krci.serviceAccount);
-  if (operatorArn) {
+  // edp-install renders key available_clusters of krci-config from global.availableClusters, a comma + space
+  // separated string (epam/edp-install deploy-templates/templates/krci_config_map.yaml, values.yaml).
+  const platform = source.objects.find(
+    (o) => isPlatformConfigMap(o) && o.metadata.namespace === krci.namespace,
+  );
+  const listed = (platform?.data as Record<string, string> | undefined)?.available_clusters;
+  if (operatorArn || listed !== undefined) {
+    const values: Record<string, unknown> = {};
+    if (listed !== undefined) values.global = { availableClusters: listed };
+    if (operatorArn) {
+      values["cd-pipeline-operator"] = {
+        serviceAccount: { annotations: { [ROLE_ARN_ANNOTATION]: operatorArn } },
+      };
+    }
     files.set(
       "helm/edp-install-values.yaml",
       yamlDocuments(
+        [values],
         [
-          {
-            "cd-pipeline-operator": {
-              serviceAccount: { annotations: { [ROLE_ARN_ANNOTATION]: operatorArn } },
-            },
-          },
-        ],
-        [
-          `Values for edp-install (KubeRocketCI) in cluster ${source.name}: merge into your values and upgrade, then`,
-          `  kubectl rollout restart deployment ${krci.deployment} -n ${krci.namespace}`,
-          "so that the operator's pods get the role (only pods created after the annotation do).",
+          `Values for edp-install (KubeRocketCI) in cluster ${source.name}: merge into your values and upgrade.`,
+          ...(listed !== undefined
+            ? [
+                "global.availableClusters becomes available_clusters of ConfigMap krci-config: keep the clusters you",
+                "already list there (e.g. in-cluster) in front of these.",
+              ]
+            : []),
+          ...(operatorArn
+            ? [
+                "Then restart the operator so that its pods get the role (only pods created after the annotation do):",
+                `  kubectl rollout restart deployment ${krci.deployment} -n ${krci.namespace}`,
+              ]
+            : []),
         ].join("\n"),
       ),
     );

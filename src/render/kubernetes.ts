@@ -3,6 +3,7 @@
  * loadBundle reads them back in).
  */
 import type { EksCluster, KubeObject, State } from "../state/types.js";
+import { isPlatformConfigMap } from "../topology/names.js";
 import { orderKubeObject, yamlDocuments } from "./format.js";
 import { kubernetesDir } from "./layout.js";
 
@@ -11,6 +12,7 @@ export const CONCERN_FILES = [
   "service-accounts.yaml",
   "appproject.yaml",
   "cluster-secrets.yaml",
+  "krci-config.yaml",
   "edp-config.yaml",
   "capsule.yaml",
   "rbac.yaml",
@@ -23,8 +25,10 @@ const NOTES: Record<string, string> = {
     "The Argo CD AppProject with one destination per target cluster.\nkubectl apply replaces spec.destinations: merge any destinations you keep elsewhere.",
   "cluster-secrets.yaml":
     "Cluster registration for Argo CD (cluster-<target>) and KubeRocketCI (<target>-cluster).\nNo credentials: Argo CD and the operator assume the role named in config's awsAuthConfig.roleARN.\nstringData: the API server stores it base64-encoded as data.",
+  "krci-config.yaml":
+    "Only the key xirsa manages; edp-install owns the rest of this ConfigMap (patch it, do not replace it).\nWith edp-install as a Helm release, set global.availableClusters in helm/edp-install-values.yaml instead.",
   "edp-config.yaml":
-    "Only the key xirsa manages; edp-install owns the rest of this ConfigMap (patch it, do not replace it).",
+    "Only the key xirsa manages; edp-install (before v3.12.0) owns the rest of this ConfigMap (patch it, do not replace it).\nWith edp-install as a Helm release, set global.availableClusters in helm/edp-install-values.yaml instead.",
   "capsule.yaml": "Capsule tenancy for the CD pipeline operator's group (the seed's optional step).",
   "rbac.yaml":
     "Least privilege without Capsule: the operator's group may manage namespaces cluster-wide\n(RBAC cannot restrict create by name).",
@@ -35,7 +39,7 @@ export function concernOf(obj: KubeObject): string {
   if (obj.kind === "ServiceAccount") return "service-accounts.yaml";
   if (obj.kind === "AppProject") return "appproject.yaml";
   if (obj.kind === "Secret") return "cluster-secrets.yaml";
-  if (obj.kind === "ConfigMap" && obj.metadata.name === "edp-config") return "edp-config.yaml";
+  if (isPlatformConfigMap(obj)) return `${obj.metadata.name}.yaml`;
   if (group === "capsule.clastix.io") return "capsule.yaml";
   if (group === "rbac.authorization.k8s.io") return "rbac.yaml";
   return `${obj.kind.toLowerCase()}.yaml`;

@@ -13,7 +13,7 @@ import {
   type KubeObject,
   type State,
 } from "../state/types.js";
-import { partitionOf, ROLE_ARN_ANNOTATION } from "../topology/names.js";
+import { isPlatformConfigMap, partitionOf, ROLE_ARN_ANNOTATION } from "../topology/names.js";
 import { concernOf } from "./kubernetes.js";
 import { type Part, PERMISSIONS_POLICY_FILE, roleDir, TRUST_POLICY_FILE } from "./layout.js";
 
@@ -289,7 +289,7 @@ function sourceKubeScript(config: Config, c: EksCluster, dir: string): Script {
         `source cluster ${c.name} (account ${c.accountId}, ${c.region})`,
         [
           "Annotates the service accounts and re-creates their pods, adds the targets to the AppProject, registers",
-          "the target clusters and lists them in edp-config. Run it after the AWS steps. Safe to re-run.",
+          "the target clusters and lists them in krci-config (edp-config). Run it after the AWS steps. Safe to re-run.",
         ],
       );
       out.push(...contextLines(c, config.source.kubeContext));
@@ -364,16 +364,23 @@ function sourceKubeScript(config: Config, c: EksCluster, dir: string): Script {
           "",
         );
       }
-      const edp = find("ConfigMap", "edp-config", krci.namespace);
+      const edp = c.objects.find((o) => isPlatformConfigMap(o) && o.metadata.namespace === krci.namespace);
       const listed = (edp?.data as Record<string, string> | undefined)?.available_clusters;
-      if (listed !== undefined) {
+      if (edp && listed !== undefined) {
         const names = listed
           .split(",")
           .map((s) => s.trim())
           .filter(Boolean);
-        const cm = `configmap edp-config -n ${sh(krci.namespace)} --context "$CONTEXT"`;
+        const cm = `configmap "$platform_cm" -n ${sh(krci.namespace)} --context "$CONTEXT"`;
         out.push(
-          "# KubeRocketCI: list the targets in edp-config available_clusters (kept: the clusters already listed).",
+          `# KubeRocketCI: list the targets in ${edp.metadata.name} available_clusters (kept: the clusters already listed).`,
+          `platform_cm=${sh(edp.metadata.name)}`,
+          // Not configured: use the one the installation has, as the operator does (krci-config, else edp-config).
+          ...(config.source.krci.configMap
+            ? []
+            : [
+                `if ! kubectl get configmap krci-config -n ${sh(krci.namespace)} --context "$CONTEXT" >/dev/null 2>&1; then platform_cm=edp-config; fi`,
+              ]),
           `clusters="$(kubectl get ${cm} -o jsonpath='{.data.available_clusters}')"`,
           `for name in ${names.map(sh).join(" ")}; do`,
           '  case ", $clusters, " in',

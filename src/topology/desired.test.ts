@@ -225,8 +225,21 @@ describe("Kubernetes objects", () => {
     );
   });
 
-  it("edp-config lists every target", () => {
-    expect(find("ConfigMap", "edp-config").data).toEqual({ available_clusters: "a, b, c" });
+  it("krci-config (edp-install >= 3.12.0) lists every target, and nothing is rendered for edp-config", () => {
+    expect(find("ConfigMap", "krci-config").data).toEqual({ available_clusters: "a, b, c" });
+    expect(cluster(state, "main").objects.some((o) => o.metadata.name === "edp-config")).toBe(false);
+  });
+
+  it("source.krci.configMap: edp-config renders for an older installation, and never krci-config", () => {
+    const older = desiredState(
+      parseConfig({
+        name: "dev",
+        source: { ...source, krci: { configMap: "edp-config" } },
+        targets: [target("a", "222222222222")],
+      }),
+    ).state;
+    const maps = cluster(older, "main").objects.filter((o) => o.kind === "ConfigMap");
+    expect(maps.map((o) => o.metadata.name)).toEqual(["edp-config"]);
   });
 
   it("target clusters: nothing for cluster-admin, Capsule objects, or the namespace-manager RBAC", () => {

@@ -155,7 +155,12 @@ function targetObjects(config: Config, target: TargetConfig): KubeObject[] {
   return [];
 }
 
-export function desiredState(config: Config): Desired {
+/** What only the live clusters know: per target name, the environment namespaces that exist. */
+export interface LiveFacts {
+  envNamespaces?: Record<string, readonly string[]>;
+}
+
+export function desiredState(config: Config, facts: LiveFacts = {}): Desired {
   const { issuer, targets } = requireResolved(config);
   const names = roleNames(config);
   const src = config.source;
@@ -211,7 +216,12 @@ export function desiredState(config: Config): Desired {
     ...argoSas.map((sa) => annotatedServiceAccount(sa.namespace, sa.name, masterArn)),
     appProject(config, targets),
     ...targets.flatMap((t) => [
-      argocdClusterSecret(config, t, names.arn("ArgoCDAgentAccess", t.accountId)),
+      argocdClusterSecret(
+        config,
+        t,
+        names.arn("ArgoCDAgentAccess", t.accountId),
+        facts.envNamespaces?.[t.name],
+      ),
       krciClusterSecret(config, t, names.arn("CDPipelineAgent", t.accountId)),
     ]),
     edpConfig(config),

@@ -75,6 +75,24 @@ export function serviceAccountSubject(namespace: string, name: string): string {
   return `system:serviceaccount:${namespace}:${name}`;
 }
 
+/**
+ * The platform ConfigMap that lists `available_clusters`: edp-install renamed `edp-config` to `krci-config` in
+ * v3.12.0 (epam/edp-install deploy-templates/templates/krci_config_map.yaml, CHANGELOG "Rename ConfigMap"); the
+ * operator reads krci-config and falls back to edp-config (epam/edp-cd-pipeline-operator pkg/platform/config.go).
+ * Discovery order: the first is preferred.
+ */
+export const PLATFORM_CONFIGMAPS = ["krci-config", "edp-config"] as const;
+export type PlatformConfigMap = (typeof PLATFORM_CONFIGMAPS)[number];
+
+export function isPlatformConfigMap(obj: { kind: string; metadata: { name: string } }): boolean {
+  return obj.kind === "ConfigMap" && (PLATFORM_CONFIGMAPS as readonly string[]).includes(obj.metadata.name);
+}
+
+/** The ConfigMap xirsa renders for: the configured one, else the current edp-install's (plan/apply discover). */
+export function platformConfigMapName(config: Pick<Config, "source">): PlatformConfigMap {
+  return config.source.krci.configMap ?? PLATFORM_CONFIGMAPS[0];
+}
+
 /** Names of the registration Secrets (REFERENCE §4): KubeRocketCI needs the `-cluster` suffix. */
 export function krciClusterSecretName(target: string): string {
   return `${target}-cluster`;

@@ -11,6 +11,7 @@ import {
   krciClusterSecretName,
   MANAGED_BY_VALUE,
   NAMESPACE_MANAGER,
+  platformConfigMapName,
   ROLE_ARN_ANNOTATION,
 } from "./names.js";
 
@@ -69,16 +70,35 @@ function clusterSecret(
   };
 }
 
+/**
+ * The `namespaces` key of a namespace-scoped Argo CD cluster Secret: exact names, comma-separated (no
+ * patterns); empty means cluster-wide (argoproj/argo-cd docs/operator-manual/declarative-setup.md#clusters,
+ * util/db/cluster.go). The environment namespaces that exist (collect lists them); offline, a pattern without
+ * `*` is itself the only one.
+ */
+export function argocdNamespaces(target: TargetConfig, existing: readonly string[] | undefined): string[] {
+  if (existing) return [...new Set(existing)].sort();
+  return target.namespaces.endsWith("*") ? [] : [target.namespaces];
+}
+
 export function argocdClusterSecret(
   config: Config,
   target: TargetConfig & { endpoint: string },
   agentRoleArn: string,
+  envNamespaces?: readonly string[],
 ): KubeObject {
-  return clusterSecret(target, agentRoleArn, {
+  const secret = clusterSecret(target, agentRoleArn, {
     name: argocdClusterSecretName(target.name),
     namespace: config.source.argocd.namespace,
     labels: { "argocd.argoproj.io/secret-type": "cluster", ...ownedLabels(config.name) },
   });
+  if (target.access === "namespaced") {
+    // Namespace-scoped access: Argo CD must neither list cluster-wide nor manage cluster-scoped resources.
+    const data = secret.data as Record<string, string>;
+    data.namespaces = b64(argocdNamespaces(target, envNamespaces).join(","));
+    data.clusterResources = b64("false");
+  }
+  return secret;
 }
 
 export function krciClusterSecret(
@@ -98,12 +118,12 @@ export function krciClusterSecret(
   });
 }
 
-/** Only the key xirsa manages; edp-install owns the rest of edp-config. */
+/** Only the key xirsa manages; edp-install owns the rest of the platform ConfigMap (krci-config / edp-config). */
 export function edpConfig(config: Config): KubeObject {
   return {
     apiVersion: "v1",
     kind: "ConfigMap",
-    metadata: { name: "edp-config", namespace: config.source.krci.namespace },
+    metadata: { name: platformConfigMapName(config), namespace: config.source.krci.namespace },
     data: { available_clusters: config.targets.map((t) => t.name).join(", ") },
   };
 }

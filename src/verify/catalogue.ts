@@ -414,16 +414,6 @@ const entries = [
       "Use access: namespaced (AmazonEKSAdminPolicy scoped to the pattern plus namespace management) or Capsule.",
   },
   {
-    code: "XIRSA-ARGOCD-NAMESPACED-CACHE",
-    severity: "warning",
-    hop: "kubernetes-permissions",
-    title: "Argo CD with namespace-scoped access and a cluster-wide cache",
-    explanation:
-      "Argo CD lists and watches resources cluster-wide unless its cluster Secret names the namespaces it manages; with access policies scoped to the environment namespaces those cluster-wide calls are forbidden and the cluster does not sync. The Secret's namespaces key takes exact names, not patterns.",
-    remediation:
-      "Set the namespaces key of the Argo CD cluster Secret to the environment namespaces (comma-separated, kept up to date as environments are added), or use access: cluster-admin for the Argo CD role.",
-  },
-  {
     code: "XIRSA-CAPSULE-NOT-USER",
     severity: "error",
     hop: "kubernetes-permissions",
@@ -565,8 +555,37 @@ const entries = [
     hop: "registration",
     title: "Target not in available_clusters",
     explanation:
-      "KubeRocketCI offers only the clusters listed in ConfigMap edp-config key available_clusters.",
-    remediation: "Add the target to available_clusters (comma and space separated).",
+      "KubeRocketCI offers only the clusters listed in key available_clusters of its platform ConfigMap: krci-config since edp-install v3.12.0, edp-config before.",
+    remediation:
+      "Add the target to available_clusters (comma and space separated), or to global.availableClusters of the edp-install Helm values.",
+  },
+  {
+    code: "XIRSA-ARGOCD-NAMESPACED-CACHE",
+    severity: "error",
+    hop: "registration",
+    title: "Argo CD with namespace-scoped access and a cluster-wide cache",
+    explanation:
+      'Argo CD lists and watches resources cluster-wide unless its cluster Secret names the namespaces it manages (key namespaces, exact names) and clusterResources is "false"; with access policies scoped to the environment namespaces those cluster-wide calls are forbidden and no application of that cluster syncs.',
+    remediation:
+      'Set the namespaces key of the Argo CD cluster Secret to the environment namespaces (comma-separated; xirsa apply, env create and env delete keep it up to date) and clusterResources to "false", or use access: cluster-admin.',
+  },
+  {
+    code: "XIRSA-ARGOCD-NAMESPACES-SCOPE",
+    severity: "error",
+    hop: "registration",
+    title: "Argo CD namespaces outside the access scope",
+    explanation:
+      "A namespace listed in the Argo CD cluster Secret lies outside the namespaces the access policy allows: Argo CD's list and watch there are refused and the cluster's cache does not sync.",
+    remediation: "Remove it from the namespaces key, or widen the target's namespaces pattern.",
+  },
+  {
+    code: "XIRSA-ARGOCD-NAMESPACES-EMPTY",
+    severity: "warning",
+    hop: "registration",
+    title: "No environment namespace for Argo CD yet",
+    explanation:
+      "The Argo CD cluster Secret's namespaces key is empty because no environment namespace exists yet; Argo CD treats an empty list as cluster-wide until the first environment is created.",
+    remediation: "Create the first environment (xirsa env create adds it to the namespaces key).",
   },
 ] as const satisfies readonly CatalogueEntry[];
 

@@ -340,7 +340,7 @@ describe.skipIf(!!skip)("runtime flows on the sandbox", () => {
       "krci",
       "patch",
       "configmap",
-      "edp-config",
+      "krci-config",
       "--type",
       "merge",
       "-p",
@@ -352,9 +352,9 @@ describe.skipIf(!!skip)("runtime flows on the sandbox", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("Secret argocd/cluster-staging: created");
     expect(r.stdout).toContain("Secret krci/staging-cluster: created");
-    expect(r.stdout).toContain("ConfigMap krci/edp-config: updated");
+    expect(r.stdout).toContain("ConfigMap krci/krci-config: updated");
     expect(r.stdout).toContain("AppProject argocd/krci: unchanged");
-    const edp = kubectlJson("krci-main", ["-n", "krci", "get", "configmap", "edp-config"]);
+    const edp = kubectlJson("krci-main", ["-n", "krci", "get", "configmap", "krci-config"]);
     expect(edp.data.available_clusters).toBe("in-cluster, prod, staging");
     const secret = kubectlJson("krci-main", ["-n", "argocd", "get", "secret", "cluster-staging"]);
     const config = JSON.parse(Buffer.from(secret.data.config, "base64").toString());

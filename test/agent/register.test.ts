@@ -30,7 +30,7 @@ const appProject = (destinations: object[], annotations: Record<string, string> 
 const edpConfig = (clusters: string, annotations: Record<string, string> = {}): KubeObject => ({
   apiVersion: "v1",
   kind: "ConfigMap",
-  metadata: { name: "edp-config", namespace: "krci", annotations, resourceVersion: "9" },
+  metadata: { name: "krci-config", namespace: "krci", annotations, resourceVersion: "9" },
   data: { edp_name: "krci", available_clusters: clusters },
 });
 
@@ -85,7 +85,7 @@ describe("cluster register changes", () => {
       "update AppProject argocd/krci",
       "create Secret argocd/cluster-prod",
       "create Secret krci/prod-cluster",
-      "update ConfigMap krci/edp-config",
+      "update ConfigMap krci/krci-config",
     ]);
     const secret = (changes[1]!.ops[0] as { object: KubeObject }).object;
     const cfg = JSON.parse(Buffer.from((secret.data as Record<string, string>).config!, "base64").toString());
@@ -127,7 +127,7 @@ describe("cluster register changes", () => {
     expect(clustersOf(after2)).toBe("in-cluster, prod, tenants");
   });
 
-  it("is blocked when KubeRocketCI or Argo CD is not installed (no AppProject, no edp-config)", () => {
+  it("is blocked when KubeRocketCI or Argo CD is not installed (no AppProject, no krci-config)", () => {
     const changes = registrationChanges({
       config,
       source: SOURCE,

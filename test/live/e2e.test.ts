@@ -151,7 +151,7 @@ describe.skipIf(!!skip)("live provisioning on the sandbox", () => {
     expect(podRoles("argocd")).toEqual(Array(4).fill(role(A, "ArgoCDMaster")));
     // Merged into what was there: the existing destination and cluster list stay.
     const cm = JSON.parse(
-      sb.kubectl("krci-main", ["get", "cm", "-n", "krci", "edp-config", "-o", "json"]).stdout,
+      sb.kubectl("krci-main", ["get", "cm", "-n", "krci", "krci-config", "-o", "json"]).stdout,
     );
     expect(cm.data.available_clusters).toBe("in-cluster, staging, prod");
     expect(cm.data.edp_name).toBe("krci");
@@ -553,7 +553,7 @@ describe.skipIf(!!skip)("live provisioning on the sandbox", () => {
     expect(sa.metadata.annotations?.["eks.amazonaws.com/role-arn"]).toBeUndefined();
     expect(sa.metadata.annotations?.["xirsa.io/previous-role-arn"]).toBeUndefined();
     const cm = JSON.parse(
-      sb.kubectl("krci-main", ["get", "cm", "-n", "krci", "edp-config", "-o", "json"]).stdout,
+      sb.kubectl("krci-main", ["get", "cm", "-n", "krci", "krci-config", "-o", "json"]).stdout,
     );
     expect(cm.data).toEqual({ edp_name: "krci", available_clusters: "in-cluster" });
     const project = JSON.parse(

@@ -223,8 +223,8 @@ describe("faults name the file and what is wrong", () => {
     {
       what: "a manifest without kind",
       files: () =>
-        edited(files, "kubernetes/krci-main/edp-config.yaml", (t) => t.replace("kind: ConfigMap\n", "")),
-      message: /^kubernetes\/krci-main\/edp-config\.yaml: document 1: kind: /,
+        edited(files, "kubernetes/krci-main/krci-config.yaml", (t) => t.replace("kind: ConfigMap\n", "")),
+      message: /^kubernetes\/krci-main\/krci-config\.yaml: document 1: kind: /,
     },
     {
       what: "a listed file that is missing",

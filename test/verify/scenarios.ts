@@ -616,7 +616,7 @@ export const SCENARIOS: Scenario[] = [
     name: "target missing from available_clusters",
     base: "xirsa",
     tamper: (f) =>
-      editYaml(f, SOURCE_K8S("edp-config"), { kind: "ConfigMap", name: "edp-config" }, (c) => {
+      editYaml(f, SOURCE_K8S("krci-config"), { kind: "ConfigMap", name: "krci-config" }, (c) => {
         c.data.available_clusters = "staging, dev";
       }),
     chain: OP,

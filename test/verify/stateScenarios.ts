@@ -34,6 +34,10 @@ function target(state: State): EksCluster {
   return state.clusters.find((c) => c.name === "workloads-prod")!;
 }
 
+function argocdSecret(state: State, name: string): KubeObject {
+  return source(state).objects.find((o) => o.kind === "Secret" && o.metadata.name === name)!;
+}
+
 function pod(name: string, serviceAccount: string, env: Record<string, string>): KubeObject {
   return {
     apiVersion: "v1",
@@ -197,5 +201,30 @@ export const STATE_SCENARIOS: StateScenario[] = [
     hop: "cluster-access",
     alsoFails: ["kubernetes-permissions", "registration"],
     code: "XIRSA-CLUSTER-MISSING",
+  },
+  {
+    name: "namespace-scoped Argo CD whose cluster Secret sets no namespaces (lists cluster-wide)",
+    example: "multi-target",
+    mutate: (s) => {
+      const secret = argocdSecret(s, "cluster-prod");
+      delete (secret.data as Record<string, string>).namespaces;
+    },
+    chain: "prod/argocd",
+    hop: "registration",
+    code: "XIRSA-ARGOCD-NAMESPACED-CACHE",
+    reason: /sets no namespaces/,
+  },
+  {
+    name: "namespace-scoped Argo CD listing a namespace outside its access scope",
+    example: "multi-target",
+    mutate: (s) => {
+      const secret = argocdSecret(s, "cluster-prod");
+      (secret.data as Record<string, string>).namespaces =
+        Buffer.from("krci-app-dev,default").toString("base64");
+    },
+    chain: "prod/argocd",
+    hop: "registration",
+    code: "XIRSA-ARGOCD-NAMESPACES-SCOPE",
+    reason: /lists default, outside the access scope/,
   },
 ];

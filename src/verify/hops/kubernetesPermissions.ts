@@ -3,7 +3,6 @@
  * RBAC, Capsule) covers every permission its flow needs (permissions.ts) in every namespace of the pattern.
  */
 import type { ChainSpec, KubeObject } from "../../state/types.js";
-import { argocdClusterSecretName } from "../../topology/names.js";
 import { failed, type HopOutcome, joinWords, passed, type VerifyContext } from "../context.js";
 import { accessEntryResourceId, finding, kubeResourceId } from "../findings.js";
 import { isClusterAdminPolicy } from "../k8s/accessPolicies.js";
@@ -64,22 +63,6 @@ export function kubernetesPermissionsHop(chain: ChainSpec, ctx: VerifyContext): 
       );
     }
   }
-  if (chain.kind === "argocd" && namespaceScopedOnly(entry.accessPolicies)) {
-    const secret = ctx
-      .cluster(chain.source)
-      ?.list("Secret")
-      .find((s) => s.metadata.name === argocdClusterSecretName(chain.target));
-    const data = (secret?.data ?? {}) as Record<string, unknown>;
-    if (secret && typeof data.namespaces !== "string") {
-      notes.push(
-        finding(
-          "XIRSA-ARGOCD-NAMESPACED-CACHE",
-          `${chain.targetRoleArn} may act only in ${pattern} on ${chain.targetCluster.name}, but Argo CD cluster Secret ${secret.metadata.namespace}/${secret.metadata.name} sets no namespaces, so Argo CD will list resources cluster-wide and be refused`,
-          kubeResourceId(chain.source, secret),
-        ),
-      );
-    }
-  }
   for (const f of systemGroupBindings(target.list("RoleBinding"), chain, pattern)) notes.push(f);
   const create = verdicts.find((v) => v.permission.id === "namespaces:create");
   if (create?.allowed && authz.isPlainRbacNamespaceCreate(create.via)) {
@@ -119,7 +102,7 @@ export function kubernetesPermissionsHop(chain: ChainSpec, ctx: VerifyContext): 
   return failed(HOP, `${first.message}${more}`, first.remediation, detail, [...problems, ...notes]);
 }
 
-function namespaceScopedOnly(policies: readonly { accessScope: { type: string } }[]): boolean {
+export function namespaceScopedOnly(policies: readonly { accessScope: { type: string } }[]): boolean {
   return policies.length > 0 && policies.every((a) => a.accessScope.type === "namespace");
 }
 

@@ -4,16 +4,19 @@
  *   endpoint and config.awsAuthConfig {clusterName = the target cluster, roleARN = ArgoCDAgentAccess}, and an
  *   AppProject whose destinations allow the endpoint and the namespace pattern.
  * - cd-pipeline-operator: Secret `<target>-cluster` with the three labels, the same server/config checks with
- *   roleARN = CDPipelineAgent, and the target listed in ConfigMap edp-config key available_clusters.
+ *   roleARN = CDPipelineAgent, and the target listed in ConfigMap krci-config (edp-config before edp-install v3.12.0) key
+ *   available_clusters.
  */
 import type { ChainSpec, KubeObject } from "../../state/types.js";
-import { argocdClusterSecretName, krciClusterSecretName } from "../../topology/names.js";
+import { argocdClusterSecretName, krciClusterSecretName, PLATFORM_CONFIGMAPS } from "../../topology/names.js";
 import { type ClusterIndex, failed, type HopOutcome, passed, type VerifyContext } from "../context.js";
 import { clusterResourceId, finding, kubeResourceId } from "../findings.js";
 import { isObject } from "../json.js";
 import { namespaceCovers } from "../k8s/authorizer.js";
 import { parseClusterConfig, secretValue } from "../k8s/clusterSecret.js";
 import type { Finding } from "../types.js";
+import { findAccessEntry } from "./clusterAccess.js";
+import { namespaceScopedOnly } from "./kubernetesPermissions.js";
 
 const HOP = "registration";
 const ARGOCD_SECRET_TYPE = "argocd.argoproj.io/secret-type";
@@ -234,6 +237,7 @@ function argocd(
       );
     }
     out.push(...checkClusterSecret(chain, endpoint, { secret, roleArn: chain.targetRoleArn }));
+    out.push(...namespacedCache(chain, ctx, secret));
   }
 
   const project = source.get("AppProject", ctx.appProject, ns);
@@ -256,6 +260,86 @@ function argocd(
           chain: chain.id,
           jsonPath: "spec.destinations",
           remediation: `add {namespace: ${chain.namespacePattern}, server: ${endpoint ?? "<target endpoint>"}} to spec.destinations of AppProject ${ns}/${ctx.appProject}`,
+        },
+      ),
+    );
+  }
+  return out;
+}
+
+/**
+ * Namespace-scoped Argo CD access needs the cluster Secret to say so: `namespaces` (exact names; absent or
+ * empty means cluster-wide, argoproj/argo-cd docs/operator-manual/declarative-setup.md#clusters) and
+ * `clusterResources: "false"`, else Argo CD lists and watches cluster-wide, the list is forbidden and every
+ * sync of that cluster fails. Each listed namespace must be inside the access scope.
+ */
+function namespacedCache(chain: ChainSpec, ctx: VerifyContext, secret: KubeObject): Finding[] {
+  const target = ctx.cluster(chain.targetCluster);
+  const entry = target ? findAccessEntry(target.cluster, chain.targetRoleArn) : undefined;
+  if (!entry || !namespaceScopedOnly(entry.accessPolicies)) return [];
+  const scopes = entry.accessPolicies.flatMap((a) =>
+    a.accessScope.type === "namespace" ? a.accessScope.namespaces : [],
+  );
+  const ref = `${secret.metadata.namespace}/${secret.metadata.name}`;
+  const resource = kubeResourceId(chain.source, secret);
+  const ns = secretValue(secret, "namespaces");
+  const clusterResources = secretValue(secret, "clusterResources");
+  const out: Finding[] = [];
+  const scopeText = scopes.join(", ");
+  if (!ns.ok) {
+    out.push(
+      finding(
+        "XIRSA-ARGOCD-NAMESPACED-CACHE",
+        `${chain.targetRoleArn} may act only in ${scopeText} on ${chain.targetCluster.name}, but Argo CD cluster Secret ${ref} sets no namespaces, so Argo CD lists resources cluster-wide, is refused and cannot sync`,
+        resource,
+        {
+          chain: chain.id,
+          jsonPath: "data.namespaces",
+          remediation: `set data.namespaces of Secret ${ref} to the environment namespaces (exact names, comma-separated) and clusterResources to "false" (xirsa apply keeps them up to date)`,
+        },
+      ),
+    );
+  } else {
+    const listed = ns.value
+      .split(",")
+      .map((n) => n.trim())
+      .filter(Boolean);
+    if (!listed.length) {
+      out.push(
+        finding(
+          "XIRSA-ARGOCD-NAMESPACES-EMPTY",
+          `Argo CD cluster Secret ${ref} lists no namespace yet (no environment exists in ${chain.namespacePattern}), so Argo CD treats ${chain.target} as cluster-wide until one is added`,
+          resource,
+          { chain: chain.id, jsonPath: "data.namespaces" },
+        ),
+      );
+    }
+    const outside = listed.filter((n) => !scopes.some((s) => namespaceCovers(s, n)));
+    if (outside.length) {
+      out.push(
+        finding(
+          "XIRSA-ARGOCD-NAMESPACES-SCOPE",
+          `Argo CD cluster Secret ${ref} lists ${outside.join(", ")}, outside the access scope ${scopeText} of ${chain.targetRoleArn}: Argo CD's watch there is refused and the cluster cannot sync`,
+          resource,
+          {
+            chain: chain.id,
+            jsonPath: "data.namespaces",
+            remediation: `remove ${outside.join(", ")} from data.namespaces of Secret ${ref}, or widen the target's namespaces`,
+          },
+        ),
+      );
+    }
+  }
+  if (ns.ok && (!clusterResources.ok || clusterResources.value !== "false")) {
+    out.push(
+      finding(
+        "XIRSA-ARGOCD-NAMESPACED-CACHE",
+        `Argo CD cluster Secret ${ref} does not set clusterResources: "false", though ${chain.targetRoleArn} may not touch cluster-scoped resources on ${chain.targetCluster.name}`,
+        resource,
+        {
+          chain: chain.id,
+          jsonPath: "data.clusterResources",
+          remediation: `set data.clusterResources of Secret ${ref} to "false"`,
         },
       ),
     );
@@ -379,12 +463,15 @@ function operator(
     out.push(...checkClusterSecret(chain, endpoint, { secret, roleArn: chain.targetRoleArn }));
   }
 
-  const edp = source.get("ConfigMap", "edp-config", ns);
+  // The one the operator reads: krci-config, else edp-config (PLATFORM_CONFIGMAPS, topology/names.ts).
+  const edp = PLATFORM_CONFIGMAPS.map((n) => source.get("ConfigMap", n, ns)).find((c) => c !== undefined);
+  const cmName = edp?.metadata.name ?? PLATFORM_CONFIGMAPS.join(" or ");
+  const cmId = kubeResourceId(chain.source, "ConfigMap", edp?.metadata.name ?? PLATFORM_CONFIGMAPS[0], ns);
   const data = edp && isObject(edp.data) ? edp.data : {};
   const raw = typeof data.available_clusters === "string" ? data.available_clusters : "";
-  // Parsed once per verify run: hundreds of targets share one edp-config.
+  // Parsed once per verify run: hundreds of targets share one ConfigMap.
   const listed = ctx.memoise(
-    `available-clusters\u0000${kubeResourceId(chain.source, "ConfigMap", "edp-config", ns)}`,
+    `available-clusters\u0000${cmId}`,
     () => new Set(raw.split(",").map((s) => s.trim())),
   );
   if (!listed.has(chain.target)) {
@@ -392,13 +479,15 @@ function operator(
       finding(
         "XIRSA-REG-AVAILABLE-CLUSTERS",
         edp
-          ? `ConfigMap ${ns}/edp-config available_clusters (${raw || "empty"}) does not list ${chain.target}`
-          : `ConfigMap ${ns}/edp-config does not exist`,
-        kubeResourceId(chain.source, "ConfigMap", "edp-config", ns),
+          ? `ConfigMap ${ns}/${cmName} available_clusters (${raw || "empty"}) does not list ${chain.target}`
+          : `ConfigMap ${ns}/${cmName} does not exist`,
+        cmId,
         {
           chain: chain.id,
           jsonPath: "data.available_clusters",
-          remediation: `add ${chain.target} to available_clusters of ConfigMap ${ns}/edp-config (comma and space separated)`,
+          remediation: edp
+            ? `add ${chain.target} to available_clusters of ConfigMap ${ns}/${cmName} (comma and space separated; with edp-install as a Helm release: global.availableClusters)`
+            : `install KubeRocketCI (edp-install creates ConfigMap ${ns}/krci-config), then list ${chain.target} in its available_clusters`,
         },
       ),
     );

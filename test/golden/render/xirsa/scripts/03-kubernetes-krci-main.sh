@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # xirsa (stack dev), step 3 of 3: source cluster krci-main (account 111111111111, eu-central-1).
 # Annotates the service accounts and re-creates their pods, adds the targets to the AppProject, registers
-# the target clusters and lists them in edp-config. Run it after the AWS steps. Safe to re-run.
+# the target clusters and lists them in krci-config (edp-config). Run it after the AWS steps. Safe to re-run.
 set -euo pipefail
 
 # kubeconfig context of krci-main; the default is the name aws eks update-kubeconfig gives it. Override: CONTEXT=<name> $0
@@ -56,8 +56,10 @@ add_destination 'krci-*' https://9F3A1C5E7B2D4F6A8C0E1B3D5F7A9C2E.gr7.eu-west-1.
 manifest="$(bundle_file kubernetes/krci-main/cluster-secrets.yaml)"
 kubectl apply -f "$manifest" --context "$CONTEXT"
 
-# KubeRocketCI: list the targets in edp-config available_clusters (kept: the clusters already listed).
-clusters="$(kubectl get configmap edp-config -n krci --context "$CONTEXT" -o jsonpath='{.data.available_clusters}')"
+# KubeRocketCI: list the targets in krci-config available_clusters (kept: the clusters already listed).
+platform_cm=krci-config
+if ! kubectl get configmap krci-config -n krci --context "$CONTEXT" >/dev/null 2>&1; then platform_cm=edp-config; fi
+clusters="$(kubectl get configmap "$platform_cm" -n krci --context "$CONTEXT" -o jsonpath='{.data.available_clusters}')"
 for name in prod; do
   case ", $clusters, " in
     *", $name, "*) ;;
@@ -75,6 +77,6 @@ json_string() {
   done
   printf '"%s"' "$out$s"
 }
-kubectl patch configmap edp-config -n krci --context "$CONTEXT" --type merge -p "{\"data\":{\"available_clusters\":$(json_string "$clusters")}}"
+kubectl patch configmap "$platform_cm" -n krci --context "$CONTEXT" --type merge -p "{\"data\":{\"available_clusters\":$(json_string "$clusters")}}"
 
 printf '%s\n' 'cluster krci-main: done'

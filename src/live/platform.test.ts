@@ -1,0 +1,61 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseConfigText } from "../config/load.js";
+import type { KubeObject, State } from "../state/types.js";
+import { desiredState } from "../topology/desired.js";
+import { plan } from "./plan.js";
+import { discoverPlatformConfigMap } from "./platform.js";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const config = parseConfigText(readFileSync(join(ROOT, "examples", "multi-target.yaml"), "utf8"));
+
+describe("discoverPlatformConfigMap", () => {
+  it("prefers krci-config, falls back to edp-config, and finds none when neither exists", async () => {
+    const having =
+      (...names: string[]) =>
+      (n: string) =>
+        Promise.resolve(names.includes(n));
+    expect(await discoverPlatformConfigMap(having("krci-config", "edp-config"))).toBe("krci-config");
+    expect(await discoverPlatformConfigMap(having("edp-config"))).toBe("edp-config");
+    expect(await discoverPlatformConfigMap(having())).toBeUndefined();
+  });
+});
+
+function liveWith(objects: KubeObject[]): State {
+  const d = desiredState(config).state;
+  return { roles: [], oidcProviders: [], clusters: [{ ...d.clusters[0]!, objects }] };
+}
+
+const cm = (name: string): KubeObject => ({
+  apiVersion: "v1",
+  kind: "ConfigMap",
+  metadata: { name, namespace: "krci" },
+  data: { available_clusters: "in-cluster" },
+});
+
+describe("plan of the platform ConfigMap", () => {
+  const cmChanges = (cfg: typeof config, live: KubeObject[]) =>
+    plan({ desired: desiredState(cfg).state, live: liveWith(live), stack: cfg.name, workloads: [] }).filter(
+      (c) => c.kind === "ConfigMap",
+    );
+
+  it("patches the one the installation has (edp-config when configured so) and never creates the other", () => {
+    const older = {
+      ...config,
+      source: { ...config.source, krci: { ...config.source.krci, configMap: "edp-config" as const } },
+    };
+    const changes = cmChanges(older, [cm("edp-config")]);
+    expect(changes.map((c) => `${c.action} ${c.id} ${c.blocked ? "blocked" : ""}`)).toEqual([
+      "update krci/edp-config ",
+    ]);
+    expect(JSON.stringify(changes[0]!.ops)).toContain('"available_clusters":"in-cluster, staging, prod"');
+  });
+
+  it("is blocked, not created, when the installation has neither", () => {
+    const [c] = cmChanges(config, []);
+    expect(c?.action).toBe("create");
+    expect(c?.ops).toEqual([]);
+    expect(c?.blocked?.fix).toMatch(/krci-config.*edp-config.*source\.krci\.configMap/);
+  });
+});

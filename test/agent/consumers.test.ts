@@ -1,0 +1,128 @@
+/**
+ * issue 15 on the sandbox: what real KubeRocketCI and Argo CD installations need from xirsa. One target (prod:
+ * namespaced access with Capsule, as in examples/multi-target.yaml), cluster A as the seed's fixture with
+ * ConfigMap krci-config (edp-install >= 3.12.0).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { E2ESandbox } from "../live/sandbox.js";
+import { sandboxConfigText } from "../live/sandbox.js";
+import { requireTools } from "../tools.js";
+import { flowToken, inProcess, startFlowSandbox } from "./config.js";
+
+const skip = requireTools("test/agent/consumers.test.ts", "aws", "kubectl");
+
+const CLUSTERS = ["krci-main", "workloads-prod"];
+
+interface VerifyJson {
+  ok: boolean;
+  chains: {
+    id: string;
+    ok: boolean;
+    hops: { id: string; ok: boolean; reason: string; codes?: string[] }[];
+  }[];
+  findings: { code: string; severity: string; chain?: string }[];
+}
+
+describe.skipIf(!!skip)("consumers: KubeRocketCI and Argo CD as installed", () => {
+  let sb: E2ESandbox;
+  let opToken: string;
+  const x = (args: string[]) => inProcess(args, sb.env);
+  const kubectlJson = (cluster: string, args: string[]) => {
+    const r = sb.kubectl(cluster, [...args, "-o", "json"]);
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(r.stdout);
+  };
+  const secretData = (key: string): string | undefined => {
+    const s = kubectlJson("krci-main", ["-n", "argocd", "get", "secret", "cluster-prod"]);
+    const v = s.data?.[key];
+    return v === undefined ? undefined : Buffer.from(v, "base64").toString();
+  };
+  const liveVerify = async (): Promise<{ code: number | null; json: VerifyJson }> => {
+    const r = await x(["verify", "--live", "--config", sb.configFile, "--output", "json"]);
+    expect(r.stderr).toBe("");
+    return { code: r.code, json: JSON.parse(r.stdout) as VerifyJson };
+  };
+  const registration = (v: VerifyJson, chain: string) =>
+    v.chains.find((c) => c.id === chain)!.hops.find((h) => h.id === "registration")!;
+  const env = (action: string, ...flags: string[]) =>
+    x(["env", action, "--config", sb.configFile, "--target", "prod", "--token-file", opToken, ...flags]);
+
+  beforeAll(async () => {
+    // startFlowSandbox applies: on a krci-config installation that alone failed before ("edp-config does not exist").
+    sb = await startFlowSandbox(
+      sandboxConfigText((doc) => {
+        doc.targets = (doc.targets as { name: string }[]).filter((t) => t.name === "prod");
+      }),
+      CLUSTERS,
+    );
+    opToken = flowToken(sb, "krci", "edp-cd-pipeline-operator");
+  }, 180_000);
+
+  afterAll(() => sb?.stop());
+
+  it("lists the target in krci-config and never creates edp-config", () => {
+    const cm = kubectlJson("krci-main", ["-n", "krci", "get", "configmap", "krci-config"]);
+    expect(cm.data.available_clusters).toBe("in-cluster, prod");
+    expect(sb.kubectl("krci-main", ["-n", "krci", "get", "configmap", "edp-config"]).code).not.toBe(0);
+  });
+
+  it("on an installation older than edp-install 3.12.0, uses edp-config (discovered), never krci-config", async () => {
+    expect(sb.kubectl("krci-main", ["-n", "krci", "delete", "configmap", "krci-config"]).code).toBe(0);
+    const made = sb.kubectl("krci-main", [
+      "-n",
+      "krci",
+      "create",
+      "configmap",
+      "edp-config",
+      "--from-literal=available_clusters=in-cluster",
+    ]);
+    expect(made.code, made.stderr).toBe(0);
+    const r = await x(["cluster", "register", "--config", sb.configFile, "--target", "prod"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("ConfigMap krci/edp-config: updated");
+    const cm = kubectlJson("krci-main", ["-n", "krci", "get", "configmap", "edp-config"]);
+    expect(cm.data.available_clusters).toBe("in-cluster, prod");
+    expect(sb.kubectl("krci-main", ["-n", "krci", "get", "configmap", "krci-config"]).code).not.toBe(0);
+    const v = await liveVerify();
+    expect(registration(v.json, "prod/cd-pipeline-operator").ok).toBe(true);
+  });
+
+  it("namespace-scoped Argo CD: the cluster Secret lists the environments that exist, kept true by env create/delete and apply", async () => {
+    expect(secretData("clusterResources")).toBe("false");
+    expect(secretData("namespaces")).toBe("");
+    const created = await env("create", "--pipeline", "app", "--stage", "dev");
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toContain("argocd secret/cluster-prod namespaces: updated");
+    expect(secretData("namespaces")).toBe("krci-app-dev");
+    const ok = await liveVerify();
+    expect(registration(ok.json, "prod/argocd").ok, registration(ok.json, "prod/argocd").reason).toBe(true);
+
+    // Someone drops the key: Argo CD would list cluster-wide and be refused. verify --live fails the hop.
+    const drop = sb.kubectl("krci-main", [
+      "-n",
+      "argocd",
+      "patch",
+      "secret",
+      "cluster-prod",
+      "--type",
+      "json",
+      "-p",
+      '[{"op":"remove","path":"/data/namespaces"}]',
+    ]);
+    expect(drop.code, drop.stderr).toBe(0);
+    const broken = await liveVerify();
+    expect(broken.code).toBe(1);
+    const hop = registration(broken.json, "prod/argocd");
+    expect(hop.ok).toBe(false);
+    expect(hop.codes?.[0]).toBe("XIRSA-ARGOCD-NAMESPACED-CACHE");
+
+    // apply recomputes the list from the namespaces that exist.
+    const applied = await x(["apply", "--config", sb.configFile, "--yes"]);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(secretData("namespaces")).toBe("krci-app-dev");
+
+    const deleted = await env("delete", "--pipeline", "app", "--stage", "dev");
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(secretData("namespaces")).toBe("");
+  });
+});
