@@ -3,7 +3,9 @@
  * refusal into AWS's AccessDenied text. Identity policies of a caller: the admin user holds
  * AdministratorAccess; a role session holds its role's inline and attached policies (of the role it assumed:
  * a role deleted and re-created under the same name gives the old sessions nothing), and is further limited
- * by its session policy.
+ * by its session policy and its role's permissions boundary: the effective permissions are the intersection
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html). Not modelled: a
+ * resource-based policy that names the role session itself, which AWS lets through a boundary.
  */
 import { authorize, parsePolicy } from "../iam/index.js";
 import type { ContextValue, Decision, NamedPolicy } from "../iam/types.js";
@@ -16,6 +18,14 @@ export function findPolicy(state: AwsState, arn: string): PolicyRec | undefined 
 
 export function defaultDocument(p: PolicyRec): string {
   return p.versions.find((v) => v.versionId === p.defaultVersionId)?.document ?? "{}";
+}
+
+/** The permissions boundary document of a role session's role, if it has one. */
+export function boundaryPolicy(state: AwsState, caller: Caller): NamedPolicy | undefined {
+  if (caller.kind !== "session") return undefined;
+  const role = state.roles.find((r) => r.arn === caller.roleArn && r.roleId === caller.roleId);
+  const p = role?.permissionsBoundary ? findPolicy(state, role.permissionsBoundary) : undefined;
+  return p ? { name: `boundary:${p.arn}`, document: JSON.parse(defaultDocument(p)) } : undefined;
 }
 
 /** The identity-based policies in force for a caller right now. */
@@ -42,7 +52,9 @@ export type DenyReason =
   | "explicit-resource"
   | "no-identity"
   | "no-resource"
-  | "no-session";
+  | "no-session"
+  | "explicit-boundary"
+  | "no-boundary";
 
 export type AccessVerdict =
   | { allowed: true; decision: Decision }
@@ -105,6 +117,13 @@ export function checkAccess(state: AwsState, q: AccessQuestion): AccessVerdict {
     });
     if (session.decision !== "Allowed") return { allowed: false, because: "no-session", decision: session };
   }
+  const boundary = boundaryPolicy(state, q.caller);
+  if (boundary) {
+    const bounded = authorize({ request, identityPolicies: [boundary], resourceAccount: q.caller.accountId });
+    if (bounded.decision === "ExplicitlyDenied")
+      return { allowed: false, because: "explicit-boundary", decision: bounded };
+    if (bounded.decision !== "Allowed") return { allowed: false, because: "no-boundary", decision: bounded };
+  }
   return { allowed: true, decision };
 }
 
@@ -127,6 +146,10 @@ export function accessDeniedMessage(
       return `${head} because no resource-based policy allows the ${action} action`;
     case "no-session":
       return `${head} because no session policy allows the ${action} action`;
+    case "explicit-boundary":
+      return `${head} with an explicit deny in a permissions boundary`;
+    case "no-boundary":
+      return `${head} because no permissions boundary allows the ${action} action`;
     default:
       return head;
   }

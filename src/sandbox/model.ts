@@ -40,6 +40,8 @@ export interface RoleRec {
   tags: Tag[];
   inline: Record<string, string>;
   attached: string[];
+  /** ARN of the managed policy set as the role's permissions boundary. */
+  permissionsBoundary?: string;
   /** Propagation knob: before this instant the role is not usable by STS. */
   effectiveAt: string;
   /** Propagation knob: the trust policy STS still sees until `until`. */
@@ -132,6 +134,8 @@ export interface SessionRec {
   chained: boolean;
   sessionPolicy?: string;
   sourceIdentity?: string;
+  /** GetSessionToken: the admin user's own temporary credentials (the role fields then name the user). */
+  user?: { name: string; userId: string };
 }
 
 export interface AwsState {
@@ -146,7 +150,15 @@ export interface AwsState {
 
 /** Who signed a request. */
 export type Caller =
-  | { kind: "user"; accountId: string; arn: string; userId: string; name: string }
+  | {
+      kind: "user";
+      accountId: string;
+      arn: string;
+      userId: string;
+      name: string;
+      /** Signed with GetSessionToken credentials (no MFA): IAM calls are refused. */
+      viaSessionToken?: boolean;
+    }
   | {
       kind: "session";
       accountId: string;
@@ -161,6 +173,15 @@ export type Caller =
     };
 
 export function callerOfSession(s: SessionRec): Caller {
+  if (s.user)
+    return {
+      kind: "user",
+      accountId: s.accountId,
+      arn: s.arn,
+      userId: s.user.userId,
+      name: s.user.name,
+      viaSessionToken: true,
+    };
   return {
     kind: "session",
     accountId: s.accountId,

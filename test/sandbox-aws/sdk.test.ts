@@ -250,6 +250,10 @@ describe("sandbox through AWS SDK v3", () => {
     const aws = await a.iam.send(new ListPoliciesCommand({ Scope: "AWS" }));
     expect(aws.Policies?.map((x) => x.Arn)).toEqual([
       "arn:aws:iam::aws:policy/AdministratorAccess",
+      "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
+      "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+      "arn:aws:iam::aws:policy/IAMReadOnlyAccess",
+      "arn:aws:iam::aws:policy/PowerUserAccess",
       "arn:aws:iam::aws:policy/ReadOnlyAccess",
     ]);
     // B cannot read A's customer policy.

@@ -22,6 +22,14 @@ import type { XmlValue } from "../../protocol/xml.js";
 import type { ServiceContext } from "../context.js";
 import { AWS_MANAGED } from "./managed.js";
 import { effectiveTrust, type PolicyKind, policySize, validatePolicyDocument } from "./policyDocument.js";
+import {
+  actionNames,
+  contextEntries,
+  inputPolicies,
+  principalSimulation,
+  resourceArns,
+  simulate,
+} from "./simulate.js";
 
 export const IAM_XMLNS = "https://iam.amazonaws.com/doc/2010-05-08/";
 
@@ -62,9 +70,20 @@ function authorizeIam(
   action: string,
   resource: string,
   resourceAccount = ctx.caller.accountId,
+  context?: Record<string, string>,
 ): void {
+  // GetSessionToken credentials without MFA cannot call IAM (API_GetSessionToken.html).
+  if (ctx.caller.kind === "user" && ctx.caller.viaSessionToken)
+    throw new AwsApiError("AccessDenied", accessDeniedMessage(ctx.caller.arn, action, resource), 403);
   const verdict = ctx.store.read((s) =>
-    checkAccess(s, { caller: ctx.caller, action, resource, resourceAccount, now: ctx.ports.now() }),
+    checkAccess(s, {
+      caller: ctx.caller,
+      action,
+      resource,
+      resourceAccount,
+      now: ctx.ports.now(),
+      ...(context ? { context } : {}),
+    }),
   );
   if (!verdict.allowed) {
     throw new AwsApiError(
@@ -162,6 +181,11 @@ function roleShape(s: AwsState, r: RoleRec, opts: { tags: boolean; lastUsed: boo
     AssumeRolePolicyDocument: encodePolicy(trust),
     Description: r.description,
     MaxSessionDuration: r.maxSessionDuration,
+    // GetRole and CreateRole carry the boundary; ListRoles leaves it out, as IAM does.
+    PermissionsBoundary:
+      opts.tags && r.permissionsBoundary
+        ? { PermissionsBoundaryType: "Policy", PermissionsBoundaryArn: r.permissionsBoundary }
+        : undefined,
     Tags: opts.tags && r.tags.length ? r.tags : undefined,
     RoleLastUsed: opts.lastUsed ? {} : undefined,
   };
@@ -169,6 +193,10 @@ function roleShape(s: AwsState, r: RoleRec, opts: { tags: boolean; lastUsed: boo
 
 function attachmentCount(s: AwsState, accountId: string, arn: string): number {
   return s.roles.filter((r) => r.accountId === accountId && r.attached.includes(arn)).length;
+}
+
+function boundaryUsageCount(s: AwsState, accountId: string, arn: string): number {
+  return s.roles.filter((r) => r.accountId === accountId && r.permissionsBoundary === arn).length;
 }
 
 function policyShape(s: AwsState, accountId: string, p: PolicyRec, withDescription: boolean): XmlValue {
@@ -179,7 +207,7 @@ function policyShape(s: AwsState, accountId: string, p: PolicyRec, withDescripti
     Path: p.path,
     DefaultVersionId: p.defaultVersionId,
     AttachmentCount: attachmentCount(s, accountId, p.arn),
-    PermissionsBoundaryUsageCount: 0,
+    PermissionsBoundaryUsageCount: boundaryUsageCount(s, accountId, p.arn),
     IsAttachable: true,
     Description: withDescription ? p.description : undefined,
     CreateDate: new Date(p.createDate),
@@ -194,7 +222,15 @@ const CreateRole: Handler = async (ctx, p) => {
   const roleName = name(p, "RoleName", "roleName", 64);
   const rolePath = path(p);
   const arn = `arn:aws:iam::${ctx.caller.accountId}:role${rolePath}${roleName}`;
-  authorizeIam(ctx, "iam:CreateRole", arn);
+  const boundaryArn = optional(p, "PermissionsBoundary");
+  // iam:PermissionsBoundary is the condition key platform teams use to force a boundary on CreateRole.
+  authorizeIam(
+    ctx,
+    "iam:CreateRole",
+    arn,
+    undefined,
+    boundaryArn ? { "iam:PermissionsBoundary": boundaryArn } : undefined,
+  );
   const trust = document(ctx, p, "AssumeRolePolicyDocument", "trust");
   if (policySize(trust.text) > 2048)
     throw new AwsApiError("LimitExceeded", "Cannot exceed quota for ACLSizePerRole: 2048", 409);
@@ -203,9 +239,7 @@ const CreateRole: Handler = async (ctx, p) => {
     throw validationError(description, "description", "Member must have length less than or equal to 1000");
   const maxSessionDuration = optionalInt(p, "MaxSessionDuration", 3600, 43200) ?? 3600;
   const tags = validTags(tagList(p));
-  const boundary = optional(p, "PermissionsBoundary");
-  if (boundary !== undefined)
-    throw new AwsApiError("InvalidInput", "Permissions boundaries are not supported by the xirsa sandbox.");
+  const boundary = boundaryParam(ctx, p);
   const now = ctx.ports.now();
   const role = await ctx.store.mutate((s) => {
     if (findRole(s, ctx.caller.accountId, roleName)) {
@@ -224,6 +258,7 @@ const CreateRole: Handler = async (ctx, p) => {
       tags,
       inline: {},
       attached: [],
+      ...(boundary ? { permissionsBoundary: boundary } : {}),
       effectiveAt: new Date(now.getTime() + ctx.knobs.propagationDelayMs).toISOString(),
     };
     s.roles.push(r);
@@ -306,6 +341,47 @@ const UpdateRole: Handler = async (ctx, p) => {
     if (max !== undefined) role.maxSessionDuration = max;
   });
   return {};
+};
+
+/** A managed policy of this account or AWS, as a permissions boundary (IAM: policies only, no groups). */
+function boundaryParam(ctx: Ctx, p: Params): string | undefined {
+  const arn = optional(p, "PermissionsBoundary");
+  if (arn === undefined) return undefined;
+  if (arn.length < 20 || arn.length > 2048)
+    throw validationError(arn, "permissionsBoundary", "Member must have length greater than or equal to 20");
+  if (!/^arn:aws:iam::(\d{12}|aws):policy\/.+$/.test(arn))
+    throw new AwsApiError("InvalidInput", `ARN ${arn} is not valid.`);
+  const policy = ctx.store.read((s) => findPolicy(s, arn));
+  if (!policy || (policy.accountId !== "aws" && policy.accountId !== ctx.caller.accountId))
+    throw new AwsApiError("NoSuchEntity", `Scope ARN: ${arn} does not exist or is not attachable.`, 404);
+  return arn;
+}
+
+const PutRolePermissionsBoundary: Handler = async (ctx, p) => {
+  const roleName = name(p, "RoleName", "roleName", 64);
+  const boundaryArn = required(p, "PermissionsBoundary");
+  authorizeIam(ctx, "iam:PutRolePermissionsBoundary", roleArn(ctx, roleName), undefined, {
+    "iam:PermissionsBoundary": boundaryArn,
+  });
+  roleOrThrow(ctx, roleName);
+  const boundary = boundaryParam(ctx, p)!;
+  await ctx.store.mutate((s) => {
+    const role = findRole(s, ctx.caller.accountId, roleName);
+    if (!role) throw noSuchRole(roleName);
+    role.permissionsBoundary = boundary;
+  });
+  return undefined;
+};
+
+const DeleteRolePermissionsBoundary: Handler = async (ctx, p) => {
+  const roleName = name(p, "RoleName", "roleName", 64);
+  authorizeIam(ctx, "iam:DeleteRolePermissionsBoundary", roleArn(ctx, roleName));
+  await ctx.store.mutate((s) => {
+    const role = findRole(s, ctx.caller.accountId, roleName);
+    if (!role) throw noSuchRole(roleName);
+    delete role.permissionsBoundary;
+  });
+  return undefined;
 };
 
 const UpdateRoleDescription: Handler = async (ctx, p) => {
@@ -500,7 +576,7 @@ const DeletePolicy: Handler = async (ctx, p) => {
   if (policy.accountId === "aws")
     throw new AwsApiError("AccessDenied", accessDeniedMessage(ctx.caller.arn, "iam:DeletePolicy", arn), 403);
   await ctx.store.mutate((s) => {
-    if (attachmentCount(s, ctx.caller.accountId, arn))
+    if (attachmentCount(s, ctx.caller.accountId, arn) || boundaryUsageCount(s, ctx.caller.accountId, arn))
       throw new AwsApiError("DeleteConflict", "Cannot delete a policy attached to entities.", 409);
     if (policy.versions.length > 1) {
       throw new AwsApiError(
@@ -917,7 +993,146 @@ const ListPolicyTags: Handler = async (ctx, p) => {
   return { Tags: pg.items, IsTruncated: pg.IsTruncated, Marker: pg.Marker };
 };
 
+// ---- simulation and account authorization details ---------------------------------------------------------
+
+const SimulatePrincipalPolicy: Handler = async (ctx, p) => {
+  const source = required(p, "PolicySourceArn");
+  authorizeIam(ctx, "iam:SimulatePrincipalPolicy", source, arnAccount(ctx, source));
+  const actions = actionNames(p);
+  const base = ctx.store.read((s) => principalSimulation(s, ctx.caller.accountId, source));
+  if (!base) throw new AwsApiError("NoSuchEntity", `Entity ${source} does not exist.`, 404);
+  const extraBoundaries = inputPolicies(p, "PermissionsBoundaryPolicyInputList", "boundary:input");
+  const resourcePolicy = optional(p, "ResourcePolicy");
+  const results = simulate(
+    {
+      ...base,
+      identity: [...base.identity, ...inputPolicies(p, "PolicyInputList", "user:input")],
+      boundaries: extraBoundaries.length ? extraBoundaries : base.boundaries,
+      ...(resourcePolicy
+        ? { resourcePolicy: { name: "resource", document: JSON.parse(resourcePolicy) } }
+        : {}),
+    },
+    actions,
+    resourceArns(p),
+    contextEntries(p),
+  );
+  return { EvaluationResults: results, IsTruncated: false };
+};
+
+const SimulateCustomPolicy: Handler = async (ctx, p) => {
+  authorizeIam(ctx, "iam:SimulateCustomPolicy", "*");
+  const identity = inputPolicies(p, "PolicyInputList", "user:input");
+  if (!identity.length) throw validationError(undefined, "policyInputList", "Member must not be null");
+  const actions = actionNames(p);
+  const callerArn = optional(p, "CallerArn") ?? ctx.caller.arn;
+  const resourcePolicy = optional(p, "ResourcePolicy");
+  const results = simulate(
+    {
+      principal: { kind: "aws", accountId: ctx.caller.accountId, arn: callerArn },
+      accountId: ctx.caller.accountId,
+      identity,
+      boundaries: inputPolicies(p, "PermissionsBoundaryPolicyInputList", "boundary:input"),
+      ...(resourcePolicy
+        ? { resourcePolicy: { name: "resource", document: JSON.parse(resourcePolicy) } }
+        : {}),
+    },
+    actions,
+    resourceArns(p),
+    contextEntries(p),
+  );
+  return { EvaluationResults: results, IsTruncated: false };
+};
+
+const AUTH_FILTERS = ["User", "Role", "Group", "LocalManagedPolicy", "AWSManagedPolicy"];
+
+/**
+ * The account's users (its admin), roles and managed policies in one answer (botocore
+ * GetAccountAuthorizationDetailsResponse). Everything in one page: the sandbox's accounts are small.
+ */
+const GetAccountAuthorizationDetails: Handler = async (ctx, p) => {
+  authorizeIam(ctx, "iam:GetAccountAuthorizationDetails", "*");
+  const filter = list(p, "Filter") ?? [];
+  for (const f of filter)
+    if (!AUTH_FILTERS.includes(f))
+      throw validationError(
+        f,
+        "filter.member",
+        `Member must satisfy enum value set: [${AUTH_FILTERS.join(", ")}]`,
+      );
+  const wants = (f: string) => !filter.length || filter.includes(f);
+  const account = ctx.caller.accountId;
+  return ctx.store.read((s) => {
+    const admin = s.accounts.find((a) => a.id === account)!.admin;
+    const policyDetail = (x: PolicyRec) => ({
+      ...(policyShape(s, account, x, true) as Record<string, XmlValue>),
+      Tags: undefined,
+      PolicyVersionList: x.versions.map((v) => ({
+        Document: encodePolicy(v.document),
+        VersionId: v.versionId,
+        IsDefaultVersion: v.versionId === x.defaultVersionId,
+        CreateDate: new Date(v.createDate),
+      })),
+    });
+    const attachedOf = (arns: string[]) =>
+      arns.map((arn) => ({ PolicyName: findPolicy(s, arn)?.name ?? arn.split("/").pop()!, PolicyArn: arn }));
+    return {
+      UserDetailList: wants("User")
+        ? [
+            {
+              Path: "/",
+              UserName: admin.userName,
+              UserId: admin.userId,
+              Arn: admin.arn,
+              CreateDate: new Date(admin.createDate),
+              UserPolicyList: [],
+              GroupList: [],
+              AttachedManagedPolicies: attachedOf(["arn:aws:iam::aws:policy/AdministratorAccess"]),
+              Tags: [],
+            },
+          ]
+        : [],
+      GroupDetailList: [],
+      RoleDetailList: wants("Role")
+        ? s.roles
+            .filter((r) => r.accountId === account)
+            .sort((a, b) => a.name.localeCompare(b.name))
+            .map((r) => {
+              const shape = roleShape(s, r, { tags: true, lastUsed: true }) as Record<string, XmlValue>;
+              return {
+                Path: shape.Path,
+                RoleName: shape.RoleName,
+                RoleId: shape.RoleId,
+                Arn: shape.Arn,
+                CreateDate: shape.CreateDate,
+                AssumeRolePolicyDocument: shape.AssumeRolePolicyDocument,
+                InstanceProfileList: [],
+                RolePolicyList: Object.keys(r.inline)
+                  .sort()
+                  .map((n) => ({ PolicyName: n, PolicyDocument: encodePolicy(r.inline[n]!) })),
+                AttachedManagedPolicies: attachedOf(r.attached),
+                PermissionsBoundary: shape.PermissionsBoundary,
+                Tags: r.tags,
+                RoleLastUsed: {},
+              };
+            })
+        : [],
+      Policies: [
+        ...(wants("AWSManagedPolicy")
+          ? AWS_MANAGED.filter(
+              (x) => attachmentCount(s, account, x.arn) + boundaryUsageCount(s, account, x.arn) > 0,
+            )
+          : []),
+        ...(wants("LocalManagedPolicy") ? s.policies.filter((x) => x.accountId === account) : []),
+      ].map(policyDetail),
+      IsTruncated: false,
+    };
+  });
+};
+
 export const IAM_HANDLERS: Record<string, Handler> = {
+  SimulatePrincipalPolicy,
+  SimulateCustomPolicy,
+  GetAccountAuthorizationDetails,
   TagOpenIDConnectProvider,
   UntagOpenIDConnectProvider,
   ListOpenIDConnectProviderTags,
@@ -932,6 +1147,8 @@ export const IAM_HANDLERS: Record<string, Handler> = {
   UpdateRole,
   UpdateRoleDescription,
   ListInstanceProfilesForRole,
+  PutRolePermissionsBoundary,
+  DeleteRolePermissionsBoundary,
   TagRole,
   UntagRole,
   ListRoleTags,

@@ -178,6 +178,45 @@ const AssumeRole: Handler = async (ctx, p) => {
   };
 };
 
+/**
+ * The caller's own temporary credentials (botocore sts GetSessionToken: DurationSeconds 900–129600, default
+ * 43200). Session credentials cannot call it; the credentials it returns cannot call IAM without MFA
+ * (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html). MFA is not served.
+ */
+const GetSessionToken: Handler = async (ctx, p) => {
+  const caller = ctx.caller as Caller;
+  if (caller.kind !== "user" || caller.viaSessionToken)
+    throw new AwsApiError("AccessDenied", "Cannot call GetSessionToken with session credentials", 403);
+  const seconds = optionalInt(p, "DurationSeconds", 900, 129600) ?? 43200;
+  if (optional(p, "SerialNumber") !== undefined || optional(p, "TokenCode") !== undefined)
+    throw new AwsApiError(
+      "AccessDenied",
+      "MultiFactorAuthentication failed, unable to validate MFA code.",
+      403,
+    );
+  const now = ctx.ports.now();
+  const session = await ctx.store.mutate((s) => {
+    const rec: SessionRec = {
+      accessKeyId: accessKeyId("ASIA", ctx.ports.random),
+      secretAccessKey: secretAccessKey(ctx.ports.random),
+      sessionToken: sessionToken(ctx.ports.random),
+      expiration: new Date(Math.floor(now.getTime() / 1000) * 1000 + seconds * 1000).toISOString(),
+      accountId: caller.accountId,
+      roleArn: caller.arn,
+      roleName: caller.name,
+      roleId: caller.userId,
+      sessionName: caller.name,
+      arn: caller.arn,
+      chained: false,
+      user: { name: caller.name, userId: caller.userId },
+    };
+    s.sessions = s.sessions.filter((x) => Date.parse(x.expiration) + KEEP_EXPIRED_MS > now.getTime());
+    s.sessions.push(rec);
+    return rec;
+  });
+  return { Credentials: credentialsShape(session) };
+};
+
 const invalidToken = (message: string) => new AwsApiError("InvalidIdentityToken", message);
 
 const AssumeRoleWithWebIdentity: Handler = async (ctx, p) => {
@@ -283,6 +322,7 @@ export const STS_HANDLERS: Record<string, Handler> = {
   GetCallerIdentity,
   AssumeRole,
   AssumeRoleWithWebIdentity,
+  GetSessionToken,
 };
 
 /** Operations STS serves without a signature. */
