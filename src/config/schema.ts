@@ -128,11 +128,9 @@ export const targetSchema = z.strictObject({
 
 /** A finding the team accepts (verify shows it as accepted; SARIF `suppressions`), until a date if given. */
 const acceptance = z.strictObject({
-  code: z
-    .string()
-    .regex(/^XIRSA-[A-Z0-9]+(-[A-Z0-9]+)+$/, {
-      error: "expected a finding code, e.g. XIRSA-STS-GLOBAL-ENDPOINT",
-    }),
+  code: z.string().regex(/^XIRSA-[A-Z0-9]+(-[A-Z0-9]+)+$/, {
+    error: "expected a finding code, e.g. XIRSA-STS-GLOBAL-ENDPOINT",
+  }),
   resource: z.string().min(1).optional(),
   reason: z
     .string({ error: "say why the finding is accepted" })
