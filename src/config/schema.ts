@@ -238,6 +238,22 @@ export const targetSchema = z.strictObject({
   capsule: capsule.optional(),
 });
 
+/** A finding the team accepts (verify shows it as accepted; SARIF `suppressions`), until a date if given. */
+const acceptance = z.strictObject({
+  code: z.string().regex(/^XIRSA-[A-Z0-9]+(-[A-Z0-9]+)+$/, {
+    error: "expected a finding code, e.g. XIRSA-STS-GLOBAL-ENDPOINT",
+  }),
+  resource: z.string().min(1).optional(),
+  reason: z
+    .string({ error: "say why the finding is accepted" })
+    .min(1, { error: "say why the finding is accepted" }),
+  until: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { error: "expected a date YYYY-MM-DD" })
+    .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), { error: "expected a real date YYYY-MM-DD" })
+    .optional(),
+});
+
 export const configSchema = z
   .strictObject({
     name: z
@@ -268,6 +284,13 @@ export const configSchema = z
       )
       .optional(),
     tags: tags.default({}),
+    /**
+     * Render the Argo CD source role's trust policy as the seed writes it (StringLike with exact subjects,
+     * which verify reports as XIRSA-TRUST-STRINGLIKE-NO-WILDCARD); by default it is StringEquals.
+     */
+    seedCompat: z.boolean({ error: "expected true or false" }).default(false),
+    /** Findings the team accepts: `xirsa verify` shows them as accepted and they do not decide its exit code. */
+    accept: z.array(acceptance).optional(),
     source: sourceSchema,
     targets: z.array(targetSchema).min(1, { error: "list at least one target cluster under targets" }),
   })

@@ -64,7 +64,7 @@ describe("roles", () => {
     ]);
   });
 
-  it("web-identity trust: the provider, StringEquals for the operator, StringLike with three subjects for Argo CD", () => {
+  it("web-identity trust: the provider, StringEquals for the operator and for Argo CD's three subjects", () => {
     const host = "oidc.eks.eu-central-1.amazonaws.com/id/ABCDEF0123456789";
     const op = statement(role(state, "AWSIRSA_dev_CDPipelineOperator", "111111111111").trustPolicy);
     expect(op.Principal).toEqual({ Federated: `arn:aws:iam::111111111111:oidc-provider/${host}` });
@@ -75,8 +75,15 @@ describe("roles", () => {
       },
     });
     const argo = statement(role(state, "AWSIRSA_dev_ArgoCDMaster", "111111111111").trustPolicy);
-    expect(Object.keys(argo.Condition as JsonObject)).toEqual(["StringLike"]);
-    expect(((argo.Condition as JsonObject).StringLike as JsonObject)[`${host}:sub`]).toHaveLength(3);
+    expect(Object.keys(argo.Condition as JsonObject)).toEqual(["StringEquals"]);
+    expect(((argo.Condition as JsonObject).StringEquals as JsonObject)[`${host}:sub`]).toHaveLength(3);
+  });
+
+  it("seedCompat: true renders Argo CD's trust as the seed does (StringLike with the same subjects)", () => {
+    const seed = desiredState(cfg(multi.targets, { seedCompat: true })).state;
+    const argo = statement(role(seed, "AWSIRSA_dev_ArgoCDMaster", "111111111111").trustPolicy);
+    const plain = statement(role(state, "AWSIRSA_dev_ArgoCDMaster", "111111111111").trustPolicy);
+    expect(argo.Condition).toEqual({ StringLike: (plain.Condition as JsonObject).StringEquals });
   });
 
   it("agent roles trust the source role of their chain, and have no inline policy", () => {

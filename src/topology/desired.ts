@@ -187,7 +187,14 @@ export function desiredState(config: Config, facts: LiveFacts = {}): Desired {
       names,
       "ArgoCDMaster",
       src.accountId,
-      webIdentityTrustPolicy({ providerArn, issuer, operator: "StringLike", serviceAccounts: argoSas }),
+      // The seed writes StringLike with exact subjects (no wildcard): the same match as StringEquals, which
+      // is what we render unless the config asks for the seed's text (seedCompat).
+      webIdentityTrustPolicy({
+        providerArn,
+        issuer,
+        operator: config.seedCompat ? "StringLike" : "StringEquals",
+        serviceAccounts: argoSas,
+      }),
       assumeRolesPolicy(accessArns),
     ),
   ];

@@ -41,6 +41,8 @@ export interface Finding {
   chain?: string;
   hop?: HopId;
   location?: FindingLocation;
+  /** Set when an `accept` entry of xirsa.yaml covers the finding (and has not expired). */
+  accepted?: { reason: string; until?: string };
 }
 
 /** Structured evidence of a hop (what was checked, what decided); free-form but JSON. */

@@ -13,7 +13,8 @@ import { desiredState } from "../../src/topology/desired.js";
 import { INLINE_POLICY_NAME, type RoleKind, roleArn, roleName } from "../../src/topology/names.js";
 
 const root = join(import.meta.dirname, "../..");
-const config = loadConfig(join(root, "examples/xirsa.yaml"));
+// The seed's text is what seedCompat renders; by default the Argo CD trust says StringEquals (checked below).
+const config: Config = { ...loadConfig(join(root, "examples/xirsa.yaml")), seedCompat: true };
 
 type Doc = Record<string, unknown>;
 
@@ -120,6 +121,19 @@ describe("fidelity to the seed's IAM documents (examples/xirsa.yaml)", () => {
       expect(semantics(JSON.parse(file!))).toEqual(seed);
     });
   }
+
+  it("without seedCompat, the Argo CD trust is the seed's with StringLike written as StringEquals", () => {
+    const plain = desiredState({ ...config, seedCompat: false }).state;
+    const arn = roleArn("aws", config.source.accountId, "/", roleName(config, "ArgoCDMaster"));
+    const seed = seedDoc("argocd-master.trust-policy.json", config) as {
+      Statement: Array<{ Condition: Record<string, unknown> }>;
+    };
+    for (const s of seed.Statement) {
+      s.Condition = { StringEquals: s.Condition.StringLike };
+    }
+    const role = plain.roles.find((r) => r.arn === arn)!;
+    expect(semantics(role.trustPolicy)).toEqual(semantics(seed as Doc));
+  });
 
   it("the comparison notices a change of operator, subject, audience, principal or resource", () => {
     const seed = seedDoc("argocd-master.trust-policy.json", config);

@@ -29,7 +29,8 @@ export function tamper(
   cluster.accessEntries = cluster.accessEntries.filter((e) => e.principalArn !== staging.targetRoleArn);
   const master = state.roles.find((r) => r.arn === staging.sourceRoleArn)!;
   const stmt = (master.trustPolicy.Statement as JsonObject[])[0]!;
-  const block = (stmt.Condition as Record<string, JsonObject>).StringLike!;
+  const condition = stmt.Condition as Record<string, JsonObject>;
+  const block = (condition.StringEquals ?? condition.StringLike)!;
   const audKey = Object.keys(block).find((k) => k.endsWith(":aud"))!;
   block[audKey] = "sts.amazon.com";
   return { brokenTrustRoleArn: master.arn, removedEntryArn: staging.targetRoleArn };

@@ -87,8 +87,9 @@ describe("verify over States", () => {
   });
 
   it("reports a shared role's mistake once, not once per chain", () => {
-    const { state, chains, project } = desired("multi-target");
-    // The seed's Argo CD trust uses StringLike without wildcards (an info finding); two chains use the role.
+    // The seed's Argo CD trust (seedCompat) uses StringLike without wildcards (an info finding); two chains
+    // use the role.
+    const { state, chains, project } = desired("multi-target", { seedCompat: true });
     const master = state.roles.find((r) => r.name.endsWith("ArgoCDMaster"))!;
     expect(chains.filter((c) => c.sourceRoleArn === master.arn)).toHaveLength(2);
     const r = verify(state, chains, { appProject: project });
@@ -96,5 +97,11 @@ describe("verify over States", () => {
     // one per condition key (sub, aud), not one per chain
     expect(like).toHaveLength(2);
     expect(new Set(like.map((f) => f.resource))).toEqual(new Set([master.arn]));
+  });
+
+  it("xirsa's defaults leave no StringLike-without-wildcard finding (the Argo CD trust is StringEquals)", () => {
+    const { state, chains, project } = desired("multi-target");
+    const r = verify(state, chains, { appProject: project });
+    expect(r.findings.filter((f) => f.code === "XIRSA-TRUST-LIKE-NO-WILDCARD")).toEqual([]);
   });
 });

@@ -20,8 +20,11 @@ export interface StateScenario {
   reason?: RegExp;
 }
 
-export function desired(example: Example): { state: State; chains: ChainSpec[]; project: string } {
-  const config = exampleConfig(example);
+export function desired(
+  example: Example,
+  extra: { seedCompat?: boolean } = {},
+): { state: State; chains: ChainSpec[]; project: string } {
+  const config = { ...exampleConfig(example), ...extra };
   const { state, chains } = desiredState(config);
   return { state: structuredClone(state), chains, project: config.source.argocd.project };
 }

@@ -6,6 +6,7 @@ import { loadBundle } from "../../render/load.js";
 import { writeHtmlReport } from "../../report/index.js";
 import type { ChainSpec, State } from "../../state/types.js";
 import { desiredState } from "../../topology/desired.js";
+import { type Acceptance, applyAcceptances, exitCodeFor } from "../../verify/accept.js";
 import type { Finding, VerifyResult } from "../../verify/index.js";
 import { verify } from "../../verify/index.js";
 import { formatJson } from "../../verify/output/json.js";
@@ -18,6 +19,7 @@ import { findConfig } from "../configFile.js";
 import { DISCOVER_OPTIONS, DISCOVER_USAGE, discoverOptions } from "../discoverFlags.js";
 
 const FORMATS = ["table", "json", "sarif", "html"] as const;
+const FAIL_ON = ["error", "warning", "info"] as const;
 
 function posix(path: string): string {
   return path.split(sep).join("/");
@@ -85,6 +87,8 @@ function configLocator(file: string, cwd: string): Locate {
 }
 
 interface Loaded {
+  /** The config's `accept` entries. */
+  accept: Acceptance[];
   state: State;
   chains: ChainSpec[];
   appProject: string;
@@ -108,6 +112,7 @@ function load(values: Record<string, unknown>, io: Io): Loaded {
     const cfg = loadConfig(file);
     const { state, chains } = desiredState(cfg);
     return {
+      accept: cfg.accept ?? [],
       state,
       chains,
       appProject: cfg.source.argocd.project,
@@ -118,6 +123,7 @@ function load(values: Record<string, unknown>, io: Io): Loaded {
   const dir = resolve(io.cwd, from!);
   const bundle = loadBundle(dir);
   return {
+    accept: bundle.config.accept ?? [],
     state: bundle.state,
     chains: bundle.chains,
     appProject: bundle.config.source.argocd.project,
@@ -142,6 +148,7 @@ async function loadLiveState(values: Record<string, unknown>, io: Io): Promise<L
   const live = await loadLive(cfg, { env: io.env });
   for (const w of live.warnings) io.stderr.write(`xirsa verify: warning: ${w}\n`);
   return {
+    accept: cfg.accept ?? [],
     state: live.state,
     chains: live.chains,
     appProject: cfg.source.argocd.project,
@@ -170,6 +177,7 @@ async function loadDiscovered(values: Record<string, unknown>, io: Io): Promise<
     state: live.state,
     chains: live.chains,
     appProject: found.parsed.source.argocd.project,
+    accept: [],
     // No file holds a discovered set-up; findings carry their resource ids.
     locate: () => undefined,
     from: `--live --discover --source-profile ${opts.sourceProfile}`,
@@ -215,7 +223,7 @@ function output(
 const command: Command = {
   name: "verify",
   summary: "prove every hop of every chain, offline or live, with the reason and the fix",
-  usage: `xirsa verify (--config <xirsa.yaml> [--live] | --from <bundle dir> | --live --discover --source-profile <p> …) [--output table|json|sarif|html] [--out <file>]
+  usage: `xirsa verify (--config <xirsa.yaml> [--live] | --from <bundle dir> | --live --discover --source-profile <p> …) [--output table|json|sarif|html] [--out <file>] [--fail-on error|warning|info]
 
 Proves each chain (per target: cd-pipeline-operator and argocd) hop by hop, offline (--config, --from) or over
 the live state (--live):
@@ -246,8 +254,11 @@ ${DISCOVER_USAGE}
   --output <fmt>    table (default; colour on a terminal unless NO_COLOR), json, sarif (SARIF 2.1.0 for code
                     scanning, located in the bundle files or the config), html (needs --out)
   --out <file>      where --output html writes the report
+  --fail-on <sev>   error (default), warning or info: exit 1 also when a finding of that severity or worse is
+                    not accepted (accept: in xirsa.yaml; with warning or info, an unused or expired accept too)
 
-Exit codes: 0 every chain proven, 1 a chain is broken, 2 bad input (config, bundle or flags).`,
+Exit codes: 0 every chain proven (and no finding at --fail-on), 1 a chain is broken (or such a finding),
+2 bad input (config, bundle or flags).`,
   async run(argv, io) {
     const { values } = parseFlags(
       argv,
@@ -258,10 +269,12 @@ Exit codes: 0 every chain proven, 1 a chain is broken, 2 bad input (config, bund
         out: { type: "string" },
         live: { type: "boolean" },
         ...DISCOVER_OPTIONS,
+        "fail-on": { type: "string" },
       },
       "verify",
     );
     const format = oneOf(values.output as string | undefined, FORMATS, "--output", "table");
+    const failOn = oneOf(values["fail-on"] as string | undefined, FAIL_ON, "--fail-on", "error");
     const out = values.out as string | undefined;
     if (format === "html" && !out) {
       throw new InputError("cli.flags", "--output html needs --out <file>", "e.g. --out report.html");
@@ -286,9 +299,11 @@ Exit codes: 0 every chain proven, 1 a chain is broken, 2 bad input (config, bund
       : values.live
         ? await loadLiveState(values, io)
         : load(values, io);
-    const result = verify(loaded.state, loaded.chains, { appProject: loaded.appProject });
-    output(format, result, loaded, io, out);
-    return result.ok ? 0 : 1;
+    const verified = verify(loaded.state, loaded.chains, { appProject: loaded.appProject });
+    const accepted = applyAcceptances(verified, loaded.accept, new Date().toISOString().slice(0, 10));
+    for (const w of accepted.warnings) io.stderr.write(`xirsa verify: warning: ${w}\n`);
+    output(format, accepted.result, loaded, io, out);
+    return exitCodeFor(accepted, failOn);
   },
 };
 export default command;

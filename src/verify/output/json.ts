@@ -1,7 +1,8 @@
 /**
  * The JSON report: exactly the contract of DESIGN.md ({ok, chains: [{id, kind, target, ok, hops: [{id, ok,
  * reason, detail}]}], findings: [{code, severity, message, resource, remediation}]}), with the extra fields
- * the contract allows (hop fix and codes; finding chain, hop and location) after the contract's own.
+ * the contract allows (hop fix and codes; finding chain, hop, location and `accepted`) after the contract's
+ * own.
  */
 import type { VerifyResult } from "../types.js";
 
@@ -31,6 +32,7 @@ export function toJson(result: VerifyResult): unknown {
       ...(f.chain ? { chain: f.chain } : {}),
       ...(f.hop ? { hop: f.hop } : {}),
       ...(f.location ? { location: f.location } : {}),
+      ...(f.accepted ? { accepted: f.accepted } : {}),
     })),
   };
 }

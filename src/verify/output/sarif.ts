@@ -59,6 +59,20 @@ export function toSarif(result: VerifyResult, locate: Locate, toolVersion = "0.1
       ],
       partialFingerprints: { "xirsa/v1": `${f.code}|${f.resource}|${f.chain ?? ""}` },
       properties: { ...(f.chain ? { chain: f.chain } : {}), ...(f.hop ? { hop: f.hop } : {}) },
+      // SARIF 2.1.0 §3.35: an accepted finding is suppressed outside the code ("external": xirsa.yaml).
+      ...(f.accepted
+        ? {
+            suppressions: [
+              {
+                kind: "external",
+                status: "accepted",
+                justification: f.accepted.until
+                  ? `${f.accepted.reason} (until ${f.accepted.until})`
+                  : f.accepted.reason,
+              },
+            ],
+          }
+        : {}),
     };
   });
   return {

@@ -35,14 +35,19 @@ export function formatTable(result: VerifyResult, opts: TableOptions = {}): stri
     for (const f of result.findings) {
       const sev = paint(SEVERITY_STYLE[f.severity], f.severity.padEnd(7));
       const where = f.chain ? ` [${f.chain}]` : "";
-      lines.push(`  ${sev} ${f.code}${where}: ${f.message}`);
+      const accepted = f.accepted
+        ? ` ${paint("dim", `(accepted: ${f.accepted.reason}${f.accepted.until ? `, until ${f.accepted.until}` : ""})`)}`
+        : "";
+      lines.push(`  ${sev} ${f.code}${where}: ${f.message}${accepted}`);
       lines.push(`          ${paint("dim", "fix:")} ${f.remediation}`);
     }
   }
   const proven = result.chains.filter((c) => c.ok).length;
-  const count = (s: Finding["severity"]) => result.findings.filter((f) => f.severity === s).length;
+  const count = (s: Finding["severity"]) =>
+    result.findings.filter((f) => f.severity === s && !f.accepted).length;
+  const acceptedCount = result.findings.filter((f) => f.accepted).length;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-  const summary = `${proven} of ${plural(result.chains.length, "chain")} proven; ${plural(count("error"), "error")}, ${plural(count("warning"), "warning")}, ${count("info")} info`;
+  const summary = `${proven} of ${plural(result.chains.length, "chain")} proven; ${plural(count("error"), "error")}, ${plural(count("warning"), "warning")}, ${count("info")} info${acceptedCount ? `; ${acceptedCount} accepted` : ""}`;
   lines.push("", result.ok ? paint("green", summary) : paint("red", summary));
   return `${lines.join("\n")}\n`;
 }

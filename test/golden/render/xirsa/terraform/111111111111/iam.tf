@@ -76,7 +76,7 @@ resource "aws_iam_role" "argo_cd_master" {
         }
         Action = "sts:AssumeRoleWithWebIdentity"
         Condition = {
-          StringLike = {
+          StringEquals = {
             "oidc.eks.eu-central-1.amazonaws.com/id/5C1E3F0A9B7D4E2A8F6C0B1D3E5A7C9F:sub" = [
               "system:serviceaccount:argocd:argocd-application-controller",
               "system:serviceaccount:argocd:argocd-applicationset-controller",
