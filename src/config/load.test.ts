@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../errors.js";
-import { formatPath, parseConfig, parseConfigText } from "./load.js";
+import { formatPath, loadConfig, parseConfig, parseConfigText } from "./load.js";
 
 const ok = {
   name: "dev",
@@ -45,10 +45,23 @@ describe("config errors", () => {
     expect(line(() => parseConfig({ ...ok, tags: [] }))).toMatch(/^config: tags: /);
   });
 
-  it("counts the further problems", () => {
+  it("lists every problem, unknown fields first with the field they were probably meant to be", () => {
     expect(line(() => parseConfig({ ...ok, name: "a b", source: { ...ok.source, region: "x" } }))).toMatch(
-      /\(\+1 more problem\)$/,
+      /^config: 2 problems: \(1\) name: .+; \(2\) source\.region: /,
     );
+    const { source, ...noSource } = ok;
+    expect(line(() => parseConfig({ ...noSource, sorce: source }))).toMatch(
+      /^config: 2 problems: \(1\) unknown field 'sorce' \(did you mean 'source'\?\); .+; \(2\) source: missing; /,
+    );
+    expect(
+      line(() =>
+        parseConfig({ ...ok, targets: [{ ...ok.targets[0], acountId: "1", accountId: undefined }] }),
+      ),
+    ).toContain("targets[0]: unknown field 'acountId' (did you mean 'accountId'?)");
+  });
+
+  it("says in words why a config cannot be read", () => {
+    expect(line(() => loadConfig(import.meta.dirname))).toMatch(/: it is a directory, not a file; /);
   });
 
   it("gives the YAML position of a syntax error", () => {

@@ -2,7 +2,16 @@ import { readFileSync } from "node:fs";
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { ConfigError } from "../errors.js";
+import { didYouMean } from "../text/suggest.js";
 import { type Config, configSchema } from "./schema.js";
+
+/** What a failed read means, in words rather than errno codes. */
+const READ_ERRORS: Record<string, string> = {
+  ENOENT: "no such file",
+  EISDIR: "it is a directory, not a file",
+  EACCES: "permission denied",
+  ENOTDIR: "a part of the path is not a directory",
+};
 
 /** `targets[1].accountId` style path of a zod issue. */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -14,10 +23,24 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out || "(top level)";
 }
 
+/** The fields the schema allows at `path` (for "did you mean"), read from the JSON Schema. */
+function knownFields(path: readonly PropertyKey[]): string[] {
+  type Node = { properties?: Record<string, Node>; items?: Node; anyOf?: Node[] };
+  let node: Node | undefined = configJsonSchema() as Node;
+  for (const p of path) {
+    const n: Node | undefined = node?.anyOf?.find((a) => a.properties || a.items) ?? node;
+    node = typeof p === "number" ? n?.items : n?.properties?.[String(p)];
+  }
+  const n = node?.anyOf?.find((a) => a.properties) ?? node;
+  return Object.keys(n?.properties ?? {});
+}
+
 function issueLine(issue: z.core.$ZodIssue): string {
   if (issue.code === "unrecognized_keys") {
     const where = issue.path.length ? `${formatPath(issue.path)}: ` : "";
-    return `${where}unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `'${k}'`).join(", ")}; remove ${issue.keys.length > 1 ? "them" : "it"} or check the spelling (xirsa schema lists every field)`;
+    const known = knownFields(issue.path);
+    const keys = issue.keys.map((k) => `'${k}'${didYouMean(k, known)}`).join(", ");
+    return `${where}unknown field${issue.keys.length > 1 ? "s" : ""} ${keys}; remove ${issue.keys.length > 1 ? "them" : "it"} or check the spelling (xirsa schema lists every field)`;
   }
   if (issue.code === "invalid_type" && issue.input === undefined) {
     return `${formatPath(issue.path)}: missing; ${issue.message}`;
@@ -47,14 +70,23 @@ function yamlKind(t: string): string {
   return names[t] ?? t;
 }
 
-/** Validates a parsed document; throws ConfigError naming the first bad field (and how many more there are). */
+/**
+ * Validates a parsed document; throws ConfigError listing every problem on one line, unknown fields first (a
+ * misspelt field is often why another one is "missing").
+ */
 export function parseConfig(doc: unknown, source = "config"): Config {
   // reportInput: so that "missing" is said only when the field is absent, not when it has the wrong type.
   const result = configSchema.safeParse(doc, { reportInput: true });
   if (result.success) return result.data;
-  const [first, ...rest] = result.error.issues;
-  const more = rest.length ? ` (+${rest.length} more problem${rest.length > 1 ? "s" : ""})` : "";
-  throw new ConfigError("config.invalid", `${source}: ${issueLine(first!)}${more}`);
+  const issues = [...result.error.issues].sort(
+    (a, b) => Number(b.code === "unrecognized_keys") - Number(a.code === "unrecognized_keys"),
+  );
+  const lines = issues.map(issueLine);
+  const text =
+    lines.length === 1
+      ? lines[0]!
+      : `${lines.length} problems: ${lines.map((l, i) => `(${i + 1}) ${l}`).join("; ")}`;
+  throw new ConfigError("config.invalid", `${source}: ${text}`);
 }
 
 /** Parses YAML text strictly: syntax errors and duplicate keys are refused with their line. */
@@ -101,7 +133,7 @@ export function loadConfig(file: string): Config {
     const code = (e as NodeJS.ErrnoException).code;
     throw new ConfigError(
       "config.read",
-      `cannot read config ${file}: ${code === "ENOENT" ? "no such file" : code}`,
+      `cannot read config ${file}: ${READ_ERRORS[code ?? ""] ?? (e as Error).message}`,
       "pass an existing xirsa.yaml with --config (xirsa init writes one)",
     );
   }
