@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../errors.js";
-import { formatPath, loadConfig, parseConfig, parseConfigText } from "./load.js";
+import { configJsonSchema, formatPath, loadConfig, parseConfig, parseConfigText } from "./load.js";
 
 const ok = {
   name: "dev",
@@ -68,5 +68,26 @@ describe("config errors", () => {
     expect(line(() => parseConfigText("name: dev\nsource:\n  - a\n b: c\n", "f.yaml"))).toMatch(
       /^f\.yaml: invalid YAML at line 4, column \d+: /,
     );
+  });
+});
+
+describe("configJsonSchema", () => {
+  it("describes every field (editor hover)", () => {
+    type Node = { properties?: Record<string, Node>; items?: Node; anyOf?: Node[]; description?: string };
+    const missing: string[] = [];
+    let fields = 0;
+    const walk = (n: Node, path: string) => {
+      for (const a of n.anyOf ?? []) walk(a, path);
+      if (n.items) walk(n.items, `${path}[]`);
+      for (const [k, v] of Object.entries(n.properties ?? {})) {
+        const p = path ? `${path}.${k}` : k;
+        fields++;
+        if (!v.description) missing.push(p);
+        walk(v, p);
+      }
+    };
+    walk(configJsonSchema() as Node, "");
+    expect(fields).toBeGreaterThan(30);
+    expect(missing).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { ConfigError } from "../errors.js";
 import { didYouMean } from "../text/suggest.js";
+import { FIELD_DESCRIPTIONS } from "./descriptions.js";
 import { type Config, configSchema } from "./schema.js";
 
 /** What a failed read means, in words rather than errno codes. */
@@ -142,5 +143,26 @@ export function loadConfig(file: string): Config {
 
 /** The JSON Schema of xirsa.yaml, for editor completion. */
 export function configJsonSchema(): unknown {
-  return z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" });
+  const schema = z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" });
+  describeFields(schema as SchemaNode, "");
+  return schema;
+}
+
+type SchemaNode = {
+  properties?: Record<string, SchemaNode>;
+  items?: SchemaNode;
+  anyOf?: SchemaNode[];
+  description?: string;
+};
+
+/** Puts FIELD_DESCRIPTIONS into the JSON Schema, by path (`targets[]` for the items of a list). */
+function describeFields(node: SchemaNode, path: string): void {
+  for (const alt of node.anyOf ?? []) describeFields(alt, path);
+  if (node.items) describeFields(node.items, `${path}[]`);
+  for (const [key, child] of Object.entries(node.properties ?? {})) {
+    const p = path ? `${path}.${key}` : key;
+    const d = FIELD_DESCRIPTIONS[p];
+    if (d && !child.description) child.description = d;
+    describeFields(child, p);
+  }
 }
