@@ -38,6 +38,8 @@ export function defaultCredentials(
       const fromEnv = credentialsFromEnv(env);
       if (fromEnv) return fromEnv;
     }
+    const name = profile || env.AWS_PROFILE;
+    if (name) (await import("./profiles.js")).checkProfile(name, env);
     const { fromNodeProviderChain } = await import("@aws-sdk/credential-providers");
     // The SDK reads the shared files' locations from process.env; pass the caller's env explicitly.
     const provider = fromNodeProviderChain({

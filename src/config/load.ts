@@ -2,7 +2,17 @@ import { readFileSync, statSync } from "node:fs";
 import { type Document, isMap, isScalar, LineCounter, parseDocument, visit } from "yaml";
 import { z } from "zod";
 import { ConfigError } from "../errors.js";
+import { didYouMean } from "../text/suggest.js";
+import { FIELD_DESCRIPTIONS } from "./descriptions.js";
 import { type Config, configSchema } from "./schema.js";
+
+/** What a failed read means, in words rather than errno codes. */
+const READ_ERRORS: Record<string, string> = {
+  ENOENT: "no such file",
+  EISDIR: "it is a directory, not a file",
+  EACCES: "permission denied",
+  ENOTDIR: "a part of the path is not a directory",
+};
 
 /** `targets[1].accountId` style path of a zod issue. */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -14,10 +24,24 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out || "(top level)";
 }
 
+/** The fields the schema allows at `path` (for "did you mean"), read from the JSON Schema. */
+function knownFields(path: readonly PropertyKey[]): string[] {
+  type Node = { properties?: Record<string, Node>; items?: Node; anyOf?: Node[] };
+  let node: Node | undefined = configJsonSchema() as Node;
+  for (const p of path) {
+    const n: Node | undefined = node?.anyOf?.find((a) => a.properties || a.items) ?? node;
+    node = typeof p === "number" ? n?.items : n?.properties?.[String(p)];
+  }
+  const n = node?.anyOf?.find((a) => a.properties) ?? node;
+  return Object.keys(n?.properties ?? {});
+}
+
 function issueLine(issue: z.core.$ZodIssue): string {
   if (issue.code === "unrecognized_keys") {
     const where = issue.path.length ? `${formatPath(issue.path)}: ` : "";
-    return `${where}unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `'${k}'`).join(", ")}; remove ${issue.keys.length > 1 ? "them" : "it"} or check the spelling (xirsa schema lists every field)`;
+    const known = knownFields(issue.path);
+    const keys = issue.keys.map((k) => `'${k}'${didYouMean(k, known)}`).join(", ");
+    return `${where}unknown field${issue.keys.length > 1 ? "s" : ""} ${keys}; remove ${issue.keys.length > 1 ? "them" : "it"} or check the spelling (xirsa schema lists every field)`;
   }
   if (issue.code === "invalid_type" && issue.input === undefined) {
     return `${formatPath(issue.path)}: missing; ${issue.message}`;
@@ -67,7 +91,10 @@ function prototypeKey(doc: unknown): (string | number)[] | undefined {
   return undefined;
 }
 
-/** Validates a parsed document; throws ConfigError naming the first bad field (and how many more there are). */
+/**
+ * Validates a parsed document; throws ConfigError listing every problem on one line, unknown fields first (a
+ * misspelt field is often why another one is "missing").
+ */
 export function parseConfig(doc: unknown, source = "config"): Config {
   const bad = prototypeKey(doc);
   if (bad) {
@@ -79,9 +106,15 @@ export function parseConfig(doc: unknown, source = "config"): Config {
   // reportInput: so that "missing" is said only when the field is absent, not when it has the wrong type.
   const result = configSchema.safeParse(doc, { reportInput: true });
   if (result.success) return result.data;
-  const [first, ...rest] = result.error.issues;
-  const more = rest.length ? ` (+${rest.length} more problem${rest.length > 1 ? "s" : ""})` : "";
-  throw new ConfigError("config.invalid", `${source}: ${issueLine(first!)}${more}`);
+  const issues = [...result.error.issues].sort(
+    (a, b) => Number(b.code === "unrecognized_keys") - Number(a.code === "unrecognized_keys"),
+  );
+  const lines = issues.map(issueLine);
+  const text =
+    lines.length === 1
+      ? lines[0]!
+      : `${lines.length} problems: ${lines.map((l, i) => `(${i + 1}) ${l}`).join("; ")}`;
+  throw new ConfigError("config.invalid", `${source}: ${text}`);
 }
 
 /** A config is a few KB; anything near this is a mistake or an attack (parsing cost grows with it). */
@@ -96,9 +129,7 @@ function tooLarge(source: string, bytes: number): ConfigError {
 }
 
 /** The first duplicate key of any mapping, in one pass with a Set per mapping (yaml's uniqueKeys is quadratic). */
-export function duplicateKey(
-  doc: Document,
-): { key: string; offset: number } | undefined {
+export function duplicateKey(doc: Document): { key: string; offset: number } | undefined {
   let found: { key: string; offset: number } | undefined;
   visit(doc, {
     Map(_, map) {
@@ -176,7 +207,7 @@ export function loadConfig(file: string): Config {
     const code = (e as NodeJS.ErrnoException).code;
     throw new ConfigError(
       "config.read",
-      `cannot read config ${file}: ${code === "ENOENT" ? "no such file" : code}`,
+      `cannot read config ${file}: ${READ_ERRORS[code ?? ""] ?? (e as Error).message}`,
       "pass an existing xirsa.yaml with --config (xirsa init writes one)",
     );
   }
@@ -185,5 +216,26 @@ export function loadConfig(file: string): Config {
 
 /** The JSON Schema of xirsa.yaml, for editor completion. */
 export function configJsonSchema(): unknown {
-  return z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" });
+  const schema = z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" });
+  describeFields(schema as SchemaNode, "");
+  return schema;
+}
+
+type SchemaNode = {
+  properties?: Record<string, SchemaNode>;
+  items?: SchemaNode;
+  anyOf?: SchemaNode[];
+  description?: string;
+};
+
+/** Puts FIELD_DESCRIPTIONS into the JSON Schema, by path (`targets[]` for the items of a list). */
+function describeFields(node: SchemaNode, path: string): void {
+  for (const alt of node.anyOf ?? []) describeFields(alt, path);
+  if (node.items) describeFields(node.items, `${path}[]`);
+  for (const [key, child] of Object.entries(node.properties ?? {})) {
+    const p = path ? `${path}.${key}` : key;
+    const d = FIELD_DESCRIPTIONS[p];
+    if (d && !child.description) child.description = d;
+    describeFields(child, p);
+  }
 }

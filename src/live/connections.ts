@@ -10,7 +10,7 @@ import { type AccountClients, accountClients } from "../aws/clients.js";
 import { stsEndpoint } from "../aws/endpoints.js";
 import { awsFailure } from "../aws/sts.js";
 import type { Config } from "../config/schema.js";
-import { AwsError, ConfigError } from "../errors.js";
+import { AwsError, ConfigError, InputError } from "../errors.js";
 import { KubeClient } from "../kube/client.js";
 import { eksSession, kubeconfigSession } from "../kube/connect.js";
 import { type ClusterRef, clusterKey } from "../state/types.js";
@@ -177,6 +177,8 @@ export function openConnections(config: Config, opts: ConnectOptions): Connectio
           try {
             actual = (await account(id).sts.send(new GetCallerIdentityCommand({}))).Account;
           } catch (e) {
+            // A profile the shared files do not define is bad input, said as such (aws/profiles.ts).
+            if (e instanceof InputError) throw new ConfigError(e.code, `${spec.field}: ${e.message}`, e.hint);
             throw credentialsHint(awsFailure(`GetCallerIdentity for account ${id}`, e), spec.field);
           }
           if (actual !== id) {

@@ -3,7 +3,7 @@
  * flags before or after the command, -o/-y aliases, --no-color, config discovery, shell completion.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, readFileSync } from "node:fs";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
@@ -211,5 +211,26 @@ describe("completion", () => {
     expect(complete("xirsa sandbox ''")).toBe("up down status reset token kubeconfig");
     expect(complete("xirsa verify --fr")).toBe("--from");
     expect(complete("xirsa veri")).toBe("verify");
+  });
+});
+
+describe("unknown profile", () => {
+  it("is bad input naming the files and the known profiles, not a failed credential chain", () => {
+    const dir = tempDir("xirsa-profile-");
+    const env = {
+      PATH: process.env.PATH,
+      HOME: dir,
+      AWS_CONFIG_FILE: join(dir, "config"),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"),
+    };
+    writeFileSync(
+      env.AWS_CONFIG_FILE,
+      "[profile dev]\nregion = eu-west-1\n[profile prod]\nregion = eu-west-1\n",
+    );
+    const r = xirsa(["token", "--cluster-name", "c", "--region", "eu-west-1", "--profile", "prd"], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `xirsa token: profile 'prd' is not in ${env.AWS_CONFIG_FILE} or ${env.AWS_SHARED_CREDENTIALS_FILE} (did you mean 'prod'?); known: dev, prod; pass a profile those files define (aws configure list-profiles), or set AWS_CONFIG_FILE\n`,
+    );
   });
 });

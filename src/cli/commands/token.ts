@@ -1,4 +1,4 @@
-import { InputError } from "../../errors.js";
+import { InputError, isXirsaError } from "../../errors.js";
 import { parseFlags, requireFlag } from "../args.js";
 import type { Command } from "../command.js";
 
@@ -90,6 +90,7 @@ kubeconfig user:
     const { awsFailure } = await import("../../aws/sts.js");
     let credentials = await defaultCredentials(values.profile as string | undefined, io.env, region)().catch(
       (e) => {
+        if (isXirsaError(e)) throw e;
         throw awsFailure(
           "loading AWS credentials",
           e,

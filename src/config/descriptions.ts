@@ -1,0 +1,54 @@
+/**
+ * A description for every field of xirsa.yaml, put into the JSON Schema (`xirsa schema`) so that editors show
+ * it on hover. Keyed by path (`targets[]` for each target); a field without one fails src/config/load.test.ts.
+ */
+export const FIELD_DESCRIPTIONS: Record<string, string> = {
+  name: "The stack name: the {name} of the role names and the xirsa.io/stack tag (1–40 of A-Za-z0-9_-).",
+  roleNameTemplate:
+    "IAM role names; {name} is the stack name, {role} one of CDPipelineOperator, ArgoCDMaster, CDPipelineAgent, ArgoCDAgentAccess.",
+  path: "IAM path of the roles (starts and ends with /).",
+  permissionsBoundary: "ARN of a managed policy set as the permissions boundary of every role xirsa creates.",
+  tags: "Extra tags on every AWS resource (xirsa adds xirsa.io/managed-by and xirsa.io/stack).",
+  source: "Account A and its EKS cluster, which runs KubeRocketCI and Argo CD.",
+  "source.accountId": "AWS account id of the source cluster (12 digits, quoted).",
+  "source.region": "AWS region of the source cluster, e.g. eu-central-1.",
+  "source.cluster": "EKS cluster name of the source cluster.",
+  "source.oidcIssuer":
+    "identity.oidc.issuer of the source cluster (https://oidc.eks.<region>.amazonaws.com/id/<ID>); discovered by plan/apply when absent, needed offline.",
+  "source.profile": "AWS profile for account A (default: the default credential chain).",
+  "source.kubeContext":
+    "kubeconfig context for the source cluster (default: the endpoint DescribeCluster gives, with an EKS token).",
+  "source.krci": "The KubeRocketCI CD pipeline operator in the source cluster.",
+  "source.krci.namespace":
+    "Namespace of KubeRocketCI (default krci); also the prefix of environment namespaces.",
+  "source.krci.serviceAccount":
+    "Service account of the CD pipeline operator (default edp-cd-pipeline-operator).",
+  "source.krci.deployment":
+    "Deployment of the CD pipeline operator, restarted after annotating (default cd-pipeline-operator).",
+  "source.krci.oidcGroups":
+    "Groups bound to ClusterRole admin in environment namespaces (default <namespace>-oidc-admins, <namespace>-oidc-developers).",
+  "source.argocd": "Argo CD in the source cluster.",
+  "source.argocd.namespace": "Namespace of Argo CD (default argocd).",
+  "source.argocd.serviceAccounts":
+    "Service accounts that assume the Argo CD role (default argocd-application-controller, argocd-applicationset-controller, argocd-server).",
+  "source.argocd.project": "AppProject whose destinations get each target (default krci).",
+  targets: "The target clusters (accounts B, C, …), one entry each.",
+  "targets[].name": "The target's name in Argo CD and KubeRocketCI (a Kubernetes name).",
+  "targets[].accountId": "AWS account id of the target cluster (12 digits, quoted).",
+  "targets[].region": "AWS region of the target cluster, e.g. eu-west-1.",
+  "targets[].cluster": "EKS cluster name of the target cluster.",
+  "targets[].endpoint":
+    "API server endpoint of the target cluster (https://…); discovered when absent, needed offline.",
+  "targets[].caData": "Base64 PEM CA of the target cluster; discovered when absent.",
+  "targets[].profile": "AWS profile for the target's account (default: the default credential chain).",
+  "targets[].kubeContext":
+    "kubeconfig context for the target cluster (default: the endpoint, with an EKS token).",
+  "targets[].namespaces":
+    "The environment namespaces: a name, or a prefix with one trailing * (default krci-*).",
+  "targets[].access":
+    "cluster-admin: AmazonEKSClusterAdminPolicy as the guide does; namespaced: AmazonEKSAdminPolicy scoped to namespaces, plus what the operator needs cluster-wide.",
+  "targets[].capsule": "Capsule tenancy: the operator's access entry gets the group and no admin policy.",
+  "targets[].capsule.tenant": "Capsule Tenant that owns the environment namespaces (default krci).",
+  "targets[].capsule.group":
+    "Group of the operator's access entry, a CapsuleConfiguration userGroup (default cd-pipeline-operator).",
+};
