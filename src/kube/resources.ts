@@ -27,6 +27,14 @@ const KINDS: readonly KindInfo[] = [
     namespaced: false,
     custom: false,
   },
+  // Read only: verify checks whom the RoleBindings of environment namespaces grant to.
+  {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "RoleBinding",
+    plural: "rolebindings",
+    namespaced: true,
+    custom: false,
+  },
   {
     apiVersion: "rbac.authorization.k8s.io/v1",
     kind: "ClusterRoleBinding",
