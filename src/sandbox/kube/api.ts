@@ -80,7 +80,7 @@ import {
 import type { ObjectStore } from "./store.js";
 import { toTable, wantsTable } from "./table.js";
 import type { KubeApiOptions, KubeUser } from "./types.js";
-import { deploymentDefaults, randomSuffix } from "./workloads.js";
+import { deploymentDefaults, randomSuffix, replicaSetDefaults, statefulSetDefaults } from "./workloads.js";
 
 /** Fields the server owns: whatever the client sent is replaced. */
 const SERVER_META = [
@@ -94,7 +94,7 @@ const SERVER_META = [
 ];
 
 function tracksGeneration(r: ResourceDef): boolean {
-  return r.custom === true || r.kind === "Deployment";
+  return r.custom === true || ["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"].includes(r.kind);
 }
 
 function specPart(o: JsonObject): JsonObject {
@@ -479,6 +479,8 @@ export class KubeApi {
     delete m.managedFields;
     if (r.kind === "Secret") next = foldStringData(next);
     if (r.kind === "Deployment") next = deploymentDefaults(next);
+    if (r.kind === "StatefulSet") next = statefulSetDefaults(next);
+    if (r.kind === "ReplicaSet") next = replicaSetDefaults(next);
     if (r.kind === "Namespace")
       meta(next).labels = { ...labelsOf(next), "kubernetes.io/metadata.name": nameOf(next) };
     if (subresource !== "status") next = admitUpdate(this.ctx, user, r, next, cur);
