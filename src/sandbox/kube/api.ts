@@ -70,6 +70,7 @@ import {
   conflict,
   forbidden,
   internalError,
+  invalid,
   KubeStatusError,
   methodNotAllowed,
   notFound,
@@ -80,6 +81,7 @@ import {
 import type { ObjectStore } from "./store.js";
 import { toTable, wantsTable } from "./table.js";
 import type { KubeApiOptions, KubeUser } from "./types.js";
+import { IMMORTAL_NAMESPACES, immutableDataCauses, podUpdateCauses } from "./updateRules.js";
 import { deploymentDefaults, randomSuffix, replicaSetDefaults, statefulSetDefaults } from "./workloads.js";
 
 /** Fields the server owns: whatever the client sent is replaced. */
@@ -484,6 +486,13 @@ export class KubeApi {
     if (r.kind === "Namespace")
       meta(next).labels = { ...labelsOf(next), "kubernetes.io/metadata.name": nameOf(next) };
     if (subresource !== "status") next = admitUpdate(this.ctx, user, r, next, cur);
+    const updateCauses =
+      r.kind === "ConfigMap" || r.kind === "Secret"
+        ? immutableDataCauses(r.kind, next, cur)
+        : r.kind === "Pod" && subresource !== "status"
+          ? podUpdateCauses(next, cur)
+          : [];
+    if (updateCauses.length) throw invalid(r, nameOf(cur), updateCauses);
     checkValid(this.ctx, r, next);
     checkEscalation(this.ctx, user, r, next, cur, nameOf(cur));
     if (tracksGeneration(r) && !jsonEqual(specPart(cur), specPart(next)))
@@ -512,6 +521,8 @@ export class KubeApi {
   ): Promise<JsonObject> {
     const cur = this.store.get(r, namespace, name);
     if (!cur) throw notFound(r, name);
+    if (r.kind === "Namespace" && IMMORTAL_NAMESPACES.includes(name))
+      throw forbidden(r, qualified(r), name, "this namespace may not be deleted");
     let opts: JsonObject = {};
     if (req.body.length) {
       try {

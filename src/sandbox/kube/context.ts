@@ -23,6 +23,7 @@ export interface ApiContext {
 export const res = (plural: string, group = ""): ResourceDef => resourceByPlural(group, plural)!;
 export const NAMESPACES = res("namespaces");
 export const PODS = res("pods");
+export const CONFIG_MAPS = res("configmaps");
 export const SERVICE_ACCOUNTS = res("serviceaccounts");
 export const DEPLOYMENTS = res("deployments", "apps");
 export const REPLICA_SETS = res("replicasets", "apps");

@@ -8,6 +8,7 @@ import { admitPod } from "./admission.js";
 import { tenantStatus } from "./capsule.js";
 import {
   type ApiContext,
+  CONFIG_MAPS,
   DEPLOYMENTS,
   NAMESPACES,
   PODS,
@@ -33,7 +34,7 @@ import {
 } from "./json.js";
 import type { ResourceDef } from "./resources.js";
 import { timestamp } from "./routing.js";
-import { defaultServiceAccount } from "./seed.js";
+import { defaultServiceAccount, ROOT_CA_CONFIGMAP, rootCaConfigMap } from "./seed.js";
 import { isOwnedBy } from "./store.js";
 import {
   deploymentStatus,
@@ -58,6 +59,7 @@ export function afterWrite(
     const ns = nameOf(o);
     if (!ctx.store.get(SERVICE_ACCOUNTS, ns, "default"))
       ctx.store.put(SERVICE_ACCOUNTS, defaultServiceAccount(ns, randomUUID(), timestamp(ctx.now())));
+    publishRootCa(ctx, ns);
   }
   if (r.kind === "Namespace") refreshTenants(ctx);
   if (r.kind === "Deployment") reconcileDeployment(ctx, o);
@@ -182,11 +184,19 @@ export function removeCascade(ctx: ApiContext, r: ResourceDef, o: JsonObject): v
   for (const x of ctx.store.all()) if (isOwnedBy(x.o, uid)) removeCascade(ctx, x.r, x.o);
 }
 
+/** The root CA publisher: kube-root-ca.crt in a namespace (when the cluster knows its CA). */
+function publishRootCa(ctx: ApiContext, ns: string): void {
+  const ca = ctx.opts.caPem;
+  if (!ca || ctx.store.get(CONFIG_MAPS, ns, ROOT_CA_CONFIGMAP) || !ctx.store.get(NAMESPACES, "", ns)) return;
+  ctx.store.put(CONFIG_MAPS, rootCaConfigMap(ns, ca, randomUUID(), timestamp(ctx.now())));
+}
+
 /** After deletions: the controllers of deleted pods make them again; tenant status follows. */
 export function afterDelete(ctx: ApiContext, deleted: { r: ResourceDef; o: JsonObject }[]): void {
   const owners = new Map<string, { r: ResourceDef; ns: string; name: string }>();
   for (const { r, o } of deleted) {
     if (r.kind === "Namespace") refreshTenants(ctx);
+    if (r.kind === "ConfigMap" && nameOf(o) === ROOT_CA_CONFIGMAP) publishRootCa(ctx, namespaceOf(o));
     if (r.kind !== "Pod") continue;
     for (const ref of asArray(asObject(o.metadata).ownerReferences).filter(isObject)) {
       const owner =
