@@ -180,6 +180,7 @@ export async function startSandbox(opts: StartOptions): Promise<RunningSandbox> 
             stsGetCallerIdentity: sts,
             resolveAccessEntry: resolveAccessEntry(clusterOf),
             now,
+            caPem: ca.certPem,
           });
         } catch (e) {
           if ((e as NodeJS.ErrnoException).code === "EADDRINUSE") {

@@ -488,11 +488,23 @@ describe("deployments and pod identity", () => {
     const first = await pods();
     expect(first).toHaveLength(2);
     expect(first[0].status.phase).toBe("Running");
+    // As on a cluster: Deployment -> ReplicaSet <deployment>-<pod-template-hash> -> Pods.
+    const hash = first[0].metadata.labels["pod-template-hash"];
     expect(first[0].metadata.ownerReferences[0]).toMatchObject({
-      kind: "Deployment",
-      name: "op",
+      apiVersion: "apps/v1",
+      kind: "ReplicaSet",
+      name: `op-${hash}`,
       controller: true,
     });
+    const rs = (await call(tc, "GET", `/apis/apps/v1/namespaces/wl/replicasets/op-${hash}`, { token: admin }))
+      .json;
+    expect(rs.metadata.ownerReferences[0]).toMatchObject({
+      kind: "Deployment",
+      name: "op",
+      uid: d.json.metadata.uid,
+    });
+    expect(rs.metadata.annotations["deployment.kubernetes.io/revision"]).toBe("1");
+    expect(rs.status).toMatchObject({ replicas: 2, readyReplicas: 2 });
     expect(first[0].spec.containers[0].env).toBeUndefined();
     const got = (await call(tc, "GET", "/apis/apps/v1/namespaces/wl/deployments/op", { token: admin })).json;
     expect(got.status).toMatchObject({
@@ -728,7 +740,9 @@ describe("watch", () => {
     const events = lines.map(
       (l) => JSON.parse(l) as { type: string; object: { metadata: { name: string } } },
     );
+    // The namespace's kube-root-ca.crt (root CA publisher) is there before the watch starts.
     expect(events.map((e) => `${e.type}:${e.object.metadata.name}`)).toEqual([
+      "ADDED:kube-root-ca.crt",
       "ADDED:watched",
       "MODIFIED:watched",
     ]);
@@ -759,7 +773,10 @@ describe("persistence", () => {
     await tc.restart();
     admin = await as(ADMIN);
     const list = (await call(tc, "GET", "/api/v1/namespaces/durable/configmaps", { token: admin })).json;
-    expect(list.items).toHaveLength(30);
+    // 30 written, plus the root CA publisher's kube-root-ca.crt.
+    expect(
+      list.items.filter((i: { metadata: { name: string } }) => i.metadata.name !== "kube-root-ca.crt"),
+    ).toHaveLength(30);
   });
 });
 

@@ -247,6 +247,7 @@ export async function startTestCluster(o: ClusterOptions = {}): Promise<TestClus
         };
       },
       ...(o.now ? { now: o.now } : {}),
+      caPem,
     });
   const tc: TestCluster = {
     cluster,

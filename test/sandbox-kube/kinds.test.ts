@@ -251,10 +251,77 @@ describe.skipIf(!!skip)("built-in kinds through kubectl", () => {
     const bad = await kubectl(["scale", "deployment/web", "--replicas=-1", "-n", "default"]);
     expect(bad.code).toBe(1);
     const pods = await kubectl(["get", "pods", "-l", "app=web", "-n", "default", "-o", "name"]);
-    expect(pods.stdout.trim().split("\n")).toHaveLength(3);
-    const pod = pods.stdout.trim().split("\n")[0]!;
+    const web = pods.stdout
+      .trim()
+      .split("\n")
+      .filter((n) => n.startsWith("pod/web-"));
+    expect(web).toHaveLength(3);
+    const pod = web[0]!;
     const logs = await kubectl(["logs", pod, "-n", "default"]);
     expect(logs.code, logs.stderr).toBe(0);
     expect(logs.stdout).toBe("");
+  });
+
+  it("controllers: Deployment -> ReplicaSet -> Pods and StatefulSet -> ordinal pods, with rollout restart/status/history", async () => {
+    const json = async (args: string[]) =>
+      JSON.parse((await kubectl([...args, "-o", "json", "-n", "default"])).stdout);
+    // The StatefulSet of the manifest: pod db-0 owned by it, with its revision and ordinal labels.
+    const db0 = await json(["get", "pod", "db-0"]);
+    const sts = await json(["get", "sts", "db"]);
+    expect(db0.metadata.ownerReferences).toEqual([
+      {
+        apiVersion: "apps/v1",
+        kind: "StatefulSet",
+        name: "db",
+        uid: sts.metadata.uid,
+        controller: true,
+        blockOwnerDeletion: true,
+      },
+    ]);
+    expect(db0.metadata.labels).toMatchObject({
+      "statefulset.kubernetes.io/pod-name": "db-0",
+      "apps.kubernetes.io/pod-index": "0",
+      "controller-revision-hash": sts.status.updateRevision,
+    });
+    const firstUid = db0.metadata.uid;
+    const restart = await kubectl(["rollout", "restart", "statefulset/db", "-n", "default"]);
+    expect(restart.stdout.trim(), restart.stderr).toBe("statefulset.apps/db restarted");
+    const status = await kubectl(["rollout", "status", "statefulset/db", "-n", "default", "--timeout=20s"]);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain("partitioned roll out complete");
+    const db0After = await json(["get", "pod", "db-0"]);
+    expect(db0After.metadata.uid).not.toBe(firstUid);
+    expect(db0After.metadata.labels["controller-revision-hash"]).not.toBe(
+      db0.metadata.labels["controller-revision-hash"],
+    );
+    // Deleting the pod: the StatefulSet makes it again under the same name.
+    await kubectl(["delete", "pod", "db-0", "-n", "default", "--wait=false"]);
+    expect((await json(["get", "pod", "db-0"])).metadata.uid).not.toBe(db0After.metadata.uid);
+
+    // Deployment web (3 replicas): restart makes a second ReplicaSet; the first is scaled to 0 and kept.
+    const r1 = await kubectl(["rollout", "restart", "deployment/web", "-n", "default"]);
+    expect(r1.stdout.trim(), r1.stderr).toBe("deployment.apps/web restarted");
+    const ds = await kubectl(["rollout", "status", "deployment/web", "-n", "default", "--timeout=20s"]);
+    expect(ds.stdout, ds.stderr).toContain('deployment "web" successfully rolled out');
+    const sets = (await json(["get", "rs", "-l", "app=web"])).items.filter(
+      (x: { metadata: { name: string } }) => x.metadata.name.startsWith("web-"),
+    );
+    expect(sets.map((x: { spec: { replicas: number } }) => x.spec.replicas).sort()).toEqual([0, 3]);
+    const history = await kubectl(["rollout", "history", "deployment/web", "-n", "default"]);
+    expect(history.stdout).toMatch(/REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>/);
+    const pods = (await json(["get", "pods"])).items.filter((p: { metadata: { name: string } }) =>
+      p.metadata.name.startsWith("web-"),
+    );
+    const current = sets.find((x: { spec: { replicas: number } }) => x.spec.replicas === 3);
+    expect(pods).toHaveLength(3);
+    for (const p of pods)
+      expect(p.metadata.ownerReferences[0]).toMatchObject({
+        kind: "ReplicaSet",
+        name: current.metadata.name,
+      });
+    // Garbage collection by ownerReferences: deleting the Deployment takes its ReplicaSets and pods.
+    await kubectl(["delete", "deployment", "web", "-n", "default"]);
+    const left = await kubectl(["get", "rs,pods", "-n", "default", "-o", "name"]);
+    expect(left.stdout.split("\n").filter((n) => n.includes("/web-"))).toEqual([]);
   });
 });

@@ -151,9 +151,8 @@ describe("WATCH", () => {
   it("accepts watch=true, True and 1 (strconv.ParseBool, as the Python client sends it)", async () => {
     await cm("seen");
     for (const v of ["true", "True", "1"]) {
-      const evs = await watch(
-        `/api/v1/namespaces/w/configmaps?watch=${v}&timeoutSeconds=5`,
-        (e) => e.length > 0,
+      const evs = await watch(`/api/v1/namespaces/w/configmaps?watch=${v}&timeoutSeconds=5`, (e) =>
+        e.some((x) => x.object.metadata?.name === "seen"),
       );
       expect(names(evs), v).toContain("ADDED:seen");
     }

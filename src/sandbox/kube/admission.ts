@@ -34,7 +34,13 @@ import { timestamp } from "./routing.js";
 import { admissionDenied, badRequest, forbidden, invalid, KubeStatusError, notFound } from "./status.js";
 import type { KubeUser } from "./types.js";
 import { validateName, validateObject } from "./validate.js";
-import { deploymentDefaults, podDefaults, runningPodStatus } from "./workloads.js";
+import {
+  deploymentDefaults,
+  podDefaults,
+  replicaSetDefaults,
+  runningPodStatus,
+  statefulSetDefaults,
+} from "./workloads.js";
 
 export function checkValid(_ctx: ApiContext, r: ResourceDef, o: JsonObject): void {
   if (r.kind === "Secret") checkSecretData(o);
@@ -122,6 +128,10 @@ export function admit(ctx: ApiContext, user: KubeUser, r: ResourceDef, o: JsonOb
     case "Deployment":
       m.annotations = { ...asObject(m.annotations) } as JsonObject;
       return deploymentDefaults(o);
+    case "StatefulSet":
+      return statefulSetDefaults(o);
+    case "ReplicaSet":
+      return replicaSetDefaults(o);
     case "Secret": {
       o.type ??= "Opaque";
       return foldStringData(o);

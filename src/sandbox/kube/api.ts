@@ -70,6 +70,7 @@ import {
   conflict,
   forbidden,
   internalError,
+  invalid,
   KubeStatusError,
   methodNotAllowed,
   notFound,
@@ -80,7 +81,8 @@ import {
 import type { ObjectStore } from "./store.js";
 import { toTable, wantsTable } from "./table.js";
 import type { KubeApiOptions, KubeUser } from "./types.js";
-import { deploymentDefaults, randomSuffix } from "./workloads.js";
+import { IMMORTAL_NAMESPACES, immutableDataCauses, podUpdateCauses } from "./updateRules.js";
+import { deploymentDefaults, randomSuffix, replicaSetDefaults, statefulSetDefaults } from "./workloads.js";
 
 /** Fields the server owns: whatever the client sent is replaced. */
 const SERVER_META = [
@@ -94,7 +96,7 @@ const SERVER_META = [
 ];
 
 function tracksGeneration(r: ResourceDef): boolean {
-  return r.custom === true || r.kind === "Deployment";
+  return r.custom === true || ["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"].includes(r.kind);
 }
 
 function specPart(o: JsonObject): JsonObject {
@@ -479,9 +481,18 @@ export class KubeApi {
     delete m.managedFields;
     if (r.kind === "Secret") next = foldStringData(next);
     if (r.kind === "Deployment") next = deploymentDefaults(next);
+    if (r.kind === "StatefulSet") next = statefulSetDefaults(next);
+    if (r.kind === "ReplicaSet") next = replicaSetDefaults(next);
     if (r.kind === "Namespace")
       meta(next).labels = { ...labelsOf(next), "kubernetes.io/metadata.name": nameOf(next) };
     if (subresource !== "status") next = admitUpdate(this.ctx, user, r, next, cur);
+    const updateCauses =
+      r.kind === "ConfigMap" || r.kind === "Secret"
+        ? immutableDataCauses(r.kind, next, cur)
+        : r.kind === "Pod" && subresource !== "status"
+          ? podUpdateCauses(next, cur)
+          : [];
+    if (updateCauses.length) throw invalid(r, nameOf(cur), updateCauses);
     checkValid(this.ctx, r, next);
     checkEscalation(this.ctx, user, r, next, cur, nameOf(cur));
     if (tracksGeneration(r) && !jsonEqual(specPart(cur), specPart(next)))
@@ -510,6 +521,8 @@ export class KubeApi {
   ): Promise<JsonObject> {
     const cur = this.store.get(r, namespace, name);
     if (!cur) throw notFound(r, name);
+    if (r.kind === "Namespace" && IMMORTAL_NAMESPACES.includes(name))
+      throw forbidden(r, qualified(r), name, "this namespace may not be deleted");
     let opts: JsonObject = {};
     if (req.body.length) {
       try {

@@ -23,8 +23,11 @@ export interface ApiContext {
 export const res = (plural: string, group = ""): ResourceDef => resourceByPlural(group, plural)!;
 export const NAMESPACES = res("namespaces");
 export const PODS = res("pods");
+export const CONFIG_MAPS = res("configmaps");
 export const SERVICE_ACCOUNTS = res("serviceaccounts");
 export const DEPLOYMENTS = res("deployments", "apps");
+export const REPLICA_SETS = res("replicasets", "apps");
+export const STATEFUL_SETS = res("statefulsets", "apps");
 export const TENANTS = res("tenants", "capsule.clastix.io");
 export const CAPSULE_CONFIGS = res("capsuleconfigurations", "capsule.clastix.io");
 export const ROLES = res("roles", "rbac.authorization.k8s.io");

@@ -27,12 +27,69 @@ export function defaultServiceAccount(namespace: string, uid: string, timestamp:
   };
 }
 
-export function seedObjects(uid: () => string, timestamp: string): JsonObject[] {
+export const ROOT_CA_CONFIGMAP = "kube-root-ca.crt";
+
+/**
+ * The root CA publisher's ConfigMap (kubernetes/kubernetes pkg/controller/certificates/rootcacertpublisher:
+ * kube-root-ca.crt with ca.crt and its description annotation), in every namespace.
+ */
+export function rootCaConfigMap(
+  namespace: string,
+  caPem: string,
+  uid: string,
+  timestamp: string,
+): JsonObject {
+  return {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: {
+      name: ROOT_CA_CONFIGMAP,
+      namespace,
+      uid,
+      creationTimestamp: timestamp,
+      annotations: {
+        "kubernetes.io/description":
+          "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.",
+      },
+    },
+    data: { "ca.crt": caPem },
+  };
+}
+
+/** default/kubernetes: the API server's own Service, first address of EKS's service range 172.20.0.0/16. */
+export function kubernetesService(uid: string, timestamp: string): JsonObject {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: {
+      name: "kubernetes",
+      namespace: "default",
+      uid,
+      creationTimestamp: timestamp,
+      labels: { component: "apiserver", provider: "kubernetes" },
+    },
+    spec: {
+      type: "ClusterIP",
+      clusterIP: "172.20.0.1",
+      clusterIPs: ["172.20.0.1"],
+      ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 443 }],
+      sessionAffinity: "None",
+      ipFamilies: ["IPv4"],
+      ipFamilyPolicy: "SingleStack",
+      internalTrafficPolicy: "Cluster",
+    },
+    status: { loadBalancer: {} },
+  };
+}
+
+export function seedObjects(uid: () => string, timestamp: string, caPem?: string): JsonObject[] {
   const out: JsonObject[] = [];
   for (const ns of SYSTEM_NAMESPACES) {
     out.push(namespaceObject(ns, uid(), timestamp));
     out.push(defaultServiceAccount(ns, uid(), timestamp));
+    if (caPem) out.push(rootCaConfigMap(ns, caPem, uid(), timestamp));
   }
+  out.push(kubernetesService(uid(), timestamp));
   const bootstrap = { "kubernetes.io/bootstrapping": "rbac-defaults" };
   for (const [name, rules] of Object.entries(BUILTIN_CLUSTER_ROLES)) {
     out.push({

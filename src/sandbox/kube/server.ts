@@ -15,6 +15,7 @@ export async function startKubeApi(opts: KubeApiOptions): Promise<RunningKubeApi
       now()
         .toISOString()
         .replace(/\.\d{3}Z$/, "Z"),
+      opts.caPem,
     ),
   );
   let url = "";

@@ -69,6 +69,8 @@ export interface KubeApiOptions {
   resolveAccessEntry(principalArn: string, uniqueId: string): ResolvedAccessEntry | undefined;
   /** Clock, injectable for tests. */
   now?: () => Date;
+  /** PEM of the CA that signed `tls.cert`: published in every namespace as ConfigMap kube-root-ca.crt. */
+  caPem?: string;
 }
 
 export interface RunningKubeApi {

@@ -1,7 +1,10 @@
 /**
- * What the sandbox's "controllers" do, as pure functions: pod defaults and a Running status (no kubelet; pods
- * are ready at once), and the Deployment controller collapsed into one step: pods from the template, replaced
- * when the template changes (`kubectl rollout restart`), status replicas ready.
+ * What the sandbox's controllers do, as pure functions: pod defaults and a Running status (no kubelet; pods
+ * are ready at once); the Deployment controller's ReplicaSet per pod template (kubernetes/kubernetes
+ * pkg/controller/deployment/sync.go: getNewReplicaSet, name `<deployment>-<pod-template-hash>`, revision
+ * annotation), the ReplicaSet controller's pods, and the StatefulSet controller's ordinal pods
+ * (pkg/controller/statefulset/stateful_set_utils.go: `<set>-<ordinal>`, controller-revision-hash,
+ * statefulset.kubernetes.io/pod-name, apps.kubernetes.io/pod-index). Rollouts happen in one step.
  */
 import { asArray, asObject, asString, clone, isObject, type JsonObject, labelsOf, nameOf } from "./json.js";
 
@@ -72,50 +75,175 @@ export function runningPodStatus(pod: JsonObject, now: string, ip: string): Json
   };
 }
 
-export interface DeploymentPlan {
+export interface PodPlan {
   /** Pods to create (metadata without uid/resourceVersion). */
   create: JsonObject[];
   /** Names of owned pods to delete. */
   remove: string[];
 }
 
-/** The pods a Deployment should own now, given those it owns. */
-export function planDeployment(dep: JsonObject, owned: JsonObject[], random: () => number): DeploymentPlan {
-  const spec = asObject(dep.spec);
-  const template = asObject(spec.template);
-  const hash = templateHash(template);
-  const replicas = typeof spec.replicas === "number" ? spec.replicas : 1;
-  const current = owned.filter((p) => labelsOf(p)[TEMPLATE_HASH_LABEL] === hash);
-  const remove = owned.filter((p) => labelsOf(p)[TEMPLATE_HASH_LABEL] !== hash).map(nameOf);
-  remove.push(...current.slice(replicas).map(nameOf));
-  const create: JsonObject[] = [];
-  const depName = nameOf(dep);
-  const depMeta = asObject(dep.metadata);
+export interface OwnerRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+}
+
+function controllerRef(o: JsonObject): JsonObject {
+  const m = asObject(o.metadata);
+  return {
+    apiVersion: asString(o.apiVersion) ?? "apps/v1",
+    kind: asString(o.kind) ?? "",
+    name: nameOf(o),
+    uid: asString(m.uid) ?? "",
+    controller: true,
+    blockOwnerDeletion: true,
+  };
+}
+
+function podFromTemplate(owner: JsonObject, name: string, labels: Record<string, string>): JsonObject {
+  const template = asObject(asObject(owner.spec).template);
   const tmplMeta = asObject(template.metadata);
-  for (let i = current.length; i < replicas; i++) {
-    create.push({
-      apiVersion: "v1",
-      kind: "Pod",
-      metadata: {
-        name: `${depName}-${hash}-${randomSuffix(random)}`,
-        namespace: asString(depMeta.namespace) ?? "default",
-        labels: { ...labelsOf({ metadata: tmplMeta }), [TEMPLATE_HASH_LABEL]: hash },
-        ...(isObject(tmplMeta.annotations) ? { annotations: clone(tmplMeta.annotations) } : {}),
-        ownerReferences: [
-          {
-            apiVersion: "apps/v1",
-            kind: "Deployment",
-            name: depName,
-            uid: asString(depMeta.uid) ?? "",
-            controller: true,
-            blockOwnerDeletion: true,
-          },
-        ],
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      name,
+      namespace: namespaceOfObj(owner),
+      labels: { ...labelsOf({ metadata: tmplMeta }), ...labels },
+      ...(isObject(tmplMeta.annotations) ? { annotations: clone(tmplMeta.annotations) } : {}),
+      ownerReferences: [controllerRef(owner)],
+    },
+    spec: clone(asObject(template.spec)),
+  };
+}
+
+const namespaceOfObj = (o: JsonObject) => asString(asObject(o.metadata).namespace) ?? "default";
+const replicasOf = (o: JsonObject) => {
+  const n = asObject(o.spec).replicas;
+  return typeof n === "number" ? n : 1;
+};
+
+/** The ReplicaSet of a Deployment for its current template (without uid), at `revision`. */
+export function replicaSetFor(dep: JsonObject, revision: number): JsonObject {
+  const spec = asObject(dep.spec);
+  const template = clone(asObject(spec.template));
+  const hash = templateHash(asObject(spec.template));
+  const tmplMeta = asObject(template.metadata);
+  tmplMeta.labels = { ...labelsOf({ metadata: tmplMeta }), [TEMPLATE_HASH_LABEL]: hash };
+  template.metadata = tmplMeta;
+  const selector = clone(asObject(spec.selector));
+  selector.matchLabels = { ...asObject(selector.matchLabels), [TEMPLATE_HASH_LABEL]: hash };
+  return {
+    apiVersion: "apps/v1",
+    kind: "ReplicaSet",
+    metadata: {
+      name: `${nameOf(dep)}-${hash}`,
+      namespace: namespaceOfObj(dep),
+      labels: clone(tmplMeta.labels),
+      annotations: {
+        "deployment.kubernetes.io/desired-replicas": String(replicasOf(dep)),
+        "deployment.kubernetes.io/max-replicas": String(replicasOf(dep)),
+        "deployment.kubernetes.io/revision": String(revision),
       },
-      spec: clone(asObject(template.spec)),
+      ownerReferences: [controllerRef(dep)],
+    },
+    spec: { replicas: replicasOf(dep), selector, template },
+  };
+}
+
+/** The pods a ReplicaSet should own now, given those it owns. */
+export function planReplicaSet(rs: JsonObject, owned: JsonObject[], random: () => number): PodPlan {
+  const replicas = replicasOf(rs);
+  const remove = owned.slice(replicas).map(nameOf);
+  const create: JsonObject[] = [];
+  for (let i = owned.length; i < replicas; i++)
+    create.push(podFromTemplate(rs, `${nameOf(rs)}-${randomSuffix(random)}`, {}));
+  return { create, remove };
+}
+
+export function replicaSetStatus(rs: JsonObject, pods: JsonObject[]): JsonObject {
+  const n = pods.length;
+  const g = asObject(rs.metadata).generation;
+  return {
+    replicas: n,
+    fullyLabeledReplicas: n,
+    ...(n > 0 ? { readyReplicas: n, availableReplicas: n } : {}),
+    observedGeneration: typeof g === "number" ? g : 1,
+  };
+}
+
+/** `controller-revision-hash` of a StatefulSet's current template: `<set>-<hash>`. */
+export function statefulSetRevision(sts: JsonObject): string {
+  return `${nameOf(sts)}-${templateHash(asObject(asObject(sts.spec).template))}`;
+}
+
+/** Ordinal pods 0..replicas-1 at the current revision; pods past the count or at an old revision go. */
+export function planStatefulSet(sts: JsonObject, owned: JsonObject[]): PodPlan {
+  const replicas = replicasOf(sts);
+  const rev = statefulSetRevision(sts);
+  const name = nameOf(sts);
+  const keep = new Set<string>();
+  const remove: string[] = [];
+  for (const p of owned) {
+    const rest = nameOf(p).startsWith(`${name}-`) ? nameOf(p).slice(name.length + 1) : "";
+    const ordinal = /^\d+$/.test(rest) ? Number(rest) : Number.NaN;
+    if (ordinal < replicas && labelsOf(p)["controller-revision-hash"] === rev) keep.add(nameOf(p));
+    else remove.push(nameOf(p));
+  }
+  const create: JsonObject[] = [];
+  const serviceName = asString(asObject(sts.spec).serviceName);
+  for (let i = 0; i < replicas; i++) {
+    const podName = `${name}-${i}`;
+    if (keep.has(podName)) continue;
+    const pod = podFromTemplate(sts, podName, {
+      "controller-revision-hash": rev,
+      "statefulset.kubernetes.io/pod-name": podName,
+      "apps.kubernetes.io/pod-index": String(i),
     });
+    const spec = asObject(pod.spec);
+    spec.hostname = podName;
+    if (serviceName) spec.subdomain = serviceName;
+    create.push(pod);
   }
   return { create, remove };
+}
+
+export function statefulSetStatus(sts: JsonObject, pods: JsonObject[]): JsonObject {
+  const n = pods.length;
+  const rev = statefulSetRevision(sts);
+  const g = asObject(sts.metadata).generation;
+  return {
+    observedGeneration: typeof g === "number" ? g : 1,
+    replicas: n,
+    readyReplicas: n,
+    currentReplicas: n,
+    updatedReplicas: n,
+    availableReplicas: n,
+    currentRevision: rev,
+    updateRevision: rev,
+    collisionCount: 0,
+  };
+}
+
+export function statefulSetDefaults(sts: JsonObject): JsonObject {
+  const out = clone(sts);
+  const spec = asObject(out.spec);
+  out.spec = spec;
+  spec.replicas ??= 1;
+  spec.podManagementPolicy ??= "OrderedReady";
+  spec.updateStrategy ??= { type: "RollingUpdate", rollingUpdate: { partition: 0 } };
+  spec.revisionHistoryLimit ??= 10;
+  spec.persistentVolumeClaimRetentionPolicy ??= { whenDeleted: "Retain", whenScaled: "Retain" };
+  return out;
+}
+
+export function replicaSetDefaults(rs: JsonObject): JsonObject {
+  const out = clone(rs);
+  const spec = asObject(out.spec);
+  out.spec = spec;
+  spec.replicas ??= 1;
+  return out;
 }
 
 export function deploymentDefaults(dep: JsonObject): JsonObject {
