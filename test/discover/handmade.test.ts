@@ -38,7 +38,7 @@ const DISCOVER = [
   `${C}=sandbox-${C}`,
 ];
 
-describe.skipIf(!!skip)("a set-up made by hand, discovered", () => {
+describe.skipIf(!!skip)("a set-up made by hand, discovered", { timeout: 240_000 }, () => {
   let sb: E2ESandbox;
   let imported: string;
 
