@@ -58,6 +58,26 @@ export function classifyAwsError(operation: string, e: unknown): Transience {
 
 type Sendable = { send: (command: unknown, options?: unknown) => Promise<unknown> };
 
+/** At most this many requests in flight per account (IAM, STS and EKS together), so reads made in parallel
+ * stay under AWS's per-account request rates instead of provoking throttling. */
+export const MAX_IN_FLIGHT_PER_ACCOUNT = 8;
+
+/** A counting semaphore: `run` waits for a free slot. */
+export function limiter(max: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (fn) => {
+    if (active >= max) await new Promise<void>((r) => waiting.push(r));
+    active++;
+    try {
+      return await fn();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
+
 /** Wraps `client.send` with counting and retries; returns the same client. */
 export function instrument<C extends object>(
   client: C,
@@ -65,6 +85,7 @@ export function instrument<C extends object>(
   target: string,
   log: CallLog,
   policy: RetryPolicy,
+  gate: <T>(fn: () => Promise<T>) => Promise<T> = (fn) => fn(),
 ): C {
   const sendable = client as unknown as Sendable;
   const send = sendable.send.bind(client);
@@ -75,10 +96,12 @@ export function instrument<C extends object>(
       (e) => classifyAwsError(operation, e),
       () => {
         const call: ApiCall = { api, operation, target, mutating: isMutatingAwsOperation(operation) };
-        log.record(call);
-        return send(command, options).catch((e: unknown) => {
-          call.failed = (e as { name?: string })?.name ?? "Error";
-          throw e;
+        return gate(() => {
+          log.record(call);
+          return send(command, options).catch((e: unknown) => {
+            call.failed = (e as { name?: string })?.name ?? "Error";
+            throw e;
+          });
         });
       },
     );
@@ -112,6 +135,7 @@ export function accountClients(opts: AccountClientOptions): AccountClients {
   const credentials = opts.credentials ?? cached(defaultCredentials(opts.profile, opts.env));
   // Our wrapper retries; the SDK's own retry layer would multiply attempts and hide them from the CallLog.
   const common = { credentials, maxAttempts: 1 };
+  const gate = limiter(MAX_IN_FLIGHT_PER_ACCOUNT);
   const iamEndpoint = endpointOverride("iam", opts.env);
   const iam = instrument(
     new IAMClient({ ...common, region: opts.region, ...(iamEndpoint ? { endpoint: iamEndpoint } : {}) }),
@@ -119,6 +143,7 @@ export function accountClients(opts: AccountClientOptions): AccountClients {
     opts.accountId,
     opts.log,
     opts.retry,
+    gate,
   );
   const sts = instrument(
     new STSClient({ ...common, region: opts.region, endpoint: stsEndpoint(opts.region, opts.env) }),
@@ -126,6 +151,7 @@ export function accountClients(opts: AccountClientOptions): AccountClients {
     opts.accountId,
     opts.log,
     opts.retry,
+    gate,
   );
   const eksByRegion = new Map<string, EKSClient>();
   const eksEndpoint = endpointOverride("eks", opts.env);
@@ -143,6 +169,7 @@ export function accountClients(opts: AccountClientOptions): AccountClients {
           opts.accountId,
           opts.log,
           opts.retry,
+          gate,
         );
         eksByRegion.set(region, c);
       }

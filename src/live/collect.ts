@@ -148,34 +148,52 @@ function tagMap(tags: { Key?: string; Value?: string }[] | undefined): Record<st
 async function readRole(conns: Connections, accountId: string, name: string): Promise<IamRole | undefined> {
   const iam = conns.account(accountId).iam;
   try {
-    const r = (await iam.send(new GetRoleCommand({ RoleName: name }))).Role;
+    // The role, its inline policies and its attachments are independent reads: one round trip, not four
+    // (a missing role makes all three fail with NoSuchEntity). Bounded per account by the clients.
+    const inlineRead = async (): Promise<IamRole["inlinePolicies"]> => {
+      const names: string[] = [];
+      let marker: string | undefined;
+      do {
+        const page = await iam.send(
+          new ListRolePoliciesCommand({ RoleName: name, ...(marker ? { Marker: marker } : {}) }),
+        );
+        names.push(...(page.PolicyNames ?? []));
+        marker = page.IsTruncated ? page.Marker : undefined;
+      } while (marker);
+      const docs = await Promise.all(
+        names.map((policyName) =>
+          iam.send(new GetRolePolicyCommand({ RoleName: name, PolicyName: policyName })),
+        ),
+      );
+      const out: IamRole["inlinePolicies"] = {};
+      names.forEach((policyName, i) => {
+        const doc = docs[i]!.PolicyDocument;
+        if (doc) out[policyName] = decodePolicyDocument(doc);
+      });
+      return out;
+    };
+    const attachedRead = async (): Promise<string[]> => {
+      const attached: string[] = [];
+      let attachedMarker: string | undefined;
+      do {
+        const page: ListAttachedRolePoliciesCommandOutput = await iam.send(
+          new ListAttachedRolePoliciesCommand({
+            RoleName: name,
+            ...(attachedMarker ? { Marker: attachedMarker } : {}),
+          }),
+        );
+        attached.push(...(page.AttachedPolicies ?? []).map((p) => p.PolicyArn ?? "").filter(Boolean));
+        attachedMarker = page.IsTruncated ? page.Marker : undefined;
+      } while (attachedMarker);
+      return attached;
+    };
+    const [got, inlinePolicies, attached] = await Promise.all([
+      iam.send(new GetRoleCommand({ RoleName: name })),
+      inlineRead(),
+      attachedRead(),
+    ]);
+    const r = got.Role;
     if (!r?.Arn || !r.AssumeRolePolicyDocument) return undefined;
-    const names: string[] = [];
-    let marker: string | undefined;
-    do {
-      const page = await iam.send(
-        new ListRolePoliciesCommand({ RoleName: name, ...(marker ? { Marker: marker } : {}) }),
-      );
-      names.push(...(page.PolicyNames ?? []));
-      marker = page.IsTruncated ? page.Marker : undefined;
-    } while (marker);
-    const inlinePolicies: IamRole["inlinePolicies"] = {};
-    for (const policyName of names) {
-      const doc = await iam.send(new GetRolePolicyCommand({ RoleName: name, PolicyName: policyName }));
-      if (doc.PolicyDocument) inlinePolicies[policyName] = decodePolicyDocument(doc.PolicyDocument);
-    }
-    const attached: string[] = [];
-    let attachedMarker: string | undefined;
-    do {
-      const page: ListAttachedRolePoliciesCommandOutput = await iam.send(
-        new ListAttachedRolePoliciesCommand({
-          RoleName: name,
-          ...(attachedMarker ? { Marker: attachedMarker } : {}),
-        }),
-      );
-      attached.push(...(page.AttachedPolicies ?? []).map((p) => p.PolicyArn ?? "").filter(Boolean));
-      attachedMarker = page.IsTruncated ? page.Marker : undefined;
-    } while (attachedMarker);
     return {
       accountId,
       name,

@@ -128,7 +128,14 @@ export function createEndpoint(deps: EndpointDeps): (req: IncomingMessage, res: 
       });
       res.end(r.body);
     };
-    handle(deps, lookup, req, requestId).then(send, (e: unknown) => {
+    const latency = deps.knobs.latencyMs ?? 0;
+    const delay = latency > 0 ? latency * (0.5 + uniform(deps.ports.random)) : 0;
+    const answered = handle(deps, lookup, req, requestId);
+    // The latency knob: the reply leaves after the jittered delay (handled at once, so order is unchanged).
+    const late = delay
+      ? answered.then((r) => new Promise<Reply>((done) => setTimeout(() => done(r), delay)))
+      : answered;
+    late.then(send, (e: unknown) => {
       const err = new AwsApiError(
         "InternalFailure",
         "The request processing has failed because of an unknown error, exception or failure.",

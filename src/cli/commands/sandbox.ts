@@ -30,12 +30,13 @@ const USAGE = `xirsa sandbox <up|down|status|reset|token|kubeconfig> --state-dir
 A local emulation of the AWS accounts (IAM, STS, EKS, OIDC issuers) and EKS clusters of xirsa.yaml on 127.0.0.1.
 
   up --config xirsa.yaml --state-dir DIR [--detach]
-        [--propagation-delay MS] [--throttle-rate R] [--error-rate R]
+        [--propagation-delay MS] [--throttle-rate R] [--error-rate R] [--latency-ms N]
       Starts the sandbox (in the foreground until Ctrl-C, or in the background with --detach, returning once
       every endpoint answers). Writes DIR/env.sh (. it to point the aws CLI and SDKs at the sandbox),
       DIR/aws-config and DIR/aws-credentials (profile sandbox-<account id> per account) and DIR/ca.pem.
       Without --config it restarts the sandbox DIR already holds. The realism knobs (off by default, kept in
-      DIR/sandbox.json): IAM propagation delay in ms, probability of Throttling, probability of a 5xx.
+      DIR/sandbox.json): IAM propagation delay in ms, probability of Throttling, probability of a 5xx, and
+      latency added to every AWS request (mean N ms, uniform jitter between N/2 and 3N/2).
   down --state-dir DIR                stops it (its state stays in DIR)
   status --state-dir DIR [--output text|json]   exit 0 when running, 1 when not
   reset --state-dir DIR               forgets all changes (IAM, sessions, access entries, Kubernetes objects)
@@ -166,6 +167,7 @@ async function up(argv: string[], io: Io): Promise<0 | 1 | 2> {
       "propagation-delay": { type: "string" },
       "throttle-rate": { type: "string" },
       "error-rate": { type: "string" },
+      "latency-ms": { type: "string" },
     },
     "sandbox up",
   );
@@ -182,6 +184,8 @@ async function up(argv: string[], io: Io): Promise<0 | 1 | 2> {
   if (delay !== undefined) knobs.propagationDelayMs = delay;
   if (throttle !== undefined) knobs.throttleRate = throttle;
   if (errors !== undefined) knobs.errorRate = errors;
+  const latency = wholeNumber(values["latency-ms"] as string | undefined, "--latency-ms", 0, 60_000);
+  if (latency !== undefined) knobs.latencyMs = latency;
   const configFile = values.config as string | undefined;
   const { existsSync, mkdirSync, statSync } = await import("node:fs");
   if (existsSync(stateDir) && !statSync(stateDir).isDirectory()) {
@@ -261,6 +265,7 @@ async function statusCmd(argv: string[], io: Io): Promise<0 | 1> {
         `  cluster ${c.name} (${c.accountId} ${c.region}): ${c.endpoint ?? "no endpoint yet"}, issuer ${c.issuer}\n`,
       );
     }
+    if (s.knobs?.latencyMs) io.stdout.write(`  latency: ${s.knobs.latencyMs} ms per AWS request (±50%)\n`);
     if (s.knobs && (s.knobs.propagationDelayMs || s.knobs.throttleRate || s.knobs.errorRate)) {
       io.stdout.write(
         `  knobs: propagation delay ${s.knobs.propagationDelayMs} ms, throttle rate ${s.knobs.throttleRate}, error rate ${s.knobs.errorRate}\n`,

@@ -13,6 +13,8 @@ export interface Knobs {
   throttleRate: number;
   /** Probability (0..1) of a 5xx error per request. */
   errorRate: number;
+  /** Mean added latency per AWS request in ms (uniform jitter: 0.5× to 1.5×), as real AWS answers in tens of ms. */
+  latencyMs?: number;
 }
 
 export const NO_KNOBS: Knobs = { propagationDelayMs: 0, throttleRate: 0, errorRate: 0 };

@@ -153,10 +153,45 @@ function document(
 
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 
+// botocore iam tagKeyType / tagValueType patterns.
+const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u;
+const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
 function validTags(tags: Tag[], existing: Tag[] = []): Tag[] {
+  if (tags.length > 50)
+    throw validationError("[…]", "tags", "Member must have length less than or equal to 50");
+  const seen = new Set<string>();
+  for (const t of tags) {
+    if (!TAG_KEY.test(t.Key))
+      throw validationError(
+        t.Key,
+        "tags.member.key",
+        "Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+",
+      );
+    if (!TAG_VALUE.test(t.Value))
+      throw validationError(
+        t.Value,
+        "tags.member.value",
+        "Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*",
+      );
+    // The aws: prefix is reserved in any case (AWS tagging docs); IAM's exact text for it is not published.
+    if (/^aws:/i.test(t.Key))
+      throw new AwsApiError(
+        "InvalidInput",
+        `Tag keys starting with 'aws:' are reserved for internal use: ${t.Key}`,
+      );
+    // IAM tag keys are case-insensitive (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html).
+    if (seen.has(t.Key.toLowerCase()))
+      throw new AwsApiError(
+        "InvalidInput",
+        "Duplicate tag keys found. Please note that Tag keys are case insensitive.",
+      );
+    seen.add(t.Key.toLowerCase());
+  }
   const merged = [...existing];
   for (const t of tags) {
-    const i = merged.findIndex((m) => m.Key === t.Key);
+    // An existing key differing only in case is the same key: its value (and spelling) is replaced.
+    const i = merged.findIndex((m) => m.Key.toLowerCase() === t.Key.toLowerCase());
     if (i >= 0) merged[i] = t;
     else merged.push(t);
   }

@@ -7,7 +7,38 @@ const st = (s: object) => JSON.stringify({ Version: "2012-10-17", Statement: [s]
 
 describe("IAM policy document validation", () => {
   const cases: [string, string, "identity" | "trust", string][] = [
-    ["not JSON", "{", "identity", "Syntax errors in policy."],
+    ["not JSON", "{", "identity", "This policy contains invalid Json"],
+    ["file:// forgotten", "trust-policy.json", "trust", "This policy contains invalid Json"],
+    [
+      "a trust policy granting a non-STS action",
+      JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "s3:GetObject" }],
+      }),
+      "trust",
+      "AssumeRole policy may only specify STS AssumeRole actions.",
+    ],
+    [
+      "a Sid with a dash",
+      JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Sid: "my-sid", Effect: "Allow", Action: "s3:GetObject", Resource: "*" }],
+      }),
+      "identity",
+      "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*",
+    ],
+    [
+      "duplicate Sids",
+      JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Sid: "A", Effect: "Allow", Action: "s3:GetObject", Resource: "*" },
+          { Sid: "A", Effect: "Deny", Action: "s3:PutObject", Resource: "*" },
+        ],
+      }),
+      "identity",
+      "Statement IDs (SID) in a single policy must be unique.",
+    ],
     [
       "unknown top-level key",
       JSON.stringify({ Version: "2012-10-17", Foo: 1, Statement: [] }),

@@ -51,7 +51,8 @@ export function validatePolicyDocument(
   try {
     doc = JSON.parse(text) as Json;
   } catch {
-    throw malformed("Syntax errors in policy.");
+    // What IAM answers for text that is not JSON at all, e.g. `--policy-document policy.json` without file://.
+    throw malformed("This policy contains invalid Json");
   }
   if (doc === null || typeof doc !== "object" || Array.isArray(doc))
     throw malformed("Syntax errors in policy.");
@@ -66,9 +67,20 @@ export function validatePolicyDocument(
   const statements = asList(doc.Statement);
   if (statements.length === 0) throw malformed("Syntax errors in policy.");
   const principalIds: Record<string, string> = {};
+  const sids = new Set<string>();
   for (const st of statements) {
     if (st === null || typeof st !== "object" || Array.isArray(st))
       throw malformed("Syntax errors in policy.");
+    // IAM policies take alphanumeric Sids, unique within the policy (IAM JSON policy reference, Sid).
+    if (st.Sid !== undefined) {
+      if (typeof st.Sid !== "string" || !/^[0-9A-Za-z]*$/.test(st.Sid))
+        throw malformed(
+          "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*",
+        );
+      if (st.Sid !== "" && sids.has(st.Sid))
+        throw malformed("Statement IDs (SID) in a single policy must be unique.");
+      sids.add(st.Sid);
+    }
     for (const k of Object.keys(st))
       if (!STATEMENT_FIELDS.has(k)) throw malformed("Syntax errors in policy.");
     if (st.Effect === undefined) throw malformed("Missing required field Effect");
@@ -108,10 +120,37 @@ export function validatePolicyDocument(
         throw malformed("Has prohibited field Resource");
       if (st.Principal === undefined && st.NotPrincipal === undefined)
         throw malformed("Missing required field Principal");
+      // A role's trust policy grants only the STS actions of assuming it.
+      for (const a of [...asList(st.Action), ...asList(st.NotAction)]) {
+        if (!trustAction(a as string))
+          throw malformed("AssumeRole policy may only specify STS AssumeRole actions.");
+      }
       Object.assign(principalIds, trustPrincipals(st.Principal ?? st.NotPrincipal ?? null, resolve));
     }
   }
   return principalIds;
+}
+
+const TRUST_ACTIONS = [
+  "sts:assumerole",
+  "sts:assumerolewithwebidentity",
+  "sts:assumerolewithsaml",
+  "sts:tagsession",
+  "sts:setsourceidentity",
+  "sts:setcontext",
+];
+
+/** `sts:AssumeRole*`, `sts:TagSession`, …, or a wildcard that names only such actions' prefix. */
+function trustAction(a: string): boolean {
+  const lower = a.toLowerCase();
+  if (lower === "*" || lower === "sts:*") return true;
+  const re = new RegExp(
+    `^${lower
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+  );
+  return lower.startsWith("sts:") && TRUST_ACTIONS.some((t) => re.test(t));
 }
 
 function trustPrincipals(principal: Json, resolve: PrincipalResolver): Record<string, string> {
