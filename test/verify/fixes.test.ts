@@ -3,6 +3,7 @@
  * chain proven; no placeholder is printed when verify knows the value.
  */
 import { afterAll, describe, expect, it } from "vitest";
+import type { State } from "../../src/state/types.js";
 import { verify } from "../../src/verify/index.js";
 import { removeDir, renderExample, verifyBundle, writeFiles } from "./fixtures.js";
 import { SCENARIOS } from "./scenarios.js";
@@ -65,4 +66,77 @@ describe("web-identity fixes", () => {
         for (const h of c.hops) expect(h.fix ?? "", sc.name).not.toContain("<issuer>");
     }
   });
+});
+
+/** Applies `aws eks create-access-entry … && aws eks associate-access-policy …` to the State. */
+function applyEksCommands(state: State, fix: string): void {
+  for (const command of fix.split(" && ")) {
+    const words = command.trim().split(/\s+/);
+    const flag = (name: string) => {
+      const i = words.indexOf(`--${name}`);
+      return i >= 0 ? words[i + 1] : undefined;
+    };
+    const cluster = state.clusters.find(
+      (c) => c.name === flag("cluster-name") && c.region === flag("region"),
+    )!;
+    expect(cluster, command).toBeDefined();
+    const arn = flag("principal-arn")!;
+    if (words[2] === "create-access-entry") {
+      const gi = words.indexOf("--kubernetes-groups");
+      const rest = gi >= 0 ? words.slice(gi + 1) : [];
+      const next = rest.findIndex((w) => w.startsWith("--"));
+      const groups = next >= 0 ? rest.slice(0, next) : rest;
+      cluster.accessEntries.push({
+        principalArn: arn,
+        type: flag("type")!,
+        kubernetesGroups: groups,
+        accessPolicies: [],
+      });
+    } else if (words[2] === "associate-access-policy") {
+      const scope = flag("access-scope")!;
+      const entry = cluster.accessEntries.find((e) => e.principalArn === arn)!;
+      entry.accessPolicies.push({
+        policyArn: flag("policy-arn")!,
+        accessScope:
+          scope === "type=cluster"
+            ? { type: "cluster" }
+            : { type: "namespace", namespaces: scope.replace("type=namespace,namespaces=", "").split(",") },
+      });
+    } else {
+      throw new Error(`not an EKS command this test interprets: ${command}`);
+    }
+  }
+}
+
+describe("cluster-access fixes", () => {
+  for (const target of ["staging", "prod"]) {
+    for (const kind of ["cd-pipeline-operator", "argocd"]) {
+      it(`a missing access entry on ${target} (${kind}): the printed commands recreate what the config renders`, () => {
+        const { state, chains, project } = desired("multi-target");
+        const pristine = structuredClone(state);
+        const chain = chains.find((c) => c.id === `${target}/${kind}`)!;
+        const cluster = state.clusters.find(
+          (c) => c.name === chain.targetCluster.name && c.accountId === chain.targetCluster.accountId,
+        )!;
+        const before = cluster.accessEntries.find((e) => e.principalArn === chain.targetRoleArn)!;
+        cluster.accessEntries = cluster.accessEntries.filter((e) => e !== before);
+        const profiles = { [chain.targetCluster.accountId]: "prod-admin" };
+        const r = verify(state, chains, { appProject: project, desired: pristine, profiles });
+        const hop = r.chains.find((c) => c.id === chain.id)!.hops.find((h) => h.id === "cluster-access")!;
+        expect(hop.ok).toBe(false);
+        const fix = hop.fix!;
+        expect(fix).toContain(`--region ${chain.targetCluster.region} --profile prod-admin`);
+        expect(fix).not.toMatch(/<[a-z]+>|then associate/);
+        if (before.kubernetesGroups.length)
+          expect(fix).toContain(`--kubernetes-groups ${before.kubernetesGroups.join(" ")}`);
+        if (before.accessPolicies.length === 0) expect(fix).not.toContain("associate-access-policy");
+        for (const p of before.accessPolicies.filter((x) => x.accessScope.type === "namespace")) {
+          expect(fix).toContain(`--policy-arn ${p.policyArn} --access-scope type=namespace,namespaces=`);
+        }
+        applyEksCommands(state, fix);
+        const fixed = verify(state, chains, { appProject: project });
+        expect(fixed.chains.find((c) => c.id === chain.id)!.ok).toBe(true);
+      });
+    }
+  }
 });

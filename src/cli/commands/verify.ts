@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { loadConfig } from "../../config/load.js";
+import type { Config } from "../../config/schema.js";
 import { InputError } from "../../errors.js";
 import { loadBundle } from "../../render/load.js";
 import { writeHtmlReport } from "../../report/index.js";
@@ -84,9 +85,18 @@ function configLocator(file: string, cwd: string): Locate {
   };
 }
 
+function fixesFor(cfg: Config): Loaded["fixes"] {
+  const profiles: Record<string, string> = {};
+  if (cfg.source.profile) profiles[cfg.source.accountId] = cfg.source.profile;
+  for (const t of cfg.targets) if (t.profile && !profiles[t.accountId]) profiles[t.accountId] = t.profile;
+  return { desired: desiredState(cfg).state, profiles };
+}
+
 interface Loaded {
   /** The config's `accept` entries. */
   accept: Acceptance[];
+  /** What the config renders and the accounts' profiles, for fixes that fit this config. */
+  fixes: { desired: State; profiles: Record<string, string> };
   state: State;
   chains: ChainSpec[];
   appProject: string;
@@ -110,6 +120,7 @@ function load(values: Record<string, unknown>, io: Io): Loaded {
     const { state, chains } = desiredState(cfg);
     return {
       accept: cfg.accept ?? [],
+      fixes: fixesFor(cfg),
       state,
       chains,
       appProject: cfg.source.argocd.project,
@@ -121,6 +132,7 @@ function load(values: Record<string, unknown>, io: Io): Loaded {
   const bundle = loadBundle(dir);
   return {
     accept: bundle.config.accept ?? [],
+    fixes: fixesFor(bundle.config),
     state: bundle.state,
     chains: bundle.chains,
     appProject: bundle.config.source.argocd.project,
@@ -146,6 +158,7 @@ async function loadLiveState(values: Record<string, unknown>, io: Io): Promise<L
   for (const w of live.warnings) io.stderr.write(`xirsa verify: warning: ${w}\n`);
   return {
     accept: cfg.accept ?? [],
+    fixes: fixesFor(cfg),
     state: live.state,
     chains: live.chains,
     appProject: cfg.source.argocd.project,
@@ -250,7 +263,11 @@ Exit codes: 0 every chain proven (and no finding at --fail-on), 1 a chain is bro
       );
     }
     const loaded = values.live ? await loadLiveState(values, io) : load(values, io);
-    const verified = verify(loaded.state, loaded.chains, { appProject: loaded.appProject });
+    const verified = verify(loaded.state, loaded.chains, {
+      appProject: loaded.appProject,
+      desired: loaded.fixes.desired,
+      profiles: loaded.fixes.profiles,
+    });
     const accepted = applyAcceptances(verified, loaded.accept, new Date().toISOString().slice(0, 10));
     for (const w of accepted.warnings) io.stderr.write(`xirsa verify: warning: ${w}\n`);
     output(format, accepted.result, loaded, io, out);
