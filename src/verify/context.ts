@@ -26,6 +26,11 @@ export interface VerifyOptions {
    */
   desired?: State;
   profiles?: Record<string, string>;
+  /**
+   * For a live State: the command that restores what the config renders (`xirsa apply --config …`). A failed
+   * hop of a chain whose roles xirsa owns (tagged xirsa.io/managed-by) then names it first, the raw fix second.
+   */
+  applyCommand?: string;
 }
 
 export class ClusterIndex {

@@ -140,3 +140,23 @@ describe("cluster-access fixes", () => {
     }
   }
 });
+
+describe("fixes for a stack xirsa owns", () => {
+  it("a failed hop of an xirsa-owned chain names xirsa apply first, the raw command second", () => {
+    const { state, chains, project } = desired("multi-target");
+    const chain = chains.find((c) => c.id === "staging/argocd")!;
+    const cluster = state.clusters.find((c) => c.name === chain.targetCluster.name)!;
+    cluster.accessEntries = cluster.accessEntries.filter((e) => e.principalArn !== chain.targetRoleArn);
+    const applyCommand = "xirsa apply --config xirsa.yaml";
+    const fixOf = (s: State) =>
+      verify(s, chains, { appProject: project, applyCommand })
+        .chains.find((c) => c.id === chain.id)!
+        .hops.find((h) => h.id === "cluster-access")!.fix!;
+    expect(fixOf(state)).toMatch(
+      /^xirsa apply --config xirsa\.yaml \(xirsa owns this stack.*\); or by hand: aws eks create-access-entry /,
+    );
+    // Roles xirsa does not own (no xirsa.io/managed-by tag): only the raw command.
+    for (const r of state.roles) r.tags = {};
+    expect(fixOf(state)).toMatch(/^aws eks create-access-entry /);
+  });
+});

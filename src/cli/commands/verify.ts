@@ -267,6 +267,8 @@ Exit codes: 0 every chain proven (and no finding at --fail-on), 1 a chain is bro
       appProject: loaded.appProject,
       desired: loaded.fixes.desired,
       profiles: loaded.fixes.profiles,
+      // `xirsa apply` has no --target: it restores every target of the config.
+      ...(values.live ? { applyCommand: `xirsa apply --config ${values.config as string}` } : {}),
     });
     const accepted = applyAcceptances(verified, loaded.accept, new Date().toISOString().slice(0, 10));
     for (const w of accepted.warnings) io.stderr.write(`xirsa verify: warning: ${w}\n`);
