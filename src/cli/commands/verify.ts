@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { loadConfig } from "../../config/load.js";
-import type { Config } from "../../config/schema.js";
 import { InputError } from "../../errors.js";
 import { loadBundle } from "../../render/load.js";
 import { writeHtmlReport } from "../../report/index.js";
 import type { ChainSpec, State } from "../../state/types.js";
 import { desiredState } from "../../topology/desired.js";
 import { type Acceptance, applyAcceptances, exitCodeFor } from "../../verify/accept.js";
+import { fixOptions } from "../../verify/fixOptions.js";
 import type { Finding, VerifyResult } from "../../verify/index.js";
 import { verify } from "../../verify/index.js";
 import { formatJson } from "../../verify/output/json.js";
@@ -85,18 +85,11 @@ function configLocator(file: string, cwd: string): Locate {
   };
 }
 
-function fixesFor(cfg: Config): Loaded["fixes"] {
-  const profiles: Record<string, string> = {};
-  if (cfg.source.profile) profiles[cfg.source.accountId] = cfg.source.profile;
-  for (const t of cfg.targets) if (t.profile && !profiles[t.accountId]) profiles[t.accountId] = t.profile;
-  return { desired: desiredState(cfg).state, profiles };
-}
-
 interface Loaded {
   /** The config's `accept` entries. */
   accept: Acceptance[];
   /** What the config renders and the accounts' profiles, for fixes that fit this config. */
-  fixes: { desired: State; profiles: Record<string, string> };
+  fixes: ReturnType<typeof fixOptions>;
   state: State;
   chains: ChainSpec[];
   appProject: string;
@@ -120,7 +113,7 @@ function load(values: Record<string, unknown>, io: Io): Loaded {
     const { state, chains } = desiredState(cfg);
     return {
       accept: cfg.accept ?? [],
-      fixes: fixesFor(cfg),
+      fixes: fixOptions(cfg),
       state,
       chains,
       appProject: cfg.source.argocd.project,
@@ -132,7 +125,7 @@ function load(values: Record<string, unknown>, io: Io): Loaded {
   const bundle = loadBundle(dir);
   return {
     accept: bundle.config.accept ?? [],
-    fixes: fixesFor(bundle.config),
+    fixes: fixOptions(bundle.config),
     state: bundle.state,
     chains: bundle.chains,
     appProject: bundle.config.source.argocd.project,
@@ -158,7 +151,7 @@ async function loadLiveState(values: Record<string, unknown>, io: Io): Promise<L
   for (const w of live.warnings) io.stderr.write(`xirsa verify: warning: ${w}\n`);
   return {
     accept: cfg.accept ?? [],
-    fixes: fixesFor(cfg),
+    fixes: fixOptions(cfg),
     state: live.state,
     chains: live.chains,
     appProject: cfg.source.argocd.project,
