@@ -240,7 +240,8 @@ export function renderHopsAndFindings(sources: readonly HopSource[]): string {
     "When a hop does not hold, verify reports findings: each has a stable code (also the SARIF rule id), a " +
       "severity and a fix; the finding's own message and fix name the exact resource and, for policy documents, " +
       "the JSON path. Verify's exit code follows the chains: 0 when every chain is proven, 1 when a hop fails, " +
-      "2 for bad input. Severities:",
+      "2 for bad input; `--fail-on warning` (or `info`) also exits 1 for a finding that severe which xirsa.yaml " +
+      "does not `accept`. Severities:",
     "",
     ...(["error", "warning", "info"] as const).map((s) => `- **${s}**: ${SEVERITY_WORDS[s]}.`),
     "",

@@ -19,6 +19,18 @@ export interface VerifyOptions {
   appProject?: string;
   /** Role session name used for the source role's session in the assume-role proof; default `xirsa-verify`. */
   sessionName?: string;
+  /**
+   * What the config renders (its desired State) and the AWS profile of each account, so that fixes print the
+   * exact commands for this config (e.g. the access entry with its groups or scoped policy, with --region and
+   * --profile) instead of generic ones.
+   */
+  desired?: State;
+  profiles?: Record<string, string>;
+  /**
+   * For a live State: the command that restores what the config renders (`xirsa apply --config …`). A failed
+   * hop of a chain whose roles xirsa owns (tagged xirsa.io/managed-by) then names it first, the raw fix second.
+   */
+  applyCommand?: string;
 }
 
 export class ClusterIndex {
@@ -49,6 +61,9 @@ export class ClusterIndex {
 export class VerifyContext {
   readonly appProject: string;
   readonly sessionName: string;
+  /** See VerifyOptions. */
+  readonly desired: State | undefined;
+  readonly profiles: Readonly<Record<string, string>>;
   private readonly roles = new Map<string, IamRole>();
   private readonly clusters = new Map<string, ClusterIndex>();
   /** Per-chain results memoised by key (e.g. the A role's trust proof is shared by all its chains). */
@@ -60,6 +75,8 @@ export class VerifyContext {
   ) {
     this.appProject = opts.appProject ?? "krci";
     this.sessionName = opts.sessionName ?? "xirsa-verify";
+    this.desired = opts.desired;
+    this.profiles = opts.profiles ?? {};
     for (const r of state.roles) if (!this.roles.has(r.arn)) this.roles.set(r.arn, r);
     for (const c of state.clusters) {
       const key = clusterKey(c);

@@ -3,6 +3,7 @@
  * one failed (users fix several things at once). Pure: data in, data out.
  */
 import type { ChainSpec, State } from "../state/types.js";
+import { MANAGED_BY_TAG, MANAGED_BY_VALUE } from "../topology/names.js";
 import { type Hop, VerifyContext, type VerifyOptions } from "./context.js";
 import { normaliseFindings } from "./findings.js";
 import { assumeRoleHop } from "./hops/assumeRole.js";
@@ -23,13 +24,28 @@ export const HOPS: ReadonlyArray<readonly [HopId, Hop]> = [
   ["registration", registrationHop],
 ];
 
+/** Does xirsa own the chain's roles (both tagged xirsa.io/managed-by = xirsa)? */
+function ownedByXirsa(ctx: VerifyContext, chain: ChainSpec): boolean {
+  return [chain.sourceRoleArn, chain.targetRoleArn].every(
+    (arn) => ctx.role(arn)?.tags[MANAGED_BY_TAG] === MANAGED_BY_VALUE,
+  );
+}
+
 export function verify(state: State, chains: readonly ChainSpec[], opts: VerifyOptions = {}): VerifyResult {
   const ctx = new VerifyContext(state, opts);
   const findings: Finding[] = [];
   const results: ChainResult[] = chains.map((chain) => {
+    const apply = opts.applyCommand && ownedByXirsa(ctx, chain) ? opts.applyCommand : undefined;
     const hops = HOPS.map(([, hop]) => {
       const outcome = hop(chain, ctx);
       for (const f of outcome.findings) findings.push(f); // not push(...): findings can be attacker-sized
+      if (apply && !outcome.hop.ok) {
+        const by = outcome.hop.fix ? `; or by hand: ${outcome.hop.fix}` : "";
+        return {
+          ...outcome.hop,
+          fix: `${apply} (xirsa owns this stack: it restores what the config renders)${by}`,
+        };
+      }
       return outcome.hop;
     });
     return { id: chain.id, kind: chain.kind, target: chain.target, ok: hops.every((h) => h.ok), hops };

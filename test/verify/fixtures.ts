@@ -10,6 +10,7 @@ import { loadConfig } from "../../src/config/load.js";
 import type { Config } from "../../src/config/schema.js";
 import { renderBundle } from "../../src/render/bundle.js";
 import { loadBundle } from "../../src/render/load.js";
+import { fixOptions } from "../../src/verify/fixOptions.js";
 import { verify } from "../../src/verify/index.js";
 import type { VerifyResult } from "../../src/verify/types.js";
 import { BIN, ROOT, tempDir } from "../helpers.js";
@@ -93,7 +94,7 @@ export function removeDir(dir: string): void {
 /** verify() over the bundle as loadBundle reads it. */
 export function verifyBundle(dir: string): VerifyResult {
   const b = loadBundle(dir);
-  return verify(b.state, b.chains, { appProject: b.config.source.argocd.project });
+  return verify(b.state, b.chains, { appProject: b.config.source.argocd.project, ...fixOptions(b.config) });
 }
 
 export interface Run {

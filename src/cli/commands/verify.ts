@@ -7,6 +7,7 @@ import { writeHtmlReport } from "../../report/index.js";
 import type { ChainSpec, State } from "../../state/types.js";
 import { desiredState } from "../../topology/desired.js";
 import { type Acceptance, applyAcceptances, exitCodeFor } from "../../verify/accept.js";
+import { fixOptions } from "../../verify/fixOptions.js";
 import type { Finding, VerifyResult } from "../../verify/index.js";
 import { verify } from "../../verify/index.js";
 import { formatJson } from "../../verify/output/json.js";
@@ -89,6 +90,8 @@ function configLocator(file: string, cwd: string): Locate {
 interface Loaded {
   /** The config's `accept` entries. */
   accept: Acceptance[];
+  /** What the config renders and the accounts' profiles, for fixes that fit this config. */
+  fixes: ReturnType<typeof fixOptions>;
   state: State;
   chains: ChainSpec[];
   appProject: string;
@@ -113,6 +116,7 @@ function load(values: Record<string, unknown>, io: Io): Loaded {
     const { state, chains } = desiredState(cfg);
     return {
       accept: cfg.accept ?? [],
+      fixes: fixOptions(cfg),
       state,
       chains,
       appProject: cfg.source.argocd.project,
@@ -124,6 +128,7 @@ function load(values: Record<string, unknown>, io: Io): Loaded {
   const bundle = loadBundle(dir);
   return {
     accept: bundle.config.accept ?? [],
+    fixes: fixOptions(bundle.config),
     state: bundle.state,
     chains: bundle.chains,
     appProject: bundle.config.source.argocd.project,
@@ -149,6 +154,7 @@ async function loadLiveState(values: Record<string, unknown>, io: Io): Promise<L
   for (const w of live.warnings) io.stderr.write(`xirsa verify: warning: ${w}\n`);
   return {
     accept: cfg.accept ?? [],
+    fixes: fixOptions(cfg),
     state: live.state,
     chains: live.chains,
     appProject: cfg.source.argocd.project,
@@ -178,6 +184,7 @@ async function loadDiscovered(values: Record<string, unknown>, io: Io): Promise<
     chains: live.chains,
     appProject: found.parsed.source.argocd.project,
     accept: [],
+    fixes: fixOptions(found.parsed),
     // No file holds a discovered set-up; findings carry their resource ids.
     locate: () => undefined,
     from: `--live --discover --source-profile ${opts.sourceProfile}`,
@@ -299,7 +306,13 @@ Exit codes: 0 every chain proven (and no finding at --fail-on), 1 a chain is bro
       : values.live
         ? await loadLiveState(values, io)
         : load(values, io);
-    const verified = verify(loaded.state, loaded.chains, { appProject: loaded.appProject });
+    const verified = verify(loaded.state, loaded.chains, {
+      appProject: loaded.appProject,
+      desired: loaded.fixes.desired,
+      profiles: loaded.fixes.profiles,
+      // `xirsa apply` has no --target: it restores every target of the config.
+      ...(values.live ? { applyCommand: `xirsa apply --config ${values.config as string}` } : {}),
+    });
     const accepted = applyAcceptances(verified, loaded.accept, new Date().toISOString().slice(0, 10));
     for (const w of accepted.warnings) io.stderr.write(`xirsa verify: warning: ${w}\n`);
     output(format, accepted.result, loaded, io, out);

@@ -3,7 +3,13 @@
  * (path included; EKS matches the assumed-role session's role ARN to the entry's principal).
  */
 import { parseRoleArn } from "../../iam/index.js";
-import type { AccessEntry, ChainSpec, EksCluster } from "../../state/types.js";
+import {
+  type AccessEntry,
+  type ChainSpec,
+  type ClusterRef,
+  type EksCluster,
+  findCluster,
+} from "../../state/types.js";
 import { failed, type HopOutcome, passed, type VerifyContext } from "../context.js";
 import { accessEntryResourceId, clusterResourceId, finding } from "../findings.js";
 import { accessPolicyName } from "../k8s/accessPolicies.js";
@@ -25,6 +31,40 @@ function describeEntry(e: AccessEntry): string {
   if (e.kubernetesGroups.length) parts.push(`groups ${e.kubernetesGroups.join(", ")}`);
   parts.push(policies.length ? `policies ${policies.join(", ")}` : "no access policies");
   return parts.join("; ");
+}
+
+/** ` --region R [--profile P]` for the account's AWS CLI calls. */
+function awsTarget(ctx: VerifyContext, ref: ClusterRef): string {
+  const profile = ctx.profiles[ref.accountId];
+  return ` --region ${ref.region}${profile ? ` --profile ${profile}` : ""}`;
+}
+
+/**
+ * The commands that create the access entry this config renders for the role (its Kubernetes groups for
+ * Capsule, its cluster or namespace-scoped access policy), or the bare entry when the desired State is not
+ * known. EKS API: CreateAccessEntry (--kubernetes-groups), AssociateAccessPolicy (--access-scope
+ * type=cluster|namespace,namespaces=…).
+ */
+function accessEntryFix(ctx: VerifyContext, ref: ClusterRef, arn: string): string {
+  const where = awsTarget(ctx, ref);
+  const desiredCluster = ctx.desired ? findCluster(ctx.desired, ref) : undefined;
+  const want = desiredCluster ? findAccessEntry(desiredCluster, arn) : undefined;
+  const create = `aws eks create-access-entry --cluster-name ${ref.name} --principal-arn ${arn} --type STANDARD`;
+  if (!want) return `${create}${where} (then associate its access policy)`;
+  const groups = want.kubernetesGroups.length
+    ? ` --kubernetes-groups ${want.kubernetesGroups.join(" ")}`
+    : "";
+  const steps = [`${create}${groups}${where}`];
+  for (const p of want.accessPolicies) {
+    const scope =
+      p.accessScope.type === "cluster"
+        ? "type=cluster"
+        : `type=namespace,namespaces=${p.accessScope.namespaces.join(",")}`;
+    steps.push(
+      `aws eks associate-access-policy --cluster-name ${ref.name} --principal-arn ${arn} --policy-arn ${p.policyArn} --access-scope ${scope}${where}`,
+    );
+  }
+  return steps.join(" && ");
 }
 
 export function clusterAccessHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome {
@@ -58,7 +98,7 @@ export function clusterAccessHop(chain: ChainSpec, ctx: VerifyContext): HopOutco
       resource,
       {
         chain: chain.id,
-        remediation: `aws eks create-access-entry --cluster-name ${ref.name} --principal-arn ${arn} --type STANDARD (then associate its access policy)`,
+        remediation: accessEntryFix(ctx, ref, arn),
       },
     );
     return failed(HOP, f.message, f.remediation, detail, [f]);

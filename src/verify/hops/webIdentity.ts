@@ -18,6 +18,7 @@ import {
   lintTrustExposure,
   lintWebIdentityTrust,
   subjectAccepted,
+  subjectConditions,
   webIdentityStatements,
 } from "../lint/trust.js";
 import { invalidPolicyFinding, trustPolicyOf, tryAuthorize, tryParse } from "../policies.js";
@@ -51,7 +52,11 @@ function trustLint(
       finding(h.code, `trust policy of ${role.arn}: ${h.message}`, role.arn, {
         hop: HOP,
         jsonPath: h.jsonPath,
-        remediation: remediationAt(h.code, `trust policy of ${role.arn}`, h.jsonPath),
+        // The issuer is known here: no `<issuer>` placeholder in the fix.
+        remediation: remediationAt(h.code, `trust policy of ${role.arn}`, h.jsonPath).replaceAll(
+          "<issuer>",
+          hostPath,
+        ),
         document: trustPolicyId(role.arn),
       }),
     );
@@ -173,7 +178,7 @@ export function webIdentityHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome
     const errors = lint.filter((f) => f.severity === "error").map((f) => ({ ...f, chain: chain.id }));
     const explained = errors.length > 0 || problems.some((p) => p.code === "XIRSA-TRUST-DENY-UNSETTLED");
     // A loop, not push(...spread): the list can be attacker-sized.
-    for (const f of explained ? errors : [classify(role, hostPath, first.subject, chain.id)]) problems.push(f);
+    for (const f of explained ? errors : [classify(role, hostPath, chain, first.subject)]) problems.push(f);
   }
   return done(problems, lint, detail, { allowedBy, count: chain.serviceAccounts.length, refusal });
 }
@@ -212,22 +217,43 @@ function unsettledDeny(role: IamRole, decision: Decision, chain: string): Findin
   );
 }
 
-/** A refusal no lint rule explains: the subject is not listed, or nothing matches at all. */
-function classify(role: IamRole, hostPath: string, subject: string, chain: string): Finding {
+/** `system:serviceaccount:<ns>:<sa>` → `<ns>/<sa>`; other values as they are. */
+function serviceAccountOf(subject: string): string {
+  const m = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(subject);
+  return m ? `${m[1]}/${m[2]}` : subject;
+}
+
+/**
+ * A refusal no lint rule explains: the subject is not listed (for a trust that lists only other service
+ * accounts: the wrong service account), or nothing matches at all. The fix names the key and subjects.
+ */
+function classify(role: IamRole, hostPath: string, chain: ChainSpec, subject: string): Finding {
   const parsed = tryParse(role.trustPolicy, `trust:${role.arn}`, "resource");
   const statements = "policy" in parsed ? webIdentityStatements(parsed.policy) : [];
   const subjects = statements.map((s) => subjectAccepted(s, hostPath, subject));
+  const wanted = chain.serviceAccounts.map((sa) => serviceAccountSubject(sa.namespace, sa.name));
+  const key = `${hostPath}:sub`;
   if (subjects.length && subjects.every((ok) => ok === false)) {
-    return finding(
-      "XIRSA-TRUST-SUB-MISMATCH",
-      `trust policy of ${role.arn} does not accept sub ${subject}`,
-      role.arn,
-      { chain, document: trustPolicyId(role.arn) },
-    );
+    const conditions = statements.flatMap((s) => subjectConditions(s, hostPath));
+    const accepted = [...new Set(conditions.flatMap((c) => c.values))];
+    const at = conditions[0]?.jsonPath;
+    const exact =
+      accepted.length > 0 && accepted.every((v) => /^system:serviceaccount:[^:*?]+:[^:*?]+$/.test(v));
+    const needs = wanted.map(serviceAccountOf).join(", ");
+    const message = exact
+      ? `wrong service account: trust policy of ${role.arn} accepts the token of ${accepted.map(serviceAccountOf).join(", ")}; the ${chain.kind} chain needs ${needs}`
+      : `trust policy of ${role.arn} does not accept sub ${subject}`;
+    return finding("XIRSA-TRUST-SUB-MISMATCH", message, role.arn, {
+      chain: chain.id,
+      document: trustPolicyId(role.arn),
+      ...(at ? { jsonPath: at } : {}),
+      remediation: `set ${key} to ${JSON.stringify(wanted)} in trust policy of ${role.arn}${at ? ` (at ${at})` : ""}`,
+    });
   }
   return finding("XIRSA-WEBID-DENIED", `trust policy of ${role.arn} refuses ${subject}`, role.arn, {
-    chain,
+    chain: chain.id,
     document: trustPolicyId(role.arn),
+    remediation: `allow sts:AssumeRoleWithWebIdentity in trust policy of ${role.arn} for Federated ${oidcProviderArn(parseArn(role.arn)?.partition ?? "aws", role.accountId, `https://${hostPath}`)} with StringEquals ${key} = ${JSON.stringify(wanted)} and ${hostPath}:aud = ${STS_AUDIENCE}`,
   });
 }
 

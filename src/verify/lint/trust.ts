@@ -204,6 +204,23 @@ export function subjectAccepted(s: Statement, hostPath: string, subject: string)
   return seen ? true : undefined;
 }
 
+/** The `:sub` conditions (for the issuer) of a statement, as written: where they are and what they accept. */
+export function subjectConditions(
+  s: Statement,
+  hostPath: string,
+): Array<{ operator: string; key: string; values: readonly string[]; jsonPath: string }> {
+  return s.conditions
+    .filter((c) => {
+      const split = splitKey(c.key);
+      return (
+        split?.[1] === "sub" &&
+        split[0].toLowerCase() === hostPath.toLowerCase() &&
+        !baseOperator(c.operator).includes("Not")
+      );
+    })
+    .map((c) => ({ operator: c.operator, key: c.key, values: c.values, jsonPath: c.path }));
+}
+
 function joinOr(xs: readonly string[]): string {
   return xs.length <= 1 ? (xs[0] ?? "") : `${xs.slice(0, -1).join(", ")} or ${xs[xs.length - 1]}`;
 }
