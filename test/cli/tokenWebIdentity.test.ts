@@ -82,6 +82,7 @@ describe("xirsa token under web identity (sandbox)", () => {
         "op",
         "--out",
         tokenFile,
+        "--force",
       ],
       { env },
     );
@@ -135,6 +136,7 @@ describe("xirsa token under web identity (sandbox)", () => {
         "7200",
         "--out",
         tokenFile,
+        "--force",
       ],
       { env },
     );
@@ -159,6 +161,7 @@ describe("xirsa token under web identity (sandbox)", () => {
         "other",
         "--out",
         tokenFile,
+        "--force",
       ],
       { env },
     );

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { loadConfig } from "../../config/load.js";
 import { InputError } from "../../errors.js";
@@ -14,6 +14,7 @@ import { formatSarif, type Locate, type SarifLocation } from "../../verify/outpu
 import { formatTable } from "../../verify/output/table.js";
 import { oneOf, parseFlags } from "../args.js";
 import type { Command, Io } from "../command.js";
+import { FORCE_OPTION, filesIn, outputFile } from "../outputs.js";
 
 const FORMATS = ["table", "json", "sarif", "html"] as const;
 
@@ -155,7 +156,7 @@ function useColor(io: Io): boolean {
 function output(
   format: (typeof FORMATS)[number],
   result: VerifyResult,
-  loaded: Loaded,
+  loaded: Loaded & { inputs: string[]; force: boolean },
   io: Io,
   out?: string,
 ): void {
@@ -171,12 +172,12 @@ function output(
       return;
     case "html": {
       const file = resolve(io.cwd, out!);
-      writeHtmlReport(file, {
-        result,
-        state: loaded.state,
-        chains: loaded.chains,
-        generatedFrom: loaded.from,
-      });
+      const replace = outputFile(file, { force: loaded.force, inputs: loaded.inputs });
+      writeHtmlReport(
+        file,
+        { result, state: loaded.state, chains: loaded.chains, generatedFrom: loaded.from },
+        { replace },
+      );
       io.stdout.write(`xirsa verify: report written to ${file}\n`);
       return;
     }
@@ -210,7 +211,8 @@ Flags:
                     needs: xirsa render --only verifier-policy.
   --output <fmt>    table (default; colour on a terminal unless NO_COLOR), json, sarif (SARIF 2.1.0 for code
                     scanning, located in the bundle files or the config), html (needs --out)
-  --out <file>      where --output html writes the report
+  --out <file>      where --output html writes the report (never over the config or a file of the bundle;
+                    over an existing file only with --force)
 
 Exit codes: 0 every chain proven, 1 a chain is broken, 2 bad input (config, bundle or flags).`,
   async run(argv, io) {
@@ -222,6 +224,7 @@ Exit codes: 0 every chain proven, 1 a chain is broken, 2 bad input (config, bund
         output: { type: "string" },
         out: { type: "string" },
         live: { type: "boolean" },
+        ...FORCE_OPTION,
       },
       "verify",
     );
@@ -239,8 +242,27 @@ Exit codes: 0 every chain proven, 1 a chain is broken, 2 bad input (config, bund
     }
     const loaded = values.live ? await loadLiveState(values, io) : load(values, io);
     const result = verify(loaded.state, loaded.chains, { appProject: loaded.appProject });
-    output(format, result, loaded, io, out);
+    // What was read (the config, or every file of the bundle) is never the report.
+    const read = values.config ? [resolve(io.cwd, values.config as string)] : [];
+    const from = values.from ? resolve(io.cwd, values.from as string) : undefined;
+    const inputs = from ? [...read, ...bundleFiles(from)] : read;
+    output(format, result, { ...loaded, inputs, force: !!values.force }, io, out);
     return result.ok ? 0 : 1;
   },
 };
 export default command;
+
+/** Every file under a bundle directory (the report must not replace one of them). */
+function bundleFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const f of filesIn(d)) out.push(f);
+    try {
+      for (const e of readdirSync(d, { withFileTypes: true })) if (e.isDirectory()) walk(join(d, e.name));
+    } catch {
+      // unreadable: loadBundle has said so already
+    }
+  };
+  walk(dir);
+  return out;
+}
