@@ -358,13 +358,13 @@ async function kubeconfig(argv: string[], io: Io): Promise<0> {
     );
   const file = resolve(io.cwd, v.out ?? `${stateDir}/kubeconfig-${cluster.name}`);
   if (v.out !== undefined) {
-    // An explicit --out: not a file of the sandbox (but its own default kubeconfig), not an existing one.
+    // An explicit --out: not a file of the sandbox, not an existing file (but the default kubeconfig, its own).
     const own = resolve(stateDir, `kubeconfig-${cluster.name}`);
     const replace = outputFile(file, {
       force: !!v.force,
       inputs: filesIn(stateDir).filter((f) => f !== own),
     });
-    if (!replace && existsSync(file)) {
+    if (!replace && file !== own && existsSync(file)) {
       throw new InputError(
         "sandbox.kubeconfig.exists",
         `${v.out} already exists`,
