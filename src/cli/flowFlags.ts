@@ -2,9 +2,12 @@
  * The flags the runtime-flow commands (cluster, deploy, probe, env) share: which xirsa.yaml, which target, how
  * to reach its API, how to print, and (for the commands that act as a flow's pod) the projected token.
  */
+import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
+import { decodeJwt, decodeProtectedHeader } from "jose";
 import { resolveTokenFile } from "../agent/session.js";
 import { ENDPOINT_FROM, type EndpointFrom } from "../agent/targets.js";
+import { InputError } from "../errors.js";
 import { type Flags, oneOf, requireFlag } from "./args.js";
 import type { Io } from "./command.js";
 import { requireConfig } from "./configFile.js";
@@ -46,5 +49,37 @@ export function flowFlags<O extends string>(
 
 /** The projected token file: --token-file, else $AWS_WEB_IDENTITY_TOKEN_FILE, relative to the working directory. */
 export function flowTokenFile(values: Flags["values"], io: Io): string {
-  return resolve(io.cwd, resolveTokenFile(values["token-file"] as string | undefined, io.env));
+  const file = resolve(io.cwd, resolveTokenFile(values["token-file"] as string | undefined, io.env));
+  checkJwtFile(file);
+  return file;
+}
+
+/**
+ * The token file must hold one JWT (a projected service-account token) before anything is sent with it: a
+ * wrong file (a kubeconfig, a key) is bad input, exit 2, and its content is never printed.
+ */
+export function checkJwtFile(file: string): void {
+  const bad = (why: string) =>
+    new InputError(
+      "cli.token-file",
+      `token file ${file} ${why}`,
+      "pass the pod's projected service-account token (xirsa sandbox token --out FILE on the sandbox)",
+    );
+  let text: string;
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) throw bad("is not a regular file");
+    if (st.size > 64 * 1024) throw bad(`is ${st.size} bytes, too large for a service-account token`);
+    text = readFileSync(file, "utf8").trim();
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw bad(`cannot be read: ${(e as NodeJS.ErrnoException).code ?? "error"}`);
+  }
+  try {
+    if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(text)) throw new Error("shape");
+    decodeProtectedHeader(text);
+    decodeJwt(text);
+  } catch {
+    throw bad("does not hold a JWT (three base64url parts: header, claims, signature)");
+  }
 }

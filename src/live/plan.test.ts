@@ -429,6 +429,28 @@ describe("plan never prints a Secret's live values", () => {
   });
 });
 
+describe("drift in owned Secrets", () => {
+  it("a key added by hand to an owned Secret is shown by name (never its value) and removed by apply", () => {
+    const desired = desiredState(config).state;
+    const live = appliedLive(desired);
+    expect(plan({ desired, live, stack: STACK, workloads })).toEqual([]);
+    const s = live.clusters[0]!.objects.find(
+      (o) => o.kind === "Secret" && o.metadata.name === "cluster-prod",
+    )!;
+    s.metadata.labels = { ...s.metadata.labels, ...ownershipLabels(STACK) };
+    const value = Buffer.from("HAND_ADDED_SECRET_VALUE").toString("base64");
+    (s.data as Record<string, string>).bearerToken = value;
+    const changes = plan({ desired, live, stack: STACK, workloads });
+    expect(changes.map((c) => `${c.action} ${c.kind} ${c.id}`)).toEqual([
+      "update Secret argocd/cluster-prod",
+    ]);
+    expect(changes[0]!.diff).toContain("data keys not from xirsa: bearerToken; apply removes them");
+    expect(JSON.stringify(changes)).not.toContain("HAND_ADDED_SECRET_VALUE");
+    expect(JSON.stringify(changes)).not.toContain(value);
+    expect(JSON.stringify(changes[0]!.ops[0])).toContain('"bearerToken":null');
+  });
+});
+
 describe("destroyPlan", () => {
   const desired = desiredState(config).state;
 

@@ -765,6 +765,17 @@ function planShared(
   });
 }
 
+/** Keys of a live Secret's data (and stringData) that the desired Secret does not have. */
+function extraDataKeys(want: KubeObject, have: KubeObject): string[] {
+  const wanted = new Set([
+    ...Object.keys((want.data as object | undefined) ?? {}),
+    ...Object.keys((want.stringData as object | undefined) ?? {}),
+  ]);
+  return Object.keys((have.data as object | undefined) ?? {})
+    .filter((k) => !wanted.has(k))
+    .sort();
+}
+
 function planOwned(
   input: PlanInput,
   cluster: ClusterRef,
@@ -790,7 +801,9 @@ function planOwned(
     return;
   }
   const owned = ownsObject(have, input.stack);
-  const differs = !containedIn(content(want), content(have));
+  // Keys added by hand to a Secret xirsa owns are drift too (a merge patch would keep them): shown by name only.
+  const extra = want.kind === "Secret" && owned ? extraDataKeys(want, have) : [];
+  const differs = !containedIn(content(want), content(have)) || extra.length > 0;
   if (!differs && (owned || !input.adopt)) return;
   const blocked =
     !owned && !input.adopt
@@ -805,11 +818,17 @@ function planOwned(
     want.kind === "ClusterRoleBinding" && !jsonEqual(want.roleRef as Json, have.roleRef as Json);
   const patch: JsonObject = { metadata: { labels: object.metadata.labels ?? {} } };
   for (const [k, v] of Object.entries(content(want))) if (k !== "labels") patch[k] = v;
+  if (extra.length) {
+    const data: JsonObject = { ...((patch.data as JsonObject | undefined) ?? {}) };
+    for (const k of extra) data[k] = null; // merge patch: null removes the key
+    patch.data = data;
+  }
   out.push({
     ...base,
     action: "update",
     diff:
       jsonDiff(ownedView(have, true, want), ownedView(want, false)) +
+      (extra.length ? `\n(data keys not from xirsa: ${extra.join(", ")}; apply removes them)` : "") +
       (!owned ? "\n(adopt: add xirsa ownership labels)" : ""),
     ops: replace
       ? [

@@ -9,10 +9,15 @@ export { type HtmlReportInput, REPORT_CSP, renderHtmlReport } from "./html.js";
 
 /**
  * Renders the report and writes it to `file` atomically (a temporary file beside it, then a rename), so a
- * reader never sees half a report and a failed write leaves nothing behind. Overwrites an existing report.
+ * reader never sees half a report and a failed write leaves nothing behind. Overwrites an existing report
+ * unless `replace` is false.
  * Throws InputError (exit 2) when the directory does not exist or `file` is a directory.
  */
-export function writeHtmlReport(file: string, input: HtmlReportInput): void {
+export function writeHtmlReport(
+  file: string,
+  input: HtmlReportInput,
+  opts: { replace?: boolean } = {},
+): void {
   // Checked before rendering, so that a bad --out fails fast.
   const target = resolve(file);
   if (existsSync(target) && statSync(target).isDirectory()) {
@@ -22,5 +27,9 @@ export function writeHtmlReport(file: string, input: HtmlReportInput): void {
       "pass a file name, e.g. --out report.html",
     );
   }
-  writeFileAtomic(target, renderHtmlReport(input), { what: `the report ${file}`, code: "report" });
+  writeFileAtomic(target, renderHtmlReport(input), {
+    what: `the report ${file}`,
+    code: "report",
+    replace: opts.replace ?? true,
+  });
 }

@@ -57,17 +57,47 @@ export function saveSettings(stateDir: string, settings: SandboxSettings): void 
   replaceFileSync(files(stateDir).settings, `${JSON.stringify(settings, null, 2)}\n`, 0o644);
 }
 
+/**
+ * A process's start time in clock ticks since boot (field 22 of /proc/<pid>/stat, proc(5)); undefined where
+ * there is no /proc or no such process. With the pid it names one process for good: a pid reused after a
+ * crash has another start time.
+ */
+export function processStart(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The command name (field 2) is in parentheses and may hold spaces: count fields after the last ')'.
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the pid file holds: `<pid> <start time>` (the start time absent where /proc is not). */
+function pidRecord(pid: number): string {
+  const start = processStart(pid);
+  return start === undefined ? `${pid}\n` : `${pid} ${start}\n`;
+}
+
+/** Whether `pid` is still the process a pid file recorded: alive, and (where /proc tells) started then. */
+function sameProcess(pid: number, start: string | undefined): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EPERM") return false;
+  }
+  const now = processStart(pid);
+  if (now === undefined) return start === undefined; // no /proc here: the pid is all there is
+  return now === start;
+}
+
 export function runningPid(stateDir: string): number | undefined {
   const f = files(stateDir).pid;
   if (!existsSync(f)) return undefined;
-  const pid = Number(readFileSync(f, "utf8").trim());
+  const [pidText, start] = readFileSync(f, "utf8").trim().split(/\s+/);
+  const pid = Number(pidText);
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM" ? pid : undefined;
-  }
+  // A pid alone, or another start time: not the sandbox (a crash, then the pid reused), never signalled.
+  return sameProcess(pid, start) ? pid : undefined;
 }
 
 export function readEndpoints(stateDir: string): EndpointsFile | undefined {
@@ -91,14 +121,15 @@ export async function startInProcess(
   }
   const running = await startSandbox({ stateDir, spec: settings.spec, knobs: settings.knobs, log });
   writeClientFiles(stateDir, running.store.state, running);
-  replaceFileSync(files(stateDir).pid, `${process.pid}\n`, 0o644);
+  replaceFileSync(files(stateDir).pid, pidRecord(process.pid), 0o644);
   return running;
 }
 
 /** Removes the pid file if it names this process. */
 export function releasePid(stateDir: string): void {
   const f = files(stateDir).pid;
-  if (existsSync(f) && readFileSync(f, "utf8").trim() === String(process.pid)) rmSync(f, { force: true });
+  if (existsSync(f) && readFileSync(f, "utf8").trim().split(/\s+/)[0] === String(process.pid))
+    rmSync(f, { force: true });
 }
 
 export function summary(
@@ -193,21 +224,20 @@ export async function stop(stateDir: string): Promise<number | undefined> {
     rmSync(files(stateDir).pid, { force: true });
     return undefined;
   }
+  const start = processStart(pid);
   process.kill(pid, "SIGTERM");
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     await sleep(50);
     if (runningPid(stateDir) === undefined) break;
-    try {
-      process.kill(pid, 0);
-    } catch {
-      break;
-    }
+    if (!sameProcess(pid, start)) break;
   }
-  try {
-    process.kill(pid, 0);
-    process.kill(pid, "SIGKILL");
-  } catch {}
+  // Only the very process asked to stop, never one that took its pid since.
+  if (sameProcess(pid, start)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {}
+  }
   rmSync(files(stateDir).pid, { force: true });
   return pid;
 }

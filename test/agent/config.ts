@@ -15,9 +15,10 @@ import { type E2ESandbox, FIXTURE_A, startE2ESandbox } from "../live/sandbox.js"
 
 type Doc = { source: Record<string, unknown>; targets: Record<string, unknown>[] } & Record<string, unknown>;
 
-export const CA_DATA = Buffer.from("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n").toString(
-  "base64",
-);
+// A real self-signed certificate (the schema parses caData as X.509).
+export { CA_DATA } from "../init/testdata.js";
+
+import { CA_DATA } from "../init/testdata.js";
 
 export function testConfig(mutate?: (doc: Doc) => void): Config {
   const doc: Doc = {

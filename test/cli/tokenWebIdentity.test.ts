@@ -85,6 +85,7 @@ describe.skipIf(!!skip)("xirsa token under web identity (sandbox)", () => {
         "op",
         "--out",
         tokenFile,
+        "--force",
       ],
       { env },
     );
@@ -138,6 +139,7 @@ describe.skipIf(!!skip)("xirsa token under web identity (sandbox)", () => {
         "7200",
         "--out",
         tokenFile,
+        "--force",
       ],
       { env },
     );
@@ -162,6 +164,7 @@ describe.skipIf(!!skip)("xirsa token under web identity (sandbox)", () => {
         "other",
         "--out",
         tokenFile,
+        "--force",
       ],
       { env },
     );

@@ -180,8 +180,8 @@ describe("bad flags and files", () => {
     },
     {
       what: "an unknown flag",
-      args: ["--config", "examples/xirsa.yaml", "--out", "b", "--force"],
-      line: /render: Unknown option '--force'/,
+      args: ["--config", "examples/xirsa.yaml", "--out", "b", "--forse"],
+      line: /render: Unknown option '--forse'/,
     },
   ];
   for (const c of cases) {

@@ -7,6 +7,7 @@ import { writeBundle } from "../../render/write.js";
 import { parseFlags, requireFlag } from "../args.js";
 import type { Command } from "../command.js";
 import { requireConfig } from "../configFile.js";
+import { FORCE_OPTION, outputFile } from "../outputs.js";
 import { EXTRAS, type Extra, renderExtra } from "./renderExtras.js";
 
 function parseOnly(value: string | undefined): Part[] | undefined {
@@ -51,7 +52,7 @@ Flags:
   --only <parts>    comma-separated subset of ${PARTS.join(",")} (MANIFEST.json is always written)
   --output <fmt>    text (default) or json: what was written
 
-Not part of the bundle, printed to stdout (or written to --out as one file):
+Not part of the bundle, printed to stdout (or written to --out as one file; an existing file only with --force):
   --only probe-job [--chain K] [--target T] [--image I]
                                               Kubernetes Job(s) running xirsa probe in cluster A under the
                                               flow's real ServiceAccount (--image: an image whose entrypoint
@@ -78,6 +79,7 @@ not a bundle.`,
         chain: { type: "string" },
         target: { type: "string" },
         image: { type: "string" },
+        ...FORCE_OPTION,
       },
       "render",
     );
@@ -92,10 +94,9 @@ not a bundle.`,
       });
       if (values.out) {
         const { writeFileAtomic } = await import("../../fs/atomic.js");
-        writeFileAtomic(resolve(io.cwd, values.out as string), text, {
-          what: values.out as string,
-          code: "render",
-        });
+        const file = resolve(io.cwd, values.out as string);
+        const replace = outputFile(file, { force: !!values.force, inputs: [resolve(io.cwd, configPath)] });
+        writeFileAtomic(file, text, { what: values.out as string, code: "render", replace });
         io.stdout.write(`wrote ${values.out as string}\n`);
       } else io.stdout.write(text);
       return 0;

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { InputError, OperationError } from "../../errors.js";
@@ -24,6 +24,7 @@ import type { Knobs } from "../../sandbox/services/context.js";
 import { AwsStore } from "../../sandbox/store.js";
 import { type Flags, oneOf, parseFlags, requireFlag } from "../args.js";
 import type { Command, Io } from "../command.js";
+import { FORCE_OPTION, filesIn, outputFile } from "../outputs.js";
 
 const USAGE = `xirsa sandbox <up|down|status|reset|token|kubeconfig> --state-dir DIR [flags]
 
@@ -43,8 +44,10 @@ A local emulation of the AWS accounts (IAM, STS, EKS, OIDC issuers) and EKS clus
   token --state-dir DIR --cluster C --namespace N --service-account S [--audience A] [--ttl SECONDS]
       prints a projected service-account token of cluster C (default audience sts.amazonaws.com, ttl 3600);
       --out FILE writes it as a pod's token file (no trailing newline, mode 0600) for AWS_WEB_IDENTITY_TOKEN_FILE
+      (an existing FILE only with --force; never a file of DIR)
   kubeconfig --state-dir DIR --cluster C [--profile P | --role-arn R] [--out FILE] [--command aws|xirsa]
-      writes a kubeconfig for cluster C (default FILE: DIR/kubeconfig-C, default profile: the cluster's account admin)`;
+      writes a kubeconfig for cluster C (default FILE: DIR/kubeconfig-C, default profile: the cluster's account admin;
+      an existing --out FILE only with --force)`;
 
 const SUBCOMMANDS = ["up", "down", "status", "reset", "token", "kubeconfig"] as const;
 
@@ -299,6 +302,7 @@ async function token(argv: string[], io: Io): Promise<0> {
       audience: { type: "string" },
       ttl: { type: "string" },
       out: { type: "string" },
+      ...FORCE_OPTION,
     },
     "sandbox token",
     io,
@@ -324,7 +328,9 @@ async function token(argv: string[], io: Io): Promise<0> {
   if (v.out) {
     // As a projected volume holds it: the bare token (no newline, which STS would refuse), readable by its owner only.
     const { writeFileAtomic } = await import("../../fs/atomic.js");
-    writeFileAtomic(resolve(io.cwd, v.out), jwt, { mode: 0o600, what: v.out, code: "sandbox.token" });
+    const file = resolve(io.cwd, v.out);
+    const replace = outputFile(file, { force: !!v.force, inputs: filesIn(stateDir) });
+    writeFileAtomic(file, jwt, { mode: 0o600, what: v.out, code: "sandbox.token", replace });
     return 0;
   }
   io.stdout.write(`${jwt}\n`);
@@ -338,6 +344,7 @@ async function kubeconfig(argv: string[], io: Io): Promise<0> {
       profile: { type: "string" },
       "role-arn": { type: "string" },
       out: { type: "string" },
+      ...FORCE_OPTION,
       command: { type: "string" },
     },
     "sandbox kubeconfig",
@@ -355,6 +362,21 @@ async function kubeconfig(argv: string[], io: Io): Promise<0> {
       "start the sandbox: xirsa sandbox up --state-dir DIR",
     );
   const file = resolve(io.cwd, v.out ?? `${stateDir}/kubeconfig-${cluster.name}`);
+  if (v.out !== undefined) {
+    // An explicit --out: not a file of the sandbox, not an existing file (but the default kubeconfig, its own).
+    const own = resolve(stateDir, `kubeconfig-${cluster.name}`);
+    const replace = outputFile(file, {
+      force: !!v.force,
+      inputs: filesIn(stateDir).filter((f) => f !== own),
+    });
+    if (!replace && file !== own && existsSync(file)) {
+      throw new InputError(
+        "sandbox.kubeconfig.exists",
+        `${v.out} already exists`,
+        "pass --force to overwrite it, or another path",
+      );
+    }
+  }
   writeKubeconfig({
     file,
     clusterName: cluster.name,

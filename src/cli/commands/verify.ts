@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { loadConfig } from "../../config/load.js";
 import { InputError } from "../../errors.js";
@@ -18,6 +18,7 @@ import { oneOf, parseFlags } from "../args.js";
 import type { Command, Io } from "../command.js";
 import { findConfig } from "../configFile.js";
 import { DISCOVER_OPTIONS, DISCOVER_USAGE, discoverOptions } from "../discoverFlags.js";
+import { FORCE_OPTION, filesIn, outputFile } from "../outputs.js";
 
 const FORMATS = ["table", "json", "sarif", "html"] as const;
 const FAIL_ON = ["error", "warning", "info"] as const;
@@ -199,7 +200,7 @@ function useColor(io: Io): boolean {
 function output(
   format: (typeof FORMATS)[number],
   result: VerifyResult,
-  loaded: Loaded,
+  loaded: Loaded & { inputs: string[]; force: boolean },
   io: Io,
   out?: string,
 ): void {
@@ -215,12 +216,12 @@ function output(
       return;
     case "html": {
       const file = resolve(io.cwd, out!);
-      writeHtmlReport(file, {
-        result,
-        state: loaded.state,
-        chains: loaded.chains,
-        generatedFrom: loaded.from,
-      });
+      const replace = outputFile(file, { force: loaded.force, inputs: loaded.inputs });
+      writeHtmlReport(
+        file,
+        { result, state: loaded.state, chains: loaded.chains, generatedFrom: loaded.from },
+        { replace },
+      );
       io.stdout.write(`xirsa verify: report written to ${file}\n`);
       return;
     }
@@ -260,7 +261,8 @@ Flags:
 ${DISCOVER_USAGE}
   --output <fmt>    table (default; colour on a terminal unless NO_COLOR), json, sarif (SARIF 2.1.0 for code
                     scanning, located in the bundle files or the config), html (needs --out)
-  --out <file>      where --output html writes the report
+  --out <file>      where --output html writes the report (never over the config or a file of the bundle;
+                    over an existing file only with --force)
   --fail-on <sev>   error (default), warning or info: exit 1 also when a finding of that severity or worse is
                     not accepted (accept: in xirsa.yaml; with warning or info, an unused or expired accept too)
 
@@ -277,6 +279,7 @@ Exit codes: 0 every chain proven (and no finding at --fail-on), 1 a chain is bro
         live: { type: "boolean" },
         ...DISCOVER_OPTIONS,
         "fail-on": { type: "string" },
+        ...FORCE_OPTION,
       },
       "verify",
     );
@@ -315,8 +318,27 @@ Exit codes: 0 every chain proven (and no finding at --fail-on), 1 a chain is bro
     });
     const accepted = applyAcceptances(verified, loaded.accept, new Date().toISOString().slice(0, 10));
     for (const w of accepted.warnings) io.stderr.write(`xirsa verify: warning: ${w}\n`);
-    output(format, accepted.result, loaded, io, out);
+    // What was read (the config, or every file of the bundle) is never the report.
+    const read = values.config ? [resolve(io.cwd, values.config as string)] : [];
+    const from = values.from ? resolve(io.cwd, values.from as string) : undefined;
+    const inputs = from ? [...read, ...bundleFiles(from)] : read;
+    output(format, accepted.result, { ...loaded, inputs, force: !!values.force }, io, out);
     return exitCodeFor(accepted, failOn);
   },
 };
 export default command;
+
+/** Every file under a bundle directory (the report must not replace one of them). */
+function bundleFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const f of filesIn(d)) out.push(f);
+    try {
+      for (const e of readdirSync(d, { withFileTypes: true })) if (e.isDirectory()) walk(join(d, e.name));
+    } catch {
+      // unreadable: loadBundle has said so already
+    }
+  };
+  walk(dir);
+  return out;
+}
