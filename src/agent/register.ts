@@ -101,6 +101,7 @@ export function registrationChanges(args: {
     live: state(live),
     stack: args.config.name,
     workloads: [],
+    config: args.config,
     ...(args.adopt ? { adopt: true } : {}),
   });
 }

@@ -121,6 +121,8 @@ export interface Blocked {
   fix: string;
   /** `--adopt` lifts it (a same-named resource xirsa does not own). */
   adoptable: boolean;
+  /** A GitOps tool owns the object (gitops.ts): apply leaves it alone unless --patch-managed. */
+  managedBy?: string;
 }
 
 export interface Change {

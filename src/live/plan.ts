@@ -4,6 +4,7 @@
  * Resources xirsa does not own are never changed unless --adopt; prerequisites xirsa must not create
  * (ServiceAccounts, AppProject, edp-config, the OIDC provider without --create-oidc-provider) block the plan.
  */
+import type { Config } from "../config/schema.js";
 import type {
   AccessEntry,
   AccessPolicyAssociation,
@@ -26,6 +27,7 @@ import {
   STACK_TAG,
   STS_AUDIENCE,
 } from "../topology/names.js";
+import { managerOf, managerText, sourceOfTruth } from "../verify/k8s/gitops.js";
 import {
   APPLY_STEPS,
   type Blocked,
@@ -55,6 +57,24 @@ export interface PlanInput {
   workloads: Workload[];
   adopt?: boolean;
   createOidcProvider?: boolean;
+  /** Patch objects a GitOps tool manages anyway (the change will be reverted on its next sync). */
+  patchManaged?: boolean;
+  /** For the values keys named when an object is GitOps-managed. */
+  config?: Config;
+}
+
+/** Blocks a change to an object Helm or Argo CD manages, naming the source to change instead. */
+function gitopsBlock(input: PlanInput, have: KubeObject): Blocked | undefined {
+  if (input.patchManaged) return undefined;
+  const m = managerOf(have);
+  if (!m) return undefined;
+  const by = managerText(m);
+  return {
+    reason: `${have.kind} ${objId(have)} is managed by ${by}: a live patch would be reverted`,
+    fix: `change ${input.config ? sourceOfTruth(have, input.config.source) : "its source"} and sync, or rerun with --patch-managed to patch it live anyway`,
+    adoptable: false,
+    managedBy: by,
+  };
 }
 
 /** Kinds xirsa owns outright in a cluster (created with ownership labels, deleted when no longer wanted). */
@@ -617,7 +637,7 @@ function planObjects(input: PlanInput, out: Change[]): void {
 }
 
 function planServiceAccount(
-  _input: PlanInput,
+  input: PlanInput,
   cluster: ClusterRef,
   want: KubeObject,
   have: KubeObject | undefined,
@@ -650,8 +670,10 @@ function planServiceAccount(
   if (current === role) return;
   // Remember what was there before xirsa, once: destroy puts it back.
   const previous = annotations[PREVIOUS_ROLE_ARN_ANNOTATION] ?? current ?? "";
+  const managed = gitopsBlock(input, have);
   out.push({
     ...base,
+    ...(managed ? { blocked: managed } : {}),
     action: "update",
     diff: lineDiff(`${ROLE_ARN_ANNOTATION}: ${current ?? "(none)"}`, `${ROLE_ARN_ANNOTATION}: ${role}`),
     ops: [
@@ -712,8 +734,10 @@ function planShared(
   const liveItems = shared.items(have);
   const result = mergeList(shared, liveItems, addedKeys(have, input.stack), wantItems);
   if (!result.changed) return;
+  const managed = gitopsBlock(input, have);
   out.push({
     ...base,
+    ...(managed ? { blocked: managed } : {}),
     action: "update",
     diff: jsonDiff(liveItems, result.items),
     ops: [

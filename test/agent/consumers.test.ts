@@ -125,4 +125,48 @@ describe.skipIf(!!skip)("consumers: KubeRocketCI and Argo CD as installed", () =
     expect(deleted.code, deleted.stderr).toBe(0);
     expect(secretData("namespaces")).toBe("");
   });
+
+  it("GitOps-owned AppProject (the add-ons' Helm hook): plan shows BLOCKED (managed by …), apply leaves it, verify warns; --patch-managed patches", async () => {
+    const project = () => kubectlJson("krci-main", ["-n", "argocd", "get", "appproject", "krci"]);
+    const mark = sb.kubectl("krci-main", [
+      "-n",
+      "argocd",
+      "annotate",
+      "appproject",
+      "krci",
+      "helm.sh/hook=post-install",
+      "helm.sh/hook-delete-policy=before-hook-creation",
+    ]);
+    expect(mark.code, mark.stderr).toBe(0);
+    // A sync re-created it from the template: xirsa's destination is gone.
+    const reset = sb.kubectl("krci-main", [
+      "-n",
+      "argocd",
+      "patch",
+      "appproject",
+      "krci",
+      "--type",
+      "merge",
+      "-p",
+      '{"spec":{"destinations":[{"namespace":"*","server":"https://kubernetes.default.svc"}]}}',
+    ]);
+    expect(reset.code, reset.stderr).toBe(0);
+
+    const planned = await x(["plan", "--config", sb.configFile]);
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(planned.stdout).toContain("BLOCKED (managed by Helm (hook post-install");
+    expect(planned.stdout).toContain("argo-cd/templates/appProjectKRCI.yaml");
+
+    const applied = await x(["apply", "--config", sb.configFile, "--yes"]);
+    expect(applied.code).toBe(1); // the Argo CD registration stays broken, and says why
+    expect(applied.stderr).toContain("left alone: AppProject argocd/krci is managed by Helm");
+    expect(project().spec.destinations).toHaveLength(1);
+    const v = await liveVerify();
+    expect(v.json.findings.find((f) => f.code === "XIRSA-GITOPS-MANAGED")?.severity).toBe("warning");
+    expect(registration(v.json, "prod/argocd").codes).toContain("XIRSA-REG-APPPROJECT");
+
+    const forced = await x(["apply", "--config", sb.configFile, "--yes", "--patch-managed"]);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(project().spec.destinations).toHaveLength(2);
+  });
 });

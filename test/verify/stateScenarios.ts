@@ -212,4 +212,14 @@ export const STATE_SCENARIOS: StateScenario[] = [
     code: "XIRSA-ARGOCD-NAMESPACES-SCOPE",
     reason: /lists default, outside the access scope/,
   },
+  {
+    name: "AppProject created by the add-ons as a Helm hook (a live fix is reverted)",
+    example: "multi-target",
+    mutate: (s) => {
+      const project = source(s).objects.find((o) => o.kind === "AppProject")!;
+      project.metadata.annotations = { "helm.sh/hook": "post-install" };
+    },
+    chain: "prod/argocd",
+    code: "XIRSA-GITOPS-MANAGED",
+  },
 ];

@@ -14,6 +14,7 @@ import { clusterResourceId, finding, kubeResourceId } from "../findings.js";
 import { isObject } from "../json.js";
 import { namespaceCovers } from "../k8s/authorizer.js";
 import { parseClusterConfig, secretValue } from "../k8s/clusterSecret.js";
+import { type Installs, managerOf, managerText, sourceOfTruth } from "../k8s/gitops.js";
 import type { Finding } from "../types.js";
 import { findAccessEntry } from "./clusterAccess.js";
 import { namespaceScopedOnly } from "./kubernetesPermissions.js";
@@ -242,6 +243,13 @@ function argocd(
 
   const project = source.get("AppProject", ctx.appProject, ns);
   const projectId = kubeResourceId(chain.source, "AppProject", ctx.appProject, ns);
+  if (project)
+    out.push(
+      ...gitopsNote(chain, project, {
+        krci: { namespace: "", serviceAccount: "" },
+        argocd: { namespace: ns },
+      }),
+    );
   const covered =
     project &&
     endpoint &&
@@ -345,6 +353,21 @@ function namespacedCache(chain: ChainSpec, ctx: VerifyContext, secret: KubeObjec
     );
   }
   return out;
+}
+
+/** A registration object Helm or Argo CD manages: a live fix of it is reverted on the next sync. */
+function gitopsNote(chain: ChainSpec, obj: KubeObject, installs: Installs): Finding[] {
+  const m = managerOf(obj);
+  if (!m) return [];
+  const ref = `${obj.kind} ${obj.metadata.namespace}/${obj.metadata.name}`;
+  return [
+    finding(
+      "XIRSA-GITOPS-MANAGED",
+      `${ref} is managed by ${managerText(m)}: a live fix is reverted on its next sync`,
+      kubeResourceId(chain.source, obj),
+      { chain: chain.id, remediation: `change ${sourceOfTruth(obj, installs)}, then sync` },
+    ),
+  ];
 }
 
 interface Destination {
@@ -467,6 +490,11 @@ function operator(
   const edp = PLATFORM_CONFIGMAPS.map((n) => source.get("ConfigMap", n, ns)).find((c) => c !== undefined);
   const cmName = edp?.metadata.name ?? PLATFORM_CONFIGMAPS.join(" or ");
   const cmId = kubeResourceId(chain.source, "ConfigMap", edp?.metadata.name ?? PLATFORM_CONFIGMAPS[0], ns);
+  if (edp) {
+    out.push(
+      ...gitopsNote(chain, edp, { krci: { namespace: ns, serviceAccount: "" }, argocd: { namespace: "" } }),
+    );
+  }
   const data = edp && isObject(edp.data) ? edp.data : {};
   const raw = typeof data.available_clusters === "string" ? data.available_clusters : "";
   // Parsed once per verify run: hundreds of targets share one ConfigMap.
