@@ -39,6 +39,7 @@ import { type ClusterInfo, type Connections, resolveConfig } from "./connections
 import { listEnvNamespaces } from "./envNamespaces.js";
 import { decodePolicyDocument } from "./normalize.js";
 import { withPlatformConfigMap } from "./platform.js";
+import { checkTargetNames } from "./targetNames.js";
 import {
   ARGOCD_POD_LABEL,
   deploymentSelector,
@@ -62,7 +63,9 @@ export const STALE_PRINCIPAL_PREFIX = "stale:";
 
 export async function collect(config: Config, conns: Connections): Promise<LiveSnapshot> {
   const resolved = await resolveConfig(config, conns);
-  const cfg = await withPlatformConfigMap(resolved.config, await conns.kube(sourceClusterRef(config)));
+  const sourceKube = await conns.kube(sourceClusterRef(config));
+  await checkTargetNames(resolved.config, sourceKube);
+  const cfg = await withPlatformConfigMap(resolved.config, sourceKube);
   const envNamespaces = await listEnvNamespaces(cfg, conns);
   const desired = desiredState(cfg, { envNamespaces });
   const workloads = workloadsOf(cfg);

@@ -555,6 +555,16 @@ const entries = [
     remediation:
       "Make the change in its source (the values keys xirsa plan names: edp-install global.availableClusters, the add-ons AppProject template, the argo-cd and edp-install serviceAccount annotations) and sync; xirsa apply --patch-managed patches it live anyway.",
   },
+  {
+    code: "XIRSA-REG-OPERATOR-ERROR",
+    severity: "error",
+    hop: "registration",
+    title: "The CD pipeline operator reports a cluster error",
+    explanation:
+      "The operator marks its cluster Secret with app.edp.epam.com/cluster-error (and cluster-connected: false) when it cannot build a kubeconfig or connect with it; the text is its own error. cluster-connected: true proves authentication only.",
+    remediation:
+      "Fix what the error names (xirsa probe --chain cd-pipeline-operator shows the failing hop); the operator retries every minute.",
+  },
 ] as const satisfies readonly CatalogueEntry[];
 
 export type FindingCode = (typeof entries)[number]["code"];

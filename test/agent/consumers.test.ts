@@ -3,6 +3,8 @@
  * namespaced access with Capsule, as in examples/multi-target.yaml), cluster A as the seed's fixture with
  * ConfigMap krci-config (edp-install >= 3.12.0).
  */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { E2ESandbox } from "../live/sandbox.js";
 import { missingTools, sandboxConfigText } from "../live/sandbox.js";
@@ -168,5 +170,73 @@ describe.skipIf(!!skip)("consumers: KubeRocketCI and Argo CD as installed", () =
     const forced = await x(["apply", "--config", sb.configFile, "--yes", "--patch-managed"]);
     expect(forced.code, forced.stderr).toBe(0);
     expect(project().spec.destinations).toHaveLength(2);
+  });
+
+  it("refuses a target named like an existing Secret (regcred) before any change, one line, exit 2", async () => {
+    const made = sb.kubectl("krci-main", [
+      "-n",
+      "krci",
+      "create",
+      "secret",
+      "generic",
+      "regcred",
+      "--from-literal=.dockerconfigjson={}",
+    ]);
+    expect(made.code, made.stderr).toBe(0);
+    const doc = JSON.parse(readFileSync(sb.configFile, "utf8"));
+    doc.targets[0].name = "regcred";
+    const file = join(sb.dir, "regcred.yaml");
+    writeFileSync(file, JSON.stringify(doc));
+    for (const cmd of [
+      ["apply", "--yes"],
+      ["cluster", "register", "--target", "regcred"],
+    ]) {
+      const r = await x([
+        ...cmd.slice(0, cmd[0] === "cluster" ? 2 : 1),
+        "--config",
+        file,
+        ...cmd.slice(cmd[0] === "cluster" ? 2 : 1),
+      ]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toContain("Secret krci/regcred already exists");
+    }
+    expect(sb.kubectl("krci-main", ["-n", "krci", "get", "secret", "regcred-cluster"]).code).not.toBe(0);
+    expect(sb.kubectl("krci-main", ["-n", "argocd", "get", "secret", "cluster-regcred"]).code).not.toBe(0);
+  });
+
+  it("verify --live reads the operator's own verdict on its cluster Secret (cluster-connected / cluster-error)", async () => {
+    const annotate = (...kv: string[]) => {
+      const r = sb.kubectl("krci-main", [
+        "-n",
+        "krci",
+        "annotate",
+        "--overwrite",
+        "secret",
+        "prod-cluster",
+        ...kv,
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+    };
+    annotate(
+      "app.edp.epam.com/cluster-connected=false",
+      "app.edp.epam.com/cluster-error=failed to connect: Unauthorized",
+    );
+    const bad = await liveVerify();
+    expect(bad.code).toBe(1);
+    const hop = registration(bad.json, "prod/cd-pipeline-operator");
+    expect(hop.ok).toBe(false);
+    expect(hop.reason).toContain(
+      "the CD pipeline operator reports on Secret krci/prod-cluster: failed to connect: Unauthorized",
+    );
+    annotate("app.edp.epam.com/cluster-connected=true", "app.edp.epam.com/cluster-error-");
+    const good = await liveVerify();
+    const ok = registration(good.json, "prod/cd-pipeline-operator") as {
+      ok: boolean;
+      detail?: { operator?: { connected: boolean; note: string } };
+    };
+    expect(ok.ok).toBe(true);
+    expect(ok.detail?.operator?.connected).toBe(true);
+    expect(ok.detail?.operator?.note).toContain("authentication only");
   });
 });

@@ -523,6 +523,50 @@ function operator(
   return out;
 }
 
+/**
+ * The operator's own verdict on its cluster Secret (epam/edp-cd-pipeline-operator
+ * internal/controller/clustersecret/clustersecret_controller.go processSuccess/processError): annotation
+ * `app.edp.epam.com/cluster-connected` "true"/"false" and `app.edp.epam.com/cluster-error` with the error text.
+ * "connected" proves only that the operator authenticated (its connection check), not its permissions.
+ */
+export const CLUSTER_CONNECTED = "app.edp.epam.com/cluster-connected";
+export const CLUSTER_ERROR = "app.edp.epam.com/cluster-error";
+
+function operatorVerdict(
+  chain: ChainSpec,
+  source: ClusterIndex,
+): { detail?: Record<string, unknown>; findings: Finding[] } {
+  const ns = chain.serviceAccounts[0]?.namespace ?? "krci";
+  const secret = source.get("Secret", krciClusterSecretName(chain.target), ns);
+  const annotations = secret?.metadata.annotations ?? {};
+  const connected = annotations[CLUSTER_CONNECTED];
+  const error = annotations[CLUSTER_ERROR];
+  if (connected === undefined && error === undefined) return { findings: [] };
+  const detail: Record<string, unknown> = {
+    connected: connected === "true",
+    ...(error ? { error } : {}),
+    note: "connected proves authentication only (the operator's connection check), not permissions",
+  };
+  if (!error) return { detail, findings: [] };
+  const ref = `${ns}/${secret!.metadata.name}`;
+  return {
+    detail,
+    findings: [
+      finding(
+        "XIRSA-REG-OPERATOR-ERROR",
+        `the CD pipeline operator reports on Secret ${ref}: ${error}`,
+        kubeResourceId(chain.source, secret!),
+        {
+          chain: chain.id,
+          jsonPath: `metadata.annotations.${CLUSTER_ERROR}`,
+          remediation:
+            "fix what the error names (xirsa probe --chain cd-pipeline-operator shows the failing hop); the operator retries every minute",
+        },
+      ),
+    ],
+  };
+}
+
 export function registrationHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome {
   const source = ctx.cluster(chain.source);
   const endpoint = ctx.cluster(chain.targetCluster)?.cluster.endpoint?.replace(/\/+$/, "");
@@ -538,6 +582,11 @@ export function registrationHop(chain: ChainSpec, ctx: VerifyContext): HopOutcom
   }
   const all =
     chain.kind === "argocd" ? argocd(chain, ctx, source, endpoint) : operator(chain, ctx, source, endpoint);
+  if (chain.kind === "cd-pipeline-operator") {
+    const verdict = operatorVerdict(chain, source);
+    if (verdict.detail) detail.operator = verdict.detail;
+    all.push(...verdict.findings);
+  }
   const problems = all.filter((f) => f.severity === "error");
   const notes = all.filter((f) => f.severity !== "error");
   if (!endpoint) {
