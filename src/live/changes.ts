@@ -67,7 +67,7 @@ export type Workload =
       cluster: ClusterRef;
       namespace: string;
       serviceAccount: string;
-      /** Label selector of the seed's `kubectl delete pod -l`. */
+      /** The seed's label (kept for the rendered scripts); pods are found by spec.serviceAccountName. */
       selector: Record<string, string>;
     };
 

@@ -36,6 +36,7 @@ import {
   type Step,
   type Workload,
 } from "./changes.js";
+import { restartTargets } from "./controllers.js";
 import { mergeList, type SharedList, sharedListOf } from "./merges.js";
 import { containedIn, jsonEqual, normalizePolicy, policiesEqual } from "./normalize.js";
 import {
@@ -834,27 +835,50 @@ function planRestarts(input: PlanInput, out: Change[]): void {
     );
     if (saChange?.blocked) continue;
     const pods = workloadPods(have.objects, w);
-    if (!pods.length) continue;
+    if (!pods.length) {
+      // Nothing would pick the role up: say so rather than restart nothing (a nameOverride, another SA name).
+      if (saChange && w.kind === "pods") {
+        out.push({
+          action: "update",
+          kind: "Pod",
+          id: workloadId(w),
+          cluster: w.cluster.name,
+          step: "restarts",
+          diff: "~ restart: no pod to restart",
+          ops: [],
+          blocked: {
+            reason: `no pod in ${w.namespace} runs as ServiceAccount ${w.serviceAccount}, so nothing would pick up the role`,
+            fix: `check source.argocd.serviceAccounts against the pods' spec.serviceAccountName (kubectl get pods -n ${w.namespace} -o custom-columns=NAME:.metadata.name,SA:.spec.serviceAccountName)`,
+            adoptable: false,
+          },
+        });
+      }
+      continue;
+    }
     const stalePods = pods.filter((p) => podRoleArn(p) !== role);
     if (!saChange && !stalePods.length) continue;
     const why = saChange
       ? `the ServiceAccount's role changes: ${pods.length} pod(s) must be recreated`
       : `${stalePods.length} of ${pods.length} pod(s) do not carry AWS_ROLE_ARN=${role} (created before the annotation)`;
-    // Deleting a pod nobody recreates would just remove it.
-    const bare = w.kind === "pods" ? pods.filter((p) => !hasController(p)) : [];
+    // The controllers that re-create the pods (ownerReferences); a pod without one would just be removed.
+    const targets = w.kind === "pods" ? restartTargets(pods, have.objects) : undefined;
+    const how = targets?.controllers.length
+      ? ` (restart ${targets.controllers.map((c) => `${c.kind} ${c.name}`).join(", ")})`
+      : "";
+    const stranded = targets?.stranded[0];
     out.push({
       action: "update",
       kind: w.kind === "deployment" ? "Deployment" : "Pod",
       id: workloadId(w),
       cluster: w.cluster.name,
       step: "restarts",
-      diff: `~ restart: ${why}`,
+      diff: `~ restart: ${why}${how}`,
       ops: [{ type: "restart", workload: w, roleArn: role }],
-      ...(bare.length
+      ...(stranded
         ? {
             blocked: {
-              reason: `pod ${w.namespace}/${bare[0]!.metadata.name} has no controller, so deleting it (the seed's restart) would not bring it back`,
-              fix: `recreate the pod yourself after the annotation, or run it under a Deployment/StatefulSet`,
+              reason: `pod ${w.namespace}/${stranded.pod} ${stranded.why}, so restarting would not bring it back with the role`,
+              fix: `recreate the pod yourself after the annotation, or run it under a Deployment/StatefulSet/DaemonSet`,
               adoptable: false,
             },
           }

@@ -66,7 +66,7 @@ describe.skipIf(!!skip)("consumers: KubeRocketCI and Argo CD as installed", () =
     const cm = kubectlJson("krci-main", ["-n", "krci", "get", "configmap", "krci-config"]);
     expect(cm.data.available_clusters).toBe("in-cluster, prod");
     expect(sb.kubectl("krci-main", ["-n", "krci", "get", "configmap", "edp-config"]).code).not.toBe(0);
-  });
+  }, 240_000);
 
   it("on an installation older than edp-install 3.12.0, uses edp-config (discovered), never krci-config", async () => {
     expect(sb.kubectl("krci-main", ["-n", "krci", "delete", "configmap", "krci-config"]).code).toBe(0);
@@ -87,7 +87,7 @@ describe.skipIf(!!skip)("consumers: KubeRocketCI and Argo CD as installed", () =
     expect(sb.kubectl("krci-main", ["-n", "krci", "get", "configmap", "krci-config"]).code).not.toBe(0);
     const v = await liveVerify();
     expect(registration(v.json, "prod/cd-pipeline-operator").ok).toBe(true);
-  });
+  }, 240_000);
 
   it("namespace-scoped Argo CD: the cluster Secret lists the environments that exist, kept true by env create/delete and apply", async () => {
     expect(secretData("clusterResources")).toBe("false");
@@ -126,7 +126,7 @@ describe.skipIf(!!skip)("consumers: KubeRocketCI and Argo CD as installed", () =
     const deleted = await env("delete", "--pipeline", "app", "--stage", "dev");
     expect(deleted.code, deleted.stderr).toBe(0);
     expect(secretData("namespaces")).toBe("");
-  });
+  }, 240_000);
 
   it("GitOps-owned AppProject (the add-ons' Helm hook): plan shows BLOCKED (managed by …), apply leaves it, verify warns; --patch-managed patches", async () => {
     const project = () => kubectlJson("krci-main", ["-n", "argocd", "get", "appproject", "krci"]);
@@ -170,7 +170,7 @@ describe.skipIf(!!skip)("consumers: KubeRocketCI and Argo CD as installed", () =
     const forced = await x(["apply", "--config", sb.configFile, "--yes", "--patch-managed"]);
     expect(forced.code, forced.stderr).toBe(0);
     expect(project().spec.destinations).toHaveLength(2);
-  });
+  }, 240_000);
 
   it("refuses a target named like an existing Secret (regcred) before any change, one line, exit 2", async () => {
     const made = sb.kubectl("krci-main", [
@@ -203,7 +203,7 @@ describe.skipIf(!!skip)("consumers: KubeRocketCI and Argo CD as installed", () =
     }
     expect(sb.kubectl("krci-main", ["-n", "krci", "get", "secret", "regcred-cluster"]).code).not.toBe(0);
     expect(sb.kubectl("krci-main", ["-n", "argocd", "get", "secret", "cluster-regcred"]).code).not.toBe(0);
-  });
+  }, 240_000);
 
   it("verify --live reads the operator's own verdict on its cluster Secret (cluster-connected / cluster-error)", async () => {
     const annotate = (...kv: string[]) => {
@@ -238,5 +238,54 @@ describe.skipIf(!!skip)("consumers: KubeRocketCI and Argo CD as installed", () =
     expect(ok.ok).toBe(true);
     expect(ok.detail?.operator?.connected).toBe(true);
     expect(ok.detail?.operator?.note).toContain("authentication only");
-  });
+  }, 240_000);
+
+  it("restarts Argo CD by spec.serviceAccountName and ownerReferences, whatever the labels (nameOverride)", async () => {
+    // argo-helm with nameOverride: the pods are labelled argocd-srv, not argocd-server.
+    expect(sb.kubectl("krci-main", ["-n", "argocd", "delete", "deployment", "argocd-server"]).code).toBe(0);
+    const renamed = {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "argocd-srv", namespace: "argocd" },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { "app.kubernetes.io/name": "argocd-srv" } },
+        template: {
+          metadata: { labels: { "app.kubernetes.io/name": "argocd-srv" } },
+          spec: { serviceAccountName: "argocd-server", containers: [{ name: "server", image: "argocd" }] },
+        },
+      },
+    };
+    const made = sb.kubectl("krci-main", ["apply", "-f", "-"], JSON.stringify(renamed));
+    expect(made.code, made.stderr).toBe(0);
+    // The pods were made before this annotation value: apply must restart argocd-srv.
+    const ann = sb.kubectl("krci-main", [
+      "-n",
+      "argocd",
+      "annotate",
+      "--overwrite",
+      "serviceaccount",
+      "argocd-server",
+      "eks.amazonaws.com/role-arn=arn:aws:iam::111111111111:role/elsewhere",
+    ]);
+    expect(ann.code, ann.stderr).toBe(0);
+    const applied = await x(["apply", "--config", sb.configFile, "--yes"]);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout).toContain("restart Deployment argocd-srv");
+    const pods = kubectlJson("krci-main", [
+      "-n",
+      "argocd",
+      "get",
+      "pods",
+      "-l",
+      "app.kubernetes.io/name=argocd-srv",
+    ]);
+    expect(pods.items.length).toBeGreaterThan(0);
+    for (const p of pods.items) {
+      const env = p.spec.containers[0].env as { name: string; value?: string }[];
+      expect(env.find((e) => e.name === "AWS_ROLE_ARN")?.value).toBe(
+        "arn:aws:iam::111111111111:role/AWSIRSA_platform_ArgoCDMaster",
+      );
+    }
+  }, 240_000);
 });

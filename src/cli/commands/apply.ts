@@ -18,8 +18,8 @@ const command: Command = {
 Shows the plan, asks for confirmation (a terminal is required unless --yes), then, in this order:
   IAM OIDC provider in the source account (created only with --create-oidc-provider), source roles, target
   roles, inline policies, EKS access entries and access policies, ServiceAccount annotations (the previous
-  value kept in xirsa.io/previous-role-arn), restarts (rollout restart of the operator Deployment, Argo CD
-  pods deleted by label) until the new pods carry AWS_ROLE_ARN, AppProject destinations, cluster Secrets,
+  value kept in xirsa.io/previous-role-arn), restarts (rollout restart of the operator Deployment and of the
+  controllers of the Argo CD pods, found by spec.serviceAccountName) until the new pods carry AWS_ROLE_ARN, AppProject destinations, cluster Secrets,
   krci-config (edp-config) available_clusters, Capsule objects / namespace-manager RBAC; then verifies the live state.
 Idempotent: a second run makes no changes. AWS resources xirsa creates are tagged xirsa.io/managed-by=xirsa
 + xirsa.io/stack=<name>, Kubernetes objects labelled app.kubernetes.io/managed-by=xirsa + xirsa.io/stack=<name>; a same-named resource it does not own is not overwritten
