@@ -13,6 +13,7 @@ import { sharedListOf } from "../live/merges.js";
 import { addedKeys } from "../live/ownership.js";
 import { plan } from "../live/plan.js";
 import { withPlatformConfigMap } from "../live/platform.js";
+import { checkTargetNames } from "../live/targetNames.js";
 import type { ClusterRef, Json, KubeObject, State } from "../state/types.js";
 import { roleNames } from "../topology/desired.js";
 import { argocdClusterSecretName, krciClusterSecretName, platformConfigMapName } from "../topology/names.js";
@@ -101,6 +102,7 @@ export function registrationChanges(args: {
     live: state(live),
     stack: args.config.name,
     workloads: [],
+    config: args.config,
     ...(args.adopt ? { adopt: true } : {}),
   });
 }
@@ -131,6 +133,7 @@ export async function registerCluster(input: RegisterInput): Promise<RegisterRes
     const endpoint = await targetEndpoint(ref, conns, input.endpointFrom ?? "auto");
     for (const w of endpoint.warnings) input.log?.(w);
     const kube = await conns.kube(src);
+    await checkTargetNames(input.config, kube, ref.target.name);
     const config = await withPlatformConfigMap(input.config, kube);
     const refs = registrationRefs(config, ref.target.name);
     let live: KubeObject[];

@@ -208,7 +208,10 @@ const capsule = z.strictObject({
 });
 
 export const targetSchema = z.strictObject({
-  name: k8sName,
+  // The CD pipeline operator treats `in-cluster` as its own cluster (edp-cd-pipeline-operator api/v1/stage_types.go).
+  name: k8sName.refine((n) => n !== "in-cluster", {
+    error: "'in-cluster' is the operator's own cluster; give the target another name",
+  }),
   accountId,
   region,
   cluster: clusterName,

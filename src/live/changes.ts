@@ -67,7 +67,7 @@ export type Workload =
       cluster: ClusterRef;
       namespace: string;
       serviceAccount: string;
-      /** Label selector of the seed's `kubectl delete pod -l`. */
+      /** The seed's label (kept for the rendered scripts); pods are found by spec.serviceAccountName. */
       selector: Record<string, string>;
     };
 
@@ -121,6 +121,8 @@ export interface Blocked {
   fix: string;
   /** `--adopt` lifts it (a same-named resource xirsa does not own). */
   adoptable: boolean;
+  /** A GitOps tool owns the object (gitops.ts): apply leaves it alone unless --patch-managed. */
+  managedBy?: string;
 }
 
 export interface Change {

@@ -39,13 +39,8 @@ import { type ClusterInfo, type Connections, resolveConfig } from "./connections
 import { listEnvNamespaces } from "./envNamespaces.js";
 import { decodePolicyDocument } from "./normalize.js";
 import { withPlatformConfigMap } from "./platform.js";
-import {
-  ARGOCD_POD_LABEL,
-  deploymentSelector,
-  labelSelector,
-  sourceClusterRef,
-  workloadsOf,
-} from "./workloads.js";
+import { checkTargetNames } from "./targetNames.js";
+import { deploymentSelector, labelSelector, sourceClusterRef, workloadsOf } from "./workloads.js";
 
 export interface LiveSnapshot {
   /** The config with discovered values filled in. */
@@ -62,7 +57,9 @@ export const STALE_PRINCIPAL_PREFIX = "stale:";
 
 export async function collect(config: Config, conns: Connections): Promise<LiveSnapshot> {
   const resolved = await resolveConfig(config, conns);
-  const cfg = await withPlatformConfigMap(resolved.config, await conns.kube(sourceClusterRef(config)));
+  const sourceKube = await conns.kube(sourceClusterRef(config));
+  await checkTargetNames(resolved.config, sourceKube);
+  const cfg = await withPlatformConfigMap(resolved.config, sourceKube);
   const envNamespaces = await listEnvNamespaces(cfg, conns);
   const desired = desiredState(cfg, { envNamespaces });
   const workloads = workloadsOf(cfg);
@@ -444,18 +441,16 @@ async function readWorkloads(kube: KubeClient, workloads: Workload[]): Promise<K
         ...(await kube.list("v1", "Pod", { namespace: w.namespace, labelSelector: labelSelector(sel) })),
       );
     }),
-    // One list for all the Argo CD pods: `app.kubernetes.io/name in (a,b,c)` per namespace.
+    // One list of the namespace's pods (matched by spec.serviceAccountName in plan) and of its ReplicaSets
+    // (a Deployment's pods belong to one: controllers.ts follows them to the Deployment).
     ...[...new Set(podSets.map((w) => w.namespace))].map(async (namespace) => {
-      const names = podSets
-        .filter((w) => w.namespace === namespace)
-        .map((w) => (w.kind === "pods" ? w.selector[ARGOCD_POD_LABEL] : undefined))
-        .filter((n): n is string => !!n);
-      if (!names.length) return;
+      const [pods, replicaSets] = await Promise.all([
+        kube.list("v1", "Pod", { namespace }),
+        kube.list("apps/v1", "ReplicaSet", { namespace }).catch(() => [] as KubeObject[]),
+      ]);
       out.push(
-        ...(await kube.list("v1", "Pod", {
-          namespace,
-          labelSelector: `${ARGOCD_POD_LABEL} in (${names.join(",")})`,
-        })),
+        ...pods.map((p) => ({ ...p, apiVersion: "v1", kind: "Pod" })),
+        ...replicaSets.map((r) => ({ ...r, apiVersion: "apps/v1", kind: "ReplicaSet" })),
       );
     }),
   ]);

@@ -32,6 +32,7 @@ import type { KubeClient } from "../kube/client.js";
 import type { KubeObject } from "../state/types.js";
 import type { Operation, Workload } from "./changes.js";
 import type { Connections } from "./connections.js";
+import { podsUsing, restartTargets } from "./controllers.js";
 import {
   deploymentSelector,
   labelSelector,
@@ -345,8 +346,12 @@ export async function execute(op: Operation, ctx: ExecContext): Promise<void> {
 }
 
 async function podsOf(kube: KubeClient, w: Workload): Promise<KubeObject[] | undefined> {
+  if (w.kind === "pods") {
+    // By spec.serviceAccountName: labels change with a nameOverride or a renamed release.
+    return podsUsing(await kube.list("v1", "Pod", { namespace: w.namespace }), w.namespace, w.serviceAccount);
+  }
   let selector: Record<string, string>;
-  if (w.kind === "deployment") {
+  {
     const d = await kube.get({
       apiVersion: "apps/v1",
       kind: "Deployment",
@@ -355,7 +360,7 @@ async function podsOf(kube: KubeClient, w: Workload): Promise<KubeObject[] | und
     });
     if (!d) return undefined;
     selector = deploymentSelector(d);
-  } else selector = w.selector;
+  }
   const pods = await kube.list("v1", "Pod", {
     namespace: w.namespace,
     labelSelector: labelSelector(selector),
@@ -364,7 +369,7 @@ async function podsOf(kube: KubeClient, w: Workload): Promise<KubeObject[] | und
 }
 
 /**
- * The seed's restarts: `kubectl rollout restart` for the operator Deployment, `kubectl delete pod -l` for the
+ * The seed's restarts: `kubectl rollout restart` for the operator Deployment, restarting the controllers of the
  * Argo CD pods. Then wait until every pod is new and carries the injected AWS_ROLE_ARN.
  */
 async function restart(w: Workload, roleArn: string | null, ctx: ExecContext): Promise<void> {
@@ -382,8 +387,40 @@ async function restart(w: Workload, roleArn: string | null, ctx: ExecContext): P
       "strategic",
     );
   } else {
-    for (const p of before) {
-      await kube.delete({ apiVersion: "v1", kind: "Pod", name: p.metadata.name, namespace: w.namespace });
+    // Restart the controllers of the ServiceAccount's pods (found through ownerReferences), as
+    // `kubectl rollout restart` does; fail loudly when there is nothing to restart.
+    if (!before.length) {
+      throw new OperationError(
+        "restart.no-pods",
+        `no pod in ${w.namespace} runs as ServiceAccount ${w.serviceAccount} in cluster ${w.cluster.name}, so nothing picks up the role`,
+        `check source.argocd.serviceAccounts against the pods (kubectl get pods -n ${w.namespace} -o custom-columns=NAME:.metadata.name,SA:.spec.serviceAccountName)`,
+      );
+    }
+    const replicaSets = await kube
+      .list("apps/v1", "ReplicaSet", { namespace: w.namespace })
+      .catch(() => [] as KubeObject[]);
+    const targets = restartTargets(
+      before,
+      replicaSets.map((r) => ({ ...r, kind: "ReplicaSet" })),
+    );
+    if (targets.stranded.length) {
+      const s = targets.stranded[0]!;
+      throw new OperationError(
+        "restart.no-controller",
+        `pod ${w.namespace}/${s.pod} (ServiceAccount ${w.serviceAccount}) ${s.why}, so xirsa cannot restart it`,
+        "recreate the pod yourself after the annotation, or run it under a Deployment/StatefulSet/DaemonSet",
+      );
+    }
+    for (const c of targets.controllers) {
+      await kube.patch(
+        { apiVersion: "apps/v1", kind: c.kind, name: c.name, namespace: w.namespace },
+        {
+          spec: {
+            template: { metadata: { annotations: { [RESTARTED_AT_ANNOTATION]: ctx.now().toISOString() } } },
+          },
+        },
+        "strategic",
+      );
     }
   }
   const deadline = ctx.now().getTime() + ctx.waitTimeoutMs;

@@ -44,7 +44,10 @@ export function planTable(changes: Change[]): string {
     }
     out.push(`  ${SIGN[c.action]} ${c.action} ${c.kind} ${c.id} (${where(c)})`);
     if (c.diff) out.push(...c.diff.split("\n").map((l) => `      ${l}`));
-    if (c.blocked) out.push(`      BLOCKED: ${c.blocked.reason}; ${c.blocked.fix}`);
+    if (c.blocked) {
+      const tag = c.blocked.managedBy ? `BLOCKED (managed by ${c.blocked.managedBy})` : "BLOCKED";
+      out.push(`      ${tag}: ${c.blocked.reason}; ${c.blocked.fix}`);
+    }
   }
   return out.join("\n");
 }
@@ -53,8 +56,13 @@ export function planJson(changes: Change[]): { changes: Record<string, unknown>[
   return { changes: changes.map(changeJson) };
 }
 
+/** Changes apply leaves alone: their object is GitOps-managed (and --patch-managed was not given). */
+export function managedChanges(changes: Change[]): Change[] {
+  return changes.filter((c) => c.blocked?.managedBy);
+}
+
 export function blockedText(changes: Change[]): string | undefined {
-  const blocked = changes.filter((c) => c.blocked);
+  const blocked = changes.filter((c) => c.blocked && !c.blocked.managedBy);
   if (!blocked.length) return undefined;
   return blocked.map((c) => `${c.kind} ${c.id}: ${c.blocked!.reason}`).join("; ");
 }

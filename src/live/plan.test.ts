@@ -34,7 +34,8 @@ function pod(ns: string, name: string, labels: Record<string, string>, roleArn?:
     kind: "Pod",
     metadata: { name, namespace: ns, labels, ownerReferences: [owner] },
     spec: {
-      serviceAccountName: name,
+      serviceAccountName:
+        labels["app.kubernetes.io/name"] ?? (ns === "krci" ? "edp-cd-pipeline-operator" : name),
       containers: [{ name: "main", env: roleArn ? [{ name: "AWS_ROLE_ARN", value: roleArn }] : [] }],
     },
   };
@@ -210,9 +211,9 @@ describe("plan", () => {
     expect(changes.filter((c) => c.kind === "ServiceAccount")).toHaveLength(4);
     expect(changes.filter((c) => c.step === "restarts").map((c) => c.id)).toEqual([
       "krci/cd-pipeline-operator",
-      "argocd/app.kubernetes.io/name=argocd-application-controller",
-      "argocd/app.kubernetes.io/name=argocd-applicationset-controller",
-      "argocd/app.kubernetes.io/name=argocd-server",
+      "argocd/serviceaccount=argocd-application-controller",
+      "argocd/serviceaccount=argocd-applicationset-controller",
+      "argocd/serviceaccount=argocd-server",
     ]);
     expect(changes.some((c) => c.blocked)).toBe(false);
     // The AppProject merge keeps the destination that was there and remembers only what xirsa added.
@@ -275,7 +276,7 @@ describe("plan", () => {
       `access-entries create AccessEntry ${removed.principalArn}`,
       `access-entries create AccessPolicyAssociation ${removed.principalArn} AmazonEKSClusterAdminPolicy`,
       "service-accounts update ServiceAccount argocd/argocd-server",
-      "restarts update Pod argocd/app.kubernetes.io/name=argocd-server",
+      "restarts update Pod argocd/serviceaccount=argocd-server",
     ]);
     const trust = changes[0]!;
     expect(trust.diff).toContain('-           "arn:aws:iam::999999999999:root"');
@@ -348,9 +349,7 @@ describe("plan", () => {
     delete p.metadata.ownerReferences;
     (p.spec as { containers: { env: unknown[] }[] }).containers[0]!.env = [];
     const changes = plan({ desired, live, stack: STACK, workloads });
-    expect(summary(changes)).toEqual([
-      "restarts update Pod argocd/app.kubernetes.io/name=argocd-server BLOCKED",
-    ]);
+    expect(summary(changes)).toEqual(["restarts update Pod argocd/serviceaccount=argocd-server BLOCKED"]);
     expect(changes[0]!.blocked!.reason).toContain("argocd/argocd-server-0 has no controller");
   });
 

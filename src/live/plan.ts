@@ -4,6 +4,7 @@
  * Resources xirsa does not own are never changed unless --adopt; prerequisites xirsa must not create
  * (ServiceAccounts, AppProject, edp-config, the OIDC provider without --create-oidc-provider) block the plan.
  */
+import type { Config } from "../config/schema.js";
 import type {
   AccessEntry,
   AccessPolicyAssociation,
@@ -26,6 +27,7 @@ import {
   STACK_TAG,
   STS_AUDIENCE,
 } from "../topology/names.js";
+import { managerOf, managerText, sourceOfTruth } from "../verify/k8s/gitops.js";
 import {
   APPLY_STEPS,
   type Blocked,
@@ -34,6 +36,7 @@ import {
   type Step,
   type Workload,
 } from "./changes.js";
+import { restartTargets } from "./controllers.js";
 import { mergeList, type SharedList, sharedListOf } from "./merges.js";
 import { containedIn, jsonEqual, normalizePolicy, policiesEqual } from "./normalize.js";
 import {
@@ -57,6 +60,24 @@ export interface PlanInput {
   workloads: Workload[];
   adopt?: boolean;
   createOidcProvider?: boolean;
+  /** Patch objects a GitOps tool manages anyway (the change will be reverted on its next sync). */
+  patchManaged?: boolean;
+  /** For the values keys named when an object is GitOps-managed. */
+  config?: Config;
+}
+
+/** Blocks a change to an object Helm or Argo CD manages, naming the source to change instead. */
+function gitopsBlock(input: PlanInput, have: KubeObject): Blocked | undefined {
+  if (input.patchManaged) return undefined;
+  const m = managerOf(have);
+  if (!m) return undefined;
+  const by = managerText(m);
+  return {
+    reason: `${have.kind} ${objId(have)} is managed by ${by}: a live patch would be reverted`,
+    fix: `change ${input.config ? sourceOfTruth(have, input.config.source) : "its source"} and sync, or rerun with --patch-managed to patch it live anyway`,
+    adoptable: false,
+    managedBy: by,
+  };
 }
 
 /** Kinds xirsa owns outright in a cluster (created with ownership labels, deleted when no longer wanted). */
@@ -646,7 +667,7 @@ function planObjects(input: PlanInput, out: Change[]): void {
 }
 
 function planServiceAccount(
-  _input: PlanInput,
+  input: PlanInput,
   cluster: ClusterRef,
   want: KubeObject,
   have: KubeObject | undefined,
@@ -679,8 +700,10 @@ function planServiceAccount(
   if (current === role) return;
   // Remember what was there before xirsa, once: destroy puts it back.
   const previous = annotations[PREVIOUS_ROLE_ARN_ANNOTATION] ?? current ?? "";
+  const managed = gitopsBlock(input, have);
   out.push({
     ...base,
+    ...(managed ? { blocked: managed } : {}),
     action: "update",
     diff: lineDiff(`${ROLE_ARN_ANNOTATION}: ${current ?? "(none)"}`, `${ROLE_ARN_ANNOTATION}: ${role}`),
     ops: [
@@ -741,8 +764,10 @@ function planShared(
   const liveItems = shared.items(have);
   const result = mergeList(shared, liveItems, addedKeys(have, input.stack), wantItems);
   if (!result.changed) return;
+  const managed = gitopsBlock(input, have);
   out.push({
     ...base,
+    ...(managed ? { blocked: managed } : {}),
     action: "update",
     diff: jsonDiff(liveItems, result.items),
     ops: [
@@ -858,27 +883,50 @@ function planRestarts(input: PlanInput, out: Change[]): void {
     );
     if (saChange?.blocked) continue;
     const pods = workloadPods(have.objects, w);
-    if (!pods.length) continue;
+    if (!pods.length) {
+      // Nothing would pick the role up: say so rather than restart nothing (a nameOverride, another SA name).
+      if (saChange && w.kind === "pods") {
+        out.push({
+          action: "update",
+          kind: "Pod",
+          id: workloadId(w),
+          cluster: w.cluster.name,
+          step: "restarts",
+          diff: "~ restart: no pod to restart",
+          ops: [],
+          blocked: {
+            reason: `no pod in ${w.namespace} runs as ServiceAccount ${w.serviceAccount}, so nothing would pick up the role`,
+            fix: `check source.argocd.serviceAccounts against the pods' spec.serviceAccountName (kubectl get pods -n ${w.namespace} -o custom-columns=NAME:.metadata.name,SA:.spec.serviceAccountName)`,
+            adoptable: false,
+          },
+        });
+      }
+      continue;
+    }
     const stalePods = pods.filter((p) => podRoleArn(p) !== role);
     if (!saChange && !stalePods.length) continue;
     const why = saChange
       ? `the ServiceAccount's role changes: ${pods.length} pod(s) must be recreated`
       : `${stalePods.length} of ${pods.length} pod(s) do not carry AWS_ROLE_ARN=${role} (created before the annotation)`;
-    // Deleting a pod nobody recreates would just remove it.
-    const bare = w.kind === "pods" ? pods.filter((p) => !hasController(p)) : [];
+    // The controllers that re-create the pods (ownerReferences); a pod without one would just be removed.
+    const targets = w.kind === "pods" ? restartTargets(pods, have.objects) : undefined;
+    const how = targets?.controllers.length
+      ? ` (restart ${targets.controllers.map((c) => `${c.kind} ${c.name}`).join(", ")})`
+      : "";
+    const stranded = targets?.stranded[0];
     out.push({
       action: "update",
       kind: w.kind === "deployment" ? "Deployment" : "Pod",
       id: workloadId(w),
       cluster: w.cluster.name,
       step: "restarts",
-      diff: `~ restart: ${why}`,
+      diff: `~ restart: ${why}${how}`,
       ops: [{ type: "restart", workload: w, roleArn: role }],
-      ...(bare.length
+      ...(stranded
         ? {
             blocked: {
-              reason: `pod ${w.namespace}/${bare[0]!.metadata.name} has no controller, so deleting it (the seed's restart) would not bring it back`,
-              fix: `recreate the pod yourself after the annotation, or run it under a Deployment/StatefulSet`,
+              reason: `pod ${w.namespace}/${stranded.pod} ${stranded.why}, so restarting would not bring it back with the role`,
+              fix: `recreate the pod yourself after the annotation, or run it under a Deployment/StatefulSet/DaemonSet`,
               adoptable: false,
             },
           }

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parseConfigText } from "../config/load.js";
 import type { KubeObject, State } from "../state/types.js";
 import { desiredState } from "../topology/desired.js";
+import { planTable } from "./format.js";
 import { plan } from "./plan.js";
 import { discoverPlatformConfigMap } from "./platform.js";
 
@@ -57,5 +58,36 @@ describe("plan of the platform ConfigMap", () => {
     expect(c?.action).toBe("create");
     expect(c?.ops).toEqual([]);
     expect(c?.blocked?.fix).toMatch(/krci-config.*edp-config.*source\.krci\.configMap/);
+  });
+});
+
+describe("plan of GitOps-managed objects", () => {
+  const hooked = (): KubeObject => ({
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "AppProject",
+    metadata: {
+      name: "krci",
+      namespace: "argocd",
+      annotations: { "helm.sh/hook": "post-install", "helm.sh/hook-delete-policy": "before-hook-creation" },
+    },
+    spec: { destinations: [{ namespace: "krci-*", server: "https://kubernetes.default.svc" }] },
+  });
+  const planFor = (patchManaged: boolean) =>
+    plan({
+      desired: desiredState(config).state,
+      live: liveWith([hooked(), cm("krci-config")]),
+      stack: config.name,
+      workloads: [],
+      config,
+      patchManaged,
+    }).find((c) => c.kind === "AppProject")!;
+
+  it("blocks a change to the add-ons' hook AppProject, naming the template to change, unless --patch-managed", () => {
+    const c = planFor(false);
+    expect(c.blocked?.managedBy).toMatch(/^Helm \(hook post-install/);
+    expect(c.blocked?.fix).toContain("argo-cd/templates/appProjectKRCI.yaml");
+    expect(c.blocked?.fix).toContain("--patch-managed");
+    expect(planTable([c])).toContain("BLOCKED (managed by Helm (hook post-install");
+    expect(planFor(true).blocked).toBeUndefined();
   });
 });

@@ -52,6 +52,7 @@ async function withConnections<T>(
 export interface PlanFlags {
   adopt?: boolean;
   createOidcProvider?: boolean;
+  patchManaged?: boolean;
 }
 
 export interface PlanResult {
@@ -65,6 +66,7 @@ function planOf(snapshot: LiveSnapshot, flags: PlanFlags): Change[] {
     live: snapshot.live,
     stack: snapshot.config.name,
     workloads: snapshot.workloads,
+    config: snapshot.config,
     ...flags,
   });
 }
@@ -120,8 +122,9 @@ function execContext(conns: Connections, opts: LiveOptions, flags: ApplyFlags) {
 function refuseBlocked(changes: Change[], adopt: boolean | undefined): void {
   const text = blockedText(changes);
   if (!text) return;
-  const adoptable = changes.filter((c) => c.blocked).every((c) => c.blocked!.adoptable);
-  const fixes = [...new Set(changes.filter((c) => c.blocked).map((c) => c.blocked!.fix))];
+  const blocking = changes.filter((c) => c.blocked && !c.blocked.managedBy);
+  const adoptable = blocking.every((c) => c.blocked!.adoptable);
+  const fixes = [...new Set(blocking.map((c) => c.blocked!.fix))];
   throw new OperationError(
     adoptable && !adopt ? "apply.unowned" : "apply.blocked",
     `nothing was changed: ${text}`,
@@ -135,11 +138,13 @@ export async function applyLive(config: Config, flags: ApplyFlags, opts: LiveOpt
     const changes = planOf(before, flags);
     flags.showPlan?.(changes, before);
     refuseBlocked(changes, flags.adopt);
-    if (changes.length && flags.confirm && !(await flags.confirm(changes))) {
+    // GitOps-managed objects are left alone (the plan says where their change belongs).
+    const todo = changes.filter((c) => !c.blocked?.managedBy);
+    if (todo.length && flags.confirm && !(await flags.confirm(changes))) {
       return { changes, steps: [], declined: true, after: before, verify: verifyOf(before) };
     }
-    const steps = changes.length
-      ? await runSteps(changes, execContext(conns, opts, flags), {
+    const steps = todo.length
+      ? await runSteps(todo, execContext(conns, opts, flags), {
           steps: APPLY_STEPS,
           titles: STEP_TITLES,
           clock: opts.clock ?? (() => performance.now()),
@@ -147,7 +152,7 @@ export async function applyLive(config: Config, flags: ApplyFlags, opts: LiveOpt
           ...(flags.progress ? { progress: flags.progress } : {}),
         })
       : [];
-    const after = changes.length ? await collect(config, conns) : before;
+    const after = todo.length ? await collect(config, conns) : before;
     return { changes, steps, declined: false, after, verify: verifyOf(after) };
   });
 }

@@ -1,11 +1,13 @@
 /**
- * The workloads that must be restarted after annotating their ServiceAccounts, as the seed restarts them: the
- * CD pipeline operator Deployment (`kubectl rollout restart`) and the Argo CD pods by label
- * (`kubectl delete pod -l app.kubernetes.io/name=<sa>`). And how to read the injected role from a pod.
+ * The workloads that must be restarted after annotating their ServiceAccounts: the CD pipeline operator
+ * Deployment (`kubectl rollout restart`, as the seed does) and the Argo CD pods, found by
+ * spec.serviceAccountName and restarted through their controllers (controllers.ts). And how to read the
+ * injected role from a pod.
  */
 import type { Config } from "../config/schema.js";
 import type { ClusterRef, Json, KubeObject } from "../state/types.js";
 import type { Workload } from "./changes.js";
+import { podsUsing } from "./controllers.js";
 
 export const ARGOCD_POD_LABEL = "app.kubernetes.io/name";
 export const RESTARTED_AT_ANNOTATION = "kubectl.kubernetes.io/restartedAt";
@@ -41,9 +43,7 @@ export function workloadsOf(config: Config): Workload[] {
 export function workloadId(w: Workload): string {
   return w.kind === "deployment"
     ? `${w.namespace}/${w.name}`
-    : `${w.namespace}/${Object.entries(w.selector)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(",")}`;
+    : `${w.namespace}/serviceaccount=${w.serviceAccount}`;
 }
 
 export function labelSelector(labels: Record<string, string>): string {
@@ -74,22 +74,23 @@ export function deploymentSelector(deployment: KubeObject): Record<string, strin
 
 /** The live pods of a workload (not terminating), from a cluster's objects. */
 export function workloadPods(objects: readonly KubeObject[], w: Workload): KubeObject[] {
-  let selector: Record<string, string>;
   if (w.kind === "deployment") {
     const d = objects.find(
       (o) => o.kind === "Deployment" && o.metadata.name === w.name && o.metadata.namespace === w.namespace,
     );
     if (!d) return [];
-    selector = deploymentSelector(d);
+    const selector = deploymentSelector(d);
     if (!Object.keys(selector).length) return [];
-  } else selector = w.selector;
-  return objects.filter(
-    (o) =>
-      o.kind === "Pod" &&
-      o.metadata.namespace === w.namespace &&
-      !o.metadata.deletionTimestamp &&
-      labelsMatch(o, selector),
-  );
+    return objects.filter(
+      (o) =>
+        o.kind === "Pod" &&
+        o.metadata.namespace === w.namespace &&
+        !o.metadata.deletionTimestamp &&
+        labelsMatch(o, selector),
+    );
+  }
+  // Argo CD: by spec.serviceAccountName, not by label (a nameOverride or renamed release changes the labels).
+  return podsUsing(objects, w.namespace, w.serviceAccount);
 }
 
 /** AWS_ROLE_ARN as the pod identity webhook injected it into any container, or null. */

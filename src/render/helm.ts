@@ -4,15 +4,11 @@
  */
 import type { Config } from "../config/schema.js";
 import type { EksCluster } from "../state/types.js";
-import { isPlatformConfigMap, ROLE_ARN_ANNOTATION } from "../topology/names.js";
+import { ARGOCD_CHART_COMPONENTS, isPlatformConfigMap, ROLE_ARN_ANNOTATION } from "../topology/names.js";
 import { yamlDocuments } from "./format.js";
 
 /** argo-cd chart components by the ServiceAccount (and pod label) names they use by default. */
-const ARGOCD_COMPONENTS: Record<string, string> = {
-  "argocd-application-controller": "controller",
-  "argocd-server": "server",
-  "argocd-applicationset-controller": "applicationSet",
-};
+const ARGOCD_COMPONENTS = ARGOCD_CHART_COMPONENTS;
 
 function annotationOf(cluster: EksCluster, namespace: string, name: string): string | undefined {
   const sa = cluster.objects.find(

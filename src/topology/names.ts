@@ -93,6 +93,13 @@ export function platformConfigMapName(config: Pick<Config, "source">): PlatformC
   return config.source.krci.configMap ?? PLATFORM_CONFIGMAPS[0];
 }
 
+/** argo-cd chart components (argoproj/argo-helm charts/argo-cd values.yaml) by their default ServiceAccount. */
+export const ARGOCD_CHART_COMPONENTS: Record<string, string> = {
+  "argocd-application-controller": "controller",
+  "argocd-server": "server",
+  "argocd-applicationset-controller": "applicationSet",
+};
+
 /** Names of the registration Secrets (REFERENCE §4): KubeRocketCI needs the `-cluster` suffix. */
 export function krciClusterSecretName(target: string): string {
   return `${target}-cluster`;

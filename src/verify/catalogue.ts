@@ -587,6 +587,26 @@ const entries = [
       "The Argo CD cluster Secret's namespaces key is empty because no environment namespace exists yet; Argo CD treats an empty list as cluster-wide until the first environment is created.",
     remediation: "Create the first environment (xirsa env create adds it to the namespaces key).",
   },
+  {
+    code: "XIRSA-GITOPS-MANAGED",
+    severity: "warning",
+    hop: "registration",
+    title: "Registration object managed by Helm or Argo CD",
+    explanation:
+      "The object carries Helm's labels or annotations (including a helm.sh/hook such as the KubeRocketCI add-ons' post-install AppProject with before-hook-creation) or Argo CD's tracking-id annotation or instance label: Helm or a self-healing Argo CD Application re-creates or reverts it, so a live edit by xirsa or kubectl does not last.",
+    remediation:
+      "Make the change in its source (the values keys xirsa plan names: edp-install global.availableClusters, the add-ons AppProject template, the argo-cd and edp-install serviceAccount annotations) and sync; xirsa apply --patch-managed patches it live anyway.",
+  },
+  {
+    code: "XIRSA-REG-OPERATOR-ERROR",
+    severity: "error",
+    hop: "registration",
+    title: "The CD pipeline operator reports a cluster error",
+    explanation:
+      "The operator marks its cluster Secret with app.edp.epam.com/cluster-error (and cluster-connected: false) when it cannot build a kubeconfig or connect with it; the text is its own error. cluster-connected: true proves authentication only.",
+    remediation:
+      "Fix what the error names (xirsa probe --chain cd-pipeline-operator shows the failing hop); the operator retries every minute.",
+  },
 ] as const satisfies readonly CatalogueEntry[];
 
 export type FindingCode = (typeof entries)[number]["code"];

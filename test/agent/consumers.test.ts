@@ -3,6 +3,8 @@
  * namespaced access with Capsule, as in examples/multi-target.yaml), cluster A as the seed's fixture with
  * ConfigMap krci-config (edp-install >= 3.12.0).
  */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { E2ESandbox } from "../live/sandbox.js";
 import { sandboxConfigText } from "../live/sandbox.js";
@@ -64,7 +66,7 @@ describe.skipIf(!!skip)("consumers: KubeRocketCI and Argo CD as installed", () =
     const cm = kubectlJson("krci-main", ["-n", "krci", "get", "configmap", "krci-config"]);
     expect(cm.data.available_clusters).toBe("in-cluster, prod");
     expect(sb.kubectl("krci-main", ["-n", "krci", "get", "configmap", "edp-config"]).code).not.toBe(0);
-  });
+  }, 240_000);
 
   it("on an installation older than edp-install 3.12.0, uses edp-config (discovered), never krci-config", async () => {
     expect(sb.kubectl("krci-main", ["-n", "krci", "delete", "configmap", "krci-config"]).code).toBe(0);
@@ -85,7 +87,7 @@ describe.skipIf(!!skip)("consumers: KubeRocketCI and Argo CD as installed", () =
     expect(sb.kubectl("krci-main", ["-n", "krci", "get", "configmap", "krci-config"]).code).not.toBe(0);
     const v = await liveVerify();
     expect(registration(v.json, "prod/cd-pipeline-operator").ok).toBe(true);
-  });
+  }, 240_000);
 
   it("namespace-scoped Argo CD: the cluster Secret lists the environments that exist, kept true by env create/delete and apply", async () => {
     expect(secretData("clusterResources")).toBe("false");
@@ -124,5 +126,166 @@ describe.skipIf(!!skip)("consumers: KubeRocketCI and Argo CD as installed", () =
     const deleted = await env("delete", "--pipeline", "app", "--stage", "dev");
     expect(deleted.code, deleted.stderr).toBe(0);
     expect(secretData("namespaces")).toBe("");
-  });
+  }, 240_000);
+
+  it("GitOps-owned AppProject (the add-ons' Helm hook): plan shows BLOCKED (managed by …), apply leaves it, verify warns; --patch-managed patches", async () => {
+    const project = () => kubectlJson("krci-main", ["-n", "argocd", "get", "appproject", "krci"]);
+    const mark = sb.kubectl("krci-main", [
+      "-n",
+      "argocd",
+      "annotate",
+      "appproject",
+      "krci",
+      "helm.sh/hook=post-install",
+      "helm.sh/hook-delete-policy=before-hook-creation",
+    ]);
+    expect(mark.code, mark.stderr).toBe(0);
+    // A sync re-created it from the template: xirsa's destination is gone.
+    const reset = sb.kubectl("krci-main", [
+      "-n",
+      "argocd",
+      "patch",
+      "appproject",
+      "krci",
+      "--type",
+      "merge",
+      "-p",
+      '{"spec":{"destinations":[{"namespace":"*","server":"https://kubernetes.default.svc"}]}}',
+    ]);
+    expect(reset.code, reset.stderr).toBe(0);
+
+    const planned = await x(["plan", "--config", sb.configFile]);
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(planned.stdout).toContain("BLOCKED (managed by Helm (hook post-install");
+    expect(planned.stdout).toContain("argo-cd/templates/appProjectKRCI.yaml");
+
+    const applied = await x(["apply", "--config", sb.configFile, "--yes"]);
+    expect(applied.code).toBe(1); // the Argo CD registration stays broken, and says why
+    expect(applied.stderr).toContain("left alone: AppProject argocd/krci is managed by Helm");
+    expect(project().spec.destinations).toHaveLength(1);
+    const v = await liveVerify();
+    expect(v.json.findings.find((f) => f.code === "XIRSA-GITOPS-MANAGED")?.severity).toBe("warning");
+    expect(registration(v.json, "prod/argocd").codes).toContain("XIRSA-REG-APPPROJECT");
+
+    const forced = await x(["apply", "--config", sb.configFile, "--yes", "--patch-managed"]);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(project().spec.destinations).toHaveLength(2);
+  }, 240_000);
+
+  it("refuses a target named like an existing Secret (regcred) before any change, one line, exit 2", async () => {
+    const made = sb.kubectl("krci-main", [
+      "-n",
+      "krci",
+      "create",
+      "secret",
+      "generic",
+      "regcred",
+      "--from-literal=.dockerconfigjson={}",
+    ]);
+    expect(made.code, made.stderr).toBe(0);
+    const doc = JSON.parse(readFileSync(sb.configFile, "utf8"));
+    doc.targets[0].name = "regcred";
+    const file = join(sb.dir, "regcred.yaml");
+    writeFileSync(file, JSON.stringify(doc));
+    for (const cmd of [
+      ["apply", "--yes"],
+      ["cluster", "register", "--target", "regcred"],
+    ]) {
+      const r = await x([
+        ...cmd.slice(0, cmd[0] === "cluster" ? 2 : 1),
+        "--config",
+        file,
+        ...cmd.slice(cmd[0] === "cluster" ? 2 : 1),
+      ]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toContain("Secret krci/regcred already exists");
+    }
+    expect(sb.kubectl("krci-main", ["-n", "krci", "get", "secret", "regcred-cluster"]).code).not.toBe(0);
+    expect(sb.kubectl("krci-main", ["-n", "argocd", "get", "secret", "cluster-regcred"]).code).not.toBe(0);
+  }, 240_000);
+
+  it("verify --live reads the operator's own verdict on its cluster Secret (cluster-connected / cluster-error)", async () => {
+    const annotate = (...kv: string[]) => {
+      const r = sb.kubectl("krci-main", [
+        "-n",
+        "krci",
+        "annotate",
+        "--overwrite",
+        "secret",
+        "prod-cluster",
+        ...kv,
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+    };
+    annotate(
+      "app.edp.epam.com/cluster-connected=false",
+      "app.edp.epam.com/cluster-error=failed to connect: Unauthorized",
+    );
+    const bad = await liveVerify();
+    expect(bad.code).toBe(1);
+    const hop = registration(bad.json, "prod/cd-pipeline-operator");
+    expect(hop.ok).toBe(false);
+    expect(hop.reason).toContain(
+      "the CD pipeline operator reports on Secret krci/prod-cluster: failed to connect: Unauthorized",
+    );
+    annotate("app.edp.epam.com/cluster-connected=true", "app.edp.epam.com/cluster-error-");
+    const good = await liveVerify();
+    const ok = registration(good.json, "prod/cd-pipeline-operator") as {
+      ok: boolean;
+      detail?: { operator?: { connected: boolean; note: string } };
+    };
+    expect(ok.ok).toBe(true);
+    expect(ok.detail?.operator?.connected).toBe(true);
+    expect(ok.detail?.operator?.note).toContain("authentication only");
+  }, 240_000);
+
+  it("restarts Argo CD by spec.serviceAccountName and ownerReferences, whatever the labels (nameOverride)", async () => {
+    // argo-helm with nameOverride: the pods are labelled argocd-srv, not argocd-server.
+    expect(sb.kubectl("krci-main", ["-n", "argocd", "delete", "deployment", "argocd-server"]).code).toBe(0);
+    const renamed = {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "argocd-srv", namespace: "argocd" },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { "app.kubernetes.io/name": "argocd-srv" } },
+        template: {
+          metadata: { labels: { "app.kubernetes.io/name": "argocd-srv" } },
+          spec: { serviceAccountName: "argocd-server", containers: [{ name: "server", image: "argocd" }] },
+        },
+      },
+    };
+    const made = sb.kubectl("krci-main", ["apply", "-f", "-"], JSON.stringify(renamed));
+    expect(made.code, made.stderr).toBe(0);
+    // The pods were made before this annotation value: apply must restart argocd-srv.
+    const ann = sb.kubectl("krci-main", [
+      "-n",
+      "argocd",
+      "annotate",
+      "--overwrite",
+      "serviceaccount",
+      "argocd-server",
+      "eks.amazonaws.com/role-arn=arn:aws:iam::111111111111:role/elsewhere",
+    ]);
+    expect(ann.code, ann.stderr).toBe(0);
+    const applied = await x(["apply", "--config", sb.configFile, "--yes"]);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout).toContain("restart Deployment argocd-srv");
+    const pods = kubectlJson("krci-main", [
+      "-n",
+      "argocd",
+      "get",
+      "pods",
+      "-l",
+      "app.kubernetes.io/name=argocd-srv",
+    ]);
+    expect(pods.items.length).toBeGreaterThan(0);
+    for (const p of pods.items) {
+      const env = p.spec.containers[0].env as { name: string; value?: string }[];
+      expect(env.find((e) => e.name === "AWS_ROLE_ARN")?.value).toBe(
+        "arn:aws:iam::111111111111:role/AWSIRSA_platform_ArgoCDMaster",
+      );
+    }
+  }, 240_000);
 });

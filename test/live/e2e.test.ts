@@ -415,7 +415,7 @@ describe.skipIf(!!skip)("live provisioning on the sandbox", () => {
       `create AccessEntry ${agent}`,
       `create AccessPolicyAssociation ${agent} AmazonEKSClusterAdminPolicy`,
       "update ServiceAccount argocd/argocd-server",
-      "update Pod argocd/app.kubernetes.io/name=argocd-server",
+      "update Pod argocd/serviceaccount=argocd-server",
     ]);
     expect(changes[0]!.diff).toContain(`-           "arn:aws:iam::${C}:root"`);
     expect(changes[0]!.diff).toContain(`+           "${role(A, "ArgoCDMaster")}"`);

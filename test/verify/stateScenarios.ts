@@ -230,4 +230,31 @@ export const STATE_SCENARIOS: StateScenario[] = [
     code: "XIRSA-ARGOCD-NAMESPACES-SCOPE",
     reason: /lists default, outside the access scope/,
   },
+  {
+    name: "AppProject created by the add-ons as a Helm hook (a live fix is reverted)",
+    example: "multi-target",
+    mutate: (s) => {
+      const project = source(s).objects.find((o) => o.kind === "AppProject")!;
+      project.metadata.annotations = { "helm.sh/hook": "post-install" };
+    },
+    chain: "prod/argocd",
+    code: "XIRSA-GITOPS-MANAGED",
+  },
+  {
+    name: "the operator annotated its cluster Secret with an error",
+    example: "multi-target",
+    mutate: (s) => {
+      const secret = source(s).objects.find(
+        (o) => o.kind === "Secret" && o.metadata.name === "prod-cluster",
+      )!;
+      secret.metadata.annotations = {
+        "app.edp.epam.com/cluster-connected": "false",
+        "app.edp.epam.com/cluster-error": "failed to get token: AccessDenied",
+      };
+    },
+    chain: "prod/cd-pipeline-operator",
+    hop: "registration",
+    code: "XIRSA-REG-OPERATOR-ERROR",
+    reason: /operator reports on Secret krci\/prod-cluster: failed to get token: AccessDenied/,
+  },
 ];

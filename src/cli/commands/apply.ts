@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { loadConfig } from "../../config/load.js";
 import { InputError } from "../../errors.js";
 import { confirmer } from "../../live/confirm.js";
-import { planJson, planTable, terraformOwnedText } from "../../live/format.js";
+import { managedChanges, planJson, planTable, terraformOwnedText } from "../../live/format.js";
 import { terraformOwned } from "../../live/ownership.js";
 import { applyLive, failAfterStepFromEnv } from "../../live/service.js";
 import { toJson } from "../../verify/output/json.js";
@@ -14,22 +14,26 @@ import { requireConfig } from "../configFile.js";
 const command: Command = {
   name: "apply",
   summary: "create or repair the chains in both accounts and clusters, then verify them live",
-  usage: `xirsa apply --config <xirsa.yaml> [--yes] [--adopt] [--create-oidc-provider] [--output table|json]
-            [--wait-timeout <seconds>]
+  usage: `xirsa apply --config <xirsa.yaml> [--yes] [--adopt] [--create-oidc-provider] [--patch-managed]
+            [--output table|json] [--wait-timeout <seconds>]
 
 Shows the plan, asks for confirmation (a terminal is required unless --yes), then, in this order:
   IAM OIDC provider in the source account (created only with --create-oidc-provider), source roles, target
   roles, inline policies, EKS access entries and access policies, ServiceAccount annotations (the previous
-  value kept in xirsa.io/previous-role-arn), restarts (rollout restart of the operator Deployment, Argo CD
-  pods deleted by label) until the new pods carry AWS_ROLE_ARN, AppProject destinations, cluster Secrets,
-  edp-config available_clusters, Capsule objects / namespace-manager RBAC; then verifies the live state.
+  value kept in xirsa.io/previous-role-arn), restarts (rollout restart of the operator Deployment and of the
+  controllers of the Argo CD pods, found by spec.serviceAccountName) until the new pods carry AWS_ROLE_ARN, AppProject destinations, cluster Secrets,
+  krci-config (edp-config) available_clusters, Capsule objects / namespace-manager RBAC; then verifies the live state.
 Idempotent: a second run makes no changes. AWS resources xirsa creates are tagged xirsa.io/managed-by=xirsa
 + xirsa.io/stack=<name>, Kubernetes objects labelled app.kubernetes.io/managed-by=xirsa + xirsa.io/stack=<name>; a same-named resource it does not own is not overwritten
-(exit 1 with the diff) unless --adopt. Stopped half-way, a rerun continues and converges.
+(exit 1 with the diff) unless --adopt. An object in cluster A that Helm or Argo CD manages (Helm labels and
+annotations including helm.sh/hook, Argo CD's tracking-id annotation or instance label) is left alone: the
+plan shows it BLOCKED (managed by …) with the values key to change in that source. Stopped half-way, a rerun
+continues and converges.
 
   --yes                    do not ask (required without a terminal)
   --adopt                  take over same-named resources xirsa does not own
   --create-oidc-provider   create the IAM OIDC provider of the source cluster when it is missing
+  --patch-managed          patch GitOps-managed objects live anyway (their next sync reverts it)
   --output json            {changes, steps: [{index, step, title, changes, ms}], verify} on stdout; progress on stderr
   --wait-timeout <s>       how long to wait for restarted pods (default 180)
 
@@ -43,6 +47,7 @@ Exit codes: 0 applied and every chain proven, 1 a step failed or a chain is stil
         yes: { type: "boolean" },
         adopt: { type: "boolean" },
         "create-oidc-provider": { type: "boolean" },
+        "patch-managed": { type: "boolean" },
         output: { type: "string" },
         "wait-timeout": { type: "string" },
       },
@@ -68,6 +73,7 @@ Exit codes: 0 applied and every chain proven, 1 a step failed or a chain is stil
       {
         adopt: values.adopt === true,
         createOidcProvider: values["create-oidc-provider"] === true,
+        patchManaged: values["patch-managed"] === true,
         ...(failAfterStep ? { failAfterStep } : {}),
         ...(wait ? { waitTimeoutMs: Number(wait) * 1000 } : {}),
         progress: report,
@@ -83,6 +89,9 @@ Exit codes: 0 applied and every chain proven, 1 a step failed or a chain is stil
     if (result.declined) {
       io.stderr.write("xirsa apply: not confirmed; nothing was changed\n");
       return 1;
+    }
+    for (const c of managedChanges(result.changes)) {
+      io.stderr.write(`xirsa apply: left alone: ${c.blocked!.reason}; ${c.blocked!.fix}\n`);
     }
     if (json) {
       io.stdout.write(

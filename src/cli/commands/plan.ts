@@ -11,6 +11,7 @@ const command: Command = {
   name: "plan",
   summary: "show what apply would create, update or delete in both accounts and clusters",
   usage: `xirsa plan --config <xirsa.yaml> [--output table|json] [--adopt] [--create-oidc-provider]
+            [--patch-managed]
 
 Reads the live state (read-only: IAM roles and OIDC provider, EKS clusters and access entries, the Kubernetes
 objects xirsa manages) and prints every change apply would make, in apply order, with a readable diff
@@ -20,7 +21,9 @@ come from DescribeCluster. Credentials: each account's profile from the config, 
   --output json   {"changes": [{action, kind, id, account|cluster, diff, step, blocked?}]}; [] when in sync;
                   ownedByTerraform: [{kind, id, account, cluster?, command}] when the rendered Terraform
                   owns some (tag xirsa.io/managed-by=terraform): xirsa never changes those
-  --adopt, --create-oidc-provider   plan as apply would with these flags (blocked changes are marked)
+  --adopt, --create-oidc-provider, --patch-managed
+                  plan as apply would with these flags (blocked changes are marked; an object Helm or
+                  Argo CD manages shows BLOCKED (managed by …) with the values key to change instead)
 
 Exit codes: 0 the plan was computed (changes or not), 1 AWS/Kubernetes failed, 2 bad input.`,
   async run(argv, io) {
@@ -31,6 +34,7 @@ Exit codes: 0 the plan was computed (changes or not), 1 AWS/Kubernetes failed, 2
         output: { type: "string" },
         adopt: { type: "boolean" },
         "create-oidc-provider": { type: "boolean" },
+        "patch-managed": { type: "boolean" },
       },
       "plan",
     );
@@ -44,7 +48,11 @@ Exit codes: 0 the plan was computed (changes or not), 1 AWS/Kubernetes failed, 2
     const config = loadConfig(resolve(io.cwd, file));
     const { snapshot, changes } = await planLive(
       config,
-      { adopt: values.adopt === true, createOidcProvider: values["create-oidc-provider"] === true },
+      {
+        adopt: values.adopt === true,
+        createOidcProvider: values["create-oidc-provider"] === true,
+        patchManaged: values["patch-managed"] === true,
+      },
       { env: io.env },
     );
     for (const w of snapshot.warnings) io.stderr.write(`xirsa plan: warning: ${w}\n`);

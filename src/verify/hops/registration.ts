@@ -14,6 +14,7 @@ import { clusterResourceId, finding, kubeResourceId } from "../findings.js";
 import { isObject } from "../json.js";
 import { namespaceCovers } from "../k8s/authorizer.js";
 import { parseClusterConfig, secretValue } from "../k8s/clusterSecret.js";
+import { type Installs, managerOf, managerText, sourceOfTruth } from "../k8s/gitops.js";
 import type { Finding } from "../types.js";
 import { findAccessEntry } from "./clusterAccess.js";
 import { namespaceScopedOnly } from "./kubernetesPermissions.js";
@@ -242,6 +243,13 @@ function argocd(
 
   const project = source.get("AppProject", ctx.appProject, ns);
   const projectId = kubeResourceId(chain.source, "AppProject", ctx.appProject, ns);
+  if (project)
+    out.push(
+      ...gitopsNote(chain, project, {
+        krci: { namespace: "", serviceAccount: "" },
+        argocd: { namespace: ns },
+      }),
+    );
   const covered =
     project &&
     endpoint &&
@@ -345,6 +353,21 @@ function namespacedCache(chain: ChainSpec, ctx: VerifyContext, secret: KubeObjec
     );
   }
   return out;
+}
+
+/** A registration object Helm or Argo CD manages: a live fix of it is reverted on the next sync. */
+function gitopsNote(chain: ChainSpec, obj: KubeObject, installs: Installs): Finding[] {
+  const m = managerOf(obj);
+  if (!m) return [];
+  const ref = `${obj.kind} ${obj.metadata.namespace}/${obj.metadata.name}`;
+  return [
+    finding(
+      "XIRSA-GITOPS-MANAGED",
+      `${ref} is managed by ${managerText(m)}: a live fix is reverted on its next sync`,
+      kubeResourceId(chain.source, obj),
+      { chain: chain.id, remediation: `change ${sourceOfTruth(obj, installs)}, then sync` },
+    ),
+  ];
 }
 
 interface Destination {
@@ -467,6 +490,11 @@ function operator(
   const edp = PLATFORM_CONFIGMAPS.map((n) => source.get("ConfigMap", n, ns)).find((c) => c !== undefined);
   const cmName = edp?.metadata.name ?? PLATFORM_CONFIGMAPS.join(" or ");
   const cmId = kubeResourceId(chain.source, "ConfigMap", edp?.metadata.name ?? PLATFORM_CONFIGMAPS[0], ns);
+  if (edp) {
+    out.push(
+      ...gitopsNote(chain, edp, { krci: { namespace: ns, serviceAccount: "" }, argocd: { namespace: "" } }),
+    );
+  }
   const data = edp && isObject(edp.data) ? edp.data : {};
   const raw = typeof data.available_clusters === "string" ? data.available_clusters : "";
   // Parsed once per verify run: hundreds of targets share one ConfigMap.
@@ -495,6 +523,50 @@ function operator(
   return out;
 }
 
+/**
+ * The operator's own verdict on its cluster Secret (epam/edp-cd-pipeline-operator
+ * internal/controller/clustersecret/clustersecret_controller.go processSuccess/processError): annotation
+ * `app.edp.epam.com/cluster-connected` "true"/"false" and `app.edp.epam.com/cluster-error` with the error text.
+ * "connected" proves only that the operator authenticated (its connection check), not its permissions.
+ */
+export const CLUSTER_CONNECTED = "app.edp.epam.com/cluster-connected";
+export const CLUSTER_ERROR = "app.edp.epam.com/cluster-error";
+
+function operatorVerdict(
+  chain: ChainSpec,
+  source: ClusterIndex,
+): { detail?: Record<string, unknown>; findings: Finding[] } {
+  const ns = chain.serviceAccounts[0]?.namespace ?? "krci";
+  const secret = source.get("Secret", krciClusterSecretName(chain.target), ns);
+  const annotations = secret?.metadata.annotations ?? {};
+  const connected = annotations[CLUSTER_CONNECTED];
+  const error = annotations[CLUSTER_ERROR];
+  if (connected === undefined && error === undefined) return { findings: [] };
+  const detail: Record<string, unknown> = {
+    connected: connected === "true",
+    ...(error ? { error } : {}),
+    note: "connected proves authentication only (the operator's connection check), not permissions",
+  };
+  if (!error) return { detail, findings: [] };
+  const ref = `${ns}/${secret!.metadata.name}`;
+  return {
+    detail,
+    findings: [
+      finding(
+        "XIRSA-REG-OPERATOR-ERROR",
+        `the CD pipeline operator reports on Secret ${ref}: ${error}`,
+        kubeResourceId(chain.source, secret!),
+        {
+          chain: chain.id,
+          jsonPath: `metadata.annotations.${CLUSTER_ERROR}`,
+          remediation:
+            "fix what the error names (xirsa probe --chain cd-pipeline-operator shows the failing hop); the operator retries every minute",
+        },
+      ),
+    ],
+  };
+}
+
 export function registrationHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome {
   const source = ctx.cluster(chain.source);
   const endpoint = ctx.cluster(chain.targetCluster)?.cluster.endpoint?.replace(/\/+$/, "");
@@ -510,6 +582,11 @@ export function registrationHop(chain: ChainSpec, ctx: VerifyContext): HopOutcom
   }
   const all =
     chain.kind === "argocd" ? argocd(chain, ctx, source, endpoint) : operator(chain, ctx, source, endpoint);
+  if (chain.kind === "cd-pipeline-operator") {
+    const verdict = operatorVerdict(chain, source);
+    if (verdict.detail) detail.operator = verdict.detail;
+    all.push(...verdict.findings);
+  }
   const problems = all.filter((f) => f.severity === "error");
   const notes = all.filter((f) => f.severity !== "error");
   if (!endpoint) {
