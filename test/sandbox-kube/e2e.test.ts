@@ -125,7 +125,7 @@ describe.skipIf(!!skip)("full sandbox: kubectl with `aws eks get-token`", () => 
     const ns = await kubectl(admin, ["create", "namespace", "krci-dev"]);
     expect(ns.stdout.trim(), ns.stderr).toBe("namespace/krci-dev created");
     const can = await kubectl(admin, ["auth", "can-i", "create", "namespaces"]);
-    expect(can.stdout.trim()).toBe("yes");
+    expect(can.stdout.trim(), can.stderr).toBe("yes");
   });
 
   it("an EKS token is good until 15 minutes after X-Amz-Date, whatever X-Amz-Expires=60 says", async () => {
