@@ -155,7 +155,7 @@ async function loadLiveState(values: Record<string, unknown>, io: Io): Promise<L
   for (const w of live.warnings) io.stderr.write(`xirsa verify: warning: ${w}\n`);
   return {
     accept: cfg.accept ?? [],
-    fixes: fixOptions(cfg),
+    fixes: fixOptions(cfg, live.state),
     state: live.state,
     chains: live.chains,
     appProject: cfg.source.argocd.project,
@@ -311,8 +311,7 @@ Exit codes: 0 every chain proven (and no finding at --fail-on), 1 a chain is bro
         : load(values, io);
     const verified = verify(loaded.state, loaded.chains, {
       appProject: loaded.appProject,
-      desired: loaded.fixes.desired,
-      profiles: loaded.fixes.profiles,
+      ...loaded.fixes,
       // `xirsa apply` has no --target: it restores every target of the config.
       ...(values.live ? { applyCommand: `xirsa apply --config ${values.config as string}` } : {}),
     });
