@@ -37,6 +37,14 @@ const KINDS: readonly KindInfo[] = [
   },
   {
     apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "RoleBinding",
+    plural: "rolebindings",
+    // Read only, across all namespaces (verify's check of environment namespaces): the collection path.
+    namespaced: false,
+    custom: false,
+  },
+  {
+    apiVersion: "rbac.authorization.k8s.io/v1",
     kind: "ClusterRoleBinding",
     plural: "clusterrolebindings",
     namespaced: false,
