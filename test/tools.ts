@@ -5,17 +5,38 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { join } from "node:path";
 
-export type Tool = "aws" | "kubectl" | "terraform" | "chromium";
+export type Tool =
+  | "aws"
+  | "kubectl"
+  | "terraform"
+  | "terraform-provider-aws"
+  | "chromium"
+  | "python3-kubernetes";
 
 /** Debian's chromium, which playwright-core drives (no browser download). */
 export const CHROMIUM = "/usr/bin/chromium";
+
+/** The real hashicorp/aws provider as a local plugin directory (`terraform init -plugin-dir`). */
+export const TF_PLUGIN_DIR = process.env.XIRSA_TF_PLUGIN_DIR ?? "/opt/tf-plugins";
+
+/** Debian's python3-kubernetes lives in the system interpreter, which may not be the first python3 on PATH. */
+export const PYTHON_K8S = ["/usr/bin/python3", "python3"].find((py) => runs(py, ["-c", "import kubernetes"]));
 
 /** How to tell that each tool is there, and how to get it. */
 const TOOLS: Record<Tool, { present: () => boolean; install: string }> = {
   aws: { present: () => runs("aws", ["--version"]), install: "install the AWS CLI v2" },
   kubectl: { present: () => runs("kubectl", ["version", "--client"]), install: "install kubectl" },
   terraform: { present: () => runs("terraform", ["version"]), install: "install terraform" },
+  "terraform-provider-aws": {
+    present: () => existsSync(join(TF_PLUGIN_DIR, "registry.terraform.io", "hashicorp", "aws")),
+    install: `put the hashicorp/aws provider under ${TF_PLUGIN_DIR} (or set XIRSA_TF_PLUGIN_DIR)`,
+  },
+  "python3-kubernetes": {
+    present: () => PYTHON_K8S !== undefined,
+    install: "apt-get install -y --no-install-recommends python3-kubernetes (as .ci/run does)",
+  },
   chromium: {
     present: () => existsSync(CHROMIUM),
     install: "apt-get install -y --no-install-recommends chromium (as .ci/run does)",

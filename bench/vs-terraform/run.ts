@@ -16,14 +16,8 @@ import { performance } from "node:perf_hooks";
 import { loadConfig } from "../../src/config/load.js";
 import { CallLog } from "../../src/live/calls.js";
 import { applyLive, planLive } from "../../src/live/service.js";
-import {
-  type E2ESandbox,
-  FIXTURE_A,
-  has,
-  missingTools,
-  sandboxConfigText,
-  startE2ESandbox,
-} from "../../test/live/sandbox.js";
+import { type E2ESandbox, FIXTURE_A, sandboxConfigText, startE2ESandbox } from "../../test/live/sandbox.js";
+import { missingTools } from "../../test/tools.js";
 
 const PLUGIN_DIR = process.env.XIRSA_TF_PLUGIN_DIR ?? "/opt/tf-plugins";
 const LATENCY_MS = 50;
@@ -105,14 +99,9 @@ const fmt = (m: Measure) =>
 const ratio = (a: number, b: number) => (b ? `${(a / b).toFixed(2)}×` : "n/a");
 
 async function main(): Promise<void> {
-  const skip =
-    missingTools() ??
-    (has("terraform", ["version"]) ? undefined : "terraform not on PATH") ??
-    (existsSync(join(PLUGIN_DIR, "registry.terraform.io", "hashicorp", "aws"))
-      ? undefined
-      : `no hashicorp/aws provider under ${PLUGIN_DIR}`);
-  if (skip) {
-    console.log(`bench/vs-terraform skipped: ${skip}`);
+  const missing = missingTools(["aws", "kubectl", "terraform", "terraform-provider-aws"]);
+  if (missing.length) {
+    console.log(`bench/vs-terraform skipped: ${missing.join(", ")} not found`);
     return;
   }
   console.log(

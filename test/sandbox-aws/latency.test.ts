@@ -6,7 +6,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NO_KNOBS } from "../../src/sandbox/services/context.js";
 import { xirsa as cli, tempDir } from "../helpers.js";
-import { A, aws, type Harness, haveAws, startHarness } from "./helpers.js";
+import { requireTools } from "../tools.js";
+import { A, aws, type Harness, startHarness } from "./helpers.js";
+
+const skip = requireTools("test/sandbox-aws/latency.test.ts", "aws");
 
 describe("sandbox up --latency-ms", () => {
   it("refuses a value that is not a whole number of ms, with exit 2 and nothing started", () => {
@@ -20,7 +23,7 @@ describe("sandbox up --latency-ms", () => {
   });
 });
 
-describe.skipIf(!haveAws())("a sandbox with latency", () => {
+describe.skipIf(!!skip)("a sandbox with latency", () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({ knobs: { ...NO_KNOBS, latencyMs: 20 } });

@@ -4,17 +4,17 @@
  * tags (aws: prefix, characters, keys equal but for case, more than 50).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { A, aws, awsTrust, type Harness, haveAws, startHarness } from "./helpers.js";
+import { requireTools } from "../tools.js";
+import { A, aws, awsTrust, type Harness, startHarness } from "./helpers.js";
 
-const hasAws = haveAws();
-if (!hasAws) console.warn("skipping IAM refusal tests: the aws CLI is not on PATH");
+const skip = requireTools("test/sandbox-aws/refusals.test.ts", "aws");
 
 const pA = ["--profile", `sandbox-${A}`];
 const ADMIN = `arn:aws:iam::${A}:user/sandbox-admin`;
 const errorOf = (stderr: string) =>
   /An error occurred \(([^)]+)\) when calling the \w+ operation: (.*)/.exec(stderr);
 
-describe.skipIf(!hasAws)("IAM refusals through the aws CLI", () => {
+describe.skipIf(!!skip)("IAM refusals through the aws CLI", () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness();

@@ -5,16 +5,16 @@
  * AWS managed policies.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { A, allow, aws, awsTrust, type Harness, haveAws, startHarness } from "./helpers.js";
+import { requireTools } from "../tools.js";
+import { A, allow, aws, awsTrust, type Harness, startHarness } from "./helpers.js";
 
-const hasAws = haveAws();
-if (!hasAws) console.warn("skipping served-operations tests: the aws CLI is not on PATH");
+const skip = requireTools("test/sandbox-aws/served.test.ts", "aws");
 
 const pA = ["--profile", `sandbox-${A}`];
 const code = (stderr: string) => /An error occurred \(([^)]+)\)/.exec(stderr)?.[1];
 const ADMIN = `arn:aws:iam::${A}:user/sandbox-admin`;
 
-describe.skipIf(!hasAws)("operations tools call, through the aws CLI", () => {
+describe.skipIf(!!skip)("operations tools call, through the aws CLI", () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness();

@@ -6,10 +6,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { requireTools } from "../tools.js";
 import { ADMIN, call, startTestCluster, type TestCluster } from "./harness.js";
-import { HAVE_KUBECTL, kubectlRunner, type Run, writeTokenKubeconfig } from "./kubectlHelper.js";
+import { kubectlRunner, type Run, writeTokenKubeconfig } from "./kubectlHelper.js";
 
-describe.skipIf(!HAVE_KUBECTL)("lifecycle and update rules", () => {
+const skip = requireTools("test/sandbox-kube/lifecycle.test.ts", "kubectl");
+
+describe.skipIf(!!skip)("lifecycle and update rules", () => {
   let tc: TestCluster;
   let home: string;
   let kubectl: (args: string[], input?: string) => Promise<Run>;

@@ -2,22 +2,20 @@
  * LIST paging and WATCH semantics through raw HTTP, kubectl (`get -w`, `--chunk-size`), @kubernetes/client-node's
  * informer and Debian's python3-kubernetes (watch=True, _continue).
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CoreV1Api, KubeConfig, makeInformer, type V1ConfigMap } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PYTHON_K8S, requireTools } from "../tools.js";
 import { ADMIN, call, startTestCluster, type TestCluster } from "./harness.js";
-import { HAVE_KUBECTL, kubectlRunner, type Run, writeTokenKubeconfig } from "./kubectlHelper.js";
+import { kubectlRunner, type Run, writeTokenKubeconfig } from "./kubectlHelper.js";
 
-/** Debian's python3-kubernetes lives in the system interpreter, which may not be the first python3 on PATH. */
-const PYTHON = ["/usr/bin/python3", "python3"].find(
-  (py) => spawnSync(py, ["-c", "import kubernetes"], { stdio: "ignore" }).status === 0,
-);
-const HAVE_PYTHON_K8S = PYTHON !== undefined;
-if (!HAVE_PYTHON_K8S) console.warn("python3-kubernetes not installed: its watch and paging test is skipped");
+const PYTHON = PYTHON_K8S;
+const skipKubectl = requireTools("test/sandbox-kube/watch.test.ts", "kubectl");
+const skipPython = requireTools("test/sandbox-kube/watch.test.ts", "python3-kubernetes");
 
 let tc: TestCluster;
 let token: string;
@@ -217,7 +215,7 @@ describe("WATCH", () => {
   });
 });
 
-describe.skipIf(!HAVE_KUBECTL)("kubectl", () => {
+describe.skipIf(!!skipKubectl)("kubectl", () => {
   it("get --chunk-size pages with limit/continue", async () => {
     const run = kubectlRunner(home);
     const r: Run = await run(kubeconfig, [
@@ -321,7 +319,7 @@ describe("client-node informer", () => {
   });
 });
 
-describe.skipIf(!HAVE_PYTHON_K8S)("python3-kubernetes", () => {
+describe.skipIf(!!skipPython)("python3-kubernetes", () => {
   it("pages with limit/_continue and watches with watch=True", async () => {
     await cm("py-pre");
     const script = join(home, "client.py");

@@ -9,19 +9,13 @@
  * Under CI (env CI set) a missing one fails the test; elsewhere it is skipped with the reason printed.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type E2ESandbox,
-  FIXTURE_A,
-  has,
-  missingTools,
-  sandboxConfigText,
-  startE2ESandbox,
-} from "../live/sandbox.js";
+import { type E2ESandbox, FIXTURE_A, sandboxConfigText, startE2ESandbox } from "../live/sandbox.js";
+import { requireTools, TF_PLUGIN_DIR } from "../tools.js";
 
-const PLUGIN_DIR = process.env.XIRSA_TF_PLUGIN_DIR ?? "/opt/tf-plugins";
+const PLUGIN_DIR = TF_PLUGIN_DIR;
 const A = "111111111111";
 const B = "222222222222";
 const C = "333333333333";
@@ -29,21 +23,13 @@ const ACCOUNTS = [A, B, C];
 const CLUSTERS = ["krci-main", "workloads-staging", "workloads-prod"];
 const AWS_KINDS = ["OidcProvider", "IamRole", "InlinePolicy", "AccessEntry", "AccessPolicyAssociation"];
 
-function missing(): string | undefined {
-  if (!has("terraform", ["version"])) return "terraform not on PATH";
-  if (!existsSync(join(PLUGIN_DIR, "registry.terraform.io", "hashicorp", "aws")))
-    return `no hashicorp/aws provider under ${PLUGIN_DIR} (set XIRSA_TF_PLUGIN_DIR)`;
-  return missingTools();
-}
-
-const why = missing();
-if (why && !process.env.CI) console.log(`test/terraform/e2e.test.ts skipped: ${why}`);
-
-describe.runIf(!!(why && process.env.CI))("Terraform end to end (CI)", () => {
-  it("has terraform and the hashicorp/aws provider", () => {
-    throw new Error(`CI must run the Terraform end-to-end test, but: ${why}`);
-  });
-});
+const why = requireTools(
+  "test/terraform/e2e.test.ts",
+  "aws",
+  "kubectl",
+  "terraform",
+  "terraform-provider-aws",
+);
 
 interface PlanChange {
   action: string;
