@@ -20,6 +20,11 @@ const KINDS: readonly KindInfo[] = [
   { apiVersion: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true, custom: false },
   { apiVersion: "v1", kind: "Pod", plural: "pods", namespaced: true, custom: false },
   { apiVersion: "apps/v1", kind: "Deployment", plural: "deployments", namespaced: true, custom: false },
+  // A pod's controller is found through ownerReferences: ReplicaSet → Deployment, or a StatefulSet/DaemonSet
+  // (argo-cd's install.yaml and argo-helm run the application controller as a StatefulSet).
+  { apiVersion: "apps/v1", kind: "ReplicaSet", plural: "replicasets", namespaced: true, custom: false },
+  { apiVersion: "apps/v1", kind: "StatefulSet", plural: "statefulsets", namespaced: true, custom: false },
+  { apiVersion: "apps/v1", kind: "DaemonSet", plural: "daemonsets", namespaced: true, custom: false },
   {
     apiVersion: "rbac.authorization.k8s.io/v1",
     kind: "ClusterRole",
