@@ -73,7 +73,12 @@ export function checkJwtFile(file: string): void {
     text = readFileSync(file, "utf8").trim();
   } catch (e) {
     if (e instanceof InputError) throw e;
-    throw bad(`cannot be read: ${(e as NodeJS.ErrnoException).code ?? "error"}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(
+      "cli.token-file",
+      `cannot read the web identity token file ${file}: ${code === "ENOENT" ? "no such file" : (code ?? "error")}`,
+      "pass the pod's projected service-account token with --token-file",
+    );
   }
   try {
     if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(text)) throw new Error("shape");
