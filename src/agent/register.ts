@@ -8,6 +8,7 @@
 import type { Config, TargetConfig } from "../config/schema.js";
 import { OperationError } from "../errors.js";
 import type { Change } from "../live/changes.js";
+import { environmentNamespaces } from "../live/envNamespaces.js";
 import { execute } from "../live/execute.js";
 import { sharedListOf } from "../live/merges.js";
 import { addedKeys } from "../live/ownership.js";
@@ -27,12 +28,13 @@ export function registrationObjects(
   config: Config,
   target: TargetConfig,
   endpoint: TargetEndpoint,
+  envNamespaces?: readonly string[],
 ): KubeObject[] {
   const names = roleNames(config);
   const resolved = { ...target, endpoint: endpoint.endpoint, caData: endpoint.caData };
   const edp = edpConfig(config);
   return [
-    argocdClusterSecret(config, resolved, names.arn("ArgoCDAgentAccess", target.accountId)),
+    argocdClusterSecret(config, resolved, names.arn("ArgoCDAgentAccess", target.accountId), envNamespaces),
     krciClusterSecret(config, resolved, names.arn("CDPipelineAgent", target.accountId)),
     appProject(config, [resolved]),
     { ...edp, data: { available_clusters: target.name } },
@@ -150,7 +152,21 @@ export async function registerCluster(input: RegisterInput): Promise<RegisterRes
         { cause: e },
       );
     }
-    const desired = registrationObjects(config, ref.target, endpoint);
+    // A namespace-scoped Argo CD lists the environments that exist, as apply writes them (live/envNamespaces.ts).
+    const envNamespaces =
+      ref.target.access === "namespaced"
+        ? environmentNamespaces(
+            ref.target,
+            await (
+              await conns.kube({
+                accountId: ref.target.accountId,
+                region: ref.target.region,
+                name: ref.target.cluster,
+              })
+            ).list("v1", "Namespace"),
+          )
+        : undefined;
+    const desired = registrationObjects(config, ref.target, endpoint, envNamespaces);
     const changes = registrationChanges({
       config,
       source: src,

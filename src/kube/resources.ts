@@ -42,14 +42,6 @@ const KINDS: readonly KindInfo[] = [
   },
   {
     apiVersion: "rbac.authorization.k8s.io/v1",
-    kind: "RoleBinding",
-    plural: "rolebindings",
-    // Read only, across all namespaces (verify's check of environment namespaces): the collection path.
-    namespaced: false,
-    custom: false,
-  },
-  {
-    apiVersion: "rbac.authorization.k8s.io/v1",
     kind: "ClusterRoleBinding",
     plural: "clusterrolebindings",
     namespaced: false,
@@ -95,10 +87,11 @@ export interface ObjectRef {
 export function resourcePath(ref: Omit<ObjectRef, "name"> & { name?: string }): string {
   const info = kindInfo(ref.apiVersion, ref.kind);
   const root = info.apiVersion.includes("/") ? `/apis/${info.apiVersion}` : `/api/${info.apiVersion}`;
-  if (info.namespaced && !ref.namespace) {
+  // A namespaced kind without a namespace is only a list across all namespaces (`/apis/…/rolebindings`).
+  if (info.namespaced && !ref.namespace && ref.name !== undefined) {
     throw new KubeError("kube.namespace", `${ref.kind} ${ref.name ?? ""} needs a namespace`);
   }
-  const ns = info.namespaced ? `/namespaces/${encodeURIComponent(ref.namespace!)}` : "";
+  const ns = info.namespaced && ref.namespace ? `/namespaces/${encodeURIComponent(ref.namespace!)}` : "";
   const name = ref.name === undefined ? "" : `/${encodeURIComponent(ref.name)}`;
   return `${root}${ns}/${info.plural}${name}`;
 }
