@@ -16,6 +16,8 @@ import {
   ListAttachedRolePoliciesCommand,
   type ListAttachedRolePoliciesCommandOutput,
   ListRolePoliciesCommand,
+  ListRolesCommand,
+  type ListRolesCommandOutput,
 } from "@aws-sdk/client-iam";
 import { awsFailure } from "../aws/sts.js";
 import type { Config } from "../config/schema.js";
@@ -212,6 +214,30 @@ async function readRole(conns: Connections, accountId: string, name: string): Pr
     if (isNotFound(e)) return undefined;
     throw awsFailure(`reading role ${name} in account ${accountId}`, e);
   }
+}
+
+/** Every role of an account with its trust policy (ListRoles, all pages): who else trusts an OIDC provider. */
+export async function listAccountRoles(
+  conns: Connections,
+  accountId: string,
+): Promise<{ arn: string; trustPolicy: unknown }[]> {
+  const iam = conns.account(accountId).iam;
+  const out: { arn: string; trustPolicy: unknown }[] = [];
+  let marker: string | undefined;
+  try {
+    do {
+      const page: ListRolesCommandOutput = await iam.send(
+        new ListRolesCommand({ ...(marker ? { Marker: marker } : {}) }),
+      );
+      for (const r of page.Roles ?? [])
+        if (r.Arn && r.AssumeRolePolicyDocument)
+          out.push({ arn: r.Arn, trustPolicy: decodePolicyDocument(r.AssumeRolePolicyDocument) });
+      marker = page.IsTruncated ? page.Marker : undefined;
+    } while (marker);
+  } catch (e) {
+    throw awsFailure(`listing the roles of account ${accountId}`, e);
+  }
+  return out;
 }
 
 async function readOidcProvider(

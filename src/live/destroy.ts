@@ -2,9 +2,11 @@
  * destroyPlan(live) → the changes that remove what xirsa stack `stack` owns, in reverse apply order (pure):
  * owned objects, entries, roles and the OIDC provider are deleted; xirsa's items are taken out of shared lists;
  * ServiceAccounts get their previous role annotation back and their workloads are restarted. Nothing else is
- * touched.
+ * touched. Shared objects are taken away only when nobody else still uses them (issue 11 item 3): the OIDC
+ * provider while another role trusts it, a list item that another stack's `.added` annotation names, an
+ * annotation someone re-pointed after apply are kept, each with a `Kept` line saying why.
  */
-import type { ClusterRef, EksCluster, State } from "../state/types.js";
+import type { ClusterRef, EksCluster, KubeObject, State } from "../state/types.js";
 import { findObject } from "../state/types.js";
 import { PREVIOUS_ROLE_ARN_ANNOTATION, ROLE_ARN_ANNOTATION } from "../topology/names.js";
 import { type Change, DESTROY_STEPS, type Workload } from "./changes.js";
@@ -19,6 +21,74 @@ export interface DestroyInput {
   live: State;
   stack: string;
   workloads: Workload[];
+  /** The desired state of the config: the role annotations this stack sets. */
+  desired?: State;
+  /**
+   * Per OIDC provider ARN this stack owns: every role of its account (ListRoles) with its trust policy, to
+   * find the roles that still use it. Missing = not read (the provider is kept: nobody can say it is unused).
+   */
+  accountRoles?: Record<string, { arn: string; trustPolicy: unknown }[]>;
+}
+
+/** Something destroy would have removed or restored and leaves, with the reason (shown with the plan). */
+export interface Kept {
+  kind: string;
+  id: string;
+  cluster?: string;
+  account?: string;
+  reason: string;
+}
+
+export interface DestroyDecisions {
+  changes: Change[];
+  kept: Kept[];
+}
+
+/** ARN(s) of a statement's `Principal.Federated` (IAM accepts a string or a list). */
+function federatedOf(statement: unknown): string[] {
+  const p = (statement as { Principal?: unknown } | null)?.Principal;
+  const f = p && typeof p === "object" ? (p as { Federated?: unknown }).Federated : undefined;
+  if (typeof f === "string") return [f];
+  return Array.isArray(f) ? f.filter((x): x is string => typeof x === "string") : [];
+}
+
+/** The roles, other than those in `deleting`, whose trust policy names the provider as a federated principal. */
+export function rolesTrustingProvider(
+  providerArn: string,
+  roles: { arn: string; trustPolicy: unknown }[],
+  deleting: ReadonlySet<string>,
+): string[] {
+  return roles
+    .filter((r) => !deleting.has(r.arn))
+    .filter((r) => {
+      const st = (r.trustPolicy as { Statement?: unknown } | null)?.Statement;
+      const list = Array.isArray(st) ? st : st ? [st] : [];
+      return list.some((s) => federatedOf(s).includes(providerArn));
+    })
+    .map((r) => r.arn)
+    .sort();
+}
+
+/** The stacks other than `stack` that recorded items they added to a shared list (`xirsa.io/<s>.added`). */
+export function otherStacksAdded(obj: KubeObject, stack: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const key of Object.keys(obj.metadata.annotations ?? {})) {
+    const m = /^xirsa\.io\/(.+)\.added$/.exec(key);
+    if (!m || m[1] === stack) continue;
+    out.set(m[1]!, addedKeys(obj, m[1]!));
+  }
+  return out;
+}
+
+/** The role ARNs this stack puts on ServiceAccounts: the desired annotations and the roles it owns. */
+function ourRoleArns(input: DestroyInput): Set<string> {
+  const out = new Set(input.live.roles.filter((r) => ownsTags(r.tags, input.stack)).map((r) => r.arn));
+  for (const c of input.desired?.clusters ?? [])
+    for (const o of c.objects) {
+      const v = o.kind === "ServiceAccount" ? o.metadata.annotations?.[ROLE_ARN_ANNOTATION] : undefined;
+      if (v) out.add(v);
+    }
+  return out;
 }
 
 function ref(c: EksCluster): ClusterRef {
@@ -26,9 +96,15 @@ function ref(c: EksCluster): ClusterRef {
 }
 
 export function destroyPlan(input: DestroyInput): Change[] {
+  return destroyDecisions(input).changes;
+}
+
+export function destroyDecisions(input: DestroyInput): DestroyDecisions {
   const out: Change[] = [];
+  const kept: Kept[] = [];
   const { live, stack } = input;
   const restored = new Map<string, string | null>();
+  const ours = ourRoleArns(input);
 
   for (const c of live.clusters) {
     const cluster = ref(c);
@@ -46,24 +122,37 @@ export function destroyPlan(input: DestroyInput): Change[] {
         continue;
       }
       const shared = sharedListOf(o);
-      const added = addedKeys(o, stack);
-      if (shared && added.length) {
+      const mine = addedKeys(o, stack);
+      if (shared && mine.length) {
         const items = shared.items(o);
-        const kept = unmergeList(shared, items, added);
+        // An item another stack recorded as its own stays: that stack still references it.
+        const others = otherStacksAdded(o, stack);
+        const added = mine.filter((k) => {
+          const users = [...others].filter(([, keys]) => keys.includes(k)).map(([s]) => `'${s}'`);
+          if (!users.length) return true;
+          kept.push({
+            kind: o.kind,
+            id: `${objId(o)} ${k}`,
+            cluster: c.name,
+            reason: `xirsa stack ${users.join(", ")} also lists it`,
+          });
+          return false;
+        });
+        const left = unmergeList(shared, items, added);
         out.push({
           action: "update",
           kind: o.kind,
           id: objId(o),
           cluster: c.name,
           step: objectStep(o),
-          diff: jsonDiff(items, kept),
+          diff: jsonDiff(items, left),
           ops: [
             {
               type: "kube.patch",
               cluster,
               ref: refOf(o),
               patch: {
-                ...shared.patch(kept),
+                ...shared.patch(left),
                 metadata: {
                   annotations: { [addedAnnotation(stack)]: null },
                   ...(o.metadata.resourceVersion ? { resourceVersion: o.metadata.resourceVersion } : {}),
@@ -77,6 +166,17 @@ export function destroyPlan(input: DestroyInput): Change[] {
       const annotations = o.metadata.annotations ?? {};
       if (o.kind === "ServiceAccount" && PREVIOUS_ROLE_ARN_ANNOTATION in annotations) {
         const previous = annotations[PREVIOUS_ROLE_ARN_ANNOTATION] || null;
+        const now = annotations[ROLE_ARN_ANNOTATION];
+        if (!now || !ours.has(now)) {
+          // Re-pointed (or removed) by someone else after apply: theirs now, not ours to restore.
+          kept.push({
+            kind: "ServiceAccount",
+            id: objId(o),
+            cluster: c.name,
+            reason: `${ROLE_ARN_ANNOTATION} is ${now ? `'${now}'` : "gone"}, not this stack's role: someone changed it after apply, so it is left as it is (xirsa.io/previous-role-arn too)`,
+          });
+          continue;
+        }
         restored.set(`${c.name}/${o.metadata.namespace}/${o.metadata.name}`, previous);
         out.push({
           action: "update",
@@ -146,8 +246,10 @@ export function destroyPlan(input: DestroyInput): Change[] {
     });
   }
 
+  const deleting = new Set<string>();
   for (const r of live.roles) {
     if (!ownsTags(r.tags, stack)) continue;
+    deleting.add(r.arn);
     const web = JSON.stringify(r.trustPolicy).includes('"Federated"');
     out.push({
       action: "delete",
@@ -161,6 +263,19 @@ export function destroyPlan(input: DestroyInput): Change[] {
   }
   for (const p of live.oidcProviders) {
     if (!ownsTags(p.tags, stack)) continue;
+    const roles = input.accountRoles?.[p.arn];
+    const users = roles ? rolesTrustingProvider(p.arn, roles, deleting) : undefined;
+    if (!users || users.length) {
+      kept.push({
+        kind: "OidcProvider",
+        id: p.arn,
+        account: p.accountId,
+        reason: users
+          ? `still trusted by ${users.join(", ")}: deleting it would break them`
+          : "the roles of the account were not read, so it cannot be shown to be unused",
+      });
+      continue;
+    }
     out.push({
       action: "delete",
       kind: "OidcProvider",
@@ -172,8 +287,16 @@ export function destroyPlan(input: DestroyInput): Change[] {
     });
   }
   const order = (c: Change) => DESTROY_STEPS.indexOf(c.step as (typeof DESTROY_STEPS)[number]);
-  return out
+  const changes = out
     .map((c, i) => ({ c, i }))
     .sort((a, b) => order(a.c) - order(b.c) || a.i - b.i)
     .map((x) => x.c);
+  return { changes, kept };
+}
+
+/** `Kept:` lines for the destroy output ("" when nothing is kept). */
+export function keptText(kept: Kept[]): string {
+  if (!kept.length) return "";
+  const where = (k: Kept) => (k.cluster ? ` in ${k.cluster}` : k.account ? ` in account ${k.account}` : "");
+  return `\nKept (still used or changed by someone else):\n${kept.map((k) => `  = ${k.kind} ${k.id}${where(k)}: ${k.reason}`).join("\n")}\n`;
 }

@@ -10,10 +10,11 @@ import type { VerifyResult } from "../verify/types.js";
 import type { RetryPolicy } from "./backoff.js";
 import type { CallLog } from "./calls.js";
 import { APPLY_STEPS, type Change, DESTROY_STEPS, STEP_TITLES } from "./changes.js";
-import { collect, type LiveSnapshot } from "./collect.js";
+import { collect, type LiveSnapshot, listAccountRoles } from "./collect.js";
 import { type Connections, openConnections } from "./connections.js";
-import { destroyPlan } from "./destroy.js";
+import { destroyDecisions, type Kept } from "./destroy.js";
 import { blockedText } from "./format.js";
+import { ownsTags } from "./ownership.js";
 import { plan } from "./plan.js";
 import { type ProgressSink, runSteps, type StepReport } from "./run.js";
 
@@ -163,26 +164,37 @@ function verifyOf(s: LiveSnapshot): VerifyResult {
 
 export interface DestroyResult {
   changes: Change[];
+  /** What destroy leaves because someone else still uses or changed it. */
+  kept: Kept[];
   steps: StepReport[];
   declined: boolean;
 }
 
 export async function destroyLive(
   config: Config,
-  flags: Omit<ApplyFlags, "adopt" | "createOidcProvider">,
+  flags: Omit<ApplyFlags, "adopt" | "createOidcProvider"> & { showKept?: (kept: Kept[]) => void },
   opts: LiveOptions,
 ): Promise<DestroyResult> {
   return withConnections(config, opts, async (conns) => {
     const snapshot = await collect(config, conns);
-    const changes = destroyPlan({
+    const stack = snapshot.config.name;
+    // Who else trusts each provider this stack would delete: every role of its account.
+    const owned = snapshot.live.oidcProviders.filter((p) => ownsTags(p.tags, stack));
+    const accountRoles = Object.fromEntries(
+      await Promise.all(owned.map(async (p) => [p.arn, await listAccountRoles(conns, p.accountId)] as const)),
+    );
+    const { changes, kept } = destroyDecisions({
       live: snapshot.live,
-      stack: snapshot.config.name,
+      stack,
       workloads: snapshot.workloads,
+      desired: snapshot.desired.state,
+      accountRoles,
     });
     flags.showPlan?.(changes, snapshot);
+    flags.showKept?.(kept);
     refuseBlocked(changes, false);
     if (changes.length && flags.confirm && !(await flags.confirm(changes))) {
-      return { changes, steps: [], declined: true };
+      return { changes, kept, steps: [], declined: true };
     }
     const titles: Record<string, string> = {
       ...STEP_TITLES,
@@ -197,7 +209,7 @@ export async function destroyLive(
           ...(flags.progress ? { progress: flags.progress } : {}),
         })
       : [];
-    return { changes, steps, declined: false };
+    return { changes, kept, steps, declined: false };
   });
 }
 

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { loadConfig } from "../../config/load.js";
 import { confirmer } from "../../live/confirm.js";
+import { keptText } from "../../live/destroy.js";
 import { planJson, planTable, terraformOwnedJson, terraformOwnedText } from "../../live/format.js";
 import { type TerraformOwned, terraformOwned } from "../../live/ownership.js";
 import { destroyLive, failAfterStepFromEnv } from "../../live/service.js";
@@ -17,7 +18,9 @@ In reverse apply order: deletes the Capsule objects, RBAC and cluster Secrets xi
 entries out of edp-config available_clusters, the AppProject destinations and the CapsuleConfiguration,
 restores each ServiceAccount's previous role annotation (and restarts its pods), deletes the access entries,
 roles and OIDC provider xirsa created. Only resources tagged/labelled xirsa.io/managed-by=xirsa and
-xirsa.io/stack=<name> are deleted; everything else is left as it is.
+xirsa.io/stack=<name> are deleted; everything else is left as it is. Kept, and listed under "Kept": the OIDC
+provider while another role of its account trusts it, a list item another stack also recorded, and a
+ServiceAccount whose role annotation someone changed after apply.
 
   --yes           do not ask (required without a terminal)
   --output json   {changes, steps} on stdout; progress on stderr
@@ -53,6 +56,9 @@ Exit codes: 0 done (or nothing to remove), 1 a step failed, 2 bad input (includi
             `${planTable(changes).replace(/^No changes:.*$/m, "Nothing to remove: xirsa owns nothing of this stack here.")}${terraformOwnedText(owned, "destroy")}\n\n`,
           );
         },
+        showKept: (kept) => {
+          if (kept.length) report.write(`${keptText(kept).trimStart()}\n`);
+        },
       },
       { env: io.env },
     );
@@ -62,7 +68,7 @@ Exit codes: 0 done (or nothing to remove), 1 a step failed, 2 bad input (includi
     }
     if (json)
       io.stdout.write(
-        `${JSON.stringify({ ...planJson(result.changes), steps: result.steps, ...terraformOwnedJson(owned, "destroy") }, null, 2)}\n`,
+        `${JSON.stringify({ ...planJson(result.changes), kept: result.kept, steps: result.steps, ...terraformOwnedJson(owned, "destroy") }, null, 2)}\n`,
       );
     return 0;
   },
