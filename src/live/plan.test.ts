@@ -7,7 +7,7 @@ import type { JsonObject, KubeObject, State } from "../state/types.js";
 import { desiredState } from "../topology/desired.js";
 import { INLINE_POLICY_NAME, PREVIOUS_ROLE_ARN_ANNOTATION, ROLE_ARN_ANNOTATION } from "../topology/names.js";
 import type { Change } from "./changes.js";
-import { destroyPlan } from "./destroy.js";
+import { destroyDecisions, destroyPlan, rolesTrustingProvider } from "./destroy.js";
 import { addedAnnotation, ownershipLabels, ownershipTags } from "./ownership.js";
 import { OWNED_KINDS, plan } from "./plan.js";
 import { workloadsOf } from "./workloads.js";
@@ -520,5 +520,109 @@ describe("destroyPlan", () => {
 
   it("has nothing to do where xirsa owns nothing", () => {
     expect(destroyPlan({ live: freshLive(desired), stack: STACK, workloads })).toEqual([]);
+  });
+});
+
+describe("destroy keeps what others still use (issue 11 item 3)", () => {
+  const desired = desiredState(config).state;
+  const other = "arn:aws:iam::111111111111:role/other-team-irsa";
+
+  /** Applied by this stack, with the OIDC provider created (and tagged) by it. */
+  function ownedProviderLive(): State {
+    const live = appliedLive(desired);
+    live.oidcProviders = live.oidcProviders.map((p) => ({ ...p, tags: ownershipTags(STACK) }));
+    return live;
+  }
+  const trusting = (arn: string, providerArn: string) => ({
+    arn,
+    trustPolicy: {
+      Version: "2012-10-17",
+      Statement: [
+        { Effect: "Allow", Principal: { Federated: providerArn }, Action: "sts:AssumeRoleWithWebIdentity" },
+      ],
+    },
+  });
+
+  it("keeps the OIDC provider while a role of another stack or a human trusts it, and names the role", () => {
+    const live = ownedProviderLive();
+    const p = live.oidcProviders[0]!;
+    const ownRoles = live.roles.map((r) => ({ arn: r.arn, trustPolicy: r.trustPolicy }));
+    const input = { live, stack: STACK, workloads, desired };
+    const changes = destroyPlan({
+      ...input,
+      accountRoles: { [p.arn]: [...ownRoles, trusting(other, p.arn)] },
+    });
+    expect(changes.some((c) => c.kind === "OidcProvider")).toBe(false);
+    const { kept } = destroyDecisions({
+      ...input,
+      accountRoles: { [p.arn]: [...ownRoles, trusting(other, p.arn)] },
+    });
+    expect(kept.find((k) => k.kind === "OidcProvider")).toMatchObject({ id: p.arn });
+    expect(kept.find((k) => k.kind === "OidcProvider")!.reason).toContain(other);
+    // Only this stack's own roles trust it: it goes, after them.
+    const alone = destroyPlan({ ...input, accountRoles: { [p.arn]: ownRoles } });
+    expect(alone.at(-1)).toMatchObject({ kind: "OidcProvider", id: p.arn, action: "delete" });
+  });
+
+  it("finds trust through a Federated list and ignores roles being deleted and other providers", () => {
+    const arn = "arn:aws:iam::111111111111:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/A";
+    const roles = [
+      trusting("arn:aws:iam::111111111111:role/mine", arn),
+      trusting("arn:aws:iam::111111111111:role/elsewhere", `${arn}B`),
+      {
+        arn: "arn:aws:iam::111111111111:role/listed",
+        trustPolicy: { Statement: { Principal: { Federated: ["x", arn] } } },
+      },
+    ];
+    expect(rolesTrustingProvider(arn, roles, new Set(["arn:aws:iam::111111111111:role/mine"]))).toEqual([
+      "arn:aws:iam::111111111111:role/listed",
+    ]);
+  });
+
+  it("leaves a ServiceAccount annotation that someone re-pointed after apply, and does not restart its pods", () => {
+    const live = appliedLive(desired);
+    const sa = live.clusters[0]!.objects.find(
+      (o) => o.kind === "ServiceAccount" && o.metadata.namespace === "krci",
+    )!;
+    sa.metadata.annotations![PREVIOUS_ROLE_ARN_ANNOTATION] = "arn:aws:iam::111111111111:role/before-xirsa";
+    sa.metadata.annotations![ROLE_ARN_ANNOTATION] = other;
+    const changes = destroyPlan({ live, stack: STACK, workloads, desired });
+    expect(changes.find((c) => c.kind === "ServiceAccount" && c.id === "krci/edp-cd-pipeline-operator")).toBe(
+      undefined,
+    );
+    expect(changes.find((c) => c.id === "krci/cd-pipeline-operator")).toBe(undefined);
+    // The other ServiceAccounts still hold this stack's roles: restored as before.
+    expect(changes.filter((c) => c.kind === "ServiceAccount").length).toBeGreaterThan(0);
+    const { kept } = destroyDecisions({ live, stack: STACK, workloads, desired });
+    expect(kept).toContainEqual(
+      expect.objectContaining({ kind: "ServiceAccount", id: "krci/edp-cd-pipeline-operator" }),
+    );
+    expect(kept.find((k) => k.kind === "ServiceAccount")!.reason).toContain(other);
+  });
+
+  it("takes out of shared lists only the items no other stack also recorded", () => {
+    const live = appliedLive(desired);
+    const objects = live.clusters[0]!.objects;
+    const project = objects.find((o) => o.kind === "AppProject")!;
+    const mine = JSON.parse(project.metadata.annotations![addedAnnotation(STACK)]!) as string[];
+    project.metadata.annotations![addedAnnotation("team-b")] = JSON.stringify([mine[0]]);
+    const cm = objects.find((o) => o.kind === "ConfigMap")!;
+    cm.metadata.annotations![addedAnnotation("team-b")] = JSON.stringify(["prod"]);
+    const changes = destroyPlan({ live, stack: STACK, workloads, desired });
+    const key = (d: { server?: string; namespace?: string }) => `${d.server} ${d.namespace}`;
+    const patched = changes.find((c) => c.kind === "AppProject")!.ops[0] as {
+      patch: { spec: { destinations: { server: string; namespace: string }[] } };
+    };
+    const left = patched.patch.spec.destinations.map(key);
+    expect(left).toContain(mine[0]);
+    for (const k of mine.slice(1)) expect(left).not.toContain(k);
+    expect(JSON.stringify(changes.find((c) => c.kind === "ConfigMap")!.ops[0])).toContain(
+      '"available_clusters":"in-cluster, prod"',
+    );
+    const { kept } = destroyDecisions({ live, stack: STACK, workloads, desired });
+    expect(kept.map((k) => `${k.kind} ${k.reason}`)).toEqual([
+      "AppProject xirsa stack 'team-b' also lists it",
+      "ConfigMap xirsa stack 'team-b' also lists it",
+    ]);
   });
 });
