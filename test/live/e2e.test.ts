@@ -665,4 +665,84 @@ describe.skipIf(!!skip)("live provisioning on the sandbox", () => {
     expect(plan()).toEqual([]);
     expect(liveVerify().ok).toBe(true);
   });
+  it("destroy keeps the OIDC provider another role trusts and a ServiceAccount re-pointed after apply", () => {
+    // Applied (a no-op after the test above; needed when this test runs alone with -t destroy).
+    const applied = sb.xirsa([
+      "apply",
+      "--config",
+      sb.configFile,
+      "--yes",
+      "--create-oidc-provider",
+      "--adopt",
+    ]);
+    expect(applied.code, applied.stderr).toBe(0);
+    const providers = () =>
+      (
+        JSON.parse(sb.aws(["iam", "list-open-id-connect-providers", "--profile", `sandbox-${A}`]).stdout)
+          .OpenIDConnectProviderList as { Arn: string }[]
+      ).map((p) => p.Arn);
+    const [provider] = providers();
+    expect(provider).toMatch(/:oidc-provider\//);
+    // Another team's role trusts the same provider, made with the aws CLI.
+    const otherTrust = {
+      Version: "2012-10-17",
+      Statement: [
+        { Effect: "Allow", Principal: { Federated: provider }, Action: "sts:AssumeRoleWithWebIdentity" },
+      ],
+    };
+    const made = sb.aws([
+      "iam",
+      "create-role",
+      "--role-name",
+      "other-team-irsa",
+      "--assume-role-policy-document",
+      JSON.stringify(otherTrust),
+      "--profile",
+      `sandbox-${A}`,
+    ]);
+    expect(made.code, made.stderr).toBe(0);
+    const otherArn = `arn:aws:iam::${A}:role/other-team-irsa`;
+    // Someone re-points the operator's ServiceAccount after apply.
+    const sa = () =>
+      JSON.parse(
+        sb.kubectl("krci-main", ["get", "sa", "-n", "krci", "edp-cd-pipeline-operator", "-o", "json"]).stdout,
+      ).metadata.annotations ?? {};
+    const annotated = sb.kubectl("krci-main", [
+      "annotate",
+      "sa",
+      "-n",
+      "krci",
+      "edp-cd-pipeline-operator",
+      `eks.amazonaws.com/role-arn=${otherArn}`,
+      "--overwrite",
+    ]);
+    expect(annotated.code, annotated.stderr).toBe(0);
+
+    const r = sb.xirsa(["destroy", "--config", sb.configFile, "--yes"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("Kept");
+    expect(r.stdout).toMatch(new RegExp(`OidcProvider ${provider}.*still trusted by ${otherArn}`));
+    expect(r.stdout).toMatch(/ServiceAccount krci\/edp-cd-pipeline-operator in krci-main: .*other-team-irsa/);
+    expect(providers()).toEqual([provider]);
+    expect(sa()["eks.amazonaws.com/role-arn"]).toBe(otherArn);
+    // The other ServiceAccounts still held this stack's role: restored.
+    const server = JSON.parse(
+      sb.kubectl("krci-main", ["get", "sa", "-n", "argocd", "argocd-server", "-o", "json"]).stdout,
+    );
+    expect(server.metadata.annotations?.["eks.amazonaws.com/role-arn"]).toBeUndefined();
+    const roles = JSON.parse(sb.aws(["iam", "list-roles", "--profile", `sandbox-${A}`]).stdout).Roles as {
+      RoleName: string;
+    }[];
+    expect(roles.map((x) => x.RoleName)).toEqual(["other-team-irsa"]);
+
+    // Once nobody trusts it, the next destroy removes the provider; the re-pointed annotation stays theirs.
+    expect(
+      sb.aws(["iam", "delete-role", "--role-name", "other-team-irsa", "--profile", `sandbox-${A}`]).code,
+    ).toBe(0);
+    const again = sb.xirsa(["destroy", "--config", sb.configFile, "--yes"]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain(`OidcProvider ${provider}`);
+    expect(providers()).toEqual([]);
+    expect(sa()["eks.amazonaws.com/role-arn"]).toBe(otherArn);
+  });
 });
