@@ -610,7 +610,7 @@ describe("destroy keeps what others still use (issue 11 item 3)", () => {
     cm.metadata.annotations![addedAnnotation("team-b")] = JSON.stringify(["prod"]);
     const changes = destroyPlan({ live, stack: STACK, workloads, desired });
     const key = (d: { server?: string; namespace?: string }) => `${d.server} ${d.namespace}`;
-    const patched = changes.find((c) => c.kind === "AppProject")!.ops[0] as {
+    const patched = changes.find((c) => c.kind === "AppProject")!.ops[0] as unknown as {
       patch: { spec: { destinations: { server: string; namespace: string }[] } };
     };
     const left = patched.patch.spec.destinations.map(key);
