@@ -15,9 +15,9 @@ import {
   GetPolicyVersionCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
+  type IAMClient,
   ListAttachedRolePoliciesCommand,
   type ListAttachedRolePoliciesCommandOutput,
-  type IAMClient,
   ListRolePoliciesCommand,
 } from "@aws-sdk/client-iam";
 import { awsFailure } from "../aws/sts.js";
@@ -224,10 +224,7 @@ async function readRole(conns: Connections, accountId: string, name: string): Pr
  * A managed policy's default version document (GetPolicy names it, GetPolicyVersion holds it); undefined when
  * the policy is gone or may not be read, so verify says the boundary's document is not known instead of guessing.
  */
-async function readPolicyDocument(
-  iam: IAMClient,
-  arn: string,
-): Promise<IamRole["trustPolicy"] | undefined> {
+async function readPolicyDocument(iam: IAMClient, arn: string): Promise<IamRole["trustPolicy"] | undefined> {
   try {
     const p = await iam.send(new GetPolicyCommand({ PolicyArn: arn }));
     const versionId = p.Policy?.DefaultVersionId;
