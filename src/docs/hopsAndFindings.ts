@@ -214,9 +214,12 @@ function designLimits(): string[] {
       `(${link("XIRSA-EKS-CLUSTER-ADMIN")} then says so).`,
     `- **Offline proofs see documents, not the live account.** ${liveOnly.join(", ")} need the live State ` +
       "(`xirsa verify --live`) or real credentials (`xirsa probe`).",
-    "- **Attached managed policies and permissions boundaries are known by ARN only**, in every State (desired, " +
-      "bundle or live): what their documents allow or deny is not evaluated, and verify warns " +
-      `(${link("XIRSA-IAM-ATTACHED-UNKNOWN")}). \`xirsa probe\` performs the real AssumeRole.`,
+    "- **Attached managed policies are known by ARN only**, in every State (desired, bundle or live): what " +
+      `their documents allow or deny is not evaluated, and verify warns (${link("XIRSA-IAM-ATTACHED-UNKNOWN")}). ` +
+      "A **permissions boundary** is proven live: `verify --live` reads its default version and the assume-role " +
+      "hop needs the boundary to allow `sts:AssumeRole` too (the intersection; an explicit deny in either wins, " +
+      `${link("XIRSA-ASSUME-BOUNDARY-DENIED")}); offline (config or bundle) it is known by ARN only and warned ` +
+      "about the same way. `xirsa probe` performs the real AssumeRole.",
     `- **Access policies verify knows:** ${policies.join(", ")}. Any other access policy (the service-specific ` +
       "ones) grants nothing as far as verify is concerned.",
     "- **Namespace patterns** are a name or a prefix with one trailing `*`, as EKS access scopes accept them.",

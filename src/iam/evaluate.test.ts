@@ -227,3 +227,29 @@ describe("authorize: errors and context", () => {
     ]);
   });
 });
+
+describe("authorize: a limit (permissions boundary, session policy)", () => {
+  const target = `arn:aws:iam::${B}:role/T`;
+  const limit = (doc: unknown): AuthorizeInput => ({
+    ...assume(target, [doc], undefined),
+    limit: true,
+  });
+
+  it("allows sts:AssumeRole when an Allow applies, with no trust policy needed", () => {
+    expect(authorize(limit(allowAssume)).decision).toBe("Allowed");
+    // Without `limit` the same call is the identity side of a cross-account AssumeRole: no trust, refused.
+    expect(authorize(assume(target, [allowAssume], undefined)).decision).toBe("ImplicitlyDenied");
+  });
+
+  it("refuses an action it does not allow, and an explicit Deny wins over its Allow", () => {
+    const other = { Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] };
+    expect(authorize(limit(other))).toMatchObject({ decision: "ImplicitlyDenied", missing: ["identity"] });
+    const denies = {
+      Statement: [
+        { Effect: "Allow", Action: "*", Resource: "*" },
+        { Effect: "Deny", Action: "sts:AssumeRole", Resource: target },
+      ],
+    };
+    expect(authorize(limit(denies))).toMatchObject({ decision: "ExplicitlyDenied" });
+  });
+});

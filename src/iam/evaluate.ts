@@ -176,6 +176,14 @@ export function authorize(input: AuthorizeInput): Decision {
   if (resourcePolicy) evaluatePolicy(resourcePolicy, "resource", req, trace, resource);
 
   const caller = request.principal;
+  if (input.limit) {
+    const denyBy = identity.find((o) => o.s.effect === "Deny");
+    if (denyBy) return { decision: "ExplicitlyDenied", deniedBy: denyBy.ref, trace, request: summary };
+    const allows = identity.filter((o) => o.s.effect === "Allow").map((o) => o.ref);
+    return allows.length
+      ? { decision: "Allowed", allowedBy: allows, trace, request: summary }
+      : { decision: "ImplicitlyDenied", missing: ["identity"], trace, request: summary };
+  }
   if (caller.kind === "aws" && actionKey === "sts:getcalleridentity") {
     return { decision: "Allowed", allowedBy: [], trace, request: summary };
   }

@@ -127,4 +127,10 @@ export interface AuthorizeInput {
   resourcePolicy?: NamedPolicy;
   /** Account that owns the resource; decides same- vs cross-account logic. */
   resourceAccount: string;
+  /**
+   * The identity policies are a limit (a permissions boundary or a session policy), not a grant: an applying
+   * Allow and no applying Deny is Allowed, with no trust or cross-account logic (AWS "Permissions boundaries
+   * for IAM entities": the effective permissions are the intersection; an explicit deny in either wins).
+   */
+  limit?: boolean;
 }

@@ -11,8 +11,11 @@ import {
 } from "@aws-sdk/client-eks";
 import {
   GetOpenIDConnectProviderCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
+  type IAMClient,
   ListAttachedRolePoliciesCommand,
   type ListAttachedRolePoliciesCommandOutput,
   ListRolePoliciesCommand,
@@ -193,6 +196,8 @@ async function readRole(conns: Connections, accountId: string, name: string): Pr
     ]);
     const r = got.Role;
     if (!r?.Arn || !r.AssumeRolePolicyDocument) return undefined;
+    const boundaryArn = r.PermissionsBoundary?.PermissionsBoundaryArn;
+    const boundaryDocument = boundaryArn ? await readPolicyDocument(iam, boundaryArn) : undefined;
     return {
       accountId,
       name,
@@ -205,6 +210,7 @@ async function readRole(conns: Connections, accountId: string, name: string): Pr
       ...(r.PermissionsBoundary?.PermissionsBoundaryArn
         ? { permissionsBoundary: r.PermissionsBoundary.PermissionsBoundaryArn }
         : {}),
+      ...(boundaryDocument ? { permissionsBoundaryDocument: boundaryDocument } : {}),
       ...(r.MaxSessionDuration ? { maxSessionDuration: r.MaxSessionDuration } : {}),
       tags: tagMap(r.Tags),
       ...(r.Description ? { description: r.Description } : {}),
@@ -238,6 +244,26 @@ export async function listAccountRoles(
     throw awsFailure(`listing the roles of account ${accountId}`, e);
   }
   return out;
+}
+
+/**
+ * A managed policy's default version document (GetPolicy names it, GetPolicyVersion holds it); undefined when
+ * the policy is gone or may not be read, so verify says the boundary's document is not known instead of guessing.
+ */
+async function readPolicyDocument(iam: IAMClient, arn: string): Promise<IamRole["trustPolicy"] | undefined> {
+  try {
+    const p = await iam.send(new GetPolicyCommand({ PolicyArn: arn }));
+    const versionId = p.Policy?.DefaultVersionId;
+    if (!versionId) return undefined;
+    const v = await iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: versionId }));
+    const doc = v.PolicyVersion?.Document;
+    return doc ? decodePolicyDocument(doc) : undefined;
+  } catch (e) {
+    // Gone, or not readable by this caller (the verifier policy grants it for the config's boundary only).
+    const name = (e as { name?: string }).name;
+    if (isNotFound(e) || name === "AccessDenied" || name === "AccessDeniedException") return undefined;
+    throw awsFailure(`reading permissions boundary ${arn}`, e);
+  }
 }
 
 async function readOidcProvider(

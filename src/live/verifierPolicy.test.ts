@@ -50,4 +50,17 @@ describe("verifierPolicies", () => {
     const [a] = verifierPolicies({ ...config, source: { ...config.source, oidcIssuer: undefined } });
     expect(JSON.stringify(a!.policy)).toContain('"arn:aws:iam::111111111111:oidc-provider/*"');
   });
+
+  it("reads the permissions boundary's default version when the config sets one", () => {
+    expect(JSON.stringify(verifierPolicies(config))).not.toContain("iam:GetPolicy");
+    const pb = "arn:aws:iam::111111111111:policy/platform-boundary";
+    for (const p of verifierPolicies({ ...config, permissionsBoundary: pb })) {
+      expect(p.policy.Statement).toContainEqual({
+        Sid: "ReadPermissionsBoundary",
+        Effect: "Allow",
+        Action: ["iam:GetPolicy", "iam:GetPolicyVersion"],
+        Resource: pb,
+      });
+    }
+  });
 });

@@ -57,6 +57,15 @@ export function verifierPolicies(config: Config): VerifierPolicy[] {
         Resource: roles,
       },
     ];
+    if (config.permissionsBoundary) {
+      // The collector reads the boundary's default version so verify can intersect it with the role's policies.
+      statements.push({
+        Sid: "ReadPermissionsBoundary",
+        Effect: "Allow",
+        Action: ["iam:GetPolicy", "iam:GetPolicyVersion"],
+        Resource: config.permissionsBoundary,
+      });
+    }
     if (accountId === config.source.accountId) {
       const issuer = config.source.oidcIssuer;
       statements.push({

@@ -114,12 +114,19 @@ export function checkAccess(state: AwsState, q: AccessQuestion): AccessVerdict {
       request,
       identityPolicies: [{ name: "session", document: JSON.parse(q.caller.sessionPolicy) }],
       resourceAccount: q.caller.accountId,
+      limit: true,
     });
     if (session.decision !== "Allowed") return { allowed: false, because: "no-session", decision: session };
   }
   const boundary = boundaryPolicy(state, q.caller);
   if (boundary) {
-    const bounded = authorize({ request, identityPolicies: [boundary], resourceAccount: q.caller.accountId });
+    // A limit, not a grant: without `limit` an sts:AssumeRole would need a trust policy here and be refused.
+    const bounded = authorize({
+      request,
+      identityPolicies: [boundary],
+      resourceAccount: q.caller.accountId,
+      limit: true,
+    });
     if (bounded.decision === "ExplicitlyDenied")
       return { allowed: false, because: "explicit-boundary", decision: bounded };
     if (bounded.decision !== "Allowed") return { allowed: false, because: "no-boundary", decision: bounded };

@@ -24,6 +24,8 @@ export interface IamRole {
   inlinePolicies: Record<string, JsonObject>;
   attachedPolicyArns: string[];
   permissionsBoundary?: string;
+  /** The boundary policy's default version document; only known for live roles (GetPolicy + GetPolicyVersion). */
+  permissionsBoundaryDocument?: JsonObject;
   maxSessionDuration?: number;
   tags: Record<string, string>;
   description?: string;

@@ -289,12 +289,22 @@ const entries = [
     remediation: "Trust Principal.AWS = the source role ARN for sts:AssumeRole in the target role.",
   },
   {
+    code: "XIRSA-ASSUME-BOUNDARY-DENIED",
+    severity: "error",
+    hop: "assume-role",
+    title: "The source role's permissions boundary refuses sts:AssumeRole",
+    explanation:
+      "STS answers AccessDenied … because no permissions boundary allows the sts:AssumeRole action (or with an explicit deny in a permissions boundary): a boundary limits what the identity policies grant; the effective permissions are the intersection and an explicit deny in either wins. Proven from the boundary's default version, which verify --live reads.",
+    remediation:
+      "Allow sts:AssumeRole on the target role ARN in the permissions boundary policy (and deny it nowhere there), or set a boundary that does.",
+  },
+  {
     code: "XIRSA-IAM-ATTACHED-UNKNOWN",
     severity: "warning",
     hop: "assume-role",
-    title: "Attached managed policies not in the State",
+    title: "Attached managed policies or permissions boundary not in the State",
     explanation:
-      "The role has attached managed policies whose documents are not part of the State; what they allow or deny cannot be proven offline.",
+      "The role has attached managed policies, or a permissions boundary, whose documents are not part of the State; what they allow or deny is not proven. verify --live reads a boundary's default version and proves through it; offline (config or bundle) it is known by ARN only.",
     remediation:
       "Grant sts:AssumeRole in an inline policy: xirsa reads attached managed policies by ARN only, so their documents are never proven.",
   },

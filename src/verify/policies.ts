@@ -25,6 +25,16 @@ export function identityPoliciesOf(role: IamRole): NamedPolicy[] {
     .map((name) => ({ name: `inline:${name}`, document: role.inlinePolicies[name] }));
 }
 
+/**
+ * The role's permissions boundary as a limit to evaluate, when its document is known (live State only: the
+ * desired and rendered States know the boundary by ARN).
+ */
+export function boundaryPolicyOf(role: IamRole): NamedPolicy | undefined {
+  return role.permissionsBoundary && role.permissionsBoundaryDocument
+    ? { name: `boundary:${role.permissionsBoundary}`, document: role.permissionsBoundaryDocument }
+    : undefined;
+}
+
 /** The document id (loadBundle `files` key) of a policy named as above. */
 export function documentIdOf(role: IamRole, policyName: string): string {
   if (policyName.startsWith("inline:")) return inlinePolicyId(role.arn, policyName.slice("inline:".length));
@@ -58,7 +68,9 @@ export function invalidPolicyFinding(role: IamRole, error: PolicyError, hop: Hop
   const policy = error.policy ?? `trust:${role.arn}`;
   const what = policy.startsWith("inline:")
     ? `inline policy ${policy.slice("inline:".length)} of ${role.arn}`
-    : `trust policy of ${role.arn}`;
+    : policy.startsWith("boundary:")
+      ? `permissions boundary ${policy.slice("boundary:".length)} of ${role.arn}`
+      : `trust policy of ${role.arn}`;
   return finding(
     "XIRSA-IAM-POLICY-INVALID",
     `${what} is malformed at ${error.path}: ${error.problem}`,

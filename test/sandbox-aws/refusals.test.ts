@@ -1,11 +1,12 @@
 /**
  * What IAM refuses, refused with IAM's code and text, through the real aws CLI: policy documents (not JSON,
  * non-STS actions in a trust policy, Sids, Principal in an identity policy, no Principal in a trust policy) and
- * tags (aws: prefix, characters, keys equal but for case, more than 50).
+ * tags (aws: prefix, characters, keys equal but for case, more than 50). And what EKS refuses for EC2 node
+ * access entries.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireTools } from "../tools.js";
-import { A, aws, awsTrust, type Harness, startHarness } from "./helpers.js";
+import { A, aws, awsTrust, B, CLUSTER_B, type Harness, startHarness } from "./helpers.js";
 
 const skip = requireTools("test/sandbox-aws/refusals.test.ts", "aws");
 
@@ -122,4 +123,57 @@ describe.skipIf(!!skip)("IAM refusals through the aws CLI", () => {
       .Roles.map((r: { RoleName: string }) => r.RoleName);
     expect(roles.filter((n: string) => /^t\d$/.test(n))).toEqual([]);
   }, 180_000);
+
+  it("refuses EC2 node access entries as EKS does: same-account roles only, no kubernetesGroups", async () => {
+    const pB = ["--profile", `sandbox-${B}`];
+    const nodeTrust = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+    });
+    for (const [profile, account] of [
+      [pA, A],
+      [pB, B],
+    ] as const) {
+      const r = await aws(h.env, [
+        "iam",
+        "create-role",
+        "--role-name",
+        "Node",
+        "--assume-role-policy-document",
+        nodeTrust,
+        ...profile,
+      ]);
+      expect(r.code, `${account}: ${r.stderr}`).toBe(0);
+    }
+    const entry = async (principal: string, type: string, ...extra: string[]) => {
+      const r = await aws(h.env, [
+        "eks",
+        "create-access-entry",
+        "--cluster-name",
+        CLUSTER_B,
+        "--principal-arn",
+        principal,
+        "--type",
+        type,
+        ...extra,
+        ...pB,
+      ]);
+      if (r.code === 0) return r.json() as { accessEntry: { username: string; type: string } };
+      const m = errorOf(r.stderr);
+      expect(m, r.stderr).not.toBeNull();
+      return `${m![1]}: ${m![2]!.trim()}`;
+    };
+    expect(await entry(`arn:aws:iam::${A}:role/Node`, "EC2_LINUX")).toBe(
+      `InvalidParameterException: The specified principalArn is invalid: access entries of type EC2_LINUX must use an IAM role of account ${B}`,
+    );
+    expect(await entry(`arn:aws:iam::${B}:user/sandbox-admin`, "EC2_WINDOWS")).toBe(
+      "InvalidParameterException: The specified principalArn is invalid: access entries of type EC2_WINDOWS must use an IAM role",
+    );
+    expect(await entry(`arn:aws:iam::${B}:role/Node`, "EC2_LINUX", "--kubernetes-groups", "nodes")).toBe(
+      "InvalidParameterException: kubernetesGroups is not supported for access entries of type EC2_LINUX",
+    );
+    expect(await entry(`arn:aws:iam::${B}:role/Node`, "EC2_LINUX")).toMatchObject({
+      accessEntry: { type: "EC2_LINUX", username: "system:node:{{EC2PrivateDNSName}}" },
+    });
+  });
 });

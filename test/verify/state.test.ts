@@ -104,4 +104,49 @@ describe("verify over States", () => {
     const r = verify(state, chains, { appProject: project });
     expect(r.findings.filter((f) => f.code === "XIRSA-TRUST-LIKE-NO-WILDCARD")).toEqual([]);
   });
+
+  describe("a permissions boundary on the source role", () => {
+    const PB = "arn:aws:iam::111111111111:policy/platform-boundary";
+    const bounded = (document?: Record<string, never> | object) => {
+      const d = desired("xirsa");
+      const role = d.state.roles.find((r) => r.arn === d.chains[0]!.sourceRoleArn)!;
+      role.permissionsBoundary = PB;
+      if (document) role.permissionsBoundaryDocument = document as never;
+      return { ...d, r: () => verify(d.state, d.chains, { appProject: d.project }) };
+    };
+    const assumeHop = (r: VerifyResult) => r.chains[0]!.hops.find((h) => h.id === "assume-role")!;
+
+    it("that allows sts:AssumeRole: proven through it, no unknown-document warning", () => {
+      const { r } = bounded({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }],
+      });
+      const res = r();
+      expect(assumeHop(res).ok, assumeHop(res).reason).toBe(true);
+      expect(assumeHop(res).reason).toContain(`within permissions boundary ${PB}`);
+      expect(res.findings.map((f) => f.code)).not.toContain("XIRSA-IAM-ATTACHED-UNKNOWN");
+    });
+
+    it("that explicitly denies sts:AssumeRole: refused at assume-role though identity and trust allow", () => {
+      const { r } = bounded({
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Action: "*", Resource: "*" },
+          { Sid: "NoChaining", Effect: "Deny", Action: "sts:AssumeRole", Resource: "*" },
+        ],
+      });
+      const hop = assumeHop(r());
+      expect(hop.ok).toBe(false);
+      expect(hop.codes).toEqual(["XIRSA-ASSUME-BOUNDARY-DENIED"]);
+      expect(hop.reason).toContain(`${PB} of arn:aws:iam::111111111111:role/`);
+      expect(hop.reason).toContain("explicitly denies sts:AssumeRole");
+    });
+
+    it("whose document is not known (offline): still proven by the identity policies, with a truthful warning", () => {
+      const res = bounded().r();
+      expect(assumeHop(res).ok).toBe(true);
+      const w = res.findings.find((f) => f.code === "XIRSA-IAM-ATTACHED-UNKNOWN")!;
+      expect(w.message).toContain(`permissions boundary ${PB} (known by ARN only; verify --live reads it)`);
+    });
+  });
 });

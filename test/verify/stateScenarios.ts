@@ -164,6 +164,22 @@ export const STATE_SCENARIOS: StateScenario[] = [
     code: "XIRSA-IAM-ATTACHED-UNKNOWN",
   },
   {
+    name: "permissions boundary (read live) without sts:AssumeRole",
+    example: "xirsa",
+    mutate: (s) => {
+      const role = s.roles.find((r) => r.arn === OPERATOR_ARN)!;
+      role.permissionsBoundary = "arn:aws:iam::111111111111:policy/platform-boundary";
+      role.permissionsBoundaryDocument = {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: ["s3:*", "eks:Describe*"], Resource: "*" }],
+      };
+    },
+    chain: OP,
+    hop: "assume-role",
+    code: "XIRSA-ASSUME-BOUNDARY-DENIED",
+    reason: /permissions boundary refuses .*platform-boundary.* does not allow sts:AssumeRole/,
+  },
+  {
     name: "source issuer unknown",
     example: "xirsa",
     mutate: (s) => {

@@ -1,7 +1,10 @@
 /**
  * Hop 3, `assume-role`: a session of the source role may call sts:AssumeRole on the target role. Cross-account
  * both sides must allow: the source role's identity policies AND the target role's trust policy; the hop says
- * which side refuses.
+ * which side refuses. A permissions boundary on the source role limits its identity policies: the effective
+ * permissions are the intersection and an explicit deny in either wins (AWS IAM User Guide, "Permissions
+ * boundaries for IAM entities", https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html,
+ * evaluation logic). Its document is known in the live State only; elsewhere it is known by ARN and warned about.
  */
 import { explainDecision, parseArn, parseRoleArn } from "../../iam/index.js";
 import type { ChainSpec, IamRole } from "../../state/types.js";
@@ -9,6 +12,7 @@ import { failed, type HopOutcome, passed, type VerifyContext } from "../context.
 import { finding, inlinePolicyId, remediationAt, trustPolicyId } from "../findings.js";
 import { lintAssumeAny, lintFederatedAny, lintRoleTrust, lintTargetWebIdentity } from "../lint/trust.js";
 import {
+  boundaryPolicyOf,
   identityPoliciesOf,
   invalidPolicyFinding,
   trustPolicyOf,
@@ -37,12 +41,15 @@ function sourceLint(ctx: VerifyContext, role: IamRole): Finding[] {
         );
       }
     }
-    if (role.attachedPolicyArns.length || role.permissionsBoundary) {
+    const boundaryUnknown = !!role.permissionsBoundary && !role.permissionsBoundaryDocument;
+    if (role.attachedPolicyArns.length || boundaryUnknown) {
       const parts = [
         ...(role.attachedPolicyArns.length
           ? [`attached policies ${role.attachedPolicyArns.join(", ")}`]
           : []),
-        ...(role.permissionsBoundary ? [`permissions boundary ${role.permissionsBoundary}`] : []),
+        ...(boundaryUnknown
+          ? [`permissions boundary ${role.permissionsBoundary} (known by ARN only; verify --live reads it)`]
+          : []),
       ];
       out.push(
         finding(
@@ -158,8 +165,60 @@ export function assumeRoleHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome 
   const because = explainDecision(d);
   detail.explanation = because;
   detail.decision = d.decision === "Allowed" ? { decision: d.decision, allowedBy: d.allowedBy } : d;
+
+  const boundary = boundaryPolicyOf(source);
+  let boundaryRefusal: Finding | undefined;
+  if (boundary) {
+    const bounded = tryAuthorize({
+      request: {
+        principal: { kind: "aws", accountId: source.accountId, arn: session, roleArn: source.arn },
+        action: "sts:AssumeRole",
+        resource: target.arn,
+        context: {
+          "aws:PrincipalArn": source.arn,
+          "aws:PrincipalAccount": source.accountId,
+          "aws:PrincipalType": "AssumedRole",
+        },
+      },
+      identityPolicies: [boundary],
+      resourceAccount: source.accountId,
+      limit: true,
+    });
+    if ("error" in bounded) {
+      const f = invalidPolicyFinding(source, bounded.error, HOP, chain.id);
+      return failed(HOP, f.message, f.remediation, detail, [f, ...lint]);
+    }
+    const b = bounded.decision;
+    detail.boundary = {
+      arn: source.permissionsBoundary,
+      decision: b.decision,
+      explanation: explainDecision(b),
+    };
+    if (b.decision !== "Allowed") {
+      const how = b.decision === "ExplicitlyDenied" ? "explicitly denies" : "does not allow";
+      boundaryRefusal = finding(
+        "XIRSA-ASSUME-BOUNDARY-DENIED",
+        `the permissions boundary ${source.permissionsBoundary} of ${source.arn} ${how} sts:AssumeRole on ${target.arn}: ${explainDecision(b)}`,
+        source.arn,
+        {
+          chain: chain.id,
+          remediation: `allow sts:AssumeRole on ${target.arn} in the permissions boundary ${source.permissionsBoundary} (and deny it nowhere there), or set a boundary on ${source.arn} that does`,
+        },
+      );
+    }
+  }
   if (d.decision === "Allowed") {
-    return passed(HOP, `${session} may assume ${target.arn}: ${because}`, detail, lint);
+    if (!boundaryRefusal) {
+      const within = boundary ? `; within permissions boundary ${source.permissionsBoundary}` : "";
+      return passed(HOP, `${session} may assume ${target.arn}: ${because}${within}`, detail, lint);
+    }
+    return failed(
+      HOP,
+      `the source role's permissions boundary refuses ${session} → sts:AssumeRole ${target.arn}: ${boundaryRefusal.message}`,
+      boundaryRefusal.remediation,
+      { ...detail, refusedBy: ["boundary"] },
+      [boundaryRefusal, ...lint],
+    );
   }
 
   const sides: Array<"identity" | "resource"> =
@@ -172,7 +231,7 @@ export function assumeRoleHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome 
     problems.push(
       finding(
         "XIRSA-ASSUME-IDENTITY-DENIED",
-        `the source role's identity policies refuse sts:AssumeRole on ${target.arn}${unknown ? " (attached policies not checked)" : ""}`,
+        `the source role's identity policies refuse sts:AssumeRole on ${target.arn}${unknown ? " (attached policies or boundary not checked)" : ""}`,
         source.arn,
         {
           chain: chain.id,
@@ -207,11 +266,12 @@ export function assumeRoleHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome 
       : sides[0] === "identity"
         ? "the source role's identity policies refuse"
         : "the target role's trust policy refuses";
+  if (boundaryRefusal) problems.push(boundaryRefusal);
   return failed(
     HOP,
-    `${side} ${session} → sts:AssumeRole ${target.arn}: ${because}`,
+    `${side} ${session} → sts:AssumeRole ${target.arn}: ${because}${boundaryRefusal ? "; and its permissions boundary refuses too" : ""}`,
     problems.map((p) => p.remediation).join("; and "),
-    { ...detail, refusedBy: sides },
+    { ...detail, refusedBy: boundaryRefusal ? [...sides, "boundary"] : sides },
     [...problems, ...lint],
   );
 }

@@ -115,13 +115,17 @@ function entryShape(c: ClusterRec, e: AccessEntryRec): Json {
     createdAt: epoch(e.createdAt),
     modifiedAt: epoch(e.modifiedAt),
     tags: e.tags,
-    username: e.username ?? defaultUsername(e.principalArn),
+    username: e.username ?? defaultUsername(e.principalArn, e.type),
     type: e.type,
   };
 }
 
-/** EKS's default username: the session ARN template for roles, the user ARN for users. */
-export function defaultUsername(principalArn: string): string {
+/**
+ * EKS's default username: for EC2 node entries the node template `system:node:{{EC2PrivateDNSName}}`, else the
+ * session ARN template for roles and the user ARN for users (EKS User Guide, "Create access entries").
+ */
+export function defaultUsername(principalArn: string, type = "STANDARD"): string {
+  if (type === "EC2_LINUX" || type === "EC2_WINDOWS") return "system:node:{{EC2PrivateDNSName}}";
   const m = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(principalArn);
   return m ? `arn:aws:sts::${m[1]}:assumed-role/${m[2]}/{{SessionName}}` : principalArn;
 }
@@ -253,7 +257,20 @@ async function CreateAccessEntry(ctx: Ctx, req: EksRequest): Promise<Json> {
       name,
     );
   }
+  // EKS API reference, CreateAccessEntry: for node types (EC2_LINUX, EC2_WINDOWS, FARGATE_LINUX) "the only valid
+  // ARN is IAM roles"; an EC2 node role is one of the cluster's own account (its nodes run there).
+  if (type !== "STANDARD" && m[2] !== "role")
+    throw invalidParameter(
+      `The specified principalArn is invalid: access entries of type ${type} must use an IAM role`,
+      name,
+    );
+  if ((type === "EC2_LINUX" || type === "EC2_WINDOWS") && m[1] !== c.accountId)
+    throw invalidParameter(
+      `The specified principalArn is invalid: access entries of type ${type} must use an IAM role of account ${c.accountId}`,
+      name,
+    );
   const groups = stringList(req.body, "kubernetesGroups") ?? [];
+  // "If you set the value to EC2_LINUX or EC2_WINDOWS, you can't specify values for kubernetesGroups".
   checkGroups(groups, type);
   const username = optString(req.body, "username");
   checkUsername(username, type);

@@ -94,7 +94,12 @@ export function simulate(
       let decision = decisionOf(d);
       let boundaryDetail: XmlValue;
       if (sim.boundaries.length) {
-        const b = authorize({ request, identityPolicies: sim.boundaries, resourceAccount: sim.accountId });
+        const b = authorize({
+          request,
+          identityPolicies: sim.boundaries,
+          resourceAccount: sim.accountId,
+          limit: true,
+        });
         const allowedByBoundary = b.decision === "Allowed";
         boundaryDetail = { AllowedByPermissionsBoundary: allowedByBoundary };
         if (decision === "allowed" && !allowedByBoundary)
