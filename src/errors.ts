@@ -94,7 +94,6 @@ export const ERROR_CODES = [
   "sandbox.cluster-names",
   "sandbox.config",
   "sandbox.endpoint",
-  "sandbox.kubeconfig.exists",
   "sandbox.port",
   "sandbox.running",
   "sandbox.start",
@@ -107,7 +106,14 @@ export const ERROR_CODES = [
 ] as const;
 
 /** Prefixes the atomic writer (fs/atomic.ts) puts before `.out`, `.exists` and `.write`. */
-export type WriteArea = "write" | "report" | "init" | "render" | "sandbox.token" | "token";
+export type WriteArea =
+  | "write"
+  | "report"
+  | "init"
+  | "render"
+  | "sandbox.token"
+  | "sandbox.kubeconfig"
+  | "token";
 
 export type ErrorCode =
   | (typeof ERROR_CODES)[number]

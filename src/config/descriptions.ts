@@ -27,11 +27,22 @@ export const FIELD_DESCRIPTIONS: Record<string, string> = {
     "Deployment of the CD pipeline operator, restarted after annotating (default cd-pipeline-operator).",
   "source.krci.oidcGroups":
     "Groups bound to ClusterRole admin in environment namespaces (default <namespace>-oidc-admins, <namespace>-oidc-developers).",
+  "source.krci.configMap":
+    "The platform ConfigMap holding available_clusters: krci-config (edp-install >= 3.12.0) or edp-config (older); default: the one that exists, krci-config first; never created.",
   "source.argocd": "Argo CD in the source cluster.",
   "source.argocd.namespace": "Namespace of Argo CD (default argocd).",
   "source.argocd.serviceAccounts":
     "Service accounts that assume the Argo CD role (default argocd-application-controller, argocd-applicationset-controller, argocd-server).",
   "source.argocd.project": "AppProject whose destinations get each target (default krci).",
+  seedCompat:
+    "true renders the Argo CD trust policy as the seed writes it (StringLike with exact subjects, reported as info); default false: StringEquals, the same match.",
+  accept:
+    "Findings the team accepts: verify shows them as accepted (SARIF suppressions) and they do not decide --fail-on.",
+  "accept[].code": "The finding code, e.g. XIRSA-EKS-CLUSTER-ADMIN.",
+  "accept[].resource":
+    "Only this resource (or document, e.g. <role ARN>#trust-policy); default: every resource.",
+  "accept[].reason": "Why the team accepts it (required).",
+  "accept[].until": "YYYY-MM-DD after which the finding counts again.",
   targets: "The target clusters (accounts B, C, …), one entry each.",
   "targets[].name": "The target's name in Argo CD and KubeRocketCI (a Kubernetes name).",
   "targets[].accountId": "AWS account id of the target cluster (12 digits, quoted).",

@@ -29,7 +29,11 @@ describe("init values", () => {
     ["targetRegion", "mars-1", "--target-region 'mars-1': expected an AWS region such as eu-central-1"],
     ["issuer", "https://oidc.eks.eu-central-1.amazonaws.com/id/ABC/", "--issuer"],
     ["endpoint", "http://x", "--endpoint 'http://x': expected the cluster API endpoint as https://<host>"],
-    ["caData", "bm90IGEgcGVt", "--ca-data 'bm90IGEgcGVt': expected the cluster CA as base64-encoded PEM"],
+    [
+      "caData",
+      "bm90IGEgcGVt",
+      "--ca-data 'bm90IGEgcGVt': expected base64 of at least one PEM certificate that parses",
+    ],
     ["access", "admin", "--access 'admin': expected 'cluster-admin' or 'namespaced'"],
     ["targetName", "Prod_1", "--target-name 'Prod_1': expected a Kubernetes name"],
     ["namespaces", "krci-*-x", "--namespaces"],

@@ -5,8 +5,8 @@ import type { IncomingMessage } from "node:http";
  * The whole body, or undefined once it passes `limit` bytes. The rest is read and dropped rather than the
  * socket destroyed, so the caller can still answer 413 and the client sees that answer.
  */
-/** Past the limit the rest is drained so the client reads the 413, up to this many times the limit. */
-const DRAIN_FACTOR = 8;
+/** Past the limit the rest is drained so the client reads the 413, up to 8× the limit (at least 32 MiB). */
+const drainLimit = (limit: number) => Math.max(8 * limit, 32 * 1024 * 1024);
 
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
@@ -15,7 +15,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 
     req.on("data", (c: Buffer) => {
       size += c.length;
       // A sender that goes on far past the limit is cut off rather than read forever.
-      if (size > DRAIN_FACTOR * limit) {
+      if (size > drainLimit(limit)) {
         req.destroy();
         resolve(undefined);
         return;
