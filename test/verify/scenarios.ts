@@ -566,18 +566,6 @@ export const SCENARIOS: Scenario[] = [
     code: "XIRSA-REG-APPPROJECT",
   },
   {
-    name: "Secret data as plain JSON instead of base64",
-    base: "xirsa",
-    tamper: (f) =>
-      editYaml(f, SOURCE_K8S("cluster-secrets"), { kind: "Secret", name: "prod-cluster" }, (s) => {
-        s.data = s.stringData;
-        delete s.stringData;
-      }),
-    chain: OP,
-    hop: "registration",
-    code: "XIRSA-REG-DATA-NOT-BASE64",
-  },
-  {
     name: "token for another cluster (clusterName)",
     base: "xirsa",
     tamper: (f) =>

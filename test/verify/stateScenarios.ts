@@ -62,6 +62,28 @@ const OP = "prod/cd-pipeline-operator";
 
 export const STATE_SCENARIOS: StateScenario[] = [
   {
+    // A bundle with this is refused at load (exit 2, test/render/load.test.ts); a State handed to verify by a
+    // library caller is not, and the seed's trap (plain JSON under data) is named.
+    name: "Secret data as plain JSON instead of base64",
+    example: "xirsa",
+    mutate: (s) => {
+      const secret = argocdSecret(s, "prod-cluster") as KubeObject & {
+        data?: Record<string, string>;
+        stringData?: Record<string, string>;
+      };
+      const plain =
+        secret.stringData ??
+        Object.fromEntries(
+          Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, "base64").toString("utf8")]),
+        );
+      secret.data = plain;
+      delete secret.stringData;
+    },
+    chain: OP,
+    hop: "registration",
+    code: "XIRSA-REG-DATA-NOT-BASE64",
+  },
+  {
     name: "an environment namespace bound to system:authenticated (everyone)",
     example: "xirsa",
     mutate: (s) => {
