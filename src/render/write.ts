@@ -168,11 +168,15 @@ export async function writeBundle(
   try {
     await mkdir(parent, { recursive: true });
   } catch (e) {
-    throw new OperationError(
-      "render.out",
-      `cannot create ${parent}: ${(e as NodeJS.ErrnoException).code}`,
-      "choose a writable --out",
-    );
+    // A bad --out is bad input (exit 2), said in words rather than as an errno.
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOTDIR" || code === "EEXIST"
+        ? "a part of the path is a file, not a directory"
+        : code === "EACCES" || code === "EPERM"
+          ? "permission denied"
+          : (code ?? String(e));
+    throw refuse(`cannot create ${parent}: ${why}`, "choose a writable --out");
   }
   await recover(dir).catch((e: NodeJS.ErrnoException) => {
     throw new OperationError(

@@ -28,7 +28,7 @@ describe("bad input across commands", () => {
     [
       "--out below a file",
       ["render", "--config", "examples/xirsa.yaml", "--out", join(aFile, "sub")],
-      /ENOTDIR/,
+      /a part of the path is a file, not a directory/,
     ],
     ["a stray argument", ["verify", "--config", "examples/xirsa.yaml", "json"], /unexpected argument 'json'/],
     ["schema with an argument", ["schema", "extra"], /unexpected argument 'extra'/],

@@ -67,18 +67,27 @@ describe("the token cache", () => {
     const cache = tempDir();
     const real = token(cache);
     const file = cacheFile(cache);
+    // Planted tokens that would still be valid (signed a minute ago), so only the file's mode or kind refuses
+    // them: a fresh token may equal `real` (SigV4 is deterministic within a second), never a planted one.
+    const entry = (t: string) =>
+      JSON.stringify({ token: t, expiration: new Date(Date.now() + 600_000).toISOString() });
+    const loose = tokenAt(real, new Date(Date.now() - 60_000));
+    writeFileSync(file, entry(loose));
     chmodSync(file, 0o644);
     const t1 = token(cache);
-    expect(t1).not.toBe(real);
+    expect(t1).not.toBe(loose);
     expect(lstatSync(file).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(file, "utf8")).token).toBe(t1);
 
+    const linked = tokenAt(real, new Date(Date.now() - 120_000));
     const elsewhere = join(cache, "planted.json");
-    writeFileSync(elsewhere, readFileSync(file, "utf8"), { mode: 0o600 });
+    writeFileSync(elsewhere, entry(linked), { mode: 0o600 });
     unlinkSync(file);
     symlinkSync(elsewhere, file);
     const t2 = token(cache);
-    expect(t2).not.toBe(t1);
+    expect(t2).not.toBe(linked);
     expect(lstatSync(file).isFile()).toBe(true);
+    expect(JSON.parse(readFileSync(elsewhere, "utf8")).token).toBe(linked);
   });
 
   it("refuses a cache directory that is a link or another user's (exit 2)", () => {
