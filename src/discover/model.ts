@@ -259,8 +259,12 @@ export function importConfig(found: Found, opts: ModelOptions): Imported {
     };
   });
 
+  // The seed writes the Argo CD trust with StringLike; xirsa renders StringEquals unless seedCompat is set, so a
+  // hand-made set-up imports with seedCompat: true and plan does not rewrite an equivalent trust policy.
+  const seedCompat = JSON.stringify(argoRole?.trustPolicy.Statement ?? []).includes('"StringLike"');
   const config: ConfigInput = {
     name: naming.name,
+    ...(seedCompat ? { seedCompat: true } : {}),
     ...(naming.roleNameTemplate !== "AWSIRSA_{name}_{role}"
       ? { roleNameTemplate: naming.roleNameTemplate }
       : {}),

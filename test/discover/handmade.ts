@@ -267,7 +267,7 @@ export function buildByHand(sb: E2ESandbox, opts: { typo: boolean }): void {
     sb.kubectl("krci-main", [
       "patch",
       "configmap",
-      "edp-config",
+      "krci-config",
       "-n",
       "krci",
       "-p",
@@ -275,7 +275,7 @@ export function buildByHand(sb: E2ESandbox, opts: { typo: boolean }): void {
         data: { available_clusters: ["in-cluster", ...TARGETS.map((t) => t.name)].join(", ") },
       }),
     ]),
-    "edp-config",
+    "krci-config",
   );
   ok(
     sb.kubectl("krci-main", ["rollout", "restart", "deployment", "cd-pipeline-operator", "-n", "krci"]),
