@@ -181,6 +181,23 @@ function stepFailure(what: string, e: unknown, ctx: Parameters<typeof diagnose>[
   });
 }
 
+/** A namespace-scoped target: the Argo CD cluster Secret's `namespaces` follows the environment (as a step). */
+async function argocdNamespacesStep(
+  input: EnvInput,
+  ref: Awaited<ReturnType<typeof operatorClient>>["ref"],
+  admin: Awaited<ReturnType<typeof operatorClient>>["admin"],
+  change: { add?: string; remove?: string },
+): Promise<EnvStep | undefined> {
+  if (ref.target.access !== "namespaced") return undefined;
+  const result = await updateArgocdNamespaces({
+    config: input.config,
+    target: ref.target,
+    source: await admin.conns.kube(sourceCluster(input.config)),
+    change,
+  });
+  return { object: `argocd secret/${argocdClusterSecretName(ref.target.name)} namespaces`, result };
+}
+
 export async function createEnv(input: EnvInput): Promise<EnvResult> {
   const namespace = envNamespace(input.config, input);
   checkPattern(input.config, input.target, namespace);
@@ -272,15 +289,8 @@ export async function createEnv(input: EnvInput): Promise<EnvResult> {
         throw stepFailure(`copying Secret ${copy.metadata.name} into ${namespace}`, e, ctx);
       }
     }
-    if (ref.target.access === "namespaced") {
-      const result = await updateArgocdNamespaces({
-        config: input.config,
-        target: ref.target,
-        source: await admin.conns.kube(sourceCluster(input.config)),
-        change: { add: namespace },
-      });
-      steps.push({ object: `argocd secret/${argocdClusterSecretName(ref.target.name)} namespaces`, result });
-    }
+    const listed = await argocdNamespacesStep(input, ref, admin, { add: namespace });
+    if (listed) steps.push(listed);
     return { namespace, cluster: ref.cluster.name, steps, ...(tenant ? { tenant } : {}) };
   } finally {
     admin.close();
@@ -392,15 +402,8 @@ export async function deleteEnv(input: EnvInput): Promise<EnvResult> {
       throw orphaned(e, ctx);
     }
     const steps: EnvStep[] = [{ object: `namespace/${namespace}`, result: "deleted" }];
-    if (ref.target.access === "namespaced") {
-      const result = await updateArgocdNamespaces({
-        config: input.config,
-        target: ref.target,
-        source: await admin.conns.kube(sourceCluster(input.config)),
-        change: { remove: namespace },
-      });
-      steps.push({ object: `argocd secret/${argocdClusterSecretName(ref.target.name)} namespaces`, result });
-    }
+    const listed = await argocdNamespacesStep(input, ref, admin, { remove: namespace });
+    if (listed) steps.push(listed);
     return { namespace, cluster: ref.cluster.name, steps };
   } finally {
     admin.close();
