@@ -12,10 +12,11 @@ import { InputError } from "../errors.js";
 import { type KubeClient, KubeStatusError } from "../kube/client.js";
 import type { ChainKind, ChainSpec, EksCluster, KubeObject, State } from "../state/types.js";
 import { VerifyContext } from "../verify/context.js";
+import type { HopEvidence } from "../verify/evidence.js";
 import { registrationHop } from "../verify/hops/registration.js";
 import { serviceAccountHop } from "../verify/hops/serviceAccount.js";
 import { type RequiredPermission, requiredPermissions, sampleNamespace } from "../verify/permissions.js";
-import type { Finding, HopDetail, HopId, HopResult, VerifyResult } from "../verify/types.js";
+import type { Finding, HopId, HopResult, VerifyResult } from "../verify/types.js";
 import { type Diagnosis, diagnose, errorText, type FlowStep, permissionDenied } from "./diagnose.js";
 import { accessReview, createObject, NAMESPACES, ROLE_BINDINGS, whoAmI } from "./kubeApi.js";
 import { type AgentOptions, adminConnections, openFlowSession } from "./session.js";
@@ -36,11 +37,17 @@ export interface ProbeInput extends AgentOptions {
 
 const CAPSULE_TENANT_LABEL = "capsule.clastix.io/tenant";
 
-function ok(id: HopId, reason: string, detail: HopDetail): HopResult {
+/** The evidence of probe's own calls (the other hops are verify's). */
+type CallEvidence = Extract<
+  HopEvidence,
+  { kind: "token-exchange" | "assume-role-call" | "cluster-authentication" | "access-reviews" }
+>;
+
+function ok(id: HopId, reason: string, detail: CallEvidence): HopResult {
   return { id, ok: true, reason, detail };
 }
 
-function broken(id: HopId, e: unknown, diag: Diagnosis, detail: HopDetail): HopResult {
+function broken(id: HopId, e: unknown, diag: Diagnosis, detail: CallEvidence): HopResult {
   return {
     id,
     ok: false,
@@ -50,20 +57,21 @@ function broken(id: HopId, e: unknown, diag: Diagnosis, detail: HopDetail): HopR
   };
 }
 
-/** A hop after a failed one: it cannot be tried without the earlier hop's credentials. */
+/** A hop after a failed one: it cannot be tried without the earlier hop's credentials, so it is blocked by it. */
 function unreached(id: HopId, after: HopId): HopResult {
   return {
     id,
     ok: false,
     reason: `not probed: it needs the ${after} hop, which failed`,
     fix: `fix ${after} first`,
-    detail: { probed: false },
+    blockedBy: after,
+    detail: { kind: "blocked", probed: false, by: after },
   };
 }
 
 /** A hop probe cannot check from here (not a failure of the chain). */
 function notProbed(id: HopId, why: string): HopResult {
-  return { id, ok: true, reason: `not probed: ${why}`, detail: { probed: false, why } };
+  return { id, ok: true, reason: `not probed: ${why}`, detail: { kind: "not-probed", probed: false, why } };
 }
 
 interface SourceRead {
@@ -258,7 +266,8 @@ export async function probe(input: ProbeInput): Promise<VerifyResult> {
     }
 
     // 2. web-identity
-    const tokenDetail = {
+    const tokenDetail: CallEvidence = {
+      kind: "token-exchange",
       roleArn: chain.sourceRoleArn,
       tokenFile: input.tokenFile,
       subject: claims?.sub ?? null,
@@ -285,7 +294,12 @@ export async function probe(input: ProbeInput): Promise<VerifyResult> {
     // 3. assume-role
     if (failedAt) hops.push(unreached("assume-role", failedAt));
     else {
-      const detail = { roleArn: chain.targetRoleArn, from: chain.sourceRoleArn, sessionSeconds: 3600 };
+      const detail: CallEvidence = {
+        kind: "assume-role-call",
+        roleArn: chain.targetRoleArn,
+        from: chain.sourceRoleArn,
+        sessionSeconds: 3600,
+      };
       try {
         await session.credentials.target();
         hops.push(
@@ -317,12 +331,14 @@ export async function probe(input: ProbeInput): Promise<VerifyResult> {
     else if (!endpoint) {
       hops.push(
         broken("cluster-access", endpointError, diagnose(endpointError, ctxOf("describe-cluster")), {
+          kind: "cluster-authentication",
           cluster: chain.targetCluster.name,
         }),
       );
       failedAt = "cluster-access";
     } else {
-      const detail = {
+      const detail: CallEvidence = {
+        kind: "cluster-authentication",
         cluster: chain.targetCluster.name,
         endpoint: endpoint.endpoint,
         endpointFrom: endpoint.from,
@@ -355,7 +371,12 @@ export async function probe(input: ProbeInput): Promise<VerifyResult> {
     // 5. kubernetes-permissions
     if (failedAt || !kube) hops.push(unreached("kubernetes-permissions", failedAt ?? "cluster-access"));
     else {
-      const detail: Record<string, unknown> = { pattern, namespace, needed: needed.map((p) => p.id) };
+      const detail: Extract<HopEvidence, { kind: "access-reviews" }> = {
+        kind: "access-reviews",
+        pattern,
+        namespace,
+        needed: needed.map((p) => p.id),
+      };
       try {
         const checks = await checkPermissions(kube, needed, namespace);
         const capsule = ref.target.capsule;
@@ -371,6 +392,7 @@ export async function probe(input: ProbeInput): Promise<VerifyResult> {
           detail.capsule = {
             tenant: capsule.tenant,
             dryRun: dry?.detail ?? "not tried: namespaces:create refused",
+            assigned: dry?.assigned ?? false,
           };
           if (dry?.assigned) {
             for (const c of patternDenied) {

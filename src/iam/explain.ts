@@ -71,7 +71,7 @@ export function describeMismatch(m: Mismatch): string {
 const STAGE: Record<Mismatch["on"], number> = { principal: 0, action: 1, resource: 2, condition: 3 };
 
 /** The Allow statement of a side that came closest to applying (the one that failed latest). */
-function closest(
+export function closestAllow(
   trace: readonly StatementTrace[],
   side: "identity" | "resource",
 ): StatementTrace | undefined {
@@ -87,7 +87,7 @@ function missingReason(
   d: Extract<Decision, { decision: "ImplicitlyDenied" }>,
   side: "identity" | "resource",
 ): string {
-  const near = closest(d.trace, side);
+  const near = closestAllow(d.trace, side);
   if (near?.mismatch) return `${describeStatement(near.statement)} ${describeMismatch(near.mismatch)}`;
   const what = d.request ? ` ${d.request.action} on ${d.request.resource}` : " the request";
   const policies = d.trace.filter((t) => (t.side ?? "identity") === side);

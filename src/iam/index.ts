@@ -17,7 +17,13 @@ export { type CompiledPolicy, type CompiledStatement, compilePolicy } from "./co
 export { OPERATOR_NAMES, parseOperator } from "./conditions/compile.js";
 export { PolicyError } from "./errors.js";
 export { authorize, normalizeContext } from "./evaluate.js";
-export { describeMismatch, describePolicy, describeStatement, explainDecision } from "./explain.js";
+export {
+  closestAllow,
+  describeMismatch,
+  describePolicy,
+  describeStatement,
+  explainDecision,
+} from "./explain.js";
 export type {
   ConditionEntry,
   ListElement,

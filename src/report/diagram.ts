@@ -7,7 +7,8 @@ import type { ChainSpec } from "../state/types.js";
 import type { ChainResult, HopResult } from "../verify/types.js";
 import { esc } from "./escape.js";
 
-export type HopState = "ok" | "broken" | "unknown";
+/** `blocked`: failed because an earlier hop (the root cause, `blockedBy`) failed. */
+export type HopState = "ok" | "broken" | "blocked" | "unknown";
 
 /** A hop as drawn: the verify result's hop, or a placeholder when verify did not report it. */
 export interface DrawnHop {
@@ -20,6 +21,8 @@ export interface DrawnHop {
   subject: string;
   reason: string;
   fix?: string;
+  /** The root-cause hop, for a blocked hop. */
+  blockedBy?: string;
   hop?: HopResult;
 }
 
@@ -66,6 +69,7 @@ export function hopSubject(hopId: string, spec: ChainSpec | undefined, chain: Ch
 export const STATE_WORDS: Record<HopState, { symbol: string; word: string }> = {
   ok: { symbol: "✓", word: "ok" },
   broken: { symbol: "✗", word: "broken" },
+  blocked: { symbol: "⊘", word: "blocked" },
   unknown: { symbol: "?", word: "not reported" },
 };
 
@@ -89,8 +93,9 @@ function clip(s: string, n: number): string {
 /** One line for screen readers and the hover title. */
 export function hopSentence(h: DrawnHop): string {
   const st = STATE_WORDS[h.state];
-  const fix = h.fix ? ` Fix: ${h.fix}` : "";
-  return `${h.label} (${h.id}, ${h.subject}): ${st.word}. ${h.reason}${fix}`;
+  const fix = h.blockedBy ? "" : h.fix ? ` Fix: ${h.fix}` : "";
+  const by = h.blockedBy ? ` by ${h.blockedBy}` : "";
+  return `${h.label} (${h.id}, ${h.subject}): ${st.word}${by}. ${h.reason}${fix}`;
 }
 
 export function chainSvg(args: {

@@ -4,7 +4,10 @@
  * findings; and the policies involved with the statements and conditions that decided a failed hop marked.
  * Pure: data in, a string out. Every value from the input is escaped.
  */
+
+import { describeMismatch } from "../iam/index.js";
 import type { ChainSpec, IamRole, JsonObject, State } from "../state/types.js";
+import { type DecidingStatement, describeEvidence, iamDecisionsOf } from "../verify/evidence.js";
 import {
   type ChainResult,
   type Finding,
@@ -13,7 +16,6 @@ import {
   type VerifyResult,
 } from "../verify/types.js";
 import { CLIENT_SCRIPT } from "./client.js";
-import { type DecisionMark, decisionMarks } from "./decisions.js";
 import { chainSvg, type DrawnHop, type HopState, hopLabel, hopSubject, STATE_WORDS } from "./diagram.js";
 import { esc, slug } from "./escape.js";
 import { type PolicyHighlights, policyToHtml } from "./json-html.js";
@@ -95,65 +97,29 @@ function docOf(ref: DocRef): JsonObject | undefined {
     : ref.role.inlinePolicies[ref.doc.slice("inline:".length)];
 }
 
-/** The role and document a mark points at: by role ARN or policy name when given, else by the hop's defaults. */
-function resolveDoc(
-  mark: DecisionMark,
-  hopId: string,
-  spec: ChainSpec | undefined,
-  state: State,
-): DocRef | undefined {
-  const byArn = (arn: string | undefined) => (arn ? state.roles.find((r) => r.arn === arn) : undefined);
-  const policy = mark.policy ?? "";
-  let role = byArn(mark.roleArn);
-  if (!role && policy) {
-    role = state.roles.filter((r) => policy.includes(r.arn)).sort((a, b) => b.arn.length - a.arn.length)[0];
-  }
-  const inlineName = (r: IamRole) =>
-    Object.keys(r.inlinePolicies).find(
-      (n) => policy === n || policy.endsWith(`:${n}`) || policy.endsWith(`/${n}`),
-    );
-  const identityWords = /inline|identity|permission/i.test(policy);
-  if (!role && spec) {
-    const source = byArn(spec.sourceRoleArn);
-    const target = byArn(spec.targetRoleArn);
-    if (hopId === "web-identity") role = source;
-    else if (hopId === "assume-role")
-      role = (source && inlineName(source)) || identityWords ? source : target;
-  }
+/**
+ * The document that holds a deciding statement: its role by ARN (the evidence names it), the trust policy for
+ * `trust:` policies, the inline policy for `inline:<name>`. A boundary's document is not shown.
+ */
+function docOfStatement(s: DecidingStatement, state: State): DocRef | undefined {
+  const role = state.roles.find((r) => r.arn === s.roleArn);
   if (!role) return undefined;
-  const name = inlineName(role);
-  if (name) return { role, doc: `inline:${name}` };
-  if (/trust|assume-role-policy/i.test(policy) || !identityWords) return { role, doc: "trust" };
-  const names = Object.keys(role.inlinePolicies);
-  return names.length === 1 ? { role, doc: `inline:${names[0]}` } : undefined;
+  if (s.policy.startsWith("trust:")) return { role, doc: "trust" };
+  if (s.policy.startsWith("inline:")) {
+    const name = s.policy.slice("inline:".length);
+    return name in role.inlinePolicies ? { role, doc: `inline:${name}` } : undefined;
+  }
+  return undefined;
 }
 
-/** Statement indexes a mark designates: its index, else its Sid, else the statements holding its condition key. */
-function resolveStatements(mark: DecisionMark, doc: JsonObject | undefined): number[] {
-  const statements = statementsOf(doc);
-  if (mark.index !== undefined) return mark.index < statements.length ? [mark.index] : [];
-  if (mark.sid) {
-    const i = statements.findIndex((s) => (s as Record<string, unknown>)?.Sid === mark.sid);
-    return i >= 0 ? [i] : [];
-  }
-  if (mark.conditionKey) {
-    const key = mark.conditionKey.toLowerCase();
-    return statements.flatMap((s, i) => {
-      const cond = (s as Record<string, unknown>)?.Condition;
-      if (!cond || typeof cond !== "object") return [];
-      const has = Object.values(cond).some(
-        (block) =>
-          block && typeof block === "object" && Object.keys(block).some((k) => k.toLowerCase() === key),
-      );
-      return has ? [i] : [];
-    });
-  }
-  return [];
+/** Why a statement decided, in words. */
+function decidingNote(s: DecidingStatement): string {
+  return s.mismatch ? describeMismatch(s.mismatch) : "an explicit Deny applied";
 }
 
 function hopState(hop: HopResult | undefined): HopState {
   if (!hop) return "unknown";
-  return hop.ok ? "ok" : "broken";
+  return hop.ok ? "ok" : hop.blockedBy ? "blocked" : "broken";
 }
 
 function drawnHops(chain: ChainResult, spec: ChainSpec | undefined, key: string): DrawnHop[] {
@@ -175,6 +141,7 @@ function drawnHops(chain: ChainResult, spec: ChainSpec | undefined, key: string)
     };
     if (hop) d.hop = hop;
     if (hop?.fix) d.fix = hop.fix;
+    if (hop?.blockedBy) d.blockedBy = hop.blockedBy;
     return d;
   });
 }
@@ -196,28 +163,27 @@ function buildModel(input: HtmlReportInput): Model {
     const links = new Map<string, HopLink[]>();
     for (const h of hops) {
       if (!state || !h.hop || h.hop.ok) continue;
-      for (const mark of decisionMarks(h.hop.detail)) {
-        const ref = resolveDoc(mark, h.id, spec, state);
-        if (!ref) continue;
-        const dk = docKey(ref.role.arn, ref.doc);
-        for (const index of resolveStatements(mark, docOf(ref))) {
+      for (const { decision } of iamDecisionsOf(h.hop.detail)) {
+        for (const st of decision.decidedBy) {
+          const ref = docOfStatement(st, state);
+          if (!ref || st.index >= statementsOf(docOf(ref)).length) continue;
+          const index = st.index;
+          const note = decidingNote(st);
+          const dk = docKey(ref.role.arn, ref.doc);
           involved.add(ref.role.arn);
           const perDoc = highlights.get(dk) ?? new Map<number, Highlight>();
           highlights.set(dk, perDoc);
           const hl = perDoc.get(index) ?? { statement: index, conditionKeys: new Set<string>(), by: [] };
           perDoc.set(index, hl);
-          if (mark.conditionKey) hl.conditionKeys.add(mark.conditionKey.toLowerCase());
-          hl.by.push({
-            nodeId: h.nodeId,
-            panelId: h.panelId,
-            what: `${chain.id} · ${h.id}`,
-            note: mark.note,
-          });
+          for (const c of decision.failedConditions) {
+            if (c.policy === st.policy && c.index === index) hl.conditionKeys.add(c.key.toLowerCase());
+          }
+          hl.by.push({ nodeId: h.nodeId, panelId: h.panelId, what: `${chain.id} · ${h.id}`, note });
           const list = links.get(h.nodeId) ?? [];
           list.push({
             href: `#${docId(ref.role, ref.doc)}-s${index}`,
             text: `Statement ${index} of ${docLabel(ref)}`,
-            note: mark.note,
+            note,
           });
           links.set(h.nodeId, list);
         }
@@ -242,6 +208,7 @@ function stateBadge(ok: boolean): string {
 
 function chainSummary(chain: ChainResult, hops: DrawnHop[]): string {
   const broken = hops.filter((h) => h.state === "broken").map((h) => h.id);
+  const blocked = hops.filter((h) => h.state === "blocked").map((h) => `${h.id} (by ${h.blockedBy})`);
   const missing = hops.filter((h) => h.state === "unknown").map((h) => h.id);
   const path = hops.map((h) => `${h.label} ${h.subject} ${STATE_WORDS[h.state].symbol}`).join(" → ");
   const verdict = chain.ok
@@ -250,7 +217,8 @@ function chainSummary(chain: ChainResult, hops: DrawnHop[]): string {
       ? `broken at ${broken.join(", ")}`
       : "not proven";
   const gap = missing.length ? `; not reported: ${missing.join(", ")}` : "";
-  return `${KIND_LABELS[chain.kind] ?? chain.kind} chain ${chain.id}: ${verdict}${gap}. ${path}.`;
+  const after = blocked.length ? `; blocked: ${blocked.join(", ")}` : "";
+  return `${KIND_LABELS[chain.kind] ?? chain.kind} chain ${chain.id}: ${verdict}${after}${gap}. ${path}.`;
 }
 
 function findingsFor(findings: Finding[], chainId: string, hopId: string): number[] {
@@ -259,6 +227,7 @@ function findingsFor(findings: Finding[], chainId: string, hopId: string): numbe
 
 function hopPanel(
   chain: ChainResult,
+  hops: DrawnHop[],
   h: DrawnHop,
   links: HopLink[],
   findingIdx: number[],
@@ -270,7 +239,15 @@ function hopPanel(
     `<h4 id="${esc(h.panelId)}-h">${st.symbol} ${esc(h.label)} <span class="muted">(${esc(h.id)}: ${esc(h.subject)})</span> — ${esc(st.word)}</h4>`,
     `<p class="reason"><strong>Reason:</strong> ${esc(h.reason)}</p>`,
   ];
-  if (h.fix) parts.push(`<p class="fix"><strong>Fix:</strong> ${esc(h.fix)}</p>`);
+  const root = h.blockedBy ? hops.find((x) => x.id === h.blockedBy) : undefined;
+  if (h.blockedBy) {
+    const name = root
+      ? `<a href="#${esc(root.panelId)}" data-select="${esc(root.nodeId)}">${esc(root.label)} (${esc(root.id)})</a>`
+      : esc(h.blockedBy);
+    parts.push(
+      `<p class="blocked" data-blocked-by="${esc(h.blockedBy)}"><strong>Blocked by:</strong> ${name}, which fails first; fix it and this hop is checked again.</p>`,
+    );
+  } else if (h.fix) parts.push(`<p class="fix"><strong>Fix:</strong> ${esc(h.fix)}</p>`);
   if (links.length) {
     parts.push(
       `<p><strong>Decided by:</strong></p><ul>${links
@@ -285,9 +262,15 @@ function hopPanel(
         .join(", ")}</p>`,
     );
   }
-  if (h.hop && Object.keys(h.hop.detail ?? {}).length) {
+  if (h.hop) {
+    const lines = describeEvidence(h.hop.detail);
+    if (lines.length) {
+      parts.push(
+        `<p><strong>Evidence:</strong></p><ul class="evidence" data-kind="${esc(h.hop.detail.kind)}">${lines.map((l) => `<li>${esc(l)}</li>`).join("")}</ul>`,
+      );
+    }
     parts.push(
-      `<details class="evidence"><summary>Evidence (detail)</summary><pre>${esc(JSON.stringify(h.hop.detail, null, 2))}</pre></details>`,
+      `<details class="evidence"><summary>Evidence (detail, ${esc(h.hop.detail.kind)})</summary><pre>${esc(JSON.stringify(h.hop.detail, null, 2))}</pre></details>`,
     );
   }
   parts.push("</section>");
@@ -309,7 +292,7 @@ function chainSection(m: Model["chains"][number], findings: Finding[]): string {
     `<p class="hint">Select a hop (click it, or Tab to it and press Enter) to see why it holds or fails.</p>`,
     `<div class="panels" aria-live="polite">`,
     ...hops.map((h) =>
-      hopPanel(chain, h, links.get(h.nodeId) ?? [], findingsFor(findings, chain.id, h.id), findings),
+      hopPanel(chain, hops, h, links.get(h.nodeId) ?? [], findingsFor(findings, chain.id, h.id), findings),
     ),
     "</div></article>",
   ].join("");

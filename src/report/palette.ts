@@ -41,6 +41,7 @@ export const CONTRAST_PAIRS: ReadonlyArray<readonly [Colour, Colour, string]> = 
   ["okText", "okFill", "proven hop node and badge"],
   ["brokenText", "brokenFill", "broken hop node and badge"],
   ["unknownText", "unknownFill", "hop not reported"],
+  ["brokenText", "unknownFill", "hop blocked by an earlier one"],
   ["text", "markFill", "highlighted statement"],
   ["text", "condFill", "highlighted condition"],
   ["warningText", "warningFill", "warning badge"],

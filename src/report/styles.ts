@@ -38,6 +38,8 @@ figcaption { color: ${P.muted}; font-size: .9rem; }
 .hop-broken text { fill: ${P.brokenText}; }
 .hop-unknown .hop-box { fill: ${P.unknownFill}; stroke: ${P.unknownStroke}; stroke-dasharray: 2 3; }
 .hop-unknown text { fill: ${P.unknownText}; }
+.hop-blocked .hop-box { fill: ${P.unknownFill}; stroke: ${P.brokenStroke}; stroke-dasharray: 2 3; }
+.hop-blocked text { fill: ${P.brokenText}; }
 .hop-title { font-weight: 700; font-size: 17px; }
 .hop-subject { font-size: 14px; }
 .hop-state { font-size: 14px; font-weight: 600; }
@@ -50,6 +52,7 @@ figcaption { color: ${P.muted}; font-size: .9rem; }
 .hop-panel.state-ok { border-left-color: ${P.okStroke}; }
 .hop-panel.state-broken { border-left-color: ${P.brokenStroke}; }
 .hop-panel.state-unknown { border-left-color: ${P.unknownStroke}; }
+.hop-panel.state-blocked { border-left-color: ${P.unknownStroke}; }
 .hop-panel h4 { margin-top: .3rem; }
 .hop-panel p { margin: .3rem 0; }
 pre { background: ${P.panel}; border: 1px solid ${P.border}; border-radius: 6px; padding: .6rem .8rem;

@@ -12,7 +12,8 @@ import {
   type KubeObject,
   type State,
 } from "../state/types.js";
-import type { Finding, HopDetail, HopId, HopResult } from "./types.js";
+import type { HopEvidence } from "./evidence.js";
+import type { Finding, HopId, HopResult } from "./types.js";
 
 export interface VerifyOptions {
   /** The Argo CD AppProject that must allow the targets (xirsa.yaml source.argocd.project); default `krci`. */
@@ -108,7 +109,7 @@ export interface HopOutcome {
 
 export type Hop = (chain: ChainSpec, ctx: VerifyContext) => HopOutcome;
 
-export function passed(id: HopId, reason: string, detail: HopDetail, findings: Finding[] = []): HopOutcome {
+export function passed(id: HopId, reason: string, detail: HopEvidence, findings: Finding[] = []): HopOutcome {
   const hop: HopResult = { id, ok: true, reason, detail };
   const codes = unique(findings.map((f) => f.code));
   if (codes.length) hop.codes = codes;
@@ -119,10 +120,13 @@ export function failed(
   id: HopId,
   reason: string,
   fix: string,
-  detail: HopDetail,
+  detail: HopEvidence,
   findings: Finding[],
+  /** The earlier hop whose failure this one follows from (verify keeps it only when that hop failed). */
+  blockedBy?: HopId,
 ): HopOutcome {
   const hop: HopResult = { id, ok: false, reason, fix, detail };
+  if (blockedBy) hop.blockedBy = blockedBy;
   const codes = unique(findings.map((f) => f.code));
   if (codes.length) hop.codes = codes;
   return { hop, findings };

@@ -1,9 +1,11 @@
 /**
  * The verify result: the contract of DESIGN.md ("Contracts") that other tools, the HTML report and CI rely on.
  * JSON: {ok, chains: [{id, kind, target, ok, hops: [{id, ok, reason, detail}]}], findings: [{code, severity,
- * message, resource, remediation}]}.
+ * message, resource, remediation}]}; `detail` is the hop's typed evidence (evidence.ts), `blockedBy` marks a
+ * hop that fails because of an earlier one.
  */
 import type { ChainKind } from "../state/types.js";
+import type { HopEvidence } from "./evidence.js";
 
 export const HOP_IDS = [
   "service-account",
@@ -45,8 +47,8 @@ export interface Finding {
   accepted?: { reason: string; until?: string };
 }
 
-/** Structured evidence of a hop (what was checked, what decided); free-form but JSON. */
-export type HopDetail = Record<string, unknown>;
+/** Structured evidence of a hop (what was checked, what decided): a tagged union on `kind` (evidence.ts). */
+export type HopDetail = HopEvidence;
 
 export interface HopResult {
   id: HopId;
@@ -57,6 +59,12 @@ export interface HopResult {
   fix?: string;
   /** Codes of the findings this hop raised (the first explains a failure). */
   codes?: string[];
+  /**
+   * Set on a failed hop that fails because an earlier hop failed (e.g. no permission can be checked without
+   * the access entry; probe cannot try AssumeRole without the web identity): the root-cause hop. A failed hop
+   * without it is a root cause itself.
+   */
+  blockedBy?: HopId;
   detail: HopDetail;
 }
 

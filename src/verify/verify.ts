@@ -12,7 +12,7 @@ import { kubernetesPermissionsHop } from "./hops/kubernetesPermissions.js";
 import { registrationHop } from "./hops/registration.js";
 import { serviceAccountHop } from "./hops/serviceAccount.js";
 import { webIdentityHop } from "./hops/webIdentity.js";
-import type { ChainResult, Finding, HopId, VerifyResult } from "./types.js";
+import type { ChainResult, Finding, HopId, HopResult, VerifyResult } from "./types.js";
 
 /** The hops in the order of the contract (HOP_IDS). */
 export const HOPS: ReadonlyArray<readonly [HopId, Hop]> = [
@@ -29,6 +29,27 @@ function ownedByXirsa(ctx: VerifyContext, chain: ChainSpec): boolean {
   return [chain.sourceRoleArn, chain.targetRoleArn].every(
     (arn) => ctx.role(arn)?.tags[MANAGED_BY_TAG] === MANAGED_BY_VALUE,
   );
+}
+
+/**
+ * A hop says which earlier hop its failure follows from; that holds only when that hop failed too (else the
+ * hop is a root cause itself), and it names the root: a hop blocked by a blocked hop is blocked by that one's
+ * root cause.
+ */
+export function rootCauses(hops: HopResult[]): HopResult[] {
+  const byId = new Map<HopId, HopResult>();
+  return hops.map((h) => {
+    let out = h;
+    if (h.blockedBy) {
+      const by = byId.get(h.blockedBy);
+      if (!by || by.ok) {
+        const { blockedBy: _, ...rest } = h;
+        out = rest;
+      } else if (by.blockedBy) out = { ...h, blockedBy: by.blockedBy };
+    }
+    byId.set(out.id, out);
+    return out;
+  });
 }
 
 export function verify(state: State, chains: readonly ChainSpec[], opts: VerifyOptions = {}): VerifyResult {
@@ -48,7 +69,13 @@ export function verify(state: State, chains: readonly ChainSpec[], opts: VerifyO
       }
       return outcome.hop;
     });
-    return { id: chain.id, kind: chain.kind, target: chain.target, ok: hops.every((h) => h.ok), hops };
+    return {
+      id: chain.id,
+      kind: chain.kind,
+      target: chain.target,
+      ok: hops.every((h) => h.ok),
+      hops: rootCauses(hops),
+    };
   });
   return { ok: results.every((c) => c.ok), chains: results, findings: normaliseFindings(findings) };
 }

@@ -97,15 +97,18 @@ describe.skipIf(!!skip)("HTML report in Chromium", () => {
       for (const hop of chain.hops) {
         const node = page.locator(`#chain-c${ci} g.hop[data-hop="${hop.id}"]`);
         expect(await node.count(), `${chain.id} ${hop.id}`).toBe(1);
-        const state = hop.ok ? "ok" : "broken";
+        const state = hop.ok ? "ok" : hop.blockedBy ? "blocked" : "broken";
+        const words = hop.blockedBy ? `blocked by ${hop.blockedBy}` : state;
         expect(await node.getAttribute("data-state")).toBe(state);
         expect(await node.getAttribute("role")).toBe("button");
         expect(await node.getAttribute("tabindex")).toBe("0");
         const label = (await node.getAttribute("aria-label"))!;
-        expect(label).toContain(`: ${state}.`);
+        expect(label).toContain(`: ${words}.`);
         expect(label).toContain(hop.reason);
         expect(await node.locator("title").textContent()).toContain(hop.reason);
-        expect(await node.locator("text.hop-state").textContent()).toBe(hop.ok ? "✓ ok" : "✗ broken");
+        expect(await node.locator("text.hop-state").textContent()).toBe(
+          { ok: "✓ ok", broken: "✗ broken", blocked: "⊘ blocked" }[state],
+        );
         const panel = page.locator(`#${await node.getAttribute("aria-controls")}`);
         expect(await panel.locator(".reason").textContent()).toBe(`Reason: ${hop.reason}`);
       }

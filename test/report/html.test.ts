@@ -39,20 +39,21 @@ describe("renderHtmlReport", () => {
     for (const [ci, chain] of ex.result.chains.entries()) {
       for (const hop of chain.hops) {
         const node = new RegExp(
-          `<g class="hop hop-(ok|broken)" id="hop-c${ci}-\\d+" data-chain="c${ci}" data-hop="${hop.id}"[^>]*aria-label="([^"]*)"`,
+          `<g class="hop hop-(ok|broken|blocked)" id="hop-c${ci}-\\d+" data-chain="c${ci}" data-hop="${hop.id}"[^>]*aria-label="([^"]*)"`,
         ).exec(html);
         expect(node, `${chain.id} ${hop.id}`).not.toBeNull();
-        expect(node![1]).toBe(hop.ok ? "ok" : "broken");
-        expect(node![2]).toContain(hop.ok ? ": ok." : ": broken.");
+        const state = hop.ok ? "ok" : hop.blockedBy ? "blocked" : "broken";
+        expect(node![1]).toBe(state);
+        expect(node![2]).toContain(hop.blockedBy ? `: blocked by ${hop.blockedBy}.` : `: ${state}.`);
         expect(node![2]).toContain(esc(hop.reason));
-        if (hop.fix) expect(node![2]).toContain(esc(`Fix: ${hop.fix}`));
+        if (hop.fix && !hop.blockedBy) expect(node![2]).toContain(esc(`Fix: ${hop.fix}`));
       }
     }
     // Text alternatives for the pictures.
     expect(tags(html, "figure")).toBe(ex.result.chains.length);
     expect(tags(html, "figcaption")).toBe(ex.result.chains.length);
     expect(html).toContain(
-      "Argo CD chain staging/argocd: broken at web-identity, cluster-access, kubernetes-permissions.",
+      "Argo CD chain staging/argocd: broken at web-identity, cluster-access; blocked: kubernetes-permissions (by cluster-access).",
     );
   });
 
@@ -84,11 +85,17 @@ describe("renderHtmlReport", () => {
     expect(html).toContain(`href="#${id}"`);
   });
 
-  it("marks nothing when the detail names no statement", () => {
+  it("marks nothing when the evidence names no deciding statement", () => {
     const ex = brokenExample();
     const result: VerifyResult = structuredClone(ex.result);
     for (const c of result.chains)
-      for (const h of c.hops) h.detail = { note: "free-form", statement: "zero" };
+      for (const h of c.hops) {
+        if (h.detail.kind !== "web-identity") continue;
+        for (const d of Object.values(h.detail.decisions ?? {})) {
+          d.decidedBy = [];
+          d.failedConditions = [];
+        }
+      }
     expect(renderHtmlReport({ ...ex, result })).not.toMatch(/<mark[\s>]/);
   });
 
@@ -126,7 +133,7 @@ describe("renderHtmlReport", () => {
     const hop = result.chains[1]!.hops[1]!;
     hop.reason = HOSTILE;
     hop.fix = HOSTILE;
-    hop.detail = { [HOSTILE]: HOSTILE };
+    hop.detail = { kind: "not-probed", probed: false, why: HOSTILE };
     result.chains[0]!.id = HOSTILE;
     result.chains[0]!.target = HOSTILE;
     result.findings[0]!.message = HOSTILE;

@@ -61,7 +61,8 @@ describe("xirsa verify --output json", () => {
         expect(typeof h.ok).toBe("boolean");
         expect(typeof h.reason).toBe("string");
         expect(typeof h.detail).toBe("object");
-        for (const extra of Object.keys(h).slice(4)) expect(["fix", "codes"]).toContain(extra);
+        for (const extra of Object.keys(h).slice(4)) expect(["fix", "codes", "blockedBy"]).toContain(extra);
+        expect(typeof h.detail.kind).toBe("string");
       }
     }
     expect(json.findings.length).toBeGreaterThan(0);
@@ -216,7 +217,15 @@ describe("xirsa verify --output table", () => {
           kind: "argocd" as const,
           target: "t",
           ok: false,
-          hops: [{ id: "registration" as const, ok: false, reason: "r", fix: "f", detail: {} }],
+          hops: [
+            {
+              id: "registration" as const,
+              ok: false,
+              reason: "r",
+              fix: "f",
+              detail: { kind: "registration" as const, endpoint: null, roleArn: "x", objects: [] },
+            },
+          ],
         },
       ],
       findings: [],

@@ -9,6 +9,7 @@
 import { explainDecision, parseArn, parseRoleArn } from "../../iam/index.js";
 import type { ChainSpec, IamRole } from "../../state/types.js";
 import { failed, type HopOutcome, passed, type VerifyContext } from "../context.js";
+import { type HopEvidence, iamDecisionEvidence } from "../evidence.js";
 import { finding, inlinePolicyId, remediationAt, trustPolicyId } from "../findings.js";
 import { lintAssumeAny, lintFederatedAny, lintRoleTrust, lintTargetWebIdentity } from "../lint/trust.js";
 import {
@@ -22,6 +23,8 @@ import {
 import type { Finding } from "../types.js";
 
 const HOP = "assume-role";
+
+type AssumeRoleEvidence = Extract<HopEvidence, { kind: "assume-role" }>;
 /** Role chaining caps the chained session at one hour (AWS STS AssumeRole, DurationSeconds). */
 const CHAINED_SESSION_LIMIT = 3600;
 
@@ -100,7 +103,8 @@ function targetLint(ctx: VerifyContext, role: IamRole): Finding[] {
 export function assumeRoleHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome {
   const source = ctx.role(chain.sourceRoleArn);
   const target = ctx.role(chain.targetRoleArn);
-  const detail: Record<string, unknown> = {
+  const detail: AssumeRoleEvidence = {
+    kind: "assume-role",
     sourceRoleArn: chain.sourceRoleArn,
     targetRoleArn: chain.targetRoleArn,
   };
@@ -133,7 +137,17 @@ export function assumeRoleHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome 
     );
   }
   if (!source || !target) {
-    return failed(HOP, missing.map((f) => f.message).join("; "), missing[0]!.remediation, detail, missing);
+    detail.missingRoles = missing.map((f) => f.resource);
+    // A missing source role alone is the web-identity hop's failure (it reports it first); a missing target
+    // role is this hop's own.
+    return failed(
+      HOP,
+      missing.map((f) => f.message).join("; "),
+      missing[0]!.remediation,
+      detail,
+      missing,
+      target ? "web-identity" : undefined,
+    );
   }
 
   const lint = [...sourceLint(ctx, source), ...targetLint(ctx, target)];
@@ -163,8 +177,10 @@ export function assumeRoleHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome 
   }
   const d = result.decision;
   const because = explainDecision(d);
+  // Trust statements are the target's, identity (inline) ones the source's.
+  const roleOf = (policy: string) => (policy.startsWith("trust:") ? target.arn : source.arn);
   detail.explanation = because;
-  detail.decision = d.decision === "Allowed" ? { decision: d.decision, allowedBy: d.allowedBy } : d;
+  detail.decision = iamDecisionEvidence(d, roleOf, because);
 
   const boundary = boundaryPolicyOf(source);
   let boundaryRefusal: Finding | undefined;
@@ -189,11 +205,7 @@ export function assumeRoleHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome 
       return failed(HOP, f.message, f.remediation, detail, [f, ...lint]);
     }
     const b = bounded.decision;
-    detail.boundary = {
-      arn: source.permissionsBoundary,
-      decision: b.decision,
-      explanation: explainDecision(b),
-    };
+    detail.boundary = { arn: boundary.name.slice("boundary:".length), ...iamDecisionEvidence(b, roleOf) };
     if (b.decision !== "Allowed") {
       const how = b.decision === "ExplicitlyDenied" ? "explicitly denies" : "does not allow";
       boundaryRefusal = finding(

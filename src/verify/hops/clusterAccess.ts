@@ -11,10 +11,13 @@ import {
   findCluster,
 } from "../../state/types.js";
 import { failed, type HopOutcome, passed, type VerifyContext } from "../context.js";
+import type { HopEvidence } from "../evidence.js";
 import { accessEntryResourceId, clusterResourceId, finding } from "../findings.js";
 import { accessPolicyName } from "../k8s/accessPolicies.js";
 
 const HOP = "cluster-access";
+
+type AccessEntryEvidence = Extract<HopEvidence, { kind: "access-entry" }>;
 
 export function findAccessEntry(cluster: EksCluster, principalArn: string): AccessEntry | undefined {
   return cluster.accessEntries.find((e) => e.principalArn === principalArn);
@@ -77,13 +80,25 @@ export function clusterAccessHop(chain: ChainSpec, ctx: VerifyContext): HopOutco
       clusterResourceId(ref),
       { chain: chain.id },
     );
-    return failed(HOP, f.message, f.remediation, {}, [f]);
+    const absent: AccessEntryEvidence = {
+      kind: "access-entry",
+      cluster: ref.name,
+      principalArn: chain.targetRoleArn,
+      found: false,
+      absent: "target-cluster",
+    };
+    return failed(HOP, f.message, f.remediation, absent, [f]);
   }
   const cluster = target.cluster;
   const arn = chain.targetRoleArn;
   const entry = findAccessEntry(cluster, arn);
   const resource = accessEntryResourceId(ref, arn);
-  const detail: Record<string, unknown> = { cluster: ref.name, principalArn: arn };
+  const detail: AccessEntryEvidence = {
+    kind: "access-entry",
+    cluster: ref.name,
+    principalArn: arn,
+    found: !!entry,
+  };
   if (!entry) {
     // Near misses: same role name with another path or case, which EKS does not match.
     const name = parseRoleArn(arn)?.name.toLowerCase();
@@ -91,6 +106,7 @@ export function clusterAccessHop(chain: ChainSpec, ctx: VerifyContext): HopOutco
       .map((e) => e.principalArn)
       .filter((p) => p !== arn && name !== undefined && parseRoleArn(p)?.name.toLowerCase() === name);
     detail.entries = cluster.accessEntries.map((e) => e.principalArn);
+    if (near.length) detail.nearMisses = near;
     const hint = near.length ? ` (an entry exists for ${near.join(", ")}, which EKS does not match)` : "";
     const f = finding(
       "XIRSA-EKS-NO-ACCESS-ENTRY",
@@ -116,6 +132,7 @@ export function clusterAccessHop(chain: ChainSpec, ctx: VerifyContext): HopOutco
   }
   const role = ctx.role(arn);
   if (entry.principalId && role?.uniqueId && entry.principalId !== role.uniqueId) {
+    detail.stalePrincipalId = entry.principalId;
     const f = finding(
       "XIRSA-EKS-ENTRY-STALE",
       `access entry for ${arn} on ${ref.name} is bound to principal id ${entry.principalId}, but the role's id is now ${role.uniqueId} (the role was re-created)`,

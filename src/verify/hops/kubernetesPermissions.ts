@@ -4,6 +4,7 @@
  */
 import type { ChainSpec, KubeObject } from "../../state/types.js";
 import { failed, type HopOutcome, joinWords, passed, type VerifyContext } from "../context.js";
+import type { HopEvidence, PermissionEvidence } from "../evidence.js";
 import { accessEntryResourceId, finding, kubeResourceId } from "../findings.js";
 import { isClusterAdminPolicy } from "../k8s/accessPolicies.js";
 import { Authorizer, type PermissionVerdict, subjectOf } from "../k8s/authorizer.js";
@@ -13,6 +14,8 @@ import type { Finding } from "../types.js";
 import { findAccessEntry } from "./clusterAccess.js";
 
 const HOP = "kubernetes-permissions";
+
+type PermissionsEvidence = Extract<HopEvidence, { kind: "kubernetes-permissions" }>;
 
 function describePermission(p: RequiredPermission, pattern: string): string {
   const req = describeRequest({
@@ -29,14 +32,20 @@ export function kubernetesPermissionsHop(chain: ChainSpec, ctx: VerifyContext): 
   const entry = target ? findAccessEntry(target.cluster, chain.targetRoleArn) : undefined;
   const pattern = chain.namespacePattern;
   const needed = requiredPermissions(chain.kind);
-  const detail: Record<string, unknown> = { pattern, needed: needed.map((p) => p.id) };
+  const detail: PermissionsEvidence = {
+    kind: "kubernetes-permissions",
+    pattern,
+    needed: needed.map((p) => p.id),
+  };
   if (!target || !entry) {
+    detail.unmapped = true;
     return failed(
       HOP,
       `${chain.targetRoleArn} is not mapped into cluster ${chain.targetCluster.name}, so it holds none of the ${needed.length} permissions ${chain.kind} needs`,
       "fix cluster-access first",
       detail,
       [],
+      "cluster-access",
     );
   }
   const resource = accessEntryResourceId(chain.targetCluster, chain.targetRoleArn);
@@ -44,11 +53,7 @@ export function kubernetesPermissionsHop(chain: ChainSpec, ctx: VerifyContext): 
   const verdicts = needed.map((p) => authz.check(p));
   detail.subject = authz.subject;
   detail.grants = authz.describeSources();
-  detail.permissions = verdicts.map((v) => ({
-    id: v.permission.id,
-    allowed: v.allowed,
-    ...(v.via ? { via: v.via } : {}),
-  }));
+  detail.permissions = verdicts.map(permissionEvidence);
   if (authz.capsule.installed) detail.capsule = authz.capsule;
 
   const notes: Finding[] = [];
@@ -100,6 +105,24 @@ export function kubernetesPermissionsHop(chain: ChainSpec, ctx: VerifyContext): 
   const first = problems[0]!;
   const more = problems.length > 1 ? ` (+${problems.length - 1} more)` : "";
   return failed(HOP, `${first.message}${more}`, first.remediation, detail, [...problems, ...notes]);
+}
+
+/** A verdict as evidence; a miss names the RBAC rule that would grant it. */
+function permissionEvidence(v: PermissionVerdict): PermissionEvidence {
+  const p = v.permission;
+  if (v.allowed) return { id: p.id, allowed: true, ...(v.via ? { via: v.via } : {}) };
+  return {
+    id: p.id,
+    allowed: false,
+    rule: {
+      apiGroups: [p.group],
+      resources: [p.resource],
+      verbs: [p.verb],
+      ...(p.name ? { resourceNames: [p.name] } : {}),
+      scope: p.scope,
+    },
+    ...(v.escalation ? { escalation: true } : {}),
+  };
 }
 
 export function namespaceScopedOnly(policies: readonly { accessScope: { type: string } }[]): boolean {

@@ -10,6 +10,7 @@
 import type { ChainSpec, KubeObject } from "../../state/types.js";
 import { argocdClusterSecretName, krciClusterSecretName, PLATFORM_CONFIGMAPS } from "../../topology/names.js";
 import { type ClusterIndex, failed, type HopOutcome, passed, type VerifyContext } from "../context.js";
+import type { HopEvidence, RegistrationObjectCheck } from "../evidence.js";
 import { clusterResourceId, finding, kubeResourceId } from "../findings.js";
 import { isObject } from "../json.js";
 import { namespaceCovers } from "../k8s/authorizer.js";
@@ -20,6 +21,9 @@ import { findAccessEntry } from "./clusterAccess.js";
 import { namespaceScopedOnly } from "./kubernetesPermissions.js";
 
 const HOP = "registration";
+
+type RegistrationEvidence = Extract<HopEvidence, { kind: "registration" }>;
+type OperatorVerdict = NonNullable<RegistrationEvidence["operator"]>;
 const ARGOCD_SECRET_TYPE = "argocd.argoproj.io/secret-type";
 const KRCI_LABELS: Record<string, string> = {
   "app.edp.epam.com/secret-type": "cluster",
@@ -202,6 +206,7 @@ function argocd(
   ctx: VerifyContext,
   source: ClusterIndex,
   endpoint: string | undefined,
+  objects: RegistrationObjectCheck[],
 ): Finding[] {
   const ns = chain.serviceAccounts[0]?.namespace ?? "argocd";
   const out: Finding[] = [];
@@ -213,6 +218,9 @@ function argocd(
       const n = secretValue(s, "name");
       return n.ok && n.value === chain.target;
     });
+  objects.push(
+    looked("Secret", ns, secret?.metadata.name ?? argocdClusterSecretName(chain.target), !!secret),
+  );
   if (!secret) {
     out.push(
       finding(
@@ -243,6 +251,7 @@ function argocd(
 
   const project = source.get("AppProject", ctx.appProject, ns);
   const projectId = kubeResourceId(chain.source, "AppProject", ctx.appProject, ns);
+  objects.push(looked("AppProject", ns, ctx.appProject, !!project));
   if (project)
     out.push(
       ...gitopsNote(chain, project, {
@@ -423,6 +432,7 @@ function operator(
   ctx: VerifyContext,
   source: ClusterIndex,
   endpoint: string | undefined,
+  objects: RegistrationObjectCheck[],
 ): Finding[] {
   const ns = chain.serviceAccounts[0]?.namespace ?? "krci";
   const name = krciClusterSecretName(chain.target);
@@ -467,6 +477,7 @@ function operator(
       );
     }
   }
+  objects.push(looked("Secret", ns, secret?.metadata.name ?? name, !!secret));
   if (secret) {
     const labels = missingLabels(secret, KRCI_LABELS);
     if (labels.length) {
@@ -490,6 +501,7 @@ function operator(
   const edp = PLATFORM_CONFIGMAPS.map((n) => source.get("ConfigMap", n, ns)).find((c) => c !== undefined);
   const cmName = edp?.metadata.name ?? PLATFORM_CONFIGMAPS.join(" or ");
   const cmId = kubeResourceId(chain.source, "ConfigMap", edp?.metadata.name ?? PLATFORM_CONFIGMAPS[0], ns);
+  objects.push(looked("ConfigMap", ns, edp?.metadata.name ?? PLATFORM_CONFIGMAPS[0], !!edp));
   if (edp) {
     out.push(
       ...gitopsNote(chain, edp, { krci: { namespace: ns, serviceAccount: "" }, argocd: { namespace: "" } }),
@@ -535,14 +547,14 @@ export const CLUSTER_ERROR = "app.edp.epam.com/cluster-error";
 function operatorVerdict(
   chain: ChainSpec,
   source: ClusterIndex,
-): { detail?: Record<string, unknown>; findings: Finding[] } {
+): { detail?: OperatorVerdict; findings: Finding[] } {
   const ns = chain.serviceAccounts[0]?.namespace ?? "krci";
   const secret = source.get("Secret", krciClusterSecretName(chain.target), ns);
   const annotations = secret?.metadata.annotations ?? {};
   const connected = annotations[CLUSTER_CONNECTED];
   const error = annotations[CLUSTER_ERROR];
   if (connected === undefined && error === undefined) return { findings: [] };
-  const detail: Record<string, unknown> = {
+  const detail: OperatorVerdict = {
     connected: connected === "true",
     ...(error ? { error } : {}),
     note: "connected proves authentication only (the operator's connection check), not permissions",
@@ -570,7 +582,13 @@ function operatorVerdict(
 export function registrationHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome {
   const source = ctx.cluster(chain.source);
   const endpoint = ctx.cluster(chain.targetCluster)?.cluster.endpoint?.replace(/\/+$/, "");
-  const detail: Record<string, unknown> = { endpoint: endpoint ?? null, roleArn: chain.targetRoleArn };
+  const objects: RegistrationObjectCheck[] = [];
+  const detail: RegistrationEvidence = {
+    kind: "registration",
+    endpoint: endpoint ?? null,
+    roleArn: chain.targetRoleArn,
+    objects,
+  };
   if (!source) {
     const f = finding(
       "XIRSA-CLUSTER-MISSING",
@@ -578,17 +596,34 @@ export function registrationHop(chain: ChainSpec, ctx: VerifyContext): HopOutcom
       clusterResourceId(chain.source),
       { chain: chain.id, hop: HOP },
     );
-    return failed(HOP, f.message, f.remediation, detail, [f]);
+    // The service-account hop fails first on the same missing cluster.
+    return failed(
+      HOP,
+      f.message,
+      f.remediation,
+      { ...detail, absent: "source-cluster" },
+      [f],
+      "service-account",
+    );
   }
   const all =
-    chain.kind === "argocd" ? argocd(chain, ctx, source, endpoint) : operator(chain, ctx, source, endpoint);
+    chain.kind === "argocd"
+      ? argocd(chain, ctx, source, endpoint, objects)
+      : operator(chain, ctx, source, endpoint, objects);
   if (chain.kind === "cd-pipeline-operator") {
     const verdict = operatorVerdict(chain, source);
     if (verdict.detail) detail.operator = verdict.detail;
     all.push(...verdict.findings);
   }
+  // Each object's codes: the findings raised on it.
+  const byId = new Map(objects.map((o) => [kubeResourceId(chain.source, o.kind, o.name, o.namespace), o]));
+  for (const f of all) {
+    const o = byId.get(f.resource);
+    if (o && !o.codes.includes(f.code)) o.codes.push(f.code);
+  }
   const problems = all.filter((f) => f.severity === "error");
   const notes = all.filter((f) => f.severity !== "error");
+  const targetMissing = !ctx.cluster(chain.targetCluster);
   if (!endpoint) {
     const f = finding(
       "XIRSA-CLUSTER-MISSING",
@@ -616,5 +651,25 @@ export function registrationHop(chain: ChainSpec, ctx: VerifyContext): HopOutcom
   }
   const first = problems[0]!;
   const more = problems.length > 1 ? ` (+${problems.length - 1} more)` : "";
-  return failed(HOP, `${first.message}${more}`, first.remediation, detail, [...problems, ...notes]);
+  // Only the unknown endpoint of a target cluster that is not in the State: cluster-access fails on it first.
+  // (the AppProject's destinations cannot be matched without the endpoint either).
+  const project = objects.find((o) => o.kind === "AppProject");
+  const blocked =
+    targetMissing &&
+    problems.every(
+      (p) => p.code === "XIRSA-CLUSTER-MISSING" || (p.code === "XIRSA-REG-APPPROJECT" && project?.exists),
+    )
+      ? "cluster-access"
+      : undefined;
+  if (targetMissing) detail.absent = "target-cluster";
+  return failed(HOP, `${first.message}${more}`, first.remediation, detail, [...problems, ...notes], blocked);
+}
+
+function looked(
+  kind: RegistrationObjectCheck["kind"],
+  namespace: string,
+  name: string,
+  exists: boolean,
+): RegistrationObjectCheck {
+  return { kind, namespace, name, exists, codes: [] };
 }

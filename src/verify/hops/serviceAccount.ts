@@ -12,6 +12,7 @@ import {
   passed,
   type VerifyContext,
 } from "../context.js";
+import type { HopEvidence, ServiceAccountCheck } from "../evidence.js";
 import { clusterResourceId, finding, kubeResourceId } from "../findings.js";
 import { isObject } from "../json.js";
 import type { Finding } from "../types.js";
@@ -61,12 +62,18 @@ export function serviceAccountHop(chain: ChainSpec, ctx: VerifyContext): HopOutc
       clusterResourceId(chain.source),
       { chain: chain.id, hop: id },
     );
-    return failed(id, f.message, "check the source account, region and cluster name", {}, [f]);
+    const absent: HopEvidence = {
+      kind: "service-accounts",
+      roleArn: role,
+      serviceAccounts: [],
+      absent: "source-cluster",
+    };
+    return failed(id, f.message, "check the source account, region and cluster name", absent, [f]);
   }
 
   const problems: Finding[] = [];
   const notes: Finding[] = [];
-  const checked: Record<string, unknown>[] = [];
+  const checked: ServiceAccountCheck[] = [];
   for (const sa of chain.serviceAccounts) {
     const ref = `${sa.namespace}/${sa.name}`;
     const resource = kubeResourceId(chain.source, "ServiceAccount", sa.name, sa.namespace);
@@ -158,7 +165,7 @@ export function serviceAccountHop(chain: ChainSpec, ctx: VerifyContext): HopOutc
   }
 
   const refs = chain.serviceAccounts.map((sa) => `${sa.namespace}/${sa.name}`);
-  const detail = { roleArn: role, serviceAccounts: checked };
+  const detail: HopEvidence = { kind: "service-accounts", roleArn: role, serviceAccounts: checked };
   if (problems.length === 0) {
     const subject =
       refs.length === 1 ? `ServiceAccount ${refs[0]} is` : `ServiceAccounts ${joinWords(refs)} are`;

@@ -13,6 +13,7 @@ import {
   serviceAccountSubject,
 } from "../../topology/names.js";
 import { failed, type HopOutcome, passed, type VerifyContext } from "../context.js";
+import { type HopEvidence, type IamDecisionEvidence, iamDecisionEvidence } from "../evidence.js";
 import { clusterResourceId, finding, remediationAt, trustPolicyId } from "../findings.js";
 import {
   lintTrustExposure,
@@ -25,6 +26,8 @@ import { invalidPolicyFinding, trustPolicyOf, tryAuthorize, tryParse } from "../
 import type { Finding } from "../types.js";
 
 const HOP = "web-identity";
+
+type WebIdentityEvidence = Extract<HopEvidence, { kind: "web-identity" }>;
 
 function normaliseUrl(url: string): string {
   return issuerHostPath(url.trim()).replace(/\/+$/, "");
@@ -73,14 +76,23 @@ export function webIdentityHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome
       clusterResourceId(chain.source),
       { chain: chain.id },
     );
-    return failed(HOP, f.message, f.remediation, {}, [f]);
+    const detail: WebIdentityEvidence = {
+      kind: "web-identity",
+      issuer: null,
+      provider: null,
+      roleArn: chain.sourceRoleArn,
+      absent: source ? "source-issuer" : "source-cluster",
+    };
+    // Without the source cluster the service-account hop fails first: this one follows from it.
+    return failed(HOP, f.message, f.remediation, detail, [f], source ? undefined : "service-account");
   }
   const hostPath = normaliseUrl(issuer);
   const partition = parseArn(chain.sourceRoleArn)?.partition ?? "aws";
   const provider = findProvider(ctx, chain.source.accountId, hostPath);
   const providerArn =
     provider?.arn ?? oidcProviderArn(partition, chain.source.accountId, `https://${hostPath}`);
-  const detail: Record<string, unknown> = {
+  const detail: WebIdentityEvidence = {
+    kind: "web-identity",
     issuer: `https://${hostPath}`,
     provider: provider ? { arn: provider.arn, clientIds: provider.clientIds } : null,
     roleArn: chain.sourceRoleArn,
@@ -126,6 +138,7 @@ export function webIdentityHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome
         },
       ),
     );
+    detail.roleExists = false;
     return done(problems, [], detail);
   }
 
@@ -136,7 +149,8 @@ export function webIdentityHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome
     return done(problems, [], detail);
   }
 
-  const decisions: Record<string, unknown> = {};
+  const decisions: Record<string, IamDecisionEvidence> = {};
+  const roleOf = () => role.arn;
   const denied: { subject: string; because: string }[] = [];
   let allowedBy = "";
   for (const sa of chain.serviceAccounts) {
@@ -160,10 +174,7 @@ export function webIdentityHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome
     const unsettled = unsettledDeny(role, result.decision, chain.id);
     if (unsettled && !problems.some((p) => p.code === unsettled.code)) problems.push(unsettled);
     // Refusals keep the evaluator's trace (the report highlights the deciding statement and condition).
-    decisions[subject] =
-      result.decision.decision === "Allowed"
-        ? { decision: "Allowed", explanation: why, allowedBy: result.decision.allowedBy }
-        : { ...result.decision, explanation: why };
+    decisions[subject] = iamDecisionEvidence(result.decision, roleOf, why);
     if (result.decision.decision === "Allowed") allowedBy = why;
     else denied.push({ subject, because: why });
   }
@@ -260,14 +271,14 @@ function classify(role: IamRole, hostPath: string, chain: ChainSpec, subject: st
 function done(
   problems: Finding[],
   lint: Finding[],
-  detail: Record<string, unknown>,
+  detail: WebIdentityEvidence,
   how: { allowedBy?: string; count?: number; refusal?: string | undefined } = {},
 ): HopOutcome {
   if (problems.length === 0) {
     const who = how.count === 1 ? "the service account" : `all ${how.count} service accounts`;
     return passed(
       HOP,
-      `${String(detail.roleArn)} accepts the web identity of ${who} from ${String(detail.issuer)}: ${how.allowedBy}`,
+      `${detail.roleArn} accepts the web identity of ${who} from ${detail.issuer}: ${how.allowedBy}`,
       detail,
       lint,
     );

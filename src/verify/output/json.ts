@@ -1,8 +1,8 @@
 /**
  * The JSON report: exactly the contract of DESIGN.md ({ok, chains: [{id, kind, target, ok, hops: [{id, ok,
  * reason, detail}]}], findings: [{code, severity, message, resource, remediation}]}), with the extra fields
- * the contract allows (hop fix and codes; finding chain, hop, location and `accepted`) after the contract's
- * own.
+ * the contract allows (hop fix, codes and blockedBy; finding chain, hop, location and `accepted`) after the
+ * contract's own. A hop's `detail` is its typed evidence (src/verify/evidence.ts), tagged by `detail.kind`.
  */
 import type { VerifyResult } from "../types.js";
 
@@ -21,6 +21,7 @@ export function toJson(result: VerifyResult): unknown {
         detail: h.detail,
         ...(h.fix !== undefined ? { fix: h.fix } : {}),
         ...(h.codes ? { codes: h.codes } : {}),
+        ...(h.blockedBy ? { blockedBy: h.blockedBy } : {}),
       })),
     })),
     findings: result.findings.map((f) => ({

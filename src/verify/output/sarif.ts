@@ -43,7 +43,15 @@ export function toSarif(result: VerifyResult, locate: Locate, toolVersion = "0.1
     properties: { hop: e.hop, ...(e.liveOnly ? { liveOnly: true } : {}) },
   }));
   const index = new Map(rules.map((r, i) => [r.id, i]));
+  // chain id → hop id → the root-cause hop it is blocked by: a finding of a blocked hop says so.
+  const blocked = new Map(
+    result.chains.map((c) => [
+      c.id,
+      new Map(c.hops.flatMap((h) => (h.blockedBy ? [[h.id as string, h.blockedBy]] : []))),
+    ]),
+  );
   const results = result.findings.map((f) => {
+    const blockedBy = f.chain && f.hop ? blocked.get(f.chain)?.get(f.hop) : undefined;
     const loc = locate(f);
     const region = loc?.startLine ? { region: { startLine: loc.startLine } } : {};
     return {
@@ -58,7 +66,11 @@ export function toSarif(result: VerifyResult, locate: Locate, toolVersion = "0.1
         },
       ],
       partialFingerprints: { "xirsa/v1": `${f.code}|${f.resource}|${f.chain ?? ""}` },
-      properties: { ...(f.chain ? { chain: f.chain } : {}), ...(f.hop ? { hop: f.hop } : {}) },
+      properties: {
+        ...(f.chain ? { chain: f.chain } : {}),
+        ...(f.hop ? { hop: f.hop } : {}),
+        ...(blockedBy ? { blockedBy } : {}),
+      },
       // SARIF 2.1.0 §3.35: an accepted finding is suppressed outside the code ("external": xirsa.yaml).
       ...(f.accepted
         ? {
@@ -84,7 +96,15 @@ export function toSarif(result: VerifyResult, locate: Locate, toolVersion = "0.1
         results,
         properties: {
           ok: result.ok,
-          chains: result.chains.map((c) => ({ id: c.id, ok: c.ok })),
+          chains: result.chains.map((c) => ({
+            id: c.id,
+            ok: c.ok,
+            hops: c.hops.map((h) => ({
+              id: h.id,
+              ok: h.ok,
+              ...(h.blockedBy ? { blockedBy: h.blockedBy } : {}),
+            })),
+          })),
         },
       },
     ],

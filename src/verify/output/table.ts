@@ -1,6 +1,7 @@
 /**
- * The table report for people: per chain, one line per hop with ✓/✗, the reason and (when broken) the fix;
- * then the findings and a summary. Colour only when asked (the CLI asks on a TTY without NO_COLOR).
+ * The table report for people: per chain, one line per hop with ✓/✗, the reason and (when broken) the fix,
+ * or the root-cause hop a blocked hop fails because of; then the findings and a summary. Colour only when
+ * asked (the CLI asks on a TTY without NO_COLOR).
  */
 import type { Finding, VerifyResult } from "../types.js";
 
@@ -26,7 +27,14 @@ export function formatTable(result: VerifyResult, opts: TableOptions = {}): stri
     lines.push(`${mark} ${paint("bold", chain.id)} ${paint("dim", `(${chain.kind} → ${chain.target})`)}`);
     for (const hop of chain.hops) {
       const m = hop.ok ? paint("green", "✓") : paint("red", "✗");
-      const fix = !hop.ok && hop.fix ? ` ${paint("dim", "— fix:")} ${hop.fix}` : "";
+      // A hop that fails because of an earlier one names that root cause instead of a fix of its own.
+      const fix = hop.ok
+        ? ""
+        : hop.blockedBy
+          ? ` ${paint("dim", "— blocked by")} ${hop.blockedBy}`
+          : hop.fix
+            ? ` ${paint("dim", "— fix:")} ${hop.fix}`
+            : "";
       lines.push(`  ${m} ${hop.id.padEnd(width)}  ${hop.reason}${fix}`);
     }
   }
