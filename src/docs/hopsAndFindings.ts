@@ -7,6 +7,7 @@
 import { hopLabel } from "../report/diagram.js";
 import type { ChainKind } from "../state/types.js";
 import { CATALOGUE, type CatalogueEntry, isFindingCode } from "../verify/catalogue.js";
+import { HOP_EVIDENCE } from "../verify/evidence.js";
 import { ACCESS_POLICY_RULES } from "../verify/k8s/accessPolicies.js";
 import { describeRequest } from "../verify/k8s/rules.js";
 import { type RequiredPermission, requiredPermissions } from "../verify/permissions.js";
@@ -240,6 +241,13 @@ export function renderHopsAndFindings(sources: readonly HopSource[]): string {
       "or a bundle, or over the live accounts with `--live`) and evaluates every hop even after one failed; " +
       "`xirsa probe` performs them with real credentials. The JSON output (`--output json`) has the same hop ids.",
     "",
+    "Each hop carries its evidence as data, the JSON's `detail`, tagged by `detail.kind` (below; the README " +
+      "describes each kind): IAM decisions with the deciding statement and failed conditions, the access-entry " +
+      "lookup, each permission with the RBAC rule a miss needs and Capsule tenancy, the registration objects " +
+      "read. A hop that fails only because an earlier hop failed names that root cause in `blockedBy` (the " +
+      "table says `blocked by <hop>`, the HTML report draws it as blocked, SARIF results carry it), so the " +
+      "first thing to fix is the hop without it. Probe marks every hop it could not try after a failure so.",
+    "",
     "When a hop does not hold, verify reports findings: each has a stable code (also the SARIF rule id), a " +
       "severity and a fix; the finding's own message and fix name the exact resource and, for policy documents, " +
       "the JSON path. Verify's exit code follows the chains: 0 when every chain is proven, 1 when a hop fails, " +
@@ -250,11 +258,13 @@ export function renderHopsAndFindings(sources: readonly HopSource[]): string {
     "",
     "## Hops",
     "",
-    "| # | hop | in the HTML report | findings |",
-    "|---|---|---|---|",
+    "| # | hop | in the HTML report | evidence `detail.kind` (verify / probe) | findings |",
+    "|---|---|---|---|---|",
     ...hops.map((h) => {
       const codes = CATALOGUE.filter((e) => e.hop === h.id).map((e) => link(e.code));
-      return `| ${h.number} | [\`${h.id}\`](#${h.number}-${h.id}) | ${hopLabel(h.id)} | ${codes.join(", ")} |`;
+      const ev = HOP_EVIDENCE[h.id];
+      const kinds = ev.verify === ev.probe ? `\`${ev.verify}\`` : `\`${ev.verify}\` / \`${ev.probe}\``;
+      return `| ${h.number} | [\`${h.id}\`](#${h.number}-${h.id}) | ${hopLabel(h.id)} | ${kinds} | ${codes.join(", ")} |`;
     }),
     "",
   ];

@@ -386,3 +386,13 @@ export function describeEvidence(e: HopEvidence): string[] {
       return [`not probed: it needs the ${e.by} hop, which failed`];
   }
 }
+
+/** The evidence kind of each hop: as verify proves it over a State, and as probe performs it. */
+export const HOP_EVIDENCE: Record<HopId, { verify: EvidenceKind; probe: EvidenceKind }> = {
+  "service-account": { verify: "service-accounts", probe: "service-accounts" },
+  "web-identity": { verify: "web-identity", probe: "token-exchange" },
+  "assume-role": { verify: "assume-role", probe: "assume-role-call" },
+  "cluster-access": { verify: "access-entry", probe: "cluster-authentication" },
+  "kubernetes-permissions": { verify: "kubernetes-permissions", probe: "access-reviews" },
+  registration: { verify: "registration", probe: "registration" },
+};

@@ -29,6 +29,7 @@ interface Hop {
   ok: boolean;
   reason: string;
   fix?: string;
+  blockedBy?: string;
   detail: Record<string, unknown>;
 }
 interface ProbeJson {
@@ -404,6 +405,13 @@ describe.skipIf(!!skip)("runtime flows on the sandbox", () => {
       `aws eks create-access-entry --cluster-name workloads-staging --principal-arn ${role(B, "CDPipelineAgent")}`,
     );
     expect(hop(p.json, "kubernetes-permissions").reason).toContain("not probed");
+    // cluster-access is the root cause; the permissions hop is blocked by it, not failing on its own.
+    expect(access.blockedBy).toBeUndefined();
+    expect(access.detail.kind).toBe("cluster-authentication");
+    expect(hop(p.json, "kubernetes-permissions")).toMatchObject({
+      blockedBy: "cluster-access",
+      detail: { kind: "blocked", probed: false, by: "cluster-access" },
+    });
 
     const d = await env("delete", "staging", "--pipeline", "shop", "--stage", "qa");
     expect(d.code).toBe(1);
@@ -448,6 +456,24 @@ describe.skipIf(!!skip)("runtime flows on the sandbox", () => {
     expect(web.reason).toContain("Not authorized to perform sts:AssumeRoleWithWebIdentity");
     expect(web.fix).toContain("sub = system:serviceaccount:krci:edp-cd-pipeline-operator");
     expect(hop(p.json, "assume-role").reason).toContain("not probed: it needs the web-identity hop");
+    // web-identity is the root cause: every hop after it that needs its credentials is blocked by it.
+    expect(web.blockedBy).toBeUndefined();
+    expect(web.detail.kind).toBe("token-exchange");
+    for (const id of ["assume-role", "cluster-access", "kubernetes-permissions"]) {
+      expect(hop(p.json, id), id).toMatchObject({ ok: false, blockedBy: "web-identity" });
+    }
+    const table = await x([
+      "probe",
+      "--config",
+      sb.configFile,
+      "--chain",
+      "cd-pipeline-operator",
+      "--target",
+      "staging",
+      "--token-file",
+      opToken,
+    ]);
+    expect(table.stdout).toMatch(/^ {2}✗ assume-role +not probed: .* — blocked by web-identity$/m);
     // The Argo CD chain is unaffected.
     expect((await probe("argocd", "staging")).code).toBe(0);
 
