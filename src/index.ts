@@ -32,5 +32,11 @@ export type {
 } from "./state/types.js";
 export { desiredState } from "./topology/desired.js";
 export { CATALOGUE } from "./verify/catalogue.js";
+export type {
+  DecidingStatement,
+  FailedCondition,
+  HopEvidence,
+  IamDecisionEvidence,
+} from "./verify/evidence.js";
 export { requiredPermissions, verify } from "./verify/index.js";
 export type { ChainResult, Finding, HopResult, VerifyResult } from "./verify/types.js";
