@@ -298,3 +298,27 @@ describe("blockedBy: the root cause apart from the hops that fail because of it"
     );
   });
 });
+
+describe("blockedBy follows what the earlier hop reported", () => {
+  it("a missing source role: web-identity reports it, assume-role is blocked by it", () => {
+    const ex = example();
+    const spec = chainOf(ex, "prod/argocd");
+    ex.state.roles = ex.state.roles.filter((r) => r.arn !== spec.sourceRoleArn);
+    const r = verifyOf(ex);
+    expect(hopOf(r, spec.id, "web-identity").codes?.[0]).toBe("XIRSA-ROLE-MISSING");
+    expect(hopOf(r, spec.id, "web-identity").blockedBy).toBeUndefined();
+    expect(hopOf(r, spec.id, "assume-role").blockedBy).toBe("web-identity");
+    expect(evidence(hopOf(r, spec.id, "assume-role"), "assume-role").missingRoles).toEqual([
+      spec.sourceRoleArn,
+    ]);
+  });
+
+  it("a missing target role is assume-role's own failure", () => {
+    const ex = example();
+    const spec = chainOf(ex, "prod/argocd");
+    ex.state.roles = ex.state.roles.filter((r) => r.arn !== spec.targetRoleArn);
+    const h = hopOf(verifyOf(ex), spec.id, "assume-role");
+    expect(h.ok).toBe(false);
+    expect(h.blockedBy).toBeUndefined();
+  });
+});

@@ -138,15 +138,16 @@ export function assumeRoleHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome 
   }
   if (!source || !target) {
     detail.missingRoles = missing.map((f) => f.resource);
-    // A missing source role alone is the web-identity hop's failure (it reports it first); a missing target
-    // role is this hop's own.
+    // A missing source role alone is the web-identity hop's failure (it reports it first, when it gets as far
+    // as the role: the source cluster's issuer is known); a missing target role is this hop's own.
+    const reported = !!ctx.cluster(chain.source)?.cluster.oidcIssuer;
     return failed(
       HOP,
       missing.map((f) => f.message).join("; "),
       missing[0]!.remediation,
       detail,
       missing,
-      target ? "web-identity" : undefined,
+      target && reported ? "web-identity" : undefined,
     );
   }
 
