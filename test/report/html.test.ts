@@ -99,6 +99,50 @@ describe("renderHtmlReport", () => {
     expect(renderHtmlReport({ ...ex, result })).not.toMatch(/<mark[\s>]/);
   });
 
+  it("reads the typed evidence: marks the statement and condition decidedBy names, nothing else", () => {
+    const ex = brokenExample();
+    const result: VerifyResult = structuredClone(ex.result);
+    const ci = result.chains.findIndex((c) => c.id === "staging/argocd");
+    const spec = ex.chains.find((c) => c.id === "staging/argocd")!;
+    const target = ex.state.roles.find((r) => r.arn === spec.targetRoleArn)!;
+    // Point every web-identity decision (both Argo CD chains share the broken A role) at statement 0 of the
+    // B role's trust policy, with a made-up failed condition: only the typed fields say so, no trace is left.
+    const policy = `trust:${target.arn}`;
+    for (const h of result.chains.flatMap((c) => c.hops)) {
+      if (h.detail.kind !== "web-identity") continue;
+      for (const d of Object.values(h.detail.decisions ?? {})) {
+        if (d.decision === "Allowed") continue;
+        delete d.trace;
+        d.decidedBy = [{ policy, index: 0, roleArn: target.arn, effect: "Allow" }];
+        d.failedConditions = [
+          {
+            policy,
+            index: 0,
+            roleArn: target.arn,
+            operator: "StringEquals",
+            key: "aws:PrincipalArn",
+            expected: ["x"],
+            actual: ["y"],
+          },
+        ];
+      }
+    }
+    const html = renderHtmlReport({ ...ex, result });
+    const article = html.slice(html.indexOf(`data-role-arn="${target.arn}"`));
+    const trust = article.slice(0, article.indexOf("</pre>"));
+    expect(trust).toMatch(/<mark class="decided" id="pol-[a-z0-9-]+-trust-s0"/);
+    // The A role's trust policy, which the evidence no longer names, is not marked.
+    const source = html.slice(html.indexOf(`data-role-arn="${spec.sourceRoleArn}"`));
+    expect(source.slice(0, source.indexOf("</pre>"))).not.toContain("<mark");
+    // The panel lists the evidence in words, from the same fields.
+    const panel = html.slice(html.indexOf(`id="panel-c${ci}-1"`));
+    const body = panel.slice(0, panel.indexOf("</section>"));
+    expect(body).toContain('<ul class="evidence" data-kind="web-identity">');
+    expect(body).toContain(
+      `condition StringEquals aws:PrincipalArn of ${esc(policy)} statement 0: expected [x], got [y]`,
+    );
+  });
+
   it("lists the findings, errors first, with severity in words", () => {
     const ex = brokenExample();
     const result: VerifyResult = structuredClone(ex.result);
