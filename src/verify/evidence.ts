@@ -121,7 +121,10 @@ export interface PermissionEvidence {
   allowed: boolean;
   /** What grants it, when allowed. */
   via?: string;
-  /** A miss: the RBAC rule that would grant it, and where (cluster scope or the pattern's namespaces). */
+  /**
+   * A miss: the RBAC rule that would grant it (kubernetes/api rbac/v1 types.go PolicyRule: apiGroups with ""
+   * for the core group, resources, verbs, resourceNames), and where (cluster scope or the pattern's namespaces).
+   */
   rule?: PolicyRule & { scope: RequiredPermission["scope"] };
   /** A miss of bind only because access policies cannot pass the RBAC escalation check. */
   escalation?: boolean;

@@ -43,7 +43,8 @@ export function toSarif(result: VerifyResult, locate: Locate, toolVersion = "0.1
     properties: { hop: e.hop, ...(e.liveOnly ? { liveOnly: true } : {}) },
   }));
   const index = new Map(rules.map((r, i) => [r.id, i]));
-  // chain id → hop id → the root-cause hop it is blocked by: a finding of a blocked hop says so.
+  // chain id → hop id → the root-cause hop it is blocked by: a finding of a blocked hop says so, in the
+  // result's property bag (SARIF 2.1.0 §3.8: tool-defined properties), as the run's chains do.
   const blocked = new Map(
     result.chains.map((c) => [
       c.id,
