@@ -101,11 +101,19 @@ async function installFixture(conns: Connections, config: Config, objects: KubeO
   return created;
 }
 
-function brokenHops(result: VerifyResult): { chain: string; hop: string; reason: string; fix?: string }[] {
+function brokenHops(
+  result: VerifyResult,
+): { chain: string; hop: string; reason: string; fix?: string; blockedBy?: string }[] {
   return result.chains.flatMap((c) =>
     c.hops
       .filter((h) => !h.ok)
-      .map((h) => ({ chain: c.id, hop: h.id, reason: h.reason, ...(h.fix ? { fix: h.fix } : {}) })),
+      .map((h) => ({
+        chain: c.id,
+        hop: h.id,
+        reason: h.reason,
+        ...(h.fix ? { fix: h.fix } : {}),
+        ...(h.blockedBy ? { blockedBy: h.blockedBy } : {}),
+      })),
   );
 }
 
@@ -348,7 +356,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
         const { state, chains } = await loadLive(config, live);
         const result = verify(state, chains, { appProject: config.source.argocd.project });
         const hops = brokenHops(result);
-        for (const h of hops) say(`    ✗ ${h.chain} ${h.hop}: ${h.reason}${h.fix ? ` — fix: ${h.fix}` : ""}`);
+        // As the table: a hop blocked by an earlier one names that root cause instead of a fix.
+        for (const h of hops) {
+          const then = h.blockedBy ? ` — blocked by ${h.blockedBy}` : h.fix ? ` — fix: ${h.fix}` : "";
+          say(`    ✗ ${h.chain} ${h.hop}: ${h.reason}${then}`);
+        }
         expect(!result.ok, "verify did not notice the missing access entry");
         expect(
           hops.some((h) => h.chain === `${victim.name}/cd-pipeline-operator` && h.hop === "cluster-access"),
