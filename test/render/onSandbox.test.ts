@@ -71,7 +71,7 @@ describe.skipIf(!!skip)("the rendered scripts, run with the real aws CLI and kub
       const r = spawnSync("bash", [join(bundle, "scripts", script)], {
         env,
         encoding: "utf8",
-        timeout: 170_000,
+        timeout: 400_000,
       });
       return { script, code: r.status, stderr: r.stderr };
     });
@@ -93,7 +93,7 @@ describe.skipIf(!!skip)("the rendered scripts, run with the real aws CLI and kub
     expect(report.chains.length).toBeGreaterThan(0);
     for (const c of report.chains) expect({ chain: c.id, ok: c.ok }).toEqual({ chain: c.id, ok: true });
     expect(report.ok).toBe(true);
-  }, 300_000);
+  }, 900_000);
 
   it("a second run succeeds without waiting and the chains stay proven", () => {
     const runs = runAll();
@@ -103,7 +103,7 @@ describe.skipIf(!!skip)("the rendered scripts, run with the real aws CLI and kub
     }
     const v = sb.xirsa(["verify", "--live", "--config", sb.configFile, "--output", "json"]);
     expect(v.code, v.stderr).toBe(0);
-  }, 300_000);
+  }, 900_000);
 
   it("an error other than propagation is not retried: it stops the script with the AWS message", () => {
     // A principal that will never exist: EKS says "invalid principal" too, so the retry ends after its bound;
