@@ -7,6 +7,10 @@ export const FIELD_DESCRIPTIONS: Record<string, string> = {
   roleNameTemplate:
     "IAM role names; {name} is the stack name, {role} one of CDPipelineOperator, ArgoCDMaster, CDPipelineAgent, ArgoCDAgentAccess.",
   path: "IAM path of the roles (starts and ends with /).",
+  inlinePolicyNames:
+    "Names of the inline policies that let the source roles assume the agent roles (default xirsa-assume-agent-roles for both).",
+  "inlinePolicyNames.CDPipelineOperator": "Inline policy name of the CD pipeline operator's role.",
+  "inlinePolicyNames.ArgoCDMaster": "Inline policy name of Argo CD's role in account A.",
   permissionsBoundary: "ARN of a managed policy set as the permissions boundary of every role xirsa creates.",
   tags: "Extra tags on every AWS resource (xirsa adds xirsa.io/managed-by and xirsa.io/stack).",
   source: "Account A and its EKS cluster, which runs KubeRocketCI and Argo CD.",

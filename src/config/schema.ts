@@ -257,6 +257,10 @@ const acceptance = z.strictObject({
     .optional(),
 });
 
+const policyName = z.string().regex(/^[\w+=,.@-]{1,128}$/, {
+  error: "expected an IAM policy name: 1-128 of letters, digits and +=,.@_-",
+});
+
 export const configSchema = z
   .strictObject({
     name: z
@@ -276,6 +280,10 @@ export const configSchema = z
       .max(512)
       .regex(IAM_PATH, { error: "expected an IAM path that starts and ends with '/', e.g. /xirsa/" })
       .default("/"),
+    // A hand-made set-up may name them otherwise; `xirsa import` keeps those names, so plan does not re-create them.
+    inlinePolicyNames: z
+      .strictObject({ CDPipelineOperator: policyName.optional(), ArgoCDMaster: policyName.optional() })
+      .optional(),
     permissionsBoundary: z
       .string()
       .max(2048)

@@ -158,12 +158,20 @@ export function importConfig(found: Found, opts: ModelOptions): Imported {
     notes.push(`the roles use different IAM paths (${[...paths].join(", ")}): xirsa.yaml has one path`);
   }
   const path = [...paths][0] ?? "/";
-  for (const arn of [operatorArn, argoArn]) {
+  // The source roles' inline policy: one under another name is kept by name (inlinePolicyNames), so plan compares
+  // it rather than adding xirsa's own; several cannot be expressed.
+  const inlinePolicyNames: Partial<Record<"CDPipelineOperator" | "ArgoCDMaster", string>> = {};
+  for (const [kind, arn] of [
+    ["CDPipelineOperator", operatorArn],
+    ["ArgoCDMaster", argoArn],
+  ] as const) {
     const role = arn ? found.roles.get(arn) : undefined;
     const named = Object.keys(role?.inlinePolicies ?? {});
-    if (role && named.length && !named.includes(INLINE_POLICY_NAME)) {
+    if (!role || named.includes(INLINE_POLICY_NAME)) continue;
+    if (named.length === 1) inlinePolicyNames[kind] = named[0]!;
+    else if (named.length > 1) {
       notes.push(
-        `role ${role.name} holds its permissions in inline policy ${named.join(", ")}; xirsa keeps them in one inline policy named ${INLINE_POLICY_NAME} (not configurable): plan adds it with the same permissions, delete ${named.join(", ")} by hand after apply`,
+        `role ${role.name} holds its permissions in ${named.length} inline policies (${named.join(", ")}); xirsa manages one (inlinePolicyNames.${kind}): plan puts the permissions into ${INLINE_POLICY_NAME}, delete the others by hand after apply`,
       );
     }
   }
@@ -269,6 +277,7 @@ export function importConfig(found: Found, opts: ModelOptions): Imported {
       ? { roleNameTemplate: naming.roleNameTemplate }
       : {}),
     ...(path !== "/" ? { path } : {}),
+    ...(Object.keys(inlinePolicyNames).length ? { inlinePolicyNames } : {}),
     source: {
       accountId: source.accountId,
       region: source.region,

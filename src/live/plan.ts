@@ -215,7 +215,9 @@ function roleCreateDiff(role: IamRole): string {
 function planRoles(input: PlanInput, out: Change[]): void {
   for (const want of input.desired.roles) {
     const have = input.live.roles.find((r) => r.accountId === want.accountId && r.name === want.name);
-    const inlineWanted = want.inlinePolicies[INLINE_POLICY_NAME];
+    // The inline policy xirsa manages on this role: its configured name (inlinePolicyNames), else the default.
+    const policyName = Object.keys(want.inlinePolicies)[0] ?? INLINE_POLICY_NAME;
+    const inlineWanted = want.inlinePolicies[policyName];
     if (!have) {
       out.push({
         action: "create",
@@ -228,7 +230,7 @@ function planRoles(input: PlanInput, out: Change[]): void {
           { type: "role.create", role: { ...want, tags: { ...want.tags, ...ownershipTags(input.stack) } } },
         ],
       });
-      if (inlineWanted) out.push(inlineChange("create", want, undefined, inlineWanted));
+      if (inlineWanted) out.push(inlineChange("create", want, policyName, undefined, inlineWanted));
       continue;
     }
     const owned = ownsTags(have.tags, input.stack);
@@ -261,7 +263,7 @@ function planRoles(input: PlanInput, out: Change[]): void {
       const wantTags = { ...want.tags, ...ownershipTags(input.stack) };
       for (const [k, v] of Object.entries(wantTags)) if (have.tags[k] !== v) tags[k] = v;
     }
-    const inlineHave = have.inlinePolicies[INLINE_POLICY_NAME];
+    const inlineHave = have.inlinePolicies[policyName];
     const inline: "put" | "delete" | null =
       inlineWanted && (!inlineHave || !policiesEqual(inlineWanted, inlineHave))
         ? "put"
@@ -309,13 +311,13 @@ function planRoles(input: PlanInput, out: Change[]): void {
       });
     }
     if (inline === "put") {
-      const c = inlineChange(inlineHave ? "update" : "create", want, inlineHave, inlineWanted!);
+      const c = inlineChange(inlineHave ? "update" : "create", want, policyName, inlineHave, inlineWanted!);
       out.push(blocked ? { ...c, blocked } : c);
     } else if (inline === "delete") {
       out.push({
         action: "delete",
         kind: "InlinePolicy",
-        id: `${want.arn}#${INLINE_POLICY_NAME}`,
+        id: `${want.arn}#${policyName}`,
         account: want.accountId,
         step: "inline-policies",
         diff: jsonDiff(normalizePolicy(inlineHave!), undefined),
@@ -324,7 +326,7 @@ function planRoles(input: PlanInput, out: Change[]): void {
             type: "inline.delete",
             accountId: want.accountId,
             roleName: want.name,
-            policyName: INLINE_POLICY_NAME,
+            policyName,
           },
         ],
       });
@@ -335,13 +337,14 @@ function planRoles(input: PlanInput, out: Change[]): void {
 function inlineChange(
   action: "create" | "update",
   role: IamRole,
+  policyName: string,
   have: JsonObject | undefined,
   want: JsonObject,
 ): Change {
   return {
     action,
     kind: "InlinePolicy",
-    id: `${role.arn}#${INLINE_POLICY_NAME}`,
+    id: `${role.arn}#${policyName}`,
     account: role.accountId,
     step: "inline-policies",
     diff: jsonDiff(have ? normalizePolicy(have) : undefined, normalizePolicy(want)),
@@ -350,7 +353,7 @@ function inlineChange(
         type: "inline.put",
         accountId: role.accountId,
         roleName: role.name,
-        policyName: INLINE_POLICY_NAME,
+        policyName,
         document: want,
       },
     ],

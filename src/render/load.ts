@@ -457,15 +457,17 @@ export function parseBundle(files: Map<string, string>): LoadedBundle {
       tags: stackTags,
       ...(config.permissionsBoundary ? { permissionsBoundary: config.permissionsBoundary } : {}),
     };
+    // The bundle's permissions-policy.json is the one inline policy of a source role, under its configured name.
+    const policyName = Object.keys(base.inlinePolicies)[0] ?? INLINE_POLICY_NAME;
     const role: IamRole = {
       ...base,
       trustPolicy: policy(r.trust, files),
-      inlinePolicies: r.permissions ? { [INLINE_POLICY_NAME]: policy(r.permissions, files) } : {},
+      inlinePolicies: r.permissions ? { [policyName]: policy(r.permissions, files) } : {},
     };
     loadedRoles.push(role);
     index.set(roleId(arn), r.trust);
     index.set(trustPolicyId(arn), r.trust);
-    if (r.permissions) index.set(inlinePolicyId(arn, INLINE_POLICY_NAME), r.permissions);
+    if (r.permissions) index.set(inlinePolicyId(arn, policyName), r.permissions);
   }
   const order = new Map(desired.state.roles.map((r, i) => [r.arn, i]));
   loadedRoles.sort((a, b) => {

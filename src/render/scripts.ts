@@ -200,10 +200,27 @@ function awsScript(config: Config, state: State, accountId: string): Script {
           '      aws_ "$region" eks update-access-entry --cluster-name "$cluster" --principal-arn "$principal" --kubernetes-groups "$@" >/dev/null',
           "    fi",
           "  elif [[ $# -gt 0 ]]; then",
-          '    aws_ "$region" eks create-access-entry --cluster-name "$cluster" --principal-arn "$principal" --type "$type" --kubernetes-groups "$@" >/dev/null',
+          '    create_access_entry "$region" --cluster-name "$cluster" --principal-arn "$principal" --type "$type" --kubernetes-groups "$@"',
           "  else",
-          '    aws_ "$region" eks create-access-entry --cluster-name "$cluster" --principal-arn "$principal" --type "$type" >/dev/null',
+          '    create_access_entry "$region" --cluster-name "$cluster" --principal-arn "$principal" --type "$type"',
           "  fi",
+          "}",
+          "",
+          '# IAM is eventually consistent: EKS refuses a role created a moment ago with "invalid principal".',
+          "# Retried with the bounds xirsa apply uses (12 attempts, backoff up to 5 s); any other error stops.",
+          "create_access_entry() { # region create-access-entry-arguments...",
+          '  local region="$1" attempt err',
+          "  shift",
+          "  for attempt in 1 2 3 4 5 6 7 8 9 10 11 12; do",
+          '    if err="$(aws_ "$region" eks create-access-entry "$@" 2>&1 >/dev/null)"; then return 0; fi',
+          '    if [[ "$err" != *"invalid principal"* || $attempt -eq 12 ]]; then',
+          "      printf '%s\\n' \"$err\" >&2",
+          "      return 1",
+          "    fi",
+          "    local wait=$((attempt < 4 ? 1 << (attempt - 1) : 5))",
+          "    printf 'EKS does not see the role yet (IAM propagation), retrying in %ss\\n' \"$wait\" >&2",
+          '    sleep "$wait"',
+          "  done",
           "}",
           "",
         );
@@ -241,6 +258,45 @@ function accessEntryLines(c: EksCluster, e: AccessEntry): string[] {
   }
   return lines;
 }
+
+/**
+ * Restarts what runs as a service account, as xirsa apply does (src/live/controllers.ts): pods found by the
+ * field selector spec.serviceAccountName (kubernetes.io docs, "Field Selectors": a Pod field), not by a label
+ * a nameOverride changes; their controller through ownerReferences
+ * (Deployment via ReplicaSet, StatefulSet — Argo CD's application controller is one in install.yaml and
+ * argo-helm —, DaemonSet); `kubectl rollout restart`, then `rollout status`. Stops when no pod uses the account
+ * or a pod has no controller: the role would silently not reach it.
+ */
+const RESTART_USERS_OF = [
+  "restart_users_of() { # namespace serviceaccount",
+  '  local ns="$1" sa="$2" pods line kind name owner refs=()',
+  '  pods="$(kubectl get pods -n "$ns" --context "$CONTEXT" --field-selector "spec.serviceAccountName=$sa" -o jsonpath=\'{range .items[*]}{.metadata.ownerReferences[?(@.controller==true)].kind}{"|"}{.metadata.ownerReferences[?(@.controller==true)].name}{"\\n"}{end}\')"',
+  "  while IFS= read -r line; do",
+  '    [[ -n "$line" ]] || continue # no pods: an empty answer; a pod without owner is the line "|"',
+  '    kind="${line%%|*}" name="${line#*|}"',
+  '    case "$kind" in',
+  "      ReplicaSet)",
+  '        owner="$(kubectl get replicaset "$name" -n "$ns" --context "$CONTEXT" -o jsonpath=\'{.metadata.ownerReferences[?(@.controller==true)].kind}/{.metadata.ownerReferences[?(@.controller==true)].name}\')"',
+  '        [[ "$owner" == Deployment/?* ]] || { printf \'replicaset %s/%s (pods of %s) has no Deployment: restart it by hand\\n\' "$ns" "$name" "$sa" >&2; exit 1; }',
+  '        owner="deployment/${owner#Deployment/}" ;;',
+  '      StatefulSet) owner="statefulset/$name" ;;',
+  '      DaemonSet) owner="daemonset/$name" ;;',
+  "      *)",
+  '        printf \'a pod of service account %s/%s has no Deployment, StatefulSet or DaemonSet (%s): delete it by hand once it can be re-created\\n\' "$ns" "$sa" "${kind:-no controller}" >&2',
+  "        exit 1 ;;",
+  "    esac",
+  '    [[ " ${refs[*]-} " == *" $owner "* ]] || refs+=("$owner")',
+  '  done <<<"$pods"',
+  "  if [[ ${#refs[@]} -eq 0 ]]; then",
+  '    printf \'no pod in namespace %s runs as service account %s: nothing would pick up the role (check source.argocd.serviceAccounts)\\n\' "$ns" "$sa" >&2',
+  "    exit 1",
+  "  fi",
+  '  for owner in "${refs[@]}"; do',
+  '    kubectl rollout restart "$owner" -n "$ns" --context "$CONTEXT"',
+  '    kubectl rollout status "$owner" -n "$ns" --context "$CONTEXT" --timeout=300s',
+  "  done",
+  "}",
+];
 
 function contextLines(c: EksCluster, context: string | undefined): string[] {
   const fallback = context ?? `arn:${partitionOf(c.region)}:eks:${c.region}:${c.accountId}:cluster/${c.name}`;
@@ -310,13 +366,13 @@ function sourceKubeScript(config: Config, c: EksCluster, dir: string): Script {
       }
       const argo = argocd.serviceAccounts.map((sa) => [sa, annotate(argocd.namespace, sa)] as const);
       if (argo.some(([, l]) => l)) {
-        out.push("# Argo CD: annotate, then delete the pods so that they are re-created with the role.");
+        out.push(
+          "# Argo CD: annotate, then restart the controllers of the pods that run as each service account.",
+          ...RESTART_USERS_OF,
+        );
         for (const [, l] of argo) if (l) out.push(l);
         for (const [sa, l] of argo) {
-          if (l)
-            out.push(
-              `kubectl delete pod -l ${sh(`app.kubernetes.io/name=${sa}`)} -n ${sh(argocd.namespace)} --context "$CONTEXT"`,
-            );
+          if (l) out.push(`restart_users_of ${sh(argocd.namespace)} ${sh(sa)}`);
         }
         out.push("");
       }

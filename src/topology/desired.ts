@@ -19,7 +19,7 @@ import type {
 import {
   ADMIN_POLICY,
   CLUSTER_ADMIN_POLICY,
-  INLINE_POLICY_NAME,
+  inlinePolicyNameOf,
   MANAGED_BY_TAG,
   MANAGED_BY_VALUE,
   NAMESPACE_MANAGER,
@@ -105,7 +105,7 @@ function role(
     path: config.path,
     arn: names.arn(kind, accountId),
     trustPolicy: trust,
-    inlinePolicies: inline ? { [INLINE_POLICY_NAME]: inline } : {},
+    inlinePolicies: inline ? { [inlinePolicyNameOf(config, kind)]: inline } : {},
     attachedPolicyArns: [],
     tags: tagsOf(config),
   };

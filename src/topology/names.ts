@@ -25,6 +25,18 @@ export const K8S_STACK_LABEL = "xirsa.io/stack";
 /** On ServiceAccounts xirsa annotates but does not own: the role-arn annotation it replaced. */
 export const PREVIOUS_ROLE_ARN_ANNOTATION = "xirsa.io/previous-role-arn";
 export const INLINE_POLICY_NAME = "xirsa-assume-agent-roles";
+
+/** The inline policy name of a source role: `inlinePolicyNames` in xirsa.yaml (kept by import), else the default. */
+export function inlinePolicyNameOf(
+  config: { inlinePolicyNames?: Partial<Record<"CDPipelineOperator" | "ArgoCDMaster", string>> },
+  kind: string,
+): string {
+  const names = config.inlinePolicyNames;
+  return (
+    (kind === "CDPipelineOperator" || kind === "ArgoCDMaster" ? names?.[kind] : undefined) ??
+    INLINE_POLICY_NAME
+  );
+}
 /** Group that xirsa's namespace-manager ClusterRole is bound to (access: namespaced, no Capsule). */
 export const NAMESPACE_MANAGER = "xirsa-namespace-manager";
 

@@ -60,9 +60,11 @@ describe("bash -n and the shape of every script", () => {
       text.indexOf("kubectl annotate serviceaccount edp-cd-pipeline-operator -n krci"),
     );
     for (const sa of ["argocd-application-controller", "argocd-applicationset-controller", "argocd-server"]) {
-      const del = text.indexOf(`kubectl delete pod -l app.kubernetes.io/name=${sa} -n argocd`);
-      expect(del, sa).toBeGreaterThan(text.indexOf(`kubectl annotate serviceaccount ${sa} -n argocd`));
+      const restart = text.indexOf(`restart_users_of argocd ${sa}\n`);
+      expect(restart, sa).toBeGreaterThan(text.indexOf(`kubectl annotate serviceaccount ${sa} -n argocd`));
     }
+    // Found by spec.serviceAccountName, never by a label a nameOverride changes.
+    expect(text).not.toContain("delete pod -l");
   });
 
   it("profile and context variables at the top, from the config or the update-kubeconfig name", () => {
@@ -174,6 +176,24 @@ describe("running the scripts against stand-ins for aws and kubectl", () => {
     mkdirSync(state);
     writeFileSync(join(state, "destinations"), "default https://kubernetes.default.svc\n");
     writeFileSync(join(state, "available_clusters"), "in-cluster");
+    // As in argo-helm: the application controller is a StatefulSet, the others Deployments (via ReplicaSets);
+    // two pods of one ReplicaSet restart their Deployment once; a pod of another account is left alone.
+    writeFileSync(
+      join(state, "pods"),
+      [
+        "argocd-application-controller|StatefulSet|argocd-application-controller",
+        "argocd-server|ReplicaSet|argocd-server-5d9c",
+        "argocd-server|ReplicaSet|argocd-server-5d9c",
+        "argocd-applicationset-controller|ReplicaSet|argocd-applicationset-controller-77f",
+        "argocd-redis|ReplicaSet|argocd-redis-1a2",
+        "",
+      ].join("\n"),
+    );
+    writeFileSync(join(state, "rs-argocd-server-5d9c"), "Deployment/argocd-server");
+    writeFileSync(
+      join(state, "rs-argocd-applicationset-controller-77f"),
+      "Deployment/argocd-applicationset-controller",
+    );
     const script = join(dir, "scripts/03-kubernetes-krci-main.sh");
     for (let i = 0; i < 2; i++) {
       const r = run(script, state);
@@ -182,6 +202,16 @@ describe("running the scripts against stand-ins for aws and kubectl", () => {
     }
     const c = calls(state);
     expect(c).toContain("kubectl rollout restart deployment cd-pipeline-operator -n krci --context ctx");
+    const restarts = c.filter((l) => l.startsWith("kubectl rollout restart") && l.includes("-n argocd"));
+    expect(restarts.slice(0, 3)).toEqual([
+      "kubectl rollout restart statefulset/argocd-application-controller -n argocd --context ctx",
+      "kubectl rollout restart deployment/argocd-applicationset-controller -n argocd --context ctx",
+      "kubectl rollout restart deployment/argocd-server -n argocd --context ctx",
+    ]);
+    expect(restarts).toHaveLength(6); // three per run, two runs
+    expect(c).toContain(
+      "kubectl rollout status deployment/argocd-server -n argocd --context ctx --timeout=300s",
+    );
     expect(c).toContain(
       "kubectl annotate serviceaccount argocd-server -n argocd --overwrite eks.amazonaws.com/role-arn=arn:aws:iam::111111111111:role/AWSIRSA_dev_ArgoCDMaster --context ctx",
     );
@@ -192,5 +222,47 @@ describe("running the scripts against stand-ins for aws and kubectl", () => {
     expect(
       c.filter((l) => l.startsWith("kubectl apply -f ") && l.includes("cluster-secrets.yaml")),
     ).toHaveLength(2);
+  });
+});
+
+describe("restarting Argo CD: found by service account, or a loud stop", () => {
+  const dir = join(tmp, "run-restart");
+  function runWith(pods: string[], rs: Record<string, string> = {}) {
+    const state = mkdtempSync(join(tmp, "state-restart-"));
+    writeFileSync(join(state, "pods"), `${pods.join("\n")}\n`);
+    for (const [name, owner] of Object.entries(rs)) writeFileSync(join(state, `rs-${name}`), owner);
+    return spawnSync("bash", [join(dir, "scripts/03-kubernetes-krci-main.sh")], {
+      encoding: "utf8",
+      env: { PATH: `${fakeBin}:${process.env.PATH}`, HOME: tmp, FAKE_STATE: state, CONTEXT: "ctx" },
+    });
+  }
+  const others = [
+    "argocd-application-controller|StatefulSet|argocd-application-controller",
+    "argocd-applicationset-controller|ReplicaSet|as-1",
+  ];
+
+  it("no pod runs as a service account (a renamed release): stops naming it", async () => {
+    await writeBundle(dir, renderBundle(single));
+    const r = runWith(others, { "as-1": "Deployment/argocd-applicationset-controller" });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      "no pod in namespace argocd runs as service account argocd-server: nothing would pick up the role (check source.argocd.serviceAccounts)\n",
+    );
+  });
+
+  it("a pod without a controller, or a ReplicaSet without a Deployment: stops naming it", async () => {
+    await writeBundle(dir, renderBundle(single));
+    const bare = runWith([...others, "argocd-server||"], {
+      "as-1": "Deployment/argocd-applicationset-controller",
+    });
+    expect(bare.status).toBe(1);
+    expect(bare.stderr).toContain(
+      "a pod of service account argocd/argocd-server has no Deployment, StatefulSet or DaemonSet (no controller)",
+    );
+    const orphan = runWith([...others, "argocd-server|ReplicaSet|srv-1"], {
+      "as-1": "Deployment/argocd-applicationset-controller",
+    });
+    expect(orphan.status).toBe(1);
+    expect(orphan.stderr).toContain("replicaset argocd/srv-1 (pods of argocd-server) has no Deployment");
   });
 });

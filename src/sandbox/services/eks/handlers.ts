@@ -248,7 +248,7 @@ async function CreateAccessEntry(ctx: Ctx, req: EksRequest): Promise<Json> {
   const m = /^arn:aws:iam::(\d{12}):(role|user)\/(?:.*\/)?([^/]+)$/.exec(principalArn);
   if (!m)
     throw invalidParameter("The specified principalArn is invalid: ARN must be an IAM role or user", name);
-  const principalId = ctx.store.read((s) => principalIdOf(s, principalArn));
+  const principalId = ctx.store.read((s) => principalIdOf(s, principalArn, ctx.ports.now()));
   if (!principalId) throw invalidParameter("The specified principalArn is invalid: invalid principal", name);
   const type = optString(req.body, "type") ?? "STANDARD";
   if (!["STANDARD", "FARGATE_LINUX", "EC2_LINUX", "EC2_WINDOWS"].includes(type)) {

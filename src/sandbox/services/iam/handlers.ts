@@ -48,9 +48,15 @@ export function findRole(s: AwsState, accountId: string, name: string): RoleRec 
 }
 
 /** Unique id of the role or user an ARN names now (for trust policies and access entries). */
-export function principalIdOf(s: AwsState, arn: string): string | undefined {
+/**
+ * The unique id of a principal, as IAM resolves an ARN in a policy or EKS in an access entry. With `now`, a role
+ * still in its propagation window is not there yet: IAM answers "Invalid principal in policy" and EKS "The
+ * specified principalArn is invalid: invalid principal" for a role created a moment ago (the eventual
+ * consistency the live client, Terraform and the rendered scripts retry).
+ */
+export function principalIdOf(s: AwsState, arn: string, now?: Date): string | undefined {
   const role = s.roles.find((r) => r.arn === arn);
-  if (role) return role.roleId;
+  if (role) return now && now.getTime() < Date.parse(role.effectiveAt) ? undefined : role.roleId;
   return s.accounts.find((a) => a.admin.arn === arn)?.admin.userId;
 }
 

@@ -62,10 +62,27 @@ ensure_access_entry() { # region cluster principal-arn type [kubernetes-group...
       aws_ "$region" eks update-access-entry --cluster-name "$cluster" --principal-arn "$principal" --kubernetes-groups "$@" >/dev/null
     fi
   elif [[ $# -gt 0 ]]; then
-    aws_ "$region" eks create-access-entry --cluster-name "$cluster" --principal-arn "$principal" --type "$type" --kubernetes-groups "$@" >/dev/null
+    create_access_entry "$region" --cluster-name "$cluster" --principal-arn "$principal" --type "$type" --kubernetes-groups "$@"
   else
-    aws_ "$region" eks create-access-entry --cluster-name "$cluster" --principal-arn "$principal" --type "$type" >/dev/null
+    create_access_entry "$region" --cluster-name "$cluster" --principal-arn "$principal" --type "$type"
   fi
+}
+
+# IAM is eventually consistent: EKS refuses a role created a moment ago with "invalid principal".
+# Retried with the bounds xirsa apply uses (12 attempts, backoff up to 5 s); any other error stops.
+create_access_entry() { # region create-access-entry-arguments...
+  local region="$1" attempt err
+  shift
+  for attempt in 1 2 3 4 5 6 7 8 9 10 11 12; do
+    if err="$(aws_ "$region" eks create-access-entry "$@" 2>&1 >/dev/null)"; then return 0; fi
+    if [[ "$err" != *"invalid principal"* || $attempt -eq 12 ]]; then
+      printf '%s\n' "$err" >&2
+      return 1
+    fi
+    local wait=$((attempt < 4 ? 1 << (attempt - 1) : 5))
+    printf 'EKS does not see the role yet (IAM propagation), retrying in %ss\n' "$wait" >&2
+    sleep "$wait"
+  done
 }
 
 # Access to cluster workloads-staging (eu-west-1) for target staging.

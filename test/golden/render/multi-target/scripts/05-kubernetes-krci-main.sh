@@ -21,13 +21,41 @@ bundle_file() {
 kubectl annotate serviceaccount edp-cd-pipeline-operator -n krci --overwrite eks.amazonaws.com/role-arn=arn:aws:iam::111111111111:role/AWSIRSA_platform_CDPipelineOperator --context "$CONTEXT"
 kubectl rollout restart deployment cd-pipeline-operator -n krci --context "$CONTEXT"
 
-# Argo CD: annotate, then delete the pods so that they are re-created with the role.
+# Argo CD: annotate, then restart the controllers of the pods that run as each service account.
+restart_users_of() { # namespace serviceaccount
+  local ns="$1" sa="$2" pods line kind name owner refs=()
+  pods="$(kubectl get pods -n "$ns" --context "$CONTEXT" --field-selector "spec.serviceAccountName=$sa" -o jsonpath='{range .items[*]}{.metadata.ownerReferences[?(@.controller==true)].kind}{"|"}{.metadata.ownerReferences[?(@.controller==true)].name}{"\n"}{end}')"
+  while IFS= read -r line; do
+    [[ -n "$line" ]] || continue # no pods: an empty answer; a pod without owner is the line "|"
+    kind="${line%%|*}" name="${line#*|}"
+    case "$kind" in
+      ReplicaSet)
+        owner="$(kubectl get replicaset "$name" -n "$ns" --context "$CONTEXT" -o jsonpath='{.metadata.ownerReferences[?(@.controller==true)].kind}/{.metadata.ownerReferences[?(@.controller==true)].name}')"
+        [[ "$owner" == Deployment/?* ]] || { printf 'replicaset %s/%s (pods of %s) has no Deployment: restart it by hand\n' "$ns" "$name" "$sa" >&2; exit 1; }
+        owner="deployment/${owner#Deployment/}" ;;
+      StatefulSet) owner="statefulset/$name" ;;
+      DaemonSet) owner="daemonset/$name" ;;
+      *)
+        printf 'a pod of service account %s/%s has no Deployment, StatefulSet or DaemonSet (%s): delete it by hand once it can be re-created\n' "$ns" "$sa" "${kind:-no controller}" >&2
+        exit 1 ;;
+    esac
+    [[ " ${refs[*]-} " == *" $owner "* ]] || refs+=("$owner")
+  done <<<"$pods"
+  if [[ ${#refs[@]} -eq 0 ]]; then
+    printf 'no pod in namespace %s runs as service account %s: nothing would pick up the role (check source.argocd.serviceAccounts)\n' "$ns" "$sa" >&2
+    exit 1
+  fi
+  for owner in "${refs[@]}"; do
+    kubectl rollout restart "$owner" -n "$ns" --context "$CONTEXT"
+    kubectl rollout status "$owner" -n "$ns" --context "$CONTEXT" --timeout=300s
+  done
+}
 kubectl annotate serviceaccount argocd-application-controller -n argocd --overwrite eks.amazonaws.com/role-arn=arn:aws:iam::111111111111:role/AWSIRSA_platform_ArgoCDMaster --context "$CONTEXT"
 kubectl annotate serviceaccount argocd-applicationset-controller -n argocd --overwrite eks.amazonaws.com/role-arn=arn:aws:iam::111111111111:role/AWSIRSA_platform_ArgoCDMaster --context "$CONTEXT"
 kubectl annotate serviceaccount argocd-server -n argocd --overwrite eks.amazonaws.com/role-arn=arn:aws:iam::111111111111:role/AWSIRSA_platform_ArgoCDMaster --context "$CONTEXT"
-kubectl delete pod -l app.kubernetes.io/name=argocd-application-controller -n argocd --context "$CONTEXT"
-kubectl delete pod -l app.kubernetes.io/name=argocd-applicationset-controller -n argocd --context "$CONTEXT"
-kubectl delete pod -l app.kubernetes.io/name=argocd-server -n argocd --context "$CONTEXT"
+restart_users_of argocd argocd-application-controller
+restart_users_of argocd argocd-applicationset-controller
+restart_users_of argocd argocd-server
 
 # Argo CD AppProject krci: a destination per target (kept: the destinations it already has).
 manifest="$(bundle_file kubernetes/krci-main/appproject.yaml)"
