@@ -122,7 +122,10 @@ describe.skipIf(!!skip)("a set-up made by hand, discovered", { timeout: 240_000 
       name: "main",
       // The seed's Argo CD trust is StringLike: the import keeps it so (xirsa renders StringEquals otherwise).
       seedCompat: true,
-      inlinePolicyNames: { CDPipelineOperator: "AssumeCDPipelineAgent", ArgoCDMaster: "AssumeArgoCDAgentAccess" },
+      inlinePolicyNames: {
+        CDPipelineOperator: "AssumeCDPipelineAgent",
+        ArgoCDMaster: "AssumeArgoCDAgentAccess",
+      },
       source: {
         accountId: A,
         region: "eu-central-1",
