@@ -247,6 +247,8 @@ describe("what was found → xirsa.yaml", () => {
     const { config, notes } = importConfig(found(), OPTS);
     expect(config).toEqual({
       name: "main",
+      // The operator's permissions live in an inline policy of its own name: kept by name.
+      inlinePolicyNames: { CDPipelineOperator: "Mine" },
       source: {
         accountId: A,
         region: "eu-central-1",
@@ -272,10 +274,18 @@ describe("what was found → xirsa.yaml", () => {
       ],
     });
     expect(() => configSchema.parse(config)).not.toThrow();
-    // The operator's permissions live in an inline policy xirsa would not touch.
+    expect(notes).toEqual([]);
+  });
+
+  it("several inline policies on a source role cannot be expressed: a note, and none is named", () => {
+    const f = found();
+    const operator = f.roles.get(arn(A, "AWSIRSA_main_CDPipelineOperator"))!;
+    f.roles.set(operator.arn, { ...operator, inlinePolicies: { Mine: {}, Other: {} } });
+    const { config, notes } = importConfig(f, OPTS);
+    expect(config.inlinePolicyNames).toBeUndefined();
     expect(notes).toEqual([
       expect.stringContaining(
-        "role AWSIRSA_main_CDPipelineOperator holds its permissions in inline policy Mine",
+        "role AWSIRSA_main_CDPipelineOperator holds its permissions in 2 inline policies (Mine, Other)",
       ),
     ]);
   });
