@@ -115,7 +115,11 @@ function appliedLive(desired: State): State {
                 ...o,
                 metadata: {
                   ...o.metadata,
-                  annotations: { ...w.metadata.annotations, [PREVIOUS_ROLE_ARN_ANNOTATION]: "" },
+                  annotations: {
+                    ...w.metadata.annotations,
+                    [PREVIOUS_ROLE_ARN_ANNOTATION]: "",
+                    [addedAnnotation(STACK)]: JSON.stringify([ROLE_ARN_ANNOTATION]),
+                  },
                 },
               };
             }
