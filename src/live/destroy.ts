@@ -8,7 +8,7 @@
  */
 import type { ClusterRef, EksCluster, State } from "../state/types.js";
 import { findObject } from "../state/types.js";
-import { PREVIOUS_ROLE_ARN_ANNOTATION, ROLE_ARN_ANNOTATION } from "../topology/names.js";
+import { K8S_STACK_LABEL, PREVIOUS_ROLE_ARN_ANNOTATION, ROLE_ARN_ANNOTATION } from "../topology/names.js";
 import { type Change, DESTROY_STEPS, type Workload } from "./changes.js";
 import { sharedListOf, unmergeList } from "./merges.js";
 import { normalizePolicy } from "./normalize.js";
@@ -107,6 +107,51 @@ export function destroyDecisions(input: DestroyInput): DestroyDecisions {
     const cluster = ref(c);
     for (const o of c.objects) {
       if (OWNED_KINDS.includes(o.kind) && ownsObject(o, stack)) {
+        const list = sharedListOf(o);
+        const others = otherStacksAdded(o, stack);
+        const heirs = [...others].filter(([, keys]) => keys.length).map(([s]) => s);
+        if (list && heirs.length) {
+          // Another stack added items to it (a CapsuleConfiguration this stack created): it stays, handed over
+          // to that stack, with only the items no other stack recorded taken out.
+          const theirs = new Set([...others.values()].flat());
+          const items = list.items(o);
+          const left = unmergeList(
+            list,
+            items,
+            addedKeys(o, stack).filter((k) => !theirs.has(k)),
+          );
+          const heir = heirs.sort()[0]!;
+          kept.push({
+            kind: o.kind,
+            id: objId(o),
+            cluster: c.name,
+            reason: `xirsa stack ${stackNames(heirs)} also added items to it: handed over to stack '${heir}', only this stack's own items are taken out`,
+          });
+          out.push({
+            action: "update",
+            kind: o.kind,
+            id: objId(o),
+            cluster: c.name,
+            step: objectStep(o),
+            diff: `${jsonDiff(items, left)}\n~ label ${K8S_STACK_LABEL}: ${stack} → ${heir}`,
+            ops: [
+              {
+                type: "kube.patch",
+                cluster,
+                ref: refOf(o),
+                patch: {
+                  ...list.patch(left),
+                  metadata: {
+                    labels: { [K8S_STACK_LABEL]: heir },
+                    annotations: { [addedAnnotation(stack)]: null },
+                    ...(o.metadata.resourceVersion ? { resourceVersion: o.metadata.resourceVersion } : {}),
+                  },
+                },
+              },
+            ],
+          });
+          continue;
+        }
         out.push({
           action: "delete",
           kind: o.kind,

@@ -720,6 +720,41 @@ describe("several stacks in one source cluster (issue 17 §3)", () => {
     expect(changes[0]!.diff).toBe(`+ ${addedAnnotation(STACK)}: ["${ROLE_ARN_ANNOTATION}"]`);
   });
 
+  it("a CapsuleConfiguration one stack created records its groups; destroy hands it over to a stack that added more", () => {
+    const created = plan({ desired, live: freshLive(desired), stack: STACK, workloads }).find(
+      (c) => c.kind === "CapsuleConfiguration",
+    )!;
+    const object = (created.ops[0] as { object: KubeObject }).object;
+    expect(JSON.parse(object.metadata.annotations![addedAnnotation(STACK)]!)).toEqual([
+      "capsule.clastix.io",
+      "cd-pipeline-operator",
+    ]);
+    // Stack two wants the same group: BLOCKED naming stack one.
+    const live = appliedLive(desired);
+    const prod = live.clusters.find((c) => c.name === "workloads-prod")!;
+    const cc = prod.objects.find((o) => o.kind === "CapsuleConfiguration")!;
+    cc.metadata.annotations = { ...object.metadata.annotations };
+    expect(planB(live).find((c) => c.kind === "CapsuleConfiguration")!.blocked!.reason).toContain(
+      "'cd-pipeline-operator'",
+    );
+    // Stack two recorded another group: stack one's destroy keeps the object and hands it over.
+    (cc.spec as { userGroups: string[] }).userGroups.push("team-b-group");
+    cc.metadata.annotations[addedAnnotation("team-b")] = JSON.stringify(["team-b-group"]);
+    const { changes, kept } = destroyDecisions({ live, stack: STACK, workloads, desired });
+    const c = changes.find((x) => x.kind === "CapsuleConfiguration")!;
+    expect(c.action).toBe("update");
+    expect(c.ops[0]).toMatchObject({
+      type: "kube.patch",
+      patch: {
+        spec: { userGroups: ["team-b-group"] },
+        metadata: { labels: { "xirsa.io/stack": "team-b" }, annotations: { [addedAnnotation(STACK)]: null } },
+      },
+    });
+    expect(kept.find((k) => k.kind === "CapsuleConfiguration")!.reason).toContain(
+      "handed over to stack 'team-b'",
+    );
+  });
+
   it("destroy leaves a ServiceAccount another stack took over to that stack", () => {
     const live = appliedLive(desired);
     const sa = opSa(live);

@@ -787,6 +787,11 @@ function planShared(
       metadata: {
         ...want.metadata,
         labels: { ...(want.metadata.labels ?? {}), ...ownershipLabels(input.stack) },
+        // Its items are this stack's too: a second stack that wants them sees whose they are.
+        annotations: {
+          ...(want.metadata.annotations ?? {}),
+          [addedAnnotation(input.stack)]: JSON.stringify([...new Set(wantItems.map(shared.key))].sort()),
+        },
       },
     };
     out.push({
@@ -822,7 +827,7 @@ function planShared(
   const managed = claimed ? undefined : gitopsBlock(input, have);
   const blocked = claimed ?? managed;
   const shareText = theirs.length
-    ? `\n(${theirs.map((t) => `'${t.key}'`).join(", ")} added by xirsa stack ${stackNames(owners)}${input.adopt ? `: recorded as stack '${input.stack}''s too` : ""})`
+    ? `\n(${theirs.map((t) => `'${t.key}'`).join(", ")} added by xirsa stack ${stackNames(owners)}${input.adopt ? `: recorded for stack '${input.stack}' too` : ""})`
     : "";
   out.push({
     ...base,
