@@ -116,7 +116,7 @@ describe.skipIf(!!skip)("destroy and KubeRocketCI's environments", () => {
     expect(roles()).toHaveLength(2);
     expect(sb.kubectl("krci-main", ["get", "secret", "-n", "krci", "staging-cluster"]).code).toBe(0);
     expect(phase("krci-shop-qa")).toBe("Active");
-  });
+  }, 180_000);
 
   it("--environments deletes the environment namespaces first, through the operator's chain, then destroys", () => {
     const r = sb.xirsa([
@@ -140,7 +140,7 @@ describe.skipIf(!!skip)("destroy and KubeRocketCI's environments", () => {
     expect(out.environments.deleted.map((n) => n.namespace)).toEqual(["krci-shop-qa"]);
     expect(["gone", "Terminating"]).toContain(phase("krci-shop-qa"));
     expect(roles()).toEqual([]);
-  });
+  }, 180_000);
 
   it("--force destroys and lists the environment namespaces it leaves behind; a second run still lists them", () => {
     apply();
@@ -158,5 +158,5 @@ describe.skipIf(!!skip)("destroy and KubeRocketCI's environments", () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain("Nothing to remove");
     expect(again.stdout).toContain("= namespace krci-shop-uat in workloads-staging (target staging)");
-  });
+  }, 180_000);
 });

@@ -95,7 +95,7 @@ describe.skipIf(!!skip)("two stacks in one source cluster (issue 17 §3)", () =>
     }[];
     expect(roles.map((x) => x.RoleName).filter((n) => n.includes("team-b"))).toEqual([]);
     expect(verifyOk(sb.configFile)).toBe(true);
-  });
+  }, 180_000);
 
   it("--adopt takes them over; stack one's plan then names stack two, and its destroy leaves stack two working", () => {
     const r = sb.xirsa(["apply", "--config", second, "--yes", "--adopt"]);
@@ -120,5 +120,5 @@ describe.skipIf(!!skip)("two stacks in one source cluster (issue 17 §3)", () =>
       `arn:aws:iam::${A}:role/AWSIRSA_team-b_CDPipelineOperator`,
     );
     expect(verifyOk(second)).toBe(true);
-  });
+  }, 180_000);
 });
