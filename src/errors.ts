@@ -42,6 +42,7 @@ export const ERROR_CODES = [
   "config.unresolved",
   "config.yaml",
   "demo.dir",
+  "destroy.stages",
   "demo.example",
   "demo.surprise",
   "deploy.cluster-scoped",

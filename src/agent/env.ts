@@ -136,7 +136,7 @@ export interface EnvResult {
   tenant?: string;
 }
 
-async function operatorClient(input: EnvInput) {
+async function operatorClient(input: Omit<EnvInput, "pipeline" | "stage">) {
   const ref = findTarget(input.config, input.target);
   const session = openFlowSession({
     config: input.config,
@@ -183,7 +183,7 @@ function stepFailure(what: string, e: unknown, ctx: Parameters<typeof diagnose>[
 
 /** A namespace-scoped target: the Argo CD cluster Secret's `namespaces` follows the environment (as a step). */
 async function argocdNamespacesStep(
-  input: EnvInput,
+  input: Omit<EnvInput, "pipeline" | "stage">,
   ref: Awaited<ReturnType<typeof operatorClient>>["ref"],
   admin: Awaited<ReturnType<typeof operatorClient>>["admin"],
   change: { add?: string; remove?: string },
@@ -302,7 +302,14 @@ export async function createEnv(input: EnvInput): Promise<EnvResult> {
  * error saying the namespace may be orphaned: never skipped silently as the operator does.
  */
 export async function deleteEnv(input: EnvInput): Promise<EnvResult> {
-  const namespace = envNamespace(input.config, input);
+  return deleteEnvNamespace(input, envNamespace(input.config, input));
+}
+
+/** deleteEnv for a namespace known by name (destroy --environments: the namespaces a target still has). */
+export async function deleteEnvNamespace(
+  input: Omit<EnvInput, "pipeline" | "stage">,
+  namespace: string,
+): Promise<EnvResult> {
   checkPattern(input.config, input.target, namespace);
   const ref = findTarget(input.config, input.target);
   const orphaned = (e: unknown, ctx: Parameters<typeof diagnose>[1]) => {
@@ -455,7 +462,7 @@ export async function listEnvs(input: Omit<EnvInput, "pipeline" | "stage">): Pro
   const selector = `${TENANT_LABEL}=${input.config.source.krci.namespace}`;
   const list = (k: KubeClient) => k.list("v1", "Namespace", { labelSelector: selector });
   if (input.asAdmin) return listAsAdmin(input, ref, list);
-  const { admin, kube, session, endpoint } = await operatorClient({ ...input, pipeline: "x", stage: "x" });
+  const { admin, kube, session, endpoint } = await operatorClient(input);
   try {
     try {
       const items = await list(kube);

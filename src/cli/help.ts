@@ -56,7 +56,11 @@ export const EXAMPLES: Record<string, string[]> = {
     "xirsa apply                                  # shows the plan and asks",
     "xirsa apply -y --create-oidc-provider",
   ],
-  destroy: ["xirsa destroy", "xirsa destroy -y -o json"],
+  destroy: [
+    "xirsa destroy",
+    "xirsa destroy -y -o json",
+    "xirsa destroy --environments --token-file operator.token   # environments first, through the chain",
+  ],
   probe: [
     "xirsa probe --chain argocd --target prod --token-file argocd.token",
     "xirsa probe --chain cd-pipeline-operator --target prod -o json",

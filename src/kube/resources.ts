@@ -54,6 +54,8 @@ const KINDS: readonly KindInfo[] = [
     namespaced: true,
     custom: true,
   },
+  // Read only: KubeRocketCI's Stages name the target cluster they deploy to (destroy refuses while they do).
+  { apiVersion: "v2.edp.epam.com/v1", kind: "Stage", plural: "stages", namespaced: true, custom: true },
   {
     apiVersion: "capsule.clastix.io/v1beta2",
     kind: "Tenant",

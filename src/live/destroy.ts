@@ -6,13 +6,21 @@
  * provider while another role trusts it, a list item that another stack's `.added` annotation names, an
  * annotation someone re-pointed after apply are kept, each with a `Kept` line saying why.
  */
-import type { ClusterRef, EksCluster, KubeObject, State } from "../state/types.js";
+import type { ClusterRef, EksCluster, State } from "../state/types.js";
 import { findObject } from "../state/types.js";
-import { PREVIOUS_ROLE_ARN_ANNOTATION, ROLE_ARN_ANNOTATION } from "../topology/names.js";
+import { K8S_STACK_LABEL, PREVIOUS_ROLE_ARN_ANNOTATION, ROLE_ARN_ANNOTATION } from "../topology/names.js";
 import { type Change, DESTROY_STEPS, type Workload } from "./changes.js";
 import { sharedListOf, unmergeList } from "./merges.js";
 import { normalizePolicy } from "./normalize.js";
-import { addedAnnotation, addedKeys, ownsObject, ownsTags } from "./ownership.js";
+import {
+  addedAnnotation,
+  addedKeys,
+  otherStacksAdded,
+  ownsObject,
+  ownsTags,
+  stackNames,
+  stacksClaiming,
+} from "./ownership.js";
 import { hasController, OWNED_KINDS, objectStep, objId, refOf } from "./plan.js";
 import { jsonDiff, lineDiff } from "./textDiff.js";
 import { podRoleArn, workloadId, workloadPods } from "./workloads.js";
@@ -69,17 +77,6 @@ export function rolesTrustingProvider(
     .sort();
 }
 
-/** The stacks other than `stack` that recorded items they added to a shared list (`xirsa.io/<s>.added`). */
-export function otherStacksAdded(obj: KubeObject, stack: string): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const key of Object.keys(obj.metadata.annotations ?? {})) {
-    const m = /^xirsa\.io\/(.+)\.added$/.exec(key);
-    if (!m || m[1] === stack) continue;
-    out.set(m[1]!, addedKeys(obj, m[1]!));
-  }
-  return out;
-}
-
 /** The role ARNs this stack puts on ServiceAccounts: the desired annotations and the roles it owns. */
 function ourRoleArns(input: DestroyInput): Set<string> {
   const out = new Set(input.live.roles.filter((r) => ownsTags(r.tags, input.stack)).map((r) => r.arn));
@@ -110,6 +107,51 @@ export function destroyDecisions(input: DestroyInput): DestroyDecisions {
     const cluster = ref(c);
     for (const o of c.objects) {
       if (OWNED_KINDS.includes(o.kind) && ownsObject(o, stack)) {
+        const list = sharedListOf(o);
+        const others = otherStacksAdded(o, stack);
+        const heirs = [...others].filter(([, keys]) => keys.length).map(([s]) => s);
+        if (list && heirs.length) {
+          // Another stack added items to it (a CapsuleConfiguration this stack created): it stays, handed over
+          // to that stack, with only the items no other stack recorded taken out.
+          const theirs = new Set([...others.values()].flat());
+          const items = list.items(o);
+          const left = unmergeList(
+            list,
+            items,
+            addedKeys(o, stack).filter((k) => !theirs.has(k)),
+          );
+          const heir = heirs.sort()[0]!;
+          kept.push({
+            kind: o.kind,
+            id: objId(o),
+            cluster: c.name,
+            reason: `xirsa stack ${stackNames(heirs)} also added items to it: handed over to stack '${heir}', only this stack's own items are taken out`,
+          });
+          out.push({
+            action: "update",
+            kind: o.kind,
+            id: objId(o),
+            cluster: c.name,
+            step: objectStep(o),
+            diff: `${jsonDiff(items, left)}\n~ label ${K8S_STACK_LABEL}: ${stack} → ${heir}`,
+            ops: [
+              {
+                type: "kube.patch",
+                cluster,
+                ref: refOf(o),
+                patch: {
+                  ...list.patch(left),
+                  metadata: {
+                    labels: { [K8S_STACK_LABEL]: heir },
+                    annotations: { [addedAnnotation(stack)]: null },
+                    ...(o.metadata.resourceVersion ? { resourceVersion: o.metadata.resourceVersion } : {}),
+                  },
+                },
+              },
+            ],
+          });
+          continue;
+        }
         out.push({
           action: "delete",
           kind: o.kind,
@@ -167,6 +209,17 @@ export function destroyDecisions(input: DestroyInput): DestroyDecisions {
       if (o.kind === "ServiceAccount" && PREVIOUS_ROLE_ARN_ANNOTATION in annotations) {
         const previous = annotations[PREVIOUS_ROLE_ARN_ANNOTATION] || null;
         const now = annotations[ROLE_ARN_ANNOTATION];
+        const owners = stacksClaiming(o, ROLE_ARN_ANNOTATION, stack);
+        if (owners.length && !mine.includes(ROLE_ARN_ANNOTATION)) {
+          // Another stack recorded the annotation as its own (it adopted it): its destroy restores it.
+          kept.push({
+            kind: "ServiceAccount",
+            id: objId(o),
+            cluster: c.name,
+            reason: `${ROLE_ARN_ANNOTATION} belongs to xirsa stack ${stackNames(owners)} now (--adopt), so it is left to that stack`,
+          });
+          continue;
+        }
         if (!now || !ours.has(now)) {
           // Re-pointed (or removed) by someone else after apply: theirs now, not ours to restore.
           kept.push({
@@ -195,7 +248,11 @@ export function destroyDecisions(input: DestroyInput): DestroyDecisions {
               ref: refOf(o),
               patch: {
                 metadata: {
-                  annotations: { [ROLE_ARN_ANNOTATION]: previous, [PREVIOUS_ROLE_ARN_ANNOTATION]: null },
+                  annotations: {
+                    [ROLE_ARN_ANNOTATION]: previous,
+                    [PREVIOUS_ROLE_ARN_ANNOTATION]: null,
+                    ...(mine.length ? { [addedAnnotation(stack)]: null } : {}),
+                  },
                 },
               },
             },

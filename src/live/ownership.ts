@@ -1,8 +1,10 @@
 /**
  * What xirsa owns: AWS resources tagged `xirsa.io/managed-by: xirsa` + `xirsa.io/stack: <name>`, Kubernetes
  * objects labelled `app.kubernetes.io/managed-by: xirsa` + `xirsa.io/stack: <name>`. Objects xirsa only merges
- * into (AppProject, edp-config, CapsuleConfiguration, ServiceAccounts) record what it added in an annotation,
- * so that destroy removes exactly that.
+ * into record what it added in the annotation `xirsa.io/<stack>.added`, so that destroy removes exactly that:
+ * the list items of the AppProject, krci-config and CapsuleConfiguration, and the annotation keys of a
+ * ServiceAccount (`eks.amazonaws.com/role-arn`). One rule for all of them (issue 17 §3): what another stack
+ * recorded is that stack's, and changing or relying on it is BLOCKED unless --adopt.
  */
 import type { KubeObject, State } from "../state/types.js";
 import {
@@ -84,4 +86,52 @@ export function addedKeys(obj: KubeObject | undefined, stack: string): string[] 
   } catch {
     return []; // hand-edited into something else: treat as nothing recorded
   }
+}
+
+/** The stacks other than `stack` that recorded what they added to an object (`xirsa.io/<s>.added`). */
+export function otherStacksAdded(obj: KubeObject, stack: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const key of Object.keys(obj.metadata.annotations ?? {})) {
+    const m = /^xirsa\.io\/(.+)\.added$/.exec(key);
+    if (!m || m[1] === stack) continue;
+    out.set(m[1]!, addedKeys(obj, m[1]!));
+  }
+  return out;
+}
+
+/** The other stacks that recorded `key` as theirs on `obj`, sorted. */
+export function stacksClaiming(obj: KubeObject, key: string, stack: string): string[] {
+  return [...otherStacksAdded(obj, stack)]
+    .filter(([, keys]) => keys.includes(key))
+    .map(([s]) => s)
+    .sort();
+}
+
+/** `'a', 'b'` for messages. */
+export function stackNames(stacks: readonly string[]): string {
+  return stacks.map((s) => `'${s}'`).join(", ");
+}
+
+/**
+ * The annotation patch that removes `keys` from the records of `stacks` (an adopting stack takes them over):
+ * each `.added` annotation keeps its other keys, or goes when none is left.
+ */
+export function releaseClaims(
+  obj: KubeObject,
+  stacks: readonly string[],
+  keys: readonly string[],
+): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const s of stacks) {
+    const left = addedKeys(obj, s).filter((k) => !keys.includes(k));
+    out[addedAnnotation(s)] = left.length ? JSON.stringify(left) : null;
+  }
+  return out;
+}
+
+/** The xirsa stack whose ownership labels an object carries, when it is not `stack`. */
+export function otherOwnerStack(obj: KubeObject, stack: string): string | undefined {
+  const labels = obj.metadata.labels ?? {};
+  const s = labels[K8S_STACK_LABEL];
+  return labels[K8S_MANAGED_BY_LABEL] === MANAGED_BY_VALUE && s && s !== stack ? s : undefined;
 }

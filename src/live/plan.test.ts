@@ -115,7 +115,11 @@ function appliedLive(desired: State): State {
                 ...o,
                 metadata: {
                   ...o.metadata,
-                  annotations: { ...w.metadata.annotations, [PREVIOUS_ROLE_ARN_ANNOTATION]: "" },
+                  annotations: {
+                    ...w.metadata.annotations,
+                    [PREVIOUS_ROLE_ARN_ANNOTATION]: "",
+                    [addedAnnotation(STACK)]: JSON.stringify([ROLE_ARN_ANNOTATION]),
+                  },
                 },
               };
             }
@@ -624,5 +628,145 @@ describe("destroy keeps what others still use (issue 11 item 3)", () => {
       "AppProject xirsa stack 'team-b' also lists it",
       "ConfigMap xirsa stack 'team-b' also lists it",
     ]);
+  });
+});
+
+describe("several stacks in one source cluster (issue 17 §3)", () => {
+  const desired = desiredState(config).state;
+  const configB: Config = { ...config, name: "team-b" };
+  const desiredB = desiredState(configB).state;
+  const workloadsB = workloadsOf(configB);
+  const planB = (live: State, adopt?: boolean) =>
+    plan({ desired: desiredB, live, stack: "team-b", workloads: workloadsB, ...(adopt ? { adopt } : {}) });
+  const opSa = (live: State) =>
+    live.clusters[0]!.objects.find((o) => o.kind === "ServiceAccount" && o.metadata.namespace === "krci")!;
+
+  it("blocks re-pointing another stack's ServiceAccount annotation, naming the stack; --adopt takes it over", () => {
+    const live = appliedLive(desired);
+    const changes = planB(live);
+    const sas = changes.filter((c) => c.kind === "ServiceAccount");
+    expect(sas).toHaveLength(4);
+    for (const c of sas) {
+      expect(c.blocked).toMatchObject({ adoptable: true });
+      expect(c.blocked!.reason).toContain(`was set by xirsa stack '${STACK}'`);
+      expect(c.blocked!.fix).toContain("--adopt");
+    }
+    // Nothing restarts behind a blocked annotation.
+    expect(changes.filter((c) => c.step === "restarts")).toEqual([]);
+
+    const adopted = planB(live, true);
+    const op = adopted.find((c) => c.id === "krci/edp-cd-pipeline-operator")!;
+    expect(op.blocked).toBeUndefined();
+    const roleB = desiredB.clusters[0]!.objects.find(
+      (o) => o.kind === "ServiceAccount" && o.metadata.namespace === "krci",
+    )!.metadata.annotations![ROLE_ARN_ANNOTATION]!;
+    expect(op.ops[0]).toMatchObject({
+      patch: {
+        metadata: {
+          annotations: {
+            [ROLE_ARN_ANNOTATION]: roleB,
+            [PREVIOUS_ROLE_ARN_ANNOTATION]: "",
+            [addedAnnotation("team-b")]: JSON.stringify([ROLE_ARN_ANNOTATION]),
+            [addedAnnotation(STACK)]: null,
+          },
+        },
+      },
+    });
+    expect(adopted.some((c) => c.id === "krci/cd-pipeline-operator" && c.step === "restarts")).toBe(true);
+  });
+
+  it("blocks relying on another stack's AppProject destination; --adopt records it as shared", () => {
+    const live = appliedLive(desired);
+    const project = planB(live).find((c) => c.kind === "AppProject")!;
+    expect(project.blocked!.reason).toContain(
+      `'${config.targets[0]!.endpoint} ${config.targets[0]!.namespaces}'`,
+    );
+    expect(project.blocked!.reason).toContain(`xirsa stack '${STACK}'`);
+    const adopted = planB(live, true).find((c) => c.kind === "AppProject")!;
+    expect(adopted.blocked).toBeUndefined();
+    const ann = (
+      adopted.ops[0] as unknown as { patch: { metadata: { annotations: Record<string, string> } } }
+    ).patch.metadata.annotations;
+    expect(JSON.parse(ann[addedAnnotation("team-b")]!)).toHaveLength(2);
+    // Stack one's own record stays: it still lists the destinations too.
+    expect(ann[addedAnnotation(STACK)]).toBeUndefined();
+  });
+
+  it("blocks an object another stack owns even when it equals the desired one", () => {
+    const live = appliedLive(desired);
+    const prod = live.clusters.find((c) => c.name === "workloads-prod")!;
+    const role = prod.objects.find((o) => o.kind === "Tenant")!;
+    const wantB = desiredB.clusters.find((c) => c.name === "workloads-prod")!;
+    const same = wantB.objects.find((o) => o.kind === role.kind && o.metadata.name === role.metadata.name);
+    expect(same).toBeDefined();
+    const c = planB(live).find((x) => x.kind === "Tenant" && x.id === role.metadata.name)!;
+    expect(c.blocked!.reason).toContain(`set by xirsa stack '${STACK}'`);
+    expect(planB(live, true).find((x) => x.kind === "Tenant" && x.id === role.metadata.name)!.blocked).toBe(
+      undefined,
+    );
+  });
+
+  it("records ownership on a ServiceAccount applied before the record existed, without restarting", () => {
+    const live = appliedLive(desired);
+    for (const o of live.clusters[0]!.objects)
+      if (o.kind === "ServiceAccount") delete o.metadata.annotations![addedAnnotation(STACK)];
+    const changes = plan({ desired, live, stack: STACK, workloads });
+    expect(summary(changes)).toEqual(
+      [
+        "krci/edp-cd-pipeline-operator",
+        ...config.source.argocd.serviceAccounts.map((n) => `argocd/${n}`),
+      ].map((id) => `service-accounts update ServiceAccount ${id}`),
+    );
+    expect(changes[0]!.diff).toBe(`+ ${addedAnnotation(STACK)}: ["${ROLE_ARN_ANNOTATION}"]`);
+  });
+
+  it("a CapsuleConfiguration one stack created records its groups; destroy hands it over to a stack that added more", () => {
+    const created = plan({ desired, live: freshLive(desired), stack: STACK, workloads }).find(
+      (c) => c.kind === "CapsuleConfiguration",
+    )!;
+    const object = (created.ops[0] as { object: KubeObject }).object;
+    expect(JSON.parse(object.metadata.annotations![addedAnnotation(STACK)]!)).toEqual([
+      "capsule.clastix.io",
+      "cd-pipeline-operator",
+    ]);
+    // Stack two wants the same group: BLOCKED naming stack one.
+    const live = appliedLive(desired);
+    const prod = live.clusters.find((c) => c.name === "workloads-prod")!;
+    const cc = prod.objects.find((o) => o.kind === "CapsuleConfiguration")!;
+    cc.metadata.annotations = { ...object.metadata.annotations };
+    expect(planB(live).find((c) => c.kind === "CapsuleConfiguration")!.blocked!.reason).toContain(
+      "'cd-pipeline-operator'",
+    );
+    // Stack two recorded another group: stack one's destroy keeps the object and hands it over.
+    (cc.spec as { userGroups: string[] }).userGroups.push("team-b-group");
+    cc.metadata.annotations[addedAnnotation("team-b")] = JSON.stringify(["team-b-group"]);
+    const { changes, kept } = destroyDecisions({ live, stack: STACK, workloads, desired });
+    const c = changes.find((x) => x.kind === "CapsuleConfiguration")!;
+    expect(c.action).toBe("update");
+    expect(c.ops[0]).toMatchObject({
+      type: "kube.patch",
+      patch: {
+        spec: { userGroups: ["team-b-group"] },
+        metadata: { labels: { "xirsa.io/stack": "team-b" }, annotations: { [addedAnnotation(STACK)]: null } },
+      },
+    });
+    expect(kept.find((k) => k.kind === "CapsuleConfiguration")!.reason).toContain(
+      "handed over to stack 'team-b'",
+    );
+  });
+
+  it("destroy leaves a ServiceAccount another stack took over to that stack", () => {
+    const live = appliedLive(desired);
+    const sa = opSa(live);
+    delete sa.metadata.annotations![addedAnnotation(STACK)];
+    sa.metadata.annotations![addedAnnotation("team-b")] = JSON.stringify([ROLE_ARN_ANNOTATION]);
+    const { changes, kept } = destroyDecisions({ live, stack: STACK, workloads, desired });
+    expect(changes.find((c) => c.id === "krci/edp-cd-pipeline-operator")).toBeUndefined();
+    expect(kept.find((k) => k.id === "krci/edp-cd-pipeline-operator")!.reason).toContain(
+      "belongs to xirsa stack 'team-b'",
+    );
+    // Its own ServiceAccounts are restored and their record removed.
+    const argo = changes.find((c) => c.kind === "ServiceAccount")!;
+    expect(JSON.stringify(argo.ops[0])).toContain(`"${addedAnnotation(STACK)}":null`);
   });
 });

@@ -42,11 +42,16 @@ import { containedIn, jsonEqual, normalizePolicy, policiesEqual } from "./normal
 import {
   addedAnnotation,
   addedKeys,
+  otherOwnerStack,
+  otherStacksAdded,
   ownershipLabels,
   ownershipTags,
   ownerText,
   ownsObject,
   ownsTags,
+  releaseClaims,
+  stackNames,
+  stacksClaiming,
   terraformCommand,
   terraformOwns,
 } from "./ownership.js";
@@ -700,15 +705,31 @@ function planServiceAccount(
   }
   const annotations = have.metadata.annotations ?? {};
   const current = annotations[ROLE_ARN_ANNOTATION];
-  if (current === role) return;
+  // Whose the annotation is (ownership.ts): another stack's record blocks, whatever value it holds.
+  const others = stacksClaiming(have, ROLE_ARN_ANNOTATION, input.stack);
+  const recorded = addedKeys(have, input.stack).includes(ROLE_ARN_ANNOTATION);
+  // Applied before the record existed (xirsa.io/previous-role-arn, the value ours): record it, nothing else.
+  const legacy = !recorded && PREVIOUS_ROLE_ARN_ANNOTATION in annotations;
+  if (current === role && !others.length && (recorded || !legacy)) return;
   // Remember what was there before xirsa, once: destroy puts it back.
   const previous = annotations[PREVIOUS_ROLE_ARN_ANNOTATION] ?? current ?? "";
-  const managed = gitopsBlock(input, have);
+  const claimed =
+    others.length && !input.adopt
+      ? otherStackBlock(`${ROLE_ARN_ANNOTATION} of ServiceAccount ${objId(want)}`, others, input.stack)
+      : undefined;
+  const managed = claimed ? undefined : gitopsBlock(input, have);
+  const blocked = claimed ?? managed;
+  const mine = [...new Set([...addedKeys(have, input.stack), ROLE_ARN_ANNOTATION])].sort();
+  const diff =
+    current === role
+      ? `+ ${addedAnnotation(input.stack)}: ${JSON.stringify(mine)}${others.length ? ` (taken over from stack ${stackNames(others)})` : ""}`
+      : lineDiff(`${ROLE_ARN_ANNOTATION}: ${current ?? "(none)"}`, `${ROLE_ARN_ANNOTATION}: ${role}`) +
+        (others.length ? `\n(set by xirsa stack ${stackNames(others)})` : "");
   out.push({
     ...base,
-    ...(managed ? { blocked: managed } : {}),
+    ...(blocked ? { blocked } : {}),
     action: "update",
-    diff: lineDiff(`${ROLE_ARN_ANNOTATION}: ${current ?? "(none)"}`, `${ROLE_ARN_ANNOTATION}: ${role}`),
+    diff,
     ops: [
       {
         type: "kube.patch",
@@ -716,12 +737,27 @@ function planServiceAccount(
         ref: refOf(want),
         patch: {
           metadata: {
-            annotations: { [ROLE_ARN_ANNOTATION]: role, [PREVIOUS_ROLE_ARN_ANNOTATION]: previous },
+            annotations: {
+              [ROLE_ARN_ANNOTATION]: role,
+              [PREVIOUS_ROLE_ARN_ANNOTATION]: previous,
+              [addedAnnotation(input.stack)]: JSON.stringify(mine),
+              ...releaseClaims(have, others, [ROLE_ARN_ANNOTATION]),
+            },
           },
         },
       },
     ],
   });
+}
+
+/** What another stack recorded as its own: BLOCKED (adoptable), naming the stack (issue 17 §3). */
+function otherStackBlock(what: string, stacks: string[], stack: string): Blocked {
+  const names = stackNames(stacks);
+  return {
+    reason: `${what} was set by xirsa stack ${names}; changing or relying on it here would break that stack or be undone by its destroy`,
+    fix: `rerun with --adopt to take it over for stack '${stack}' (stack ${names} then no longer owns it), or manage these targets in one stack (its targets list) instead of two`,
+    adoptable: true,
+  };
 }
 
 function planShared(
@@ -754,6 +790,11 @@ function planShared(
       metadata: {
         ...want.metadata,
         labels: { ...(want.metadata.labels ?? {}), ...ownershipLabels(input.stack) },
+        // Its items are this stack's too: a second stack that wants them sees whose they are.
+        annotations: {
+          ...(want.metadata.annotations ?? {}),
+          [addedAnnotation(input.stack)]: JSON.stringify([...new Set(wantItems.map(shared.key))].sort()),
+        },
       },
     };
     out.push({
@@ -765,14 +806,37 @@ function planShared(
     return;
   }
   const liveItems = shared.items(have);
-  const result = mergeList(shared, liveItems, addedKeys(have, input.stack), wantItems);
-  if (!result.changed) return;
-  const managed = gitopsBlock(input, have);
+  const mine = addedKeys(have, input.stack);
+  // Desired items another stack added: theirs (its destroy takes them away). --adopt records them as ours
+  // too, so that either destroy keeps them while the other lists them (destroy.ts).
+  const others = otherStacksAdded(have, input.stack);
+  const liveKeys = new Set(liveItems.map(shared.key));
+  const theirs = [...new Set(wantItems.map(shared.key))]
+    .filter((k) => liveKeys.has(k) && !mine.includes(k))
+    .map((k) => ({ key: k, stacks: [...others].filter(([, keys]) => keys.includes(k)).map(([s]) => s) }))
+    .filter((t) => t.stacks.length);
+  const shares = input.adopt ? theirs.map((t) => t.key) : [];
+  const result = mergeList(shared, liveItems, [...mine, ...shares], wantItems);
+  if (!result.changed && !theirs.length) return;
+  const owners = [...new Set(theirs.flatMap((t) => t.stacks))].sort();
+  const claimed =
+    theirs.length && !input.adopt
+      ? otherStackBlock(
+          `${want.kind} ${objId(want)} item(s) ${theirs.map((t) => `'${t.key}'`).join(", ")}`,
+          owners,
+          input.stack,
+        )
+      : undefined;
+  const managed = claimed ? undefined : gitopsBlock(input, have);
+  const blocked = claimed ?? managed;
+  const shareText = theirs.length
+    ? `\n(${theirs.map((t) => `'${t.key}'`).join(", ")} added by xirsa stack ${stackNames(owners)}${input.adopt ? `: recorded for stack '${input.stack}' too` : ""})`
+    : "";
   out.push({
     ...base,
-    ...(managed ? { blocked: managed } : {}),
+    ...(blocked ? { blocked } : {}),
     action: "update",
-    diff: jsonDiff(liveItems, result.items),
+    diff: jsonDiff(liveItems, result.items) + shareText,
     ops: [
       {
         type: "kube.patch",
@@ -832,14 +896,18 @@ function planOwned(
   // Keys added by hand to a Secret xirsa owns are drift too (a merge patch would keep them): shown by name only.
   const extra = want.kind === "Secret" && owned ? extraDataKeys(want, have) : [];
   const differs = !containedIn(content(want), content(have)) || extra.length > 0;
-  if (!differs && (owned || !input.adopt)) return;
+  // Another stack's object is BLOCKED even when equal: its destroy would delete what this stack relies on.
+  const otherStack = otherOwnerStack(have, input.stack);
+  if (!differs && (owned || (!input.adopt && !otherStack))) return;
   const blocked =
     !owned && !input.adopt
-      ? unowned(
-          `${want.kind} ${objId(want)} in ${cluster.name}`,
-          ownerText(have.metadata.labels, K8S_STACK_LABEL),
-          input.stack,
-        )
+      ? otherStack && !differs
+        ? otherStackBlock(`${want.kind} ${objId(want)} in ${cluster.name}`, [otherStack], input.stack)
+        : unowned(
+            `${want.kind} ${objId(want)} in ${cluster.name}`,
+            ownerText(have.metadata.labels, K8S_STACK_LABEL),
+            input.stack,
+          )
       : undefined;
   // roleRef of a binding is immutable: replace the object.
   const replace =
@@ -878,13 +946,17 @@ function planRestarts(input: PlanInput, out: Change[]): void {
     const sa = findObject(want, "ServiceAccount", w.serviceAccount, w.namespace);
     const role = sa?.metadata.annotations?.[ROLE_ARN_ANNOTATION];
     if (!role) continue;
-    const saChange = out.find(
+    const saUpdate = out.find(
       (c) =>
         c.kind === "ServiceAccount" &&
         c.id === `${w.namespace}/${w.serviceAccount}` &&
         c.cluster === w.cluster.name,
     );
-    if (saChange?.blocked) continue;
+    if (saUpdate?.blocked) continue;
+    // Only a new role needs new pods (recording ownership of an unchanged annotation does not).
+    const liveSa = findObject(have, "ServiceAccount", w.serviceAccount, w.namespace);
+    const saChange =
+      saUpdate && liveSa?.metadata.annotations?.[ROLE_ARN_ANNOTATION] !== role ? saUpdate : undefined;
     const pods = workloadPods(have.objects, w);
     if (!pods.length) {
       // Nothing would pick the role up: say so rather than restart nothing (a nameOverride, another SA name).

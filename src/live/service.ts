@@ -13,6 +13,14 @@ import { APPLY_STEPS, type Change, DESTROY_STEPS, STEP_TITLES } from "./changes.
 import { collect, type LiveSnapshot, listAccountRoles } from "./collect.js";
 import { type Connections, openConnections } from "./connections.js";
 import { destroyDecisions, type Kept } from "./destroy.js";
+import {
+  deleteEnvironments,
+  type EnvironmentFlags,
+  type Environments,
+  type EnvNamespace,
+  readEnvironments,
+  refuseStages,
+} from "./environments.js";
 import { blockedText } from "./format.js";
 import { ownsTags } from "./ownership.js";
 import { plan } from "./plan.js";
@@ -168,11 +176,20 @@ export interface DestroyResult {
   kept: Kept[];
   steps: StepReport[];
   declined: boolean;
+  /** Stages and environment namespaces of the targets (environments.ts); `deleted` with --environments. */
+  environments: Environments & { deleted: EnvNamespace[] };
+}
+
+export interface DestroyFlags extends Omit<ApplyFlags, "adopt" | "createOidcProvider">, EnvironmentFlags {
+  showKept?: (kept: Kept[]) => void;
+  showEnvironments?: (envs: Environments) => void;
+  /** The operator's projected token, for --environments (deleted through its chain). */
+  tokenFile?: string;
 }
 
 export async function destroyLive(
   config: Config,
-  flags: Omit<ApplyFlags, "adopt" | "createOidcProvider"> & { showKept?: (kept: Kept[]) => void },
+  flags: DestroyFlags,
   opts: LiveOptions,
 ): Promise<DestroyResult> {
   return withConnections(config, opts, async (conns) => {
@@ -193,9 +210,22 @@ export async function destroyLive(
     flags.showPlan?.(changes, snapshot);
     flags.showKept?.(kept);
     refuseBlocked(changes, false);
-    if (changes.length && flags.confirm && !(await flags.confirm(changes))) {
-      return { changes, kept, steps: [], declined: true };
+    const envs = await readEnvironments(snapshot.config, conns, changes);
+    flags.showEnvironments?.(envs);
+    refuseStages(envs, flags);
+    const deleting = flags.environments && envs.namespaces.length > 0;
+    if ((changes.length || deleting) && flags.confirm && !(await flags.confirm(changes))) {
+      return { changes, kept, steps: [], declined: true, environments: { ...envs, deleted: [] } };
     }
+    // Environments go first, while the operator's chain still works.
+    const deleted = deleting
+      ? await deleteEnvironments(snapshot.config, envs, {
+          tokenFile: flags.tokenFile ?? "",
+          env: opts.env,
+          conns,
+          ...(flags.progress ? { progress: (l: string) => flags.progress!.write(`${l}\n`) } : {}),
+        })
+      : [];
     const titles: Record<string, string> = {
       ...STEP_TITLES,
       restarts: "restart workloads with their previous role",
@@ -209,7 +239,7 @@ export async function destroyLive(
           ...(flags.progress ? { progress: flags.progress } : {}),
         })
       : [];
-    return { changes, kept, steps, declined: false };
+    return { changes, kept, steps, declined: false, environments: { ...envs, deleted } };
   });
 }
 

@@ -40,6 +40,16 @@ describe("bad input across commands", () => {
       ["sandbox", "up", "--config", "examples/xirsa.yaml", "--state-dir", aFile],
       /--state-dir .* is a file/,
     ],
+    [
+      "destroy: --environments without a token",
+      ["destroy", "--config", "examples/xirsa.yaml", "--environments", "--yes"],
+      /no web identity token: pass --token-file/,
+    ],
+    [
+      "destroy: --token-file without --environments",
+      ["destroy", "--config", "examples/xirsa.yaml", "--token-file", aFile, "--yes"],
+      /--token-file is for --environments/,
+    ],
   ];
   for (const [name, args, message] of cases) {
     it(name, () => {

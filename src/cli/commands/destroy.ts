@@ -1,18 +1,21 @@
 import { resolve } from "node:path";
 import { loadConfig } from "../../config/load.js";
+import { InputError } from "../../errors.js";
 import { confirmer } from "../../live/confirm.js";
 import { keptText } from "../../live/destroy.js";
+import { environmentsText } from "../../live/environments.js";
 import { planJson, planTable, terraformOwnedJson, terraformOwnedText } from "../../live/format.js";
 import { type TerraformOwned, terraformOwned } from "../../live/ownership.js";
 import { destroyLive, failAfterStepFromEnv } from "../../live/service.js";
 import { oneOf, parseFlags } from "../args.js";
 import type { Command } from "../command.js";
 import { requireConfig } from "../configFile.js";
+import { flowTokenFile, TOKEN_FILE_OPTION } from "../flowFlags.js";
 
 const command: Command = {
   name: "destroy",
   summary: "remove what xirsa created for a config, and only that",
-  usage: `xirsa destroy --config <xirsa.yaml> [--yes] [--output table|json]
+  usage: `xirsa destroy --config <xirsa.yaml> [--yes] [--environments --token-file <file> | --force] [--output table|json]
 
 In reverse apply order: deletes the Capsule objects, RBAC and cluster Secrets xirsa owns, takes xirsa's
 entries out of edp-config available_clusters, the AppProject destinations and the CapsuleConfiguration,
@@ -22,16 +25,34 @@ xirsa.io/stack=<name> are deleted; everything else is left as it is. Kept, and l
 provider while another role of its account trusts it, a list item another stack also recorded, and a
 ServiceAccount whose role annotation someone changed after apply.
 
+KubeRocketCI deletes an environment's namespace only through the cluster Secret destroy removes: while
+Stage objects (v2.edp.epam.com) deploy to a target being removed, destroy refuses and lists them. It lists
+the environment namespaces (label app.edp.epam.com/tenant) that remain in each target.
+
   --yes           do not ask (required without a terminal)
-  --output json   {changes, steps} on stdout; progress on stderr
+  --environments  delete the environment namespaces first, through the operator's chain (as xirsa env delete)
+  --token-file F  the operator's projected token for --environments (default: $AWS_WEB_IDENTITY_TOKEN_FILE)
+  --force         destroy although Stages still deploy there (their namespaces are left behind)
+  --output json   {changes, kept, environments, steps} on stdout; progress on stderr
 
 Exit codes: 0 done (or nothing to remove), 1 a step failed, 2 bad input (including no terminal and no --yes).`,
   async run(argv, io) {
     const { values } = parseFlags(
       argv,
-      { config: { type: "string" }, yes: { type: "boolean" }, output: { type: "string" } },
+      {
+        config: { type: "string" },
+        yes: { type: "boolean" },
+        output: { type: "string" },
+        force: { type: "boolean" },
+        environments: { type: "boolean" },
+        ...TOKEN_FILE_OPTION,
+      },
       "destroy",
     );
+    const environments = values.environments === true;
+    if (values["token-file"] && !environments) {
+      throw new InputError("cli.flags", "destroy: --token-file is for --environments", "drop --token-file");
+    }
     const file = requireConfig(values, io, "destroy");
     const output = oneOf(
       values.output as string | undefined,
@@ -40,6 +61,7 @@ Exit codes: 0 done (or nothing to remove), 1 a step failed, 2 bad input (includi
       "table",
     );
     const failAfterStep = failAfterStepFromEnv(io.env);
+    const tokenFile = environments ? flowTokenFile(values, io) : undefined;
     const config = loadConfig(resolve(io.cwd, file));
     const json = output === "json";
     const report = json ? io.stderr : io.stdout;
@@ -48,6 +70,8 @@ Exit codes: 0 done (or nothing to remove), 1 a step failed, 2 bad input (includi
       config,
       {
         ...(failAfterStep ? { failAfterStep } : {}),
+        ...(values.force === true ? { force: true } : {}),
+        ...(environments ? { environments, tokenFile: tokenFile! } : {}),
         progress: report,
         confirm: confirmer("destroy", values.yes === true, { stdin: io.stdin, stdout: io.stderr }),
         showPlan: (changes, snapshot) => {
@@ -59,6 +83,10 @@ Exit codes: 0 done (or nothing to remove), 1 a step failed, 2 bad input (includi
         showKept: (kept) => {
           if (kept.length) report.write(`${keptText(kept).trimStart()}\n`);
         },
+        showEnvironments: (envs) => {
+          const text = environmentsText(envs, { environments });
+          if (text) report.write(`${text}\n`);
+        },
       },
       { env: io.env },
     );
@@ -68,7 +96,7 @@ Exit codes: 0 done (or nothing to remove), 1 a step failed, 2 bad input (includi
     }
     if (json)
       io.stdout.write(
-        `${JSON.stringify({ ...planJson(result.changes), kept: result.kept, steps: result.steps, ...terraformOwnedJson(owned, "destroy") }, null, 2)}\n`,
+        `${JSON.stringify({ ...planJson(result.changes), kept: result.kept, environments: result.environments, steps: result.steps, ...terraformOwnedJson(owned, "destroy") }, null, 2)}\n`,
       );
     return 0;
   },

@@ -172,6 +172,15 @@ const ROWS: Row[] = [
     short: ["app", "apps"],
     custom: true,
   },
+  // KubeRocketCI's environments (epam/edp-cd-pipeline-operator config/crd/bases/v2.edp.epam.com_stages.yaml:
+  // namespaced, plural stages, status subresource): destroy reads which target clusters they deploy to.
+  {
+    gv: "v2.edp.epam.com/v1",
+    kind: "Stage",
+    plural: "stages",
+    custom: true,
+    sub: ["status"],
+  },
   {
     gv: "capsule.clastix.io/v1beta2",
     kind: "Tenant",
