@@ -61,5 +61,7 @@ export const FIELD_DESCRIPTIONS: Record<string, string> = {
   "targets[].capsule": "Capsule tenancy: the operator's access entry gets the group and no admin policy.",
   "targets[].capsule.tenant": "Capsule Tenant that owns the environment namespaces (default krci).",
   "targets[].capsule.group":
-    "Group of the operator's access entry, a CapsuleConfiguration userGroup (default cd-pipeline-operator).",
+    "Group of the operator's access entry, a Capsule user group of the CapsuleConfiguration (default cd-pipeline-operator).",
+  "targets[].capsule.usersForm":
+    "How the rendered CapsuleConfiguration lists the group: users (kind Group, Capsule >= 0.12, default) or userGroups (older Capsule; deprecated since 0.12). apply and verify --live follow the installed object's form.",
 };

@@ -205,6 +205,10 @@ export const sourceSchema = z.strictObject({
 const capsule = z.strictObject({
   tenant: k8sName.default("krci"),
   group: k8sGroup.default("cd-pipeline-operator"),
+  // Capsule >= 0.12 reads spec.users; spec.userGroups is deprecated (src/topology/capsuleConfig.ts).
+  usersForm: z
+    .enum(["users", "userGroups"], { error: "expected 'users' (Capsule >= 0.12) or 'userGroups' (older)" })
+    .default("users"),
 });
 
 export const targetSchema = z.strictObject({

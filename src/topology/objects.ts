@@ -4,6 +4,7 @@
  */
 import type { Config, TargetConfig } from "../config/schema.js";
 import type { KubeObject } from "../state/types.js";
+import { CAPSULE_DEFAULT_GROUP, type CapsuleUsersForm, capsuleUsersSpec } from "./capsuleConfig.js";
 import {
   argocdClusterSecretName,
   K8S_MANAGED_BY_LABEL,
@@ -128,13 +129,18 @@ export function edpConfig(config: Config): KubeObject {
   };
 }
 
-export function capsuleObjects(config: Config, capsule: { tenant: string; group: string }): KubeObject[] {
+export function capsuleObjects(
+  config: Config,
+  capsule: { tenant: string; group: string; usersForm: CapsuleUsersForm },
+): KubeObject[] {
+  const form = capsule.usersForm;
   return [
     {
       apiVersion: "capsule.clastix.io/v1beta2",
       kind: "CapsuleConfiguration",
       metadata: { name: "default" },
-      spec: { userGroups: ["capsule.clastix.io", capsule.group] },
+      // Capsule's own default group stays a user group (as its chart sets it), besides the operator's.
+      spec: capsuleUsersSpec(form, [CAPSULE_DEFAULT_GROUP[form], capsule.group]),
     },
     {
       apiVersion: "capsule.clastix.io/v1beta2",

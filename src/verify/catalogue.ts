@@ -429,9 +429,9 @@ const entries = [
     hop: "kubernetes-permissions",
     title: "Not a Capsule user",
     explanation:
-      "None of the access entry's groups is in CapsuleConfiguration userGroups, so Capsule does not let the operator create tenant namespaces.",
+      "None of the access entry's groups is a Capsule user group (CapsuleConfiguration spec.users of kind Group, Capsule >= 0.12, or the deprecated spec.userGroups), so Capsule does not let the operator create tenant namespaces.",
     remediation:
-      "Add the group to CapsuleConfiguration spec.userGroups and to the access entry's kubernetesGroups.",
+      "Add the group to CapsuleConfiguration spec.users as kind Group (spec.userGroups before Capsule 0.12) and to the access entry's kubernetesGroups.",
   },
   {
     code: "XIRSA-CAPSULE-NO-TENANT",

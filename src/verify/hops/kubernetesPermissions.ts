@@ -146,9 +146,15 @@ function refusals(
       out.push(
         finding(
           "XIRSA-CAPSULE-NOT-USER",
-          `${role} cannot create namespaces: none of its access entry's groups (${groups.join(", ")}) is in CapsuleConfiguration userGroups (${capsule.userGroups.join(", ")})`,
+          `${role} cannot create namespaces: none of its access entry's groups (${groups.join(", ")}) is a Capsule user group of the CapsuleConfiguration (${capsule.userGroups.join(", ") || "none"})`,
           resource,
-          { ...opts, remediation: `add ${groups[0]} to CapsuleConfiguration spec.userGroups` },
+          {
+            ...opts,
+            remediation:
+              capsule.form === "users"
+                ? `add {kind: Group, name: ${groups[0]}} to CapsuleConfiguration spec.users`
+                : `add ${groups[0]} to CapsuleConfiguration spec.userGroups (Capsule < 0.12; spec.users from 0.12)`,
+          },
         ),
       );
     } else if (
