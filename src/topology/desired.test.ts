@@ -253,7 +253,13 @@ describe("Kubernetes objects", () => {
     expect(cluster(state, "c-a").objects).toEqual([]);
     const capsule = cluster(state, "c-b").objects;
     expect(capsule.map((o) => o.kind)).toEqual(["CapsuleConfiguration", "Tenant"]);
-    expect(capsule[0]!.spec).toEqual({ userGroups: ["capsule.clastix.io", "cd-pipeline-operator"] });
+    // Capsule >= 0.12's form by default, keeping Capsule's own default group (its chart's projectcapsule.dev).
+    expect(capsule[0]!.spec).toEqual({
+      users: [
+        { kind: "Group", name: "projectcapsule.dev" },
+        { kind: "Group", name: "cd-pipeline-operator" },
+      ],
+    });
     expect((capsule[1]!.spec as JsonObject).owners).toEqual([
       { kind: "Group", name: "cd-pipeline-operator", clusterRoles: ["admin", "capsule-namespace-deleter"] },
     ]);
