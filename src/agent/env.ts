@@ -11,6 +11,7 @@ import { KubeStatusError } from "../kube/client.js";
 import { jsonEqual } from "../live/normalize.js";
 import type { JsonObject, KubeObject } from "../state/types.js";
 import { argocdClusterSecretName, K8S_STACK_LABEL } from "../topology/names.js";
+import { extraResourcesBinding, needsExtraResources } from "../topology/objects.js";
 import { updateArgocdNamespaces } from "./argocdNamespaces.js";
 import { diagnose, errorText } from "./diagnose.js";
 import { createObject, getObject, NAMESPACES, patchObject, ROLE_BINDINGS, SECRETS } from "./kubeApi.js";
@@ -309,6 +310,17 @@ export async function createEnv(input: EnvInput): Promise<EnvResult> {
       steps.push({ object: `rolebinding/${TENANT_ADMIN_BINDING}`, result: rb ? "created" : "exists" });
     } catch (e) {
       throw stepFailure(`creating RoleBinding ${namespace}/${TENANT_ADMIN_BINDING}`, e, ctx);
+    }
+
+    // Custom resources the access policies do not grant (targets[].extraResources): their RoleBinding here too.
+    if (needsExtraResources(ref.target)) {
+      const binding = extraResourcesBinding(input.config, namespace);
+      try {
+        const rb = await createObject(kube, ROLE_BINDINGS, binding);
+        steps.push({ object: `rolebinding/${binding.metadata.name}`, result: rb ? "created" : "exists" });
+      } catch (e) {
+        throw stepFailure(`creating RoleBinding ${namespace}/${binding.metadata.name}`, e, ctx);
+      }
     }
 
     if (copy) {
