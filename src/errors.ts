@@ -46,6 +46,7 @@ export const ERROR_CODES = [
   "demo.example",
   "demo.surprise",
   "deploy.cluster-scoped",
+  "deploy.custom-resource",
   "deploy.kind",
   "deploy.namespace",
   "deploy.timeout",

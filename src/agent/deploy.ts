@@ -4,13 +4,25 @@
  * its Deployments are available, and says per object what changed (created / configured / unchanged, as
  * kubectl apply does). Not a replacement for Argo CD: no pruning, no sync waves.
  */
-import type { Config } from "../config/schema.js";
+import type { Config, TargetConfig } from "../config/schema.js";
 import { InputError, OperationError } from "../errors.js";
 import type { KubeClient } from "../kube/client.js";
 import { containedIn } from "../live/normalize.js";
 import type { Json, JsonObject, KubeObject } from "../state/types.js";
+import { ADMIN_POLICY } from "../topology/names.js";
+import { extraResourceRules } from "../topology/objects.js";
+import { accessPolicyRules } from "../verify/k8s/accessPolicies.js";
+import { rulesAllow } from "../verify/k8s/rules.js";
 import { diagnose, errorText } from "./diagnose.js";
-import { type ApiResource, createObject, Discovery, getObject, groupOf, patchObject } from "./kubeApi.js";
+import {
+  type ApiResource,
+  accessReview,
+  createObject,
+  Discovery,
+  getObject,
+  groupOf,
+  patchObject,
+} from "./kubeApi.js";
 import { inNamespace } from "./manifests.js";
 import { type AgentOptions, adminConnections, establish, openFlowSession } from "./session.js";
 import { findTarget, matchesPattern, targetEndpoint } from "./targets.js";
@@ -63,6 +75,17 @@ export function checkDeployNamespace(config: Config, target: string, namespace: 
       `deploy to a namespace matching ${t.namespaces} (xirsa env create makes one)`,
     );
   }
+}
+
+/**
+ * Whether the Argo CD chain may create objects of `r` in an environment namespace by what the config grants:
+ * everything with cluster-admin access; under namespaced access the rules of AmazonEKSAdminPolicy (built-in
+ * groups only, Amazon EKS User Guide "Review access policy permissions") and targets[].extraResources.
+ */
+export function configGrantsCreate(target: TargetConfig, r: ApiResource): boolean {
+  if (target.access !== "namespaced") return true;
+  const req = { verb: "create", group: groupOf(r.apiVersion), resource: r.plural };
+  return rulesAllow([...(accessPolicyRules(ADMIN_POLICY) ?? []), ...extraResourceRules(target)], req);
 }
 
 /** What apply compares: the object without apiVersion/kind/status, with only its labels and annotations. */
@@ -174,6 +197,26 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
         );
       }
       resources.push(r);
+    }
+
+    // A custom resource the chain's grants do not cover is refused before anything is sent: under
+    // namespaced access, AmazonEKSAdminPolicy names built-in API groups only.
+    for (const [i, o] of objects.entries()) {
+      const r = resources[i]!;
+      if (configGrantsCreate(ref.target, r)) continue;
+      const review = await accessReview(kube, {
+        verb: "create",
+        group: groupOf(r.apiVersion),
+        resource: r.plural,
+        namespace: input.namespace,
+      }).catch(() => ({ allowed: false }));
+      if (review.allowed) continue;
+      const group = groupOf(r.apiVersion);
+      throw new OperationError(
+        "deploy.custom-resource",
+        `${resourceName(r, o.metadata.name)} in ${source} cannot be created: target ${ref.target.name} has namespaced access, and AmazonEKSAdminPolicy grants nothing on custom resources (${r.plural}.${group}); nothing was applied`,
+        `list {apiGroup: ${group}, resources: [${r.plural}]} in targets[].extraResources of ${ref.target.name} and run xirsa apply`,
+      );
     }
 
     const results: DeployedObject[] = [];

@@ -11,6 +11,7 @@ import { KubeStatusError } from "../kube/client.js";
 import { jsonEqual } from "../live/normalize.js";
 import type { JsonObject, KubeObject } from "../state/types.js";
 import { argocdClusterSecretName, K8S_STACK_LABEL } from "../topology/names.js";
+import { extraResourcesBinding, needsExtraResources } from "../topology/objects.js";
 import { updateArgocdNamespaces } from "./argocdNamespaces.js";
 import { diagnose, errorText } from "./diagnose.js";
 import { createObject, getObject, NAMESPACES, patchObject, ROLE_BINDINGS, SECRETS } from "./kubeApi.js";
@@ -119,6 +120,8 @@ export interface EnvInput extends AgentOptions {
    * way out when the chain is gone (destroyed, or broken) and environments remain.
    */
   asAdmin?: boolean;
+  /** How long to wait for Capsule to bind the tenant owners in a new namespace (default 60 s). */
+  capsuleBindWaitMs?: number;
 }
 
 export type StepResult = "created" | "exists" | "updated" | "unchanged" | "deleted" | "absent";
@@ -198,6 +201,40 @@ async function argocdNamespacesStep(
   return { object: `argocd secret/${argocdClusterSecretName(ref.target.name)} namespaces`, result };
 }
 
+/** How long env create waits for Capsule to bind the tenant owners in a new namespace. */
+export const CAPSULE_BIND_WAIT_MS = 60_000;
+
+/**
+ * Runs `attempt` until it is not refused with 403: Capsule's tenant controller creates the owners' RoleBindings
+ * in a namespace only after it joined the tenant (projectcapsule/capsule
+ * internal/controllers/tenant/rolebindings.go), so the operator's first writes there may be forbidden for a
+ * moment. Bounded by `capsuleBindWaitMs` (default CAPSULE_BIND_WAIT_MS); progress goes to `log`.
+ */
+async function untilCapsuleBinds<T>(
+  input: EnvInput,
+  namespace: string,
+  tenant: string,
+  attempt: () => Promise<T>,
+): Promise<T> {
+  const now = input.now ?? (() => new Date());
+  const sleep = input.retry?.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const limit = input.capsuleBindWaitMs ?? CAPSULE_BIND_WAIT_MS;
+  const start = now().getTime();
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (e) {
+      const waited = now().getTime() - start;
+      if (!(e instanceof KubeStatusError && e.status === 403) || waited >= limit) throw e;
+      const pause = Math.min(2000, 250 * 2 ** (n - 1), Math.max(1, limit - waited));
+      input.log?.(
+        `namespace ${namespace}: forbidden so far, waiting for Capsule to bind tenant ${tenant}'s owners there (${(waited / 1000).toFixed(1)} s of at most ${Math.round(limit / 1000)} s)`,
+      );
+      await sleep(pause);
+    }
+  }
+}
+
 export async function createEnv(input: EnvInput): Promise<EnvResult> {
   const namespace = envNamespace(input.config, input);
   checkPattern(input.config, input.target, namespace);
@@ -262,16 +299,28 @@ export async function createEnv(input: EnvInput): Promise<EnvResult> {
         throw new OperationError(
           "env.capsule-tenant",
           `namespace ${namespace} is ${tenant ? `owned by Capsule tenant ${tenant}` : "not owned by any Capsule tenant"}, not ${capsule.tenant}`,
-          `make group ${capsule.group} an owner of Tenant ${capsule.tenant} only, and list it in CapsuleConfiguration userGroups (xirsa apply)`,
+          `make group ${capsule.group} an owner of Tenant ${capsule.tenant} only, and a Capsule user group (CapsuleConfiguration spec.users, or userGroups before Capsule 0.12): xirsa apply`,
         );
       }
     }
 
     try {
-      const rb = await createObject(kube, ROLE_BINDINGS, objects.binding);
+      const create = () => createObject(kube, ROLE_BINDINGS, objects.binding);
+      const rb = capsule ? await untilCapsuleBinds(input, namespace, capsule.tenant, create) : await create();
       steps.push({ object: `rolebinding/${TENANT_ADMIN_BINDING}`, result: rb ? "created" : "exists" });
     } catch (e) {
       throw stepFailure(`creating RoleBinding ${namespace}/${TENANT_ADMIN_BINDING}`, e, ctx);
+    }
+
+    // Custom resources the access policies do not grant (targets[].extraResources): their RoleBinding here too.
+    if (needsExtraResources(ref.target)) {
+      const binding = extraResourcesBinding(input.config, namespace);
+      try {
+        const rb = await createObject(kube, ROLE_BINDINGS, binding);
+        steps.push({ object: `rolebinding/${binding.metadata.name}`, result: rb ? "created" : "exists" });
+      } catch (e) {
+        throw stepFailure(`creating RoleBinding ${namespace}/${binding.metadata.name}`, e, ctx);
+      }
     }
 
     if (copy) {

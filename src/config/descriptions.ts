@@ -65,5 +65,13 @@ export const FIELD_DESCRIPTIONS: Record<string, string> = {
   "targets[].capsule": "Capsule tenancy: the operator's access entry gets the group and no admin policy.",
   "targets[].capsule.tenant": "Capsule Tenant that owns the environment namespaces (default krci).",
   "targets[].capsule.group":
-    "Group of the operator's access entry, a CapsuleConfiguration userGroup (default cd-pipeline-operator).",
+    "Group of the operator's access entry, a Capsule user group of the CapsuleConfiguration (default cd-pipeline-operator).",
+  "targets[].extraResources":
+    "Custom resources (e.g. {apiGroup: monitoring.coreos.com, resources: [servicemonitors]}) that Argo CD and the operator must manage in the environment namespaces under namespaced access, where AmazonEKSAdminPolicy grants none: xirsa renders ClusterRole xirsa-extra-resources (aggregated to admin) and binds it to the chains' group with a RoleBinding in each environment namespace.",
+  "targets[].extraResources[].apiGroup": "API group of the custom resources, e.g. external-secrets.io.",
+  "targets[].extraResources[].resources": "Their plural names, e.g. [externalsecrets].",
+  "targets[].extraResources[].verbs":
+    "Verbs granted (default all of admin's: get, list, watch, create, update, patch, delete, deletecollection).",
+  "targets[].capsule.usersForm":
+    "How the rendered CapsuleConfiguration lists the group: users (kind Group, Capsule >= 0.12, default) or userGroups (older Capsule; deprecated since 0.12). apply and verify --live follow the installed object's form.",
 };

@@ -205,6 +205,42 @@ export const sourceSchema = z.strictObject({
 const capsule = z.strictObject({
   tenant: k8sName.default("krci"),
   group: k8sGroup.default("cd-pipeline-operator"),
+  // Capsule >= 0.12 reads spec.users; spec.userGroups is deprecated (src/topology/capsuleConfig.ts).
+  usersForm: z
+    .enum(["users", "userGroups"], { error: "expected 'users' (Capsule >= 0.12) or 'userGroups' (older)" })
+    .default("users"),
+});
+
+/** The verbs `admin` has on a kind (kubernetes plugin/pkg/auth/authorizer/rbac/bootstrappolicy). */
+export const EXTRA_RESOURCE_VERBS = [
+  "get",
+  "list",
+  "watch",
+  "create",
+  "update",
+  "patch",
+  "delete",
+  "deletecollection",
+] as const;
+const API_GROUP = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
+const RESOURCE = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(\/[a-z]+)?$/;
+/** Custom resources the chains must manage in the environment namespaces (AmazonEKSAdminPolicy grants none). */
+const extraResource = z.strictObject({
+  apiGroup: z
+    .string({ error: "expected an API group such as monitoring.coreos.com" })
+    .regex(API_GROUP, { error: "expected the API group of a custom resource, e.g. monitoring.coreos.com" }),
+  resources: z
+    .array(
+      z
+        .string()
+        .regex(RESOURCE, { error: "expected a resource's plural name in lower case, e.g. servicemonitors" }),
+      { error: "expected a list of resource plurals, e.g. [servicemonitors]" },
+    )
+    .min(1, { error: "name at least one resource" }),
+  verbs: z
+    .array(z.enum(EXTRA_RESOURCE_VERBS, { error: `expected verbs among ${EXTRA_RESOURCE_VERBS.join(", ")}` }))
+    .min(1, { error: "name at least one verb, or leave verbs out for all of admin's" })
+    .optional(),
 });
 
 export const targetSchema = z.strictObject({
@@ -239,6 +275,7 @@ export const targetSchema = z.strictObject({
     .enum(["cluster-admin", "namespaced"], { error: "expected 'cluster-admin' or 'namespaced'" })
     .default("cluster-admin"),
   capsule: capsule.optional(),
+  extraResources: z.array(extraResource).default([]),
 });
 
 /** A finding the team accepts (verify shows it as accepted; SARIF `suppressions`), until a date if given. */

@@ -120,7 +120,11 @@ describe("xirsa init", () => {
       access: "cluster-admin",
     });
     expect(config.targets[0]!.endpoint).toBeUndefined();
-    expect(config.targets[0]!.capsule).toEqual({ tenant: "krci", group: "cd-pipeline-operator" });
+    expect(config.targets[0]!.capsule).toEqual({
+      tenant: "krci",
+      group: "cd-pipeline-operator",
+      usersForm: "users",
+    });
     expect(io.err()).toContain("Source AWS account id (account A, 12 digits): ");
     expect(io.err()).toContain("  expected a 12-digit AWS account id");
     expect(io.err()).toContain("Target region [eu-central-1]: ");

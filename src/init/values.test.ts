@@ -20,7 +20,11 @@ describe("init values", () => {
     const config = validateValues({ ...validValues(), capsule: true });
     expect(config.source.oidcIssuer).toBe(validValues().issuer);
     expect(config.targets[0]).toMatchObject({ name: "prod", namespaces: "krci-*", access: "cluster-admin" });
-    expect(config.targets[0]!.capsule).toEqual({ tenant: "krci", group: "cd-pipeline-operator" });
+    expect(config.targets[0]!.capsule).toEqual({
+      tenant: "krci",
+      group: "cd-pipeline-operator",
+      usersForm: "users",
+    });
     expect(config.roleNameTemplate).toBe("AWSIRSA_{name}_{role}");
   });
 

@@ -1,9 +1,10 @@
 /**
  * Lists xirsa shares with others: the AppProject's destinations, the platform ConfigMap's `available_clusters` and the
- * CapsuleConfiguration's userGroups. xirsa adds its items, keeps everyone else's, and remembers what it added
+ * CapsuleConfiguration's users (or userGroups, in the form the installed one uses). xirsa adds its items, keeps everyone else's, and remembers what it added
  * (ownership.ts) so that a removed target or `destroy` takes away only its own items.
  */
 import type { Json, JsonObject, KubeObject } from "../state/types.js";
+import { capsuleUsersFormOf } from "../topology/capsuleConfig.js";
 import { isPlatformConfigMap } from "../topology/names.js";
 
 export interface SharedList {
@@ -59,6 +60,7 @@ const availableClusters: SharedList = {
     "install KubeRocketCI first (edp-install creates ConfigMap krci-config, before v3.12.0 edp-config, in its namespace), or set source.krci.configMap to the one it has",
 };
 
+/** The deprecated `spec.userGroups` (Capsule < 0.12, still honoured). */
 const capsuleUserGroups: SharedList = {
   items: (o) => {
     const g = field(o, "spec", "userGroups");
@@ -70,11 +72,31 @@ const capsuleUserGroups: SharedList = {
   missingFix: "",
 };
 
+/**
+ * `spec.users` (Capsule >= 0.12): a Group entry's key is its name, as in userGroups, so that what xirsa
+ * recorded as added survives a move from one form to the other; other kinds are keyed `<kind>:<name>`.
+ */
+const capsuleUsers: SharedList = {
+  items: (o) => {
+    const u = field(o, "spec", "users");
+    return Array.isArray(u) ? u : [];
+  },
+  patch: (items) => ({ spec: { users: items } }),
+  key: (item) => {
+    const kind = String(field(item, "kind") ?? "");
+    const name = String(field(item, "name") ?? "");
+    return kind === "Group" ? name : `${kind}:${name}`;
+  },
+  createIfMissing: true,
+  missingFix: "",
+};
+
 /** The shared list of a desired object, or undefined when xirsa owns the whole object. */
 export function sharedListOf(obj: KubeObject): SharedList | undefined {
   if (obj.kind === "AppProject") return appProjectDestinations;
   if (isPlatformConfigMap(obj)) return availableClusters;
-  if (obj.kind === "CapsuleConfiguration") return capsuleUserGroups;
+  if (obj.kind === "CapsuleConfiguration")
+    return capsuleUsersFormOf(obj) === "userGroups" ? capsuleUserGroups : capsuleUsers;
   return undefined;
 }
 

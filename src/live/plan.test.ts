@@ -257,6 +257,39 @@ describe("plan", () => {
     });
   });
 
+  it("adds the operator's group to the CapsuleConfiguration in the form the installed Capsule reads", () => {
+    const capsulePatch = (spec: JsonObject) => {
+      const live = appliedLive(desired);
+      const prod = live.clusters.find((c) => c.objects.some((o) => o.kind === "CapsuleConfiguration"))!;
+      prod.objects = prod.objects.map((o) =>
+        o.kind === "CapsuleConfiguration" ? { ...o, metadata: { name: "default" }, spec } : o,
+      );
+      const changes = plan({ desired, live, stack: STACK, workloads });
+      const c = changes.filter((x) => x.kind === "CapsuleConfiguration");
+      expect(c).toHaveLength(1);
+      return (c[0]!.ops[0] as unknown as { patch: { spec: JsonObject } }).patch.spec;
+    };
+    // Capsule < 0.12 (the deprecated list only): the group goes into userGroups, with that version's default.
+    expect(capsulePatch({ userGroups: ["capsule.clastix.io"] })).toEqual({
+      userGroups: ["capsule.clastix.io", "cd-pipeline-operator"],
+    });
+    // Capsule >= 0.12 (its chart writes users): a Group entry, everyone else's entries kept.
+    expect(
+      capsulePatch({
+        users: [
+          { kind: "Group", name: "projectcapsule.dev" },
+          { kind: "User", name: "alice" },
+        ],
+      }),
+    ).toEqual({
+      users: [
+        { kind: "Group", name: "projectcapsule.dev" },
+        { kind: "User", name: "alice" },
+        { kind: "Group", name: "cd-pipeline-operator" },
+      ],
+    });
+  });
+
   it("lists exactly the drift: a changed trust policy, a deleted access entry, a removed annotation", () => {
     const live = appliedLive(desired);
     const agent = live.roles.find(

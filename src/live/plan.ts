@@ -18,6 +18,7 @@ import type {
   State,
 } from "../state/types.js";
 import { findCluster, findObject } from "../state/types.js";
+import { capsuleUsersFormOf, inCapsuleUsersForm } from "../topology/capsuleConfig.js";
 import {
   INLINE_POLICY_NAME,
   K8S_MANAGED_BY_LABEL,
@@ -647,10 +648,11 @@ function planObjects(input: PlanInput, out: Change[]): void {
     const have = findCluster(input.live, want);
     const cluster = ref(want);
     const liveObjects = have?.objects ?? [];
-    for (const obj of want.objects) {
+    for (const desiredObj of want.objects) {
       const existing = have
-        ? findObject(have, obj.kind, obj.metadata.name, obj.metadata.namespace)
+        ? findObject(have, desiredObj.kind, desiredObj.metadata.name, desiredObj.metadata.namespace)
         : undefined;
+      const obj = inLiveForm(desiredObj, existing);
       if (obj.kind === "ServiceAccount") planServiceAccount(input, cluster, obj, existing, out);
       else {
         const shared = sharedListOf(obj);
@@ -672,6 +674,16 @@ function planObjects(input: PlanInput, out: Change[]): void {
       });
     }
   }
+}
+
+/**
+ * The desired object in the form the installed one uses: a CapsuleConfiguration is changed in the list its
+ * Capsule version reads (users since 0.12, else userGroups), whatever form the config renders offline.
+ */
+function inLiveForm(obj: KubeObject, existing: KubeObject | undefined): KubeObject {
+  if (obj.kind !== "CapsuleConfiguration" || !existing) return obj;
+  const form = capsuleUsersFormOf(existing);
+  return form ? inCapsuleUsersForm(obj, form) : obj;
 }
 
 function planServiceAccount(

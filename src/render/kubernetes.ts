@@ -31,7 +31,7 @@ const NOTES: Record<string, string> = {
     "Only the key xirsa manages; edp-install (before v3.12.0) owns the rest of this ConfigMap (patch it, do not replace it).\nWith edp-install as a Helm release, set global.availableClusters in helm/edp-install-values.yaml instead.",
   "capsule.yaml": "Capsule tenancy for the CD pipeline operator's group (the seed's optional step).",
   "rbac.yaml":
-    "Least privilege without Capsule: the operator's group may manage namespaces cluster-wide\n(RBAC cannot restrict create by name).",
+    "Least privilege without Capsule: the operator's group may manage namespaces cluster-wide\n(RBAC cannot restrict create by name). With targets[].extraResources: the custom resources\nAmazonEKSAdminPolicy does not grant, bound in each environment namespace.",
 };
 
 export function concernOf(obj: KubeObject): string {

@@ -181,6 +181,7 @@ export async function startSandbox(opts: StartOptions): Promise<RunningSandbox> 
             resolveAccessEntry: resolveAccessEntry(clusterOf),
             now,
             caPem: ca.certPem,
+            capsuleBindDelayMs: knobs.capsuleBindDelayMs ?? 0,
           });
         } catch (e) {
           if ((e as NodeJS.ErrnoException).code === "EADDRINUSE") {

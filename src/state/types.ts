@@ -128,6 +128,8 @@ export interface ChainSpec {
   targetCluster: ClusterRef;
   /** Namespace pattern of the environments in the target cluster, e.g. krci-*. */
   namespacePattern: string;
+  /** Custom resources the chain must manage there (targets[].extraResources), when any are listed. */
+  extraResources?: { apiGroup: string; resources: string[]; verbs?: string[] }[];
 }
 
 export function emptyState(): State {

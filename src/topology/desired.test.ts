@@ -253,7 +253,13 @@ describe("Kubernetes objects", () => {
     expect(cluster(state, "c-a").objects).toEqual([]);
     const capsule = cluster(state, "c-b").objects;
     expect(capsule.map((o) => o.kind)).toEqual(["CapsuleConfiguration", "Tenant"]);
-    expect(capsule[0]!.spec).toEqual({ userGroups: ["capsule.clastix.io", "cd-pipeline-operator"] });
+    // Capsule >= 0.12's form by default, keeping Capsule's own default group (its chart's projectcapsule.dev).
+    expect(capsule[0]!.spec).toEqual({
+      users: [
+        { kind: "Group", name: "projectcapsule.dev" },
+        { kind: "Group", name: "cd-pipeline-operator" },
+      ],
+    });
     expect((capsule[1]!.spec as JsonObject).owners).toEqual([
       { kind: "Group", name: "cd-pipeline-operator", clusterRoles: ["admin", "capsule-namespace-deleter"] },
     ]);
@@ -293,5 +299,52 @@ describe("chains and resolution", () => {
       /^missing source\.oidcIssuer, targets\[0\]\.endpoint \(needed offline\)$/,
     );
     expect(() => desiredState(c)).toThrow(ConfigError);
+  });
+});
+
+describe("targets[].extraResources (AmazonEKSAdminPolicy grants no custom resources)", () => {
+  const extra = [{ apiGroup: "monitoring.coreos.com", resources: ["servicemonitors"] }];
+  const config = cfg([
+    target("ns", "222222222222", { access: "namespaced", extraResources: extra }),
+    target("cap", "333333333333", { access: "namespaced", capsule: {}, extraResources: extra }),
+    target("adm", "444444444444", { extraResources: extra }),
+  ]);
+  const { state: s } = desiredState(config, { envNamespaces: { ns: ["krci-a-dev"], cap: [] } });
+  const names = (c: string) =>
+    cluster(s, c).objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`);
+
+  it("renders the ClusterRole (aggregated to admin), the binder for the operator, and one RoleBinding per environment", () => {
+    expect(names("c-ns")).toEqual([
+      `ClusterRole//${NAMESPACE_MANAGER}`,
+      `ClusterRoleBinding//${NAMESPACE_MANAGER}`,
+      "ClusterRole//xirsa-extra-resources",
+      "ClusterRole//xirsa-extra-resources-binder",
+      "ClusterRoleBinding//xirsa-extra-resources-binder",
+      "RoleBinding/krci-a-dev/xirsa-extra-resources",
+    ]);
+    const role = cluster(s, "c-ns").objects.find((o) => o.metadata.name === "xirsa-extra-resources")!;
+    expect(role.metadata.labels!["rbac.authorization.k8s.io/aggregate-to-admin"]).toBe("true");
+    expect(role.rules).toEqual([
+      {
+        apiGroups: ["monitoring.coreos.com"],
+        resources: ["servicemonitors"],
+        verbs: ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"],
+      },
+    ]);
+    const binder = cluster(s, "c-cap").objects.find(
+      (o) => o.metadata.name === "xirsa-extra-resources-binder" && o.kind === "ClusterRoleBinding",
+    )!;
+    expect(binder.subjects).toEqual([
+      { apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "cd-pipeline-operator" },
+    ]);
+  });
+
+  it("both chains' access entries get the group; cluster-admin access needs none of it", () => {
+    for (const c of ["c-ns", "c-cap"])
+      for (const e of cluster(s, c).accessEntries)
+        expect(e.kubernetesGroups, c).toContain("xirsa-extra-resources");
+    expect(names("c-adm")).toEqual([]);
+    for (const e of cluster(s, "c-adm").accessEntries)
+      expect(e.kubernetesGroups).not.toContain("xirsa-extra-resources");
   });
 });

@@ -19,6 +19,7 @@ import type {
 import {
   ADMIN_POLICY,
   CLUSTER_ADMIN_POLICY,
+  EXTRA_RESOURCES,
   inlinePolicyNameOf,
   MANAGED_BY_TAG,
   MANAGED_BY_VALUE,
@@ -37,8 +38,10 @@ import {
   argocdClusterSecret,
   capsuleObjects,
   edpConfig,
+  extraResourceObjects,
   krciClusterSecret,
   namespaceManagerRbac,
+  needsExtraResources,
 } from "./objects.js";
 import { assumeRolesPolicy, crossAccountTrustPolicy, webIdentityTrustPolicy } from "./policies.js";
 
@@ -114,6 +117,14 @@ function role(
 }
 
 function accessEntries(target: TargetConfig, operatorArn: string, argoArn: string): AccessEntry[] {
+  // Both chains get the group of the extra resources' RoleBindings (objects.ts extraResourceObjects).
+  const extra = needsExtraResources(target) ? [EXTRA_RESOURCES] : [];
+  return baseAccessEntries(target, operatorArn, argoArn).map((e) =>
+    extra.length ? { ...e, kubernetesGroups: [...e.kubernetesGroups, ...extra] } : e,
+  );
+}
+
+function baseAccessEntries(target: TargetConfig, operatorArn: string, argoArn: string): AccessEntry[] {
   const scoped = target.access === "namespaced";
   const scope: AccessScope = scoped
     ? { type: "namespace", namespaces: [target.namespaces] }
@@ -149,10 +160,17 @@ function accessEntries(target: TargetConfig, operatorArn: string, argoArn: strin
   return [operator, argo];
 }
 
-function targetObjects(config: Config, target: TargetConfig): KubeObject[] {
-  if (target.capsule) return capsuleObjects(config, target.capsule);
-  if (target.access === "namespaced") return namespaceManagerRbac(config);
-  return [];
+function targetObjects(
+  config: Config,
+  target: TargetConfig,
+  envNamespaces: readonly string[] | undefined,
+): KubeObject[] {
+  const base = target.capsule
+    ? capsuleObjects(config, target.capsule)
+    : target.access === "namespaced"
+      ? namespaceManagerRbac(config)
+      : [];
+  return [...base, ...extraResourceObjects(config, target, envNamespaces)];
 }
 
 /** What only the live clusters know: per target name, the environment namespaces that exist. */
@@ -247,13 +265,14 @@ export function desiredState(config: Config, facts: LiveFacts = {}): Desired {
           names.arn("CDPipelineAgent", t.accountId),
           names.arn("ArgoCDAgentAccess", t.accountId),
         ),
-        objects: targetObjects(config, t),
+        objects: targetObjects(config, t, facts.envNamespaces?.[t.name]),
       }),
     ),
   ];
 
   const chains: ChainSpec[] = targets.flatMap((t): ChainSpec[] => {
     const targetCluster = { accountId: t.accountId, region: t.region, name: t.cluster };
+    const extra = t.extraResources.length ? { extraResources: t.extraResources } : {};
     return [
       {
         id: `${t.name}/cd-pipeline-operator`,
@@ -265,6 +284,7 @@ export function desiredState(config: Config, facts: LiveFacts = {}): Desired {
         source: sourceRef,
         targetCluster,
         namespacePattern: t.namespaces,
+        ...extra,
       },
       {
         id: `${t.name}/argocd`,
@@ -276,6 +296,7 @@ export function desiredState(config: Config, facts: LiveFacts = {}): Desired {
         source: sourceRef,
         targetCluster,
         namespacePattern: t.namespaces,
+        ...extra,
       },
     ];
   });

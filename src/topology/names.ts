@@ -39,6 +39,8 @@ export function inlinePolicyNameOf(
 }
 /** Group that xirsa's namespace-manager ClusterRole is bound to (access: namespaced, no Capsule). */
 export const NAMESPACE_MANAGER = "xirsa-namespace-manager";
+/** ClusterRole, group and RoleBinding name of targets[].extraResources (custom resources in environments). */
+export const EXTRA_RESOURCES = "xirsa-extra-resources";
 
 export const ACCESS_POLICY_PREFIX = "arn:aws:eks::aws:cluster-access-policy/";
 export const CLUSTER_ADMIN_POLICY = `${ACCESS_POLICY_PREFIX}AmazonEKSClusterAdminPolicy`;

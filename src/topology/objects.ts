@@ -2,10 +2,12 @@
  * Kubernetes objects of the desired State: what the seed applies in cluster A (annotations, AppProject, cluster
  * Secrets, available_clusters) and in cluster B (Capsule tenancy or xirsa's namespace-manager RBAC).
  */
-import type { Config, TargetConfig } from "../config/schema.js";
+import { type Config, EXTRA_RESOURCE_VERBS, type TargetConfig } from "../config/schema.js";
 import type { KubeObject } from "../state/types.js";
+import { CAPSULE_DEFAULT_GROUP, type CapsuleUsersForm, capsuleUsersSpec } from "./capsuleConfig.js";
 import {
   argocdClusterSecretName,
+  EXTRA_RESOURCES,
   K8S_MANAGED_BY_LABEL,
   K8S_STACK_LABEL,
   krciClusterSecretName,
@@ -128,13 +130,18 @@ export function edpConfig(config: Config): KubeObject {
   };
 }
 
-export function capsuleObjects(config: Config, capsule: { tenant: string; group: string }): KubeObject[] {
+export function capsuleObjects(
+  config: Config,
+  capsule: { tenant: string; group: string; usersForm: CapsuleUsersForm },
+): KubeObject[] {
+  const form = capsule.usersForm;
   return [
     {
       apiVersion: "capsule.clastix.io/v1beta2",
       kind: "CapsuleConfiguration",
       metadata: { name: "default" },
-      spec: { userGroups: ["capsule.clastix.io", capsule.group] },
+      // Capsule's own default group stays a user group (as its chart sets it), besides the operator's.
+      spec: capsuleUsersSpec(form, [CAPSULE_DEFAULT_GROUP[form], capsule.group]),
     },
     {
       apiVersion: "capsule.clastix.io/v1beta2",
@@ -178,5 +185,80 @@ export function namespaceManagerRbac(config: Config): KubeObject[] {
       roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: NAMESPACE_MANAGER },
       subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: NAMESPACE_MANAGER }],
     },
+  ];
+}
+
+/** Whether a target needs the extra-resources RBAC: namespaced access (AmazonEKSAdminPolicy) and kinds listed. */
+export function needsExtraResources(target: TargetConfig): boolean {
+  return target.access === "namespaced" && target.extraResources.length > 0;
+}
+
+/** The rules of targets[].extraResources. */
+export function extraResourceRules(target: TargetConfig) {
+  return target.extraResources.map((e) => ({
+    apiGroups: [e.apiGroup],
+    resources: [...e.resources],
+    verbs: [...(e.verbs ?? EXTRA_RESOURCE_VERBS)],
+  }));
+}
+
+/** The environment namespace's RoleBinding that grants the extra resources to the chains' group. */
+export function extraResourcesBinding(config: Config, namespace: string): KubeObject {
+  return {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "RoleBinding",
+    metadata: { name: EXTRA_RESOURCES, namespace, labels: ownedLabels(config.name) },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: EXTRA_RESOURCES },
+    subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: EXTRA_RESOURCES }],
+  };
+}
+
+/**
+ * AmazonEKSAdminPolicy names built-in API groups only (Amazon EKS User Guide, "Review access policy
+ * permissions"): it is the `admin` ClusterRole without what CRDs aggregate into it, and cannot be edited. So
+ * custom resources come from RBAC: ClusterRole xirsa-extra-resources with the listed kinds, labelled to
+ * aggregate into `admin` (so Capsule owners and tenant-admin get them too), bound to group xirsa-extra-resources
+ * (on both chains' access entries) by a RoleBinding in each environment namespace that exists; the operator may
+ * `bind` it so that `xirsa env create` adds the RoleBinding to a new environment.
+ */
+export function extraResourceObjects(
+  config: Config,
+  target: TargetConfig,
+  envNamespaces: readonly string[] | undefined,
+): KubeObject[] {
+  if (!needsExtraResources(target)) return [];
+  const operatorGroup = target.capsule ? target.capsule.group : NAMESPACE_MANAGER;
+  const binder = `${EXTRA_RESOURCES}-binder`;
+  return [
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRole",
+      metadata: {
+        name: EXTRA_RESOURCES,
+        labels: { ...ownedLabels(config.name), "rbac.authorization.k8s.io/aggregate-to-admin": "true" },
+      },
+      rules: extraResourceRules(target),
+    },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRole",
+      metadata: { name: binder, labels: ownedLabels(config.name) },
+      rules: [
+        {
+          apiGroups: ["rbac.authorization.k8s.io"],
+          resources: ["clusterroles"],
+          resourceNames: [EXTRA_RESOURCES],
+          verbs: ["bind"],
+        },
+      ],
+    },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRoleBinding",
+      metadata: { name: binder, labels: ownedLabels(config.name) },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: binder },
+      subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: operatorGroup }],
+    },
+    ...(envNamespaces ?? []).map((ns) => extraResourcesBinding(config, ns)),
   ];
 }

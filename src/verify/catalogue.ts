@@ -414,6 +414,26 @@ const entries = [
     remediation: "Accept it, or use Capsule (tenant-owned namespaces, quota) to bound namespace creation.",
   },
   {
+    code: "XIRSA-EKS-NO-CUSTOM-RESOURCES",
+    severity: "warning",
+    hop: "kubernetes-permissions",
+    title: "AmazonEKSAdminPolicy grants nothing on custom resources",
+    explanation:
+      "The namespace-scoped access policies list built-in API groups only (AmazonEKSAdminPolicy is the admin ClusterRole without what CRDs aggregate into it, and cannot be edited): Argo CD cannot sync ServiceMonitors, ExternalSecrets or any other custom resource in the environments, nor can the operator create ExternalSecrets (SECRET_MANAGER=eso).",
+    remediation:
+      "List the kinds in targets[].extraResources (e.g. {apiGroup: monitoring.coreos.com, resources: [servicemonitors]}) and run xirsa apply: it renders ClusterRole xirsa-extra-resources (aggregated to admin), adds group xirsa-extra-resources to both chains' access entries and binds the two by a RoleBinding in each environment namespace.",
+  },
+  {
+    code: "XIRSA-K8S-EXTRA-RESOURCE-DENIED",
+    severity: "error",
+    hop: "kubernetes-permissions",
+    title: "A listed custom resource is not granted in an environment",
+    explanation:
+      "targets[].extraResources lists the kind, but the chain's role cannot create it in an environment namespace: the RoleBinding xirsa-extra-resources there, the ClusterRole, or the access entry's group is missing.",
+    remediation:
+      "Run xirsa apply (it renders and applies the ClusterRole, the group and a RoleBinding per environment); xirsa env create adds the RoleBinding to a new environment.",
+  },
+  {
     code: "XIRSA-EKS-CLUSTER-ADMIN",
     severity: "warning",
     hop: "kubernetes-permissions",
@@ -429,9 +449,9 @@ const entries = [
     hop: "kubernetes-permissions",
     title: "Not a Capsule user",
     explanation:
-      "None of the access entry's groups is in CapsuleConfiguration userGroups, so Capsule does not let the operator create tenant namespaces.",
+      "None of the access entry's groups is a Capsule user group (CapsuleConfiguration spec.users of kind Group, Capsule >= 0.12, or the deprecated spec.userGroups), so Capsule does not let the operator create tenant namespaces.",
     remediation:
-      "Add the group to CapsuleConfiguration spec.userGroups and to the access entry's kubernetesGroups.",
+      "Add the group to CapsuleConfiguration spec.users as kind Group (spec.userGroups before Capsule 0.12) and to the access entry's kubernetesGroups.",
   },
   {
     code: "XIRSA-CAPSULE-NO-TENANT",

@@ -72,8 +72,9 @@ export async function startFlowSandbox(
   configText: string,
   clusters: string[],
   prepare?: (sb: E2ESandbox) => void,
+  upFlags: string[] = [],
 ): Promise<E2ESandbox> {
-  const sb = startE2ESandbox(configText, clusters);
+  const sb = startE2ESandbox(configText, clusters, upFlags);
   try {
     // In-process commands read AWS profiles through the SDK, which reads the process environment.
     Object.assign(process.env, sb.env);

@@ -110,6 +110,49 @@ describe("namespace patterns", () => {
   }
 });
 
+describe("targets[].extraResources and capsule.usersForm", () => {
+  it("accepts custom resources with or without verbs, and defaults to none", () => {
+    const c = parseConfig(
+      config((d) => {
+        d.targets[0].extraResources = [
+          { apiGroup: "monitoring.coreos.com", resources: ["servicemonitors", "podmonitors"] },
+          { apiGroup: "external-secrets.io", resources: ["externalsecrets"], verbs: ["get", "create"] },
+        ];
+      }),
+    );
+    expect(c.targets[0]!.extraResources).toHaveLength(2);
+    expect(parseConfig(config()).targets[0]!.extraResources).toEqual([]);
+  });
+  it("refuses a core group, an upper-case plural, an unknown verb and an empty list, naming the field", () => {
+    const set = (e: unknown) => (c: Doc) => {
+      c.targets[0].extraResources = [e];
+    };
+    expect(refused(set({ apiGroup: "", resources: ["pods"] }))).toMatch(
+      /^config: targets\[0\]\.extraResources\[0\]\.apiGroup: expected the API group of a custom resource/,
+    );
+    expect(refused(set({ apiGroup: "monitoring.coreos.com", resources: ["ServiceMonitor"] }))).toMatch(
+      /targets\[0\]\.extraResources\[0\]\.resources\[0\]: expected a resource's plural name/,
+    );
+    expect(
+      refused(
+        set({ apiGroup: "monitoring.coreos.com", resources: ["servicemonitors"], verbs: ["escalate"] }),
+      ),
+    ).toMatch(/verbs\[0\]: expected verbs among get, list/);
+    expect(refused(set({ apiGroup: "monitoring.coreos.com", resources: [] }))).toMatch(
+      /name at least one resource/,
+    );
+  });
+  it("capsule.usersForm is users (Capsule >= 0.12) by default, userGroups on request, nothing else", () => {
+    const cap = (form?: string) =>
+      config((c) => {
+        c.targets[0].capsule = form ? { usersForm: form } : {};
+      });
+    expect(parseConfig(cap()).targets[0]!.capsule!.usersForm).toBe("users");
+    expect(parseConfig(cap("userGroups")).targets[0]!.capsule!.usersForm).toBe("userGroups");
+    expect(() => parseConfig(cap("groups"))).toThrow(/expected 'users' \(Capsule >= 0.12\) or 'userGroups'/);
+  });
+});
+
 describe("caData and permissionsBoundary", () => {
   it("caData must hold a PEM certificate that parses", () => {
     expect(

@@ -444,10 +444,22 @@ export const SCENARIOS: Scenario[] = [
     code: "XIRSA-K8S-PERMISSION-MISSING",
   },
   {
-    name: "Capsule: the group is not a userGroup",
+    name: "Capsule: the group is not a Capsule user group (spec.users)",
     base: "multi-target",
     tamper: (f) =>
       editYaml(f, CAPSULE, { kind: "CapsuleConfiguration", name: "default" }, (d) => {
+        d.spec.users = [{ kind: "Group", name: "projectcapsule.dev" }];
+      }),
+    chain: OP,
+    hop: "kubernetes-permissions",
+    code: "XIRSA-CAPSULE-NOT-USER",
+  },
+  {
+    name: "Capsule: the group is not a Capsule user group (deprecated userGroups)",
+    base: "multi-target",
+    tamper: (f) =>
+      editYaml(f, CAPSULE, { kind: "CapsuleConfiguration", name: "default" }, (d) => {
+        delete d.spec.users;
         d.spec.userGroups = ["capsule.clastix.io"];
       }),
     chain: OP,

@@ -3,8 +3,11 @@
  * modes, determinism, and that a hop after a failed one is still evaluated.
  */
 import { describe, expect, it } from "vitest";
+import type { Config } from "../../src/config/schema.js";
+import { desiredState } from "../../src/topology/desired.js";
 import { verify } from "../../src/verify/index.js";
 import { HOP_IDS, type VerifyResult } from "../../src/verify/types.js";
+import { exampleConfig } from "./fixtures.js";
 import { desired, STATE_SCENARIOS, type StateScenario } from "./stateScenarios.js";
 
 function expectScenario(r: VerifyResult, sc: StateScenario): void {
@@ -61,6 +64,41 @@ describe("verify over States", () => {
       expectScenario(verify(state, chains, { appProject: project }), sc);
     });
   }
+
+  it("custom resources: a warning under AmazonEKSAdminPolicy until extraResources lists them; then granted per environment", () => {
+    const codes = (config: Config, envs?: string[]) => {
+      const { state, chains } = desiredState(config, envs ? { envNamespaces: { prod: envs } } : {});
+      // Each environment has tenant-admin (the operator makes it), which is how verify sees environments.
+      for (const ns of envs ?? []) {
+        state.clusters
+          .find((c) => c.name === "workloads-prod")!
+          .objects.push({
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "RoleBinding",
+            metadata: { name: "tenant-admin", namespace: ns },
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "admin" },
+            subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "krci-oidc-admins" }],
+          });
+      }
+      return verify(state, chains, { appProject: config.source.argocd.project }).findings.map(
+        (f) => `${f.code} ${f.chain ?? ""}`,
+      );
+    };
+    const plain = exampleConfig("multi-target");
+    expect(codes(plain)).toContain("XIRSA-EKS-NO-CUSTOM-RESOURCES prod/argocd");
+    // staging has cluster-admin access: nothing to say there.
+    expect(codes(plain).filter((c) => c.includes("staging/") && c.includes("CUSTOM"))).toEqual([]);
+    const listed: Config = {
+      ...plain,
+      targets: plain.targets.map((t) =>
+        t.name === "prod"
+          ? { ...t, extraResources: [{ apiGroup: "monitoring.coreos.com", resources: ["servicemonitors"] }] }
+          : t,
+      ),
+    };
+    const ok = codes(listed, ["krci-app-dev", "krci-app-qa"]);
+    expect(ok.filter((c) => c.includes("CUSTOM") || c.includes("EXTRA-RESOURCE"))).toEqual([]);
+  });
 
   it("a pod created after the annotation passes", () => {
     const { state, chains, project } = desired("xirsa");

@@ -99,6 +99,24 @@ export const STATE_SCENARIOS: StateScenario[] = [
     code: "XIRSA-K8S-SYSTEM-GROUP-BINDING",
   },
   {
+    name: "extraResources lists ServiceMonitors, but an environment lacks the RoleBinding that grants them",
+    example: "multi-target",
+    mutate: (s, chains) => {
+      for (const c of chains.filter((x) => x.target === "prod"))
+        c.extraResources = [{ apiGroup: "monitoring.coreos.com", resources: ["servicemonitors"] }];
+      // An environment (tenant-admin, as every one has) made before the kinds were listed.
+      target(s).objects.push({
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "RoleBinding",
+        metadata: { name: "tenant-admin", namespace: "krci-app-dev" },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "admin" },
+        subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "krci-oidc-admins" }],
+      } as KubeObject);
+    },
+    chain: "prod/argocd",
+    code: "XIRSA-K8S-EXTRA-RESOURCE-DENIED",
+  },
+  {
     name: "pod created before the annotation (not restarted)",
     example: "xirsa",
     mutate: (s) => {

@@ -17,7 +17,9 @@ const command: Command = {
 Applies the manifests with the identity Argo CD uses (ArgoCDMaster by web identity of
 argocd-application-controller → ArgoCDAgentAccess → EKS token), waits until the Deployments are available and
 prints per object what changed (created, configured, unchanged). The namespace must match the target's pattern
-(xirsa env create makes one). A smoke test of the chain, not a replacement for Argo CD.
+(xirsa env create makes one). A smoke test of the chain, not a replacement for Argo CD. Under namespaced
+access, a custom resource that neither AmazonEKSAdminPolicy (built-in kinds only) nor targets[].extraResources
+grants, and that an access review does not allow, is refused before anything is applied.
 
 Flags:
   -f, --file <file>       manifests (YAML, several documents or a List)

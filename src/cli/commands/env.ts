@@ -17,7 +17,9 @@ Environments in the target cluster, made as the CD pipeline operator makes them,
            app.edp.epam.com/tenant=<krci-namespace>; RoleBinding tenant-admin → ClusterRole admin for the groups
            <krci-namespace>-oidc-admins and -oidc-developers (source.krci.oidcGroups overrides); with
            --copy-secret, that Secret of the krci namespace in cluster A (read with the source account's
-           credentials). With Capsule the namespace must be owned by the target's tenant. Idempotent.
+           credentials). With Capsule the namespace must be owned by the target's tenant, and a 403 while
+           Capsule has not yet bound the tenant owners there is retried for up to 60 s (progress on stderr).
+           With targets[].extraResources (namespaced access), RoleBinding xirsa-extra-resources too. Idempotent.
   delete   deletes the namespace; if the cluster cannot be reached or refuses, it fails (exit 1) and says the
            namespace may be orphaned, instead of skipping silently as the operator does.
   list     the environment namespaces (label app.edp.epam.com/tenant) of the target.

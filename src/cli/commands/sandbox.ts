@@ -32,12 +32,14 @@ A local emulation of the AWS accounts (IAM, STS, EKS, OIDC issuers) and EKS clus
 
   up --config xirsa.yaml --state-dir DIR [--detach]
         [--propagation-delay MS] [--throttle-rate R] [--error-rate R] [--latency-ms N]
+        [--capsule-bind-delay-ms MS]
       Starts the sandbox (in the foreground until Ctrl-C, or in the background with --detach, returning once
       every endpoint answers). Writes DIR/env.sh (. it to point the aws CLI and SDKs at the sandbox),
       DIR/aws-config and DIR/aws-credentials (profile sandbox-<account id> per account) and DIR/ca.pem.
       Without --config it restarts the sandbox DIR already holds. The realism knobs (off by default, kept in
       DIR/sandbox.json): IAM propagation delay in ms, probability of Throttling, probability of a 5xx, and
-      latency added to every AWS request (mean N ms, uniform jitter between N/2 and 3N/2).
+      latency added to every AWS request (mean N ms, uniform jitter between N/2 and 3N/2), and the time Capsule
+      takes to bind a tenant's owners in a new namespace (until then they get 403 there).
   down --state-dir DIR                stops it (its state stays in DIR)
   status --state-dir DIR [--output text|json]   exit 0 when running, 1 when not
   reset --state-dir DIR               forgets all changes (IAM, sessions, access entries, Kubernetes objects)
@@ -171,6 +173,7 @@ async function up(argv: string[], io: Io): Promise<0 | 1 | 2> {
       "throttle-rate": { type: "string" },
       "error-rate": { type: "string" },
       "latency-ms": { type: "string" },
+      "capsule-bind-delay-ms": { type: "string" },
     },
     "sandbox up",
   );
@@ -189,6 +192,13 @@ async function up(argv: string[], io: Io): Promise<0 | 1 | 2> {
   if (errors !== undefined) knobs.errorRate = errors;
   const latency = wholeNumber(values["latency-ms"] as string | undefined, "--latency-ms", 0, 60_000);
   if (latency !== undefined) knobs.latencyMs = latency;
+  const bind = wholeNumber(
+    values["capsule-bind-delay-ms"] as string | undefined,
+    "--capsule-bind-delay-ms",
+    0,
+    600_000,
+  );
+  if (bind !== undefined) knobs.capsuleBindDelayMs = bind;
   const configFile = values.config as string | undefined;
   const { existsSync, mkdirSync, statSync } = await import("node:fs");
   if (existsSync(stateDir) && !statSync(stateDir).isDirectory()) {

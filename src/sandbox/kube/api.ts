@@ -107,6 +107,7 @@ function specPart(o: JsonObject): JsonObject {
 export class KubeApi {
   private snapshotCache: { rv: string; snap: AuthzSnapshot } | undefined;
   private ipCounter = 10;
+  private readonly capsuleBindings = new Map<string, number>();
   private readonly stsCache = new StsCache();
 
   constructor(
@@ -122,6 +123,7 @@ export class KubeApi {
       random: () => this.random(),
       nextIp: () => this.ipCounter++,
       snapshot: () => this.snapshot(),
+      capsuleBindings: this.capsuleBindings,
       authorize: (user, attrs) => this.authorize(user, attrs),
     };
   }
@@ -184,7 +186,16 @@ export class KubeApi {
   }
 
   authorize(user: KubeUser, attrs: RequestAttributes): Decision {
-    return authorize(user, attrs, this.snapshot());
+    return authorize(user, attrs, this.snapshot(), (ns) => this.capsuleUnbound(ns));
+  }
+
+  /** Whether Capsule has yet to bind the tenant owners in a namespace (the bind delay has not passed). */
+  private capsuleUnbound(namespace: string): boolean {
+    const at = this.capsuleBindings.get(namespace);
+    if (at === undefined) return false;
+    if (this.now().getTime() < at) return true;
+    this.capsuleBindings.delete(namespace);
+    return false;
   }
 
   private snapshot(): AuthzSnapshot {

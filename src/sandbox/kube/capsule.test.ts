@@ -40,6 +40,17 @@ describe("Capsule namespace admission", () => {
     expect(admitNamespace({ ...op, groups: ["x"] }, ns("a"), config, [], []).kind).toBe("not-capsule");
     expect(admitNamespace(op, ns("a"), undefined, [], []).kind).toBe("not-capsule");
   });
+  it("Capsule >= 0.12 spec.users (kind Group) counts like the deprecated userGroups", () => {
+    const users = {
+      metadata: { name: "default" },
+      spec: { users: [{ kind: "Group", name: "cd-pipeline-operator" }] },
+    };
+    const owned = [tenant("krci", [{ kind: "Group", name: "cd-pipeline-operator" }])];
+    expect(admitNamespace(op, ns("krci-dev"), users, owned, []).kind).toBe("assigned");
+    expect(admitNamespace({ ...op, groups: ["x"] }, ns("krci-dev"), users, owned, []).kind).toBe(
+      "not-capsule",
+    );
+  });
   it("denies a Capsule user without tenant", () => {
     expect(admitNamespace(op, ns("a"), config, [tenant("t", [{ kind: "User", name: "bob" }])], [])).toEqual({
       kind: "denied",

@@ -4,7 +4,13 @@
  * named by the capsule.clastix.io/tenant label; denials and the namespace quota use Capsule's messages. Pure.
  */
 import { ownsTenant } from "./authz/authorize.js";
-import { namespaceTenantOf, TENANT_LABEL, tenantOwners, tenantUidMap } from "./authz/snapshot.js";
+import {
+  capsuleUsers,
+  namespaceTenantOf,
+  TENANT_LABEL,
+  tenantOwners,
+  tenantUidMap,
+} from "./authz/snapshot.js";
 import { asArray, asObject, asString, clone, type JsonObject, labelsOf, meta, nameOf } from "./json.js";
 import type { KubeUser } from "./types.js";
 
@@ -24,9 +30,8 @@ export type CapsuleAdmission =
   | { kind: "denied"; message: string };
 
 export function isCapsuleUser(config: JsonObject | undefined, user: KubeUser): boolean {
-  if (!config) return false;
-  const groups = asArray(asObject(config.spec).userGroups).filter((g): g is string => typeof g === "string");
-  return groups.some((g) => user.groups.includes(g));
+  const { groups, names } = capsuleUsers(config);
+  return groups.some((g) => user.groups.includes(g)) || names.includes(user.username);
 }
 
 /** Namespaces currently assigned to the tenant (by ownerReference, as Capsule's index does). */

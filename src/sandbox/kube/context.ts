@@ -17,6 +17,8 @@ export interface ApiContext {
   /** The next address of the emulated service and pod networks. */
   nextIp(): number;
   snapshot(): AuthzSnapshot;
+  /** Namespace -> when (ms since the epoch) Capsule's owner RoleBindings exist there (the bind delay). */
+  readonly capsuleBindings: Map<string, number>;
   authorize(user: KubeUser, attrs: RequestAttributes): Decision;
 }
 

@@ -60,6 +60,8 @@ export function afterWrite(
     if (!ctx.store.get(SERVICE_ACCOUNTS, ns, "default"))
       ctx.store.put(SERVICE_ACCOUNTS, defaultServiceAccount(ns, randomUUID(), timestamp(ctx.now())));
     publishRootCa(ctx, ns);
+    const delay = ctx.opts.capsuleBindDelayMs ?? 0;
+    if (delay > 0) ctx.capsuleBindings.set(ns, ctx.now().getTime() + delay);
   }
   if (r.kind === "Namespace") refreshTenants(ctx);
   if (r.kind === "Deployment") reconcileDeployment(ctx, o);

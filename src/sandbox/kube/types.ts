@@ -69,6 +69,11 @@ export interface KubeApiOptions {
   resolveAccessEntry(principalArn: string, uniqueId: string): ResolvedAccessEntry | undefined;
   /** Clock, injectable for tests. */
   now?: () => Date;
+  /**
+   * Capsule's tenant controller binds the owners' ClusterRoles in a new tenant namespace this many ms after the
+   * namespace is created (0 or absent: at once), as the real controller does asynchronously.
+   */
+  capsuleBindDelayMs?: number;
   /** PEM of the CA that signed `tls.cert`: published in every namespace as ConfigMap kube-root-ca.crt. */
   caPem?: string;
 }

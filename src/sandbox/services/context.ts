@@ -15,6 +15,8 @@ export interface Knobs {
   errorRate: number;
   /** Mean added latency per AWS request in ms (uniform jitter: 0.5× to 1.5×), as real AWS answers in tens of ms. */
   latencyMs?: number;
+  /** ms after a namespace is created until Capsule's tenant owners are bound in it (0: at once). */
+  capsuleBindDelayMs?: number;
 }
 
 export const NO_KNOBS: Knobs = { propagationDelayMs: 0, throttleRate: 0, errorRate: 0 };

@@ -2,12 +2,20 @@
  * Hop 5, `kubernetes-permissions`: what the target role is granted in the target cluster (access policies,
  * RBAC, Capsule) covers every permission its flow needs (permissions.ts) in every namespace of the pattern.
  */
-import type { ChainSpec, KubeObject } from "../../state/types.js";
-import { failed, type HopOutcome, joinWords, passed, type VerifyContext } from "../context.js";
+import type { AccessEntry, ChainSpec, KubeObject } from "../../state/types.js";
+import { EXTRA_RESOURCES } from "../../topology/names.js";
+import {
+  type ClusterIndex,
+  failed,
+  type HopOutcome,
+  joinWords,
+  passed,
+  type VerifyContext,
+} from "../context.js";
 import type { HopEvidence, PermissionEvidence } from "../evidence.js";
 import { accessEntryResourceId, finding, kubeResourceId } from "../findings.js";
-import { isClusterAdminPolicy } from "../k8s/accessPolicies.js";
-import { Authorizer, type PermissionVerdict, subjectOf } from "../k8s/authorizer.js";
+import { accessPolicyName, isClusterAdminPolicy } from "../k8s/accessPolicies.js";
+import { Authorizer, namespaceCovers, type PermissionVerdict, subjectOf } from "../k8s/authorizer.js";
 import { describeRequest } from "../k8s/rules.js";
 import { type RequiredPermission, requiredPermissions } from "../permissions.js";
 import type { Finding } from "../types.js";
@@ -69,6 +77,7 @@ export function kubernetesPermissionsHop(chain: ChainSpec, ctx: VerifyContext): 
     }
   }
   for (const f of systemGroupBindings(target.list("RoleBinding"), chain, pattern)) notes.push(f);
+  for (const f of customResourceFindings(chain, target, entry, resource)) notes.push(f);
   const create = verdicts.find((v) => v.permission.id === "namespaces:create");
   if (create?.allowed && authz.isPlainRbacNamespaceCreate(create.via)) {
     const binding = /^ClusterRoleBinding (\S+)/.exec(create.via!)?.[1] ?? "";
@@ -125,6 +134,78 @@ function permissionEvidence(v: PermissionVerdict): PermissionEvidence {
   };
 }
 
+/**
+ * AmazonEKSAdminPolicy lists built-in API groups only (Amazon EKS User Guide, "Review access policy
+ * permissions"; rules in k8s/accessPolicies.ts): it is `admin` without what CRDs aggregate into it. Under
+ * namespace-scoped access policies, custom resources need RBAC: say so when none are listed
+ * (targets[].extraResources), and check that each listed kind is creatable in each environment namespace seen
+ * (namespaces of the pattern holding RoleBindings: every environment has tenant-admin).
+ */
+function customResourceFindings(
+  chain: ChainSpec,
+  target: ClusterIndex,
+  entry: AccessEntry,
+  resource: string,
+): Finding[] {
+  if (!namespaceScopedOnly(entry.accessPolicies)) return [];
+  const pattern = chain.namespacePattern;
+  const listed = chain.extraResources ?? [];
+  const who =
+    chain.kind === "argocd"
+      ? "Argo CD cannot sync custom resources (ServiceMonitor, ExternalSecret, …)"
+      : "the operator cannot create custom resources (ExternalSecrets with SECRET_MANAGER=eso)";
+  if (listed.length === 0) {
+    const policies = [
+      ...new Set(entry.accessPolicies.map((a) => accessPolicyName(a.policyArn) ?? a.policyArn)),
+    ];
+    return [
+      finding(
+        "XIRSA-EKS-NO-CUSTOM-RESOURCES",
+        `${joinWords(policies)} on ${pattern} grants nothing on custom resources: ${who} there`,
+        resource,
+        { chain: chain.id },
+      ),
+    ];
+  }
+  const envs = [
+    ...new Set(
+      target
+        .list("RoleBinding")
+        .map((b) => b.metadata.namespace ?? "")
+        .filter((ns) => ns !== "" && namespaceCovers(pattern, ns)),
+    ),
+  ].sort();
+  const out: Finding[] = [];
+  for (const ns of envs) {
+    const authz = new Authorizer(target, entry, subjectOf(entry, chain.targetRoleArn), ns);
+    for (const e of listed) {
+      for (const res of e.resources) {
+        const v = authz.check({
+          id: `${res}.${e.apiGroup}:create`,
+          verb: "create",
+          group: e.apiGroup,
+          resource: res,
+          scope: "pattern",
+          why: "targets[].extraResources",
+        });
+        if (v.allowed) continue;
+        out.push(
+          finding(
+            "XIRSA-K8S-EXTRA-RESOURCE-DENIED",
+            `${chain.targetRoleArn} cannot create ${res}.${e.apiGroup} in ${ns}, though targets[].extraResources lists it: ${who} there`,
+            kubeResourceId(chain.targetCluster, "RoleBinding", EXTRA_RESOURCES, ns),
+            {
+              chain: chain.id,
+              remediation: `xirsa apply: it binds ClusterRole ${EXTRA_RESOURCES} to group ${EXTRA_RESOURCES} in ${ns} (and the group to the access entry)`,
+            },
+          ),
+        );
+      }
+    }
+  }
+  return out;
+}
+
 export function namespaceScopedOnly(policies: readonly { accessScope: { type: string } }[]): boolean {
   return policies.length > 0 && policies.every((a) => a.accessScope.type === "namespace");
 }
@@ -169,9 +250,15 @@ function refusals(
       out.push(
         finding(
           "XIRSA-CAPSULE-NOT-USER",
-          `${role} cannot create namespaces: none of its access entry's groups (${groups.join(", ")}) is in CapsuleConfiguration userGroups (${capsule.userGroups.join(", ")})`,
+          `${role} cannot create namespaces: none of its access entry's groups (${groups.join(", ")}) is a Capsule user group of the CapsuleConfiguration (${capsule.userGroups.join(", ") || "none"})`,
           resource,
-          { ...opts, remediation: `add ${groups[0]} to CapsuleConfiguration spec.userGroups` },
+          {
+            ...opts,
+            remediation:
+              capsule.form === "users"
+                ? `add {kind: Group, name: ${groups[0]}} to CapsuleConfiguration spec.users`
+                : `add ${groups[0]} to CapsuleConfiguration spec.userGroups (Capsule < 0.12; spec.users from 0.12)`,
+          },
         ),
       );
     } else if (

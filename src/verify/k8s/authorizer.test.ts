@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AccessEntry, EksCluster, KubeObject } from "../../state/types.js";
+import type { AccessEntry, EksCluster, JsonObject, KubeObject } from "../../state/types.js";
 import { ClusterIndex } from "../context.js";
 import { requiredPermissions } from "../permissions.js";
 import { Authorizer, namespaceCovers, subjectOf } from "./authorizer.js";
@@ -201,5 +201,42 @@ describe("Authorizer", () => {
     const notUser = authz(entry({ kubernetesGroups: ["other"] }), objects);
     expect(notUser.capsule.user).toBe(false);
     expect(notUser.check(perm("namespaces:create")).allowed).toBe(false);
+  });
+
+  it("Capsule >= 0.12: spec.users of kind Group makes a Capsule user, as userGroups does; both merge", () => {
+    const config = (spec: JsonObject): KubeObject => ({
+      apiVersion: "capsule.clastix.io/v1beta2",
+      kind: "CapsuleConfiguration",
+      metadata: { name: "default" },
+      spec,
+    });
+    const tenant: KubeObject = {
+      apiVersion: "capsule.clastix.io/v1beta2",
+      kind: "Tenant",
+      metadata: { name: "t" },
+      spec: { owners: [{ kind: "Group", name: "op" }] },
+    };
+    const users = authz(entry({ kubernetesGroups: ["op"] }), [
+      config({
+        users: [
+          { kind: "Group", name: "projectcapsule.dev" },
+          { kind: "Group", name: "op" },
+        ],
+      }),
+      tenant,
+    ]);
+    expect(users.capsule).toMatchObject({ user: true, form: "users" });
+    for (const p of OPERATOR) expect(users.check(p).allowed, p.id).toBe(true);
+    // A User entry names a user, not a group.
+    const userKind = authz(entry({ kubernetesGroups: ["op"] }), [
+      config({ users: [{ kind: "User", name: "op" }] }),
+      tenant,
+    ]);
+    expect(userKind.capsule.user).toBe(false);
+    const both = authz(entry({ kubernetesGroups: ["op"] }), [
+      config({ users: [{ kind: "Group", name: "projectcapsule.dev" }], userGroups: ["op"] }),
+      tenant,
+    ]);
+    expect(both.capsule).toMatchObject({ user: true, userGroups: ["op", "projectcapsule.dev"] });
   });
 });

@@ -1,10 +1,16 @@
 /**
  * What a mapped IAM role may do in a target cluster, from the State alone: EKS access policies (cluster or
  * namespace scope, trailing-`*` namespace patterns), Kubernetes RBAC bound to the entry's groups or username,
- * and Capsule (CapsuleConfiguration userGroups, Tenant owners). Questions are asked for a namespace PATTERN:
+ * and Capsule (CapsuleConfiguration users or userGroups, Tenant owners). Questions are asked for a namespace PATTERN:
  * a grant counts only when it holds in every namespace the pattern matches.
  */
 import type { AccessEntry, KubeObject } from "../../state/types.js";
+import {
+  type CapsuleUsersForm,
+  capsuleUserGroups,
+  capsuleUserNames,
+  capsuleUsersFormOf,
+} from "../../topology/capsuleConfig.js";
 import type { ClusterIndex } from "../context.js";
 import { isObject, strings } from "../json.js";
 import type { RequiredPermission } from "../permissions.js";
@@ -47,8 +53,11 @@ interface Source {
 export interface CapsuleView {
   /** A CapsuleConfiguration exists in the cluster. */
   installed: boolean;
+  /** Capsule user groups: spec.userGroups and spec.users of kind Group. */
   userGroups: string[];
-  /** The subject is a Capsule user (one of its groups is a userGroup). */
+  /** The list the installed CapsuleConfiguration uses (where a fix adds the group). */
+  form: CapsuleUsersForm;
+  /** The subject is a Capsule user (one of its groups, or its user name, is listed). */
   user: boolean;
   /** Tenants the subject owns, with the ClusterRoles owners get in tenant namespaces. */
   tenants: { name: string; clusterRoles: string[] }[];
@@ -174,12 +183,21 @@ export class Authorizer {
   private addCapsule(): CapsuleView {
     const configs = this.cluster.list("CapsuleConfiguration");
     const config = configs.find((c) => c.metadata.name === "default") ?? configs[0];
-    const view: CapsuleView = { installed: !!config, userGroups: [], user: false, tenants: [] };
+    const view: CapsuleView = {
+      installed: !!config,
+      userGroups: [],
+      form: "users",
+      user: false,
+      tenants: [],
+    };
     if (!config) return view;
-    const spec = isObject(config.spec) ? config.spec : {};
-    view.userGroups = strings(spec.userGroups);
+    // Both forms count: spec.users (Capsule >= 0.12) and the deprecated userGroups / userNames.
+    view.userGroups = capsuleUserGroups(config);
+    view.form = capsuleUsersFormOf(config) ?? "users";
     const groups = this.subject.groups.filter((g) => view.userGroups.includes(g));
-    view.user = groups.length > 0;
+    const named = capsuleUserNames(config).includes(this.subject.username);
+    view.user = groups.length > 0 || named;
+    if (named && groups.length === 0) groups.push(`user ${this.subject.username}`);
     for (const t of this.cluster.list("Tenant")) {
       const tspec = isObject(t.spec) ? t.spec : {};
       const owners = Array.isArray(tspec.owners) ? tspec.owners : [];

@@ -75,7 +75,7 @@ export function sourceOfTruth(obj: KubeObject, installs: Installs): string {
     return `spec.destinations of AppProject ${obj.metadata.name} in the KubeRocketCI add-ons repository (argo-cd/templates/appProjectKRCI.yaml; kubernetes/<source cluster>/appproject.yaml has the destinations)`;
   }
   if (obj.kind === "CapsuleConfiguration") {
-    return "Capsule chart values manager.options.capsuleUserGroups (users on Capsule >= 0.12)";
+    return "Capsule chart values manager.options.users (kind Group; capsuleUserGroups before Capsule 0.12)";
   }
   return `the manifests of ${obj.kind} ${ns ? `${ns}/` : ""}${obj.metadata.name}`;
 }

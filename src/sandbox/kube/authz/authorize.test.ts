@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { JsonObject } from "../json.js";
 import type { KubeUser } from "../types.js";
 import { type AuthzSnapshot, authorize, denialMessage, namespacePatternMatches } from "./authorize.js";
 import { BUILTIN_CLUSTER_ROLES } from "./builtinRoles.js";
@@ -335,6 +336,27 @@ describe("authorize: Capsule", () => {
   });
   it("without a CapsuleConfiguration, Capsule grants nothing", () => {
     expect(authorize(user(op), res("create", "namespaces"), snap()).allowed).toBe(false);
+  });
+  it("Capsule >= 0.12: spec.users of kind Group or User make Capsule users, as userGroups did", () => {
+    const users = (list: JsonObject[]) =>
+      snap({ capsuleConfigurations: [{ metadata: { name: "default" }, spec: { users: list } }] });
+    const create = res("create", "namespaces");
+    const byGroup = users([{ kind: "Group", name: "projectcapsule.dev" }]);
+    expect(authorize(user({ groups: ["projectcapsule.dev"] }), create, byGroup).allowed).toBe(true);
+    expect(authorize(user({ groups: ["capsule.clastix.io"] }), create, byGroup).allowed).toBe(false);
+    const byName = users([{ kind: "User", name: "alice" }]);
+    expect(authorize(user({ username: "alice" }), create, byName).allowed).toBe(true);
+    // A Group entry does not name a user, nor a User entry a group.
+    expect(authorize(user({ username: "projectcapsule.dev" }), create, byGroup).allowed).toBe(false);
+    expect(authorize(user({ groups: ["alice"] }), create, byName).allowed).toBe(false);
+  });
+  it("owners are refused in a namespace Capsule has not bound yet, and allowed once it has", () => {
+    const rb = res("create", "rolebindings", "oil-dev", "rbac.authorization.k8s.io");
+    const unbound = (ns: string) => ns === "oil-dev";
+    expect(authorize(user(op), rb, capsuleSnap, unbound).allowed).toBe(false);
+    // Creating namespaces is a ClusterRoleBinding Capsule has long made: not delayed.
+    expect(authorize(user(op), res("create", "namespaces"), capsuleSnap, unbound).allowed).toBe(true);
+    expect(authorize(user(op), rb, capsuleSnap, () => false).allowed).toBe(true);
   });
 });
 

@@ -27,8 +27,10 @@ export interface TenantOwner {
 }
 
 export interface CapsuleView {
-  /** CapsuleConfiguration `default` spec.userGroups. */
+  /** CapsuleConfiguration `default`: its user groups (spec.users of kind Group, or the deprecated userGroups). */
   userGroups: string[];
+  /** Its user names (spec.users of kind User / ServiceAccount, or the deprecated userNames). */
+  userNames: string[];
   /** Tenant name -> owners. */
   tenants: Map<string, TenantOwner[]>;
   /** Namespace -> the tenant owning it. */
@@ -101,7 +103,7 @@ function accessPolicyAllows(p: KubeAccessPolicy, a: RequestAttributes): boolean 
 }
 
 function isCapsuleUser(c: CapsuleView, user: KubeUser): boolean {
-  return c.userGroups.some((g) => user.groups.includes(g));
+  return c.userGroups.some((g) => user.groups.includes(g)) || c.userNames.includes(user.username);
 }
 
 export function ownsTenant(
@@ -120,6 +122,7 @@ function capsuleAllows(
   c: CapsuleView,
   user: KubeUser,
   a: RequestAttributes,
+  unbound: (namespace: string) => boolean,
 ): string | undefined {
   // Capsule binds capsule-namespace-provisioner to its user groups (ClusterRoleBinding of the same name).
   if (isCapsuleUser(c, user)) {
@@ -128,8 +131,10 @@ function capsuleAllows(
       BUILTIN_CLUSTER_ROLES["capsule-namespace-provisioner"]!;
     if (rulesAllow(rules, a)) return `RBAC: allowed by ClusterRoleBinding "capsule-namespace-provisioner"`;
   }
-  // Tenant owners get their clusterRoles bound in every namespace of the tenant.
-  if (!a.resourceRequest || a.namespace === "") return undefined;
+  // Tenant owners get their clusterRoles bound in every namespace of the tenant, by RoleBindings Capsule's
+  // tenant controller creates after the namespace joined the tenant (projectcapsule/capsule
+  // internal/controllers/tenant/rolebindings.go syncRoleBindings): none yet in a namespace still `unbound`.
+  if (!a.resourceRequest || a.namespace === "" || unbound(a.namespace)) return undefined;
   const tenant = c.namespaceTenant.get(a.namespace);
   if (!tenant) return undefined;
   for (const owner of ownsTenant(c.tenants.get(tenant) ?? [], user)) {
@@ -141,7 +146,16 @@ function capsuleAllows(
   return undefined;
 }
 
-export function authorize(user: KubeUser, a: RequestAttributes, snap: AuthzSnapshot): Decision {
+/**
+ * `unbound`: namespaces in which Capsule has not yet created the tenant owners' RoleBindings (the sandbox's
+ * bind delay); by default there are none.
+ */
+export function authorize(
+  user: KubeUser,
+  a: RequestAttributes,
+  snap: AuthzSnapshot,
+  unbound: (namespace: string) => boolean = () => false,
+): Decision {
   for (const b of snap.clusterRoleBindings) {
     if (!b.subjects.some((s) => subjectMatches(s, user))) continue;
     if (rulesAllow(roleRules(snap, b.roleRef), a))
@@ -156,7 +170,7 @@ export function authorize(user: KubeUser, a: RequestAttributes, snap: AuthzSnaps
     }
   }
   if (snap.capsule) {
-    const why = capsuleAllows(snap, snap.capsule, user, a);
+    const why = capsuleAllows(snap, snap.capsule, user, a, unbound);
     if (why) return { allowed: true, reason: why };
   }
   for (const p of user.accessPolicies) {

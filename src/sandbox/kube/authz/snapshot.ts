@@ -70,6 +70,26 @@ export function tenantOwners(tenant: JsonObject): TenantOwner[] {
     }));
 }
 
+/**
+ * Capsule users of a CapsuleConfiguration: `spec.users` (Capsule >= 0.12: {kind: User|Group|ServiceAccount,
+ * name}) merged with the deprecated `spec.userGroups` / `spec.userNames`, as projectcapsule/capsule
+ * pkg/runtime/configuration/client.go `UserGroups()` / `UserNames()` append them.
+ */
+export function capsuleUsers(config: JsonObject | undefined): { groups: string[]; names: string[] } {
+  if (!config) return { groups: [], names: [] };
+  const spec = asObject(config.spec);
+  const strs = (v: unknown) => asArray(v).filter((g): g is string => typeof g === "string");
+  const ofKind = (...kinds: string[]) =>
+    asArray(spec.users)
+      .map(asObject)
+      .filter((u) => kinds.includes(asString(u.kind) ?? "") && typeof u.name === "string")
+      .map((u) => u.name as string);
+  return {
+    groups: [...strs(spec.userGroups), ...ofKind("Group")],
+    names: [...strs(spec.userNames), ...ofKind("User", "ServiceAccount")],
+  };
+}
+
 export interface ObjectsByKind {
   clusterRoles: JsonObject[];
   roles: JsonObject[];
@@ -90,7 +110,7 @@ export function buildSnapshot(o: ObjectsByKind): AuthzSnapshot {
   const config = o.capsuleConfigurations.find((c) => nameOf(c) === "default");
   if (config) {
     const capsule: CapsuleView = {
-      userGroups: strings(asObject(config.spec).userGroups),
+      ...(({ groups, names }) => ({ userGroups: groups, userNames: names }))(capsuleUsers(config)),
       tenants: new Map(o.tenants.map((t) => [nameOf(t), tenantOwners(t)])),
       namespaceTenant: new Map(),
     };
