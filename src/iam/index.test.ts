@@ -10,6 +10,7 @@ describe("src/iam public API", () => {
         "PolicyError",
         "accountOfRootArn",
         "authorize",
+        "closestAllow",
         "compileArnPattern",
         "compilePolicy",
         "compilePrincipal",

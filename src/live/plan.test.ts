@@ -758,9 +758,10 @@ describe("several stacks in one source cluster (issue 17 §3)", () => {
       (c) => c.kind === "CapsuleConfiguration",
     )!;
     const object = (created.ops[0] as { object: KubeObject }).object;
+    // Capsule >= 0.12's spec.users (the default form): a Group entry is keyed by its name.
     expect(JSON.parse(object.metadata.annotations![addedAnnotation(STACK)]!)).toEqual([
-      "capsule.clastix.io",
       "cd-pipeline-operator",
+      "projectcapsule.dev",
     ]);
     // Stack two wants the same group: BLOCKED naming stack one.
     const live = appliedLive(desired);
@@ -771,7 +772,10 @@ describe("several stacks in one source cluster (issue 17 §3)", () => {
       "'cd-pipeline-operator'",
     );
     // Stack two recorded another group: stack one's destroy keeps the object and hands it over.
-    (cc.spec as { userGroups: string[] }).userGroups.push("team-b-group");
+    (cc.spec as { users: { kind: string; name: string }[] }).users.push({
+      kind: "Group",
+      name: "team-b-group",
+    });
     cc.metadata.annotations[addedAnnotation("team-b")] = JSON.stringify(["team-b-group"]);
     const { changes, kept } = destroyDecisions({ live, stack: STACK, workloads, desired });
     const c = changes.find((x) => x.kind === "CapsuleConfiguration")!;
@@ -779,7 +783,7 @@ describe("several stacks in one source cluster (issue 17 §3)", () => {
     expect(c.ops[0]).toMatchObject({
       type: "kube.patch",
       patch: {
-        spec: { userGroups: ["team-b-group"] },
+        spec: { users: [{ kind: "Group", name: "team-b-group" }] },
         metadata: { labels: { "xirsa.io/stack": "team-b" }, annotations: { [addedAnnotation(STACK)]: null } },
       },
     });
