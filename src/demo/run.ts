@@ -28,6 +28,7 @@ import {
 import { files, type RunningSandbox } from "../sandbox/server.js";
 import { AwsStore } from "../sandbox/store.js";
 import type { ChainKind, KubeObject } from "../state/types.js";
+import { painter } from "../text/paint.js";
 import { roleNames } from "../topology/desired.js";
 import { type VerifyResult, verify } from "../verify/index.js";
 import { formatTable } from "../verify/output/table.js";
@@ -121,8 +122,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const clock = opts.clock ?? (() => performance.now());
   const steps: DemoStep[] = [];
   const reports: string[] = [];
-  const green = (s: string) => (opts.color ? `\u001b[32m${s}\u001b[0m` : s);
-  const red = (s: string) => (opts.color ? `\u001b[31m${s}\u001b[0m` : s);
+  const paint = painter(opts.color ?? false);
+  const green = (s: string) => paint("green", s);
+  const red = (s: string) => paint("red", s);
   const say = (s = "") => opts.print(s);
   const indent = (text: string) => {
     for (const l of text.trimEnd().split("\n")) say(`    ${l}`);

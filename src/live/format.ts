@@ -1,11 +1,32 @@
 /** The plan as a table for people (with each change's diff under it) and as JSON for machines. */
+import { type Paint, painter, type Style } from "../text/paint.js";
 import { type Change, changeJson } from "./changes.js";
 import { type TerraformOwned, terraformCommand } from "./ownership.js";
 
-export function planSummary(changes: Change[]): string {
+export interface PlanCounts {
+  create: number;
+  update: number;
+  delete: number;
+  /** Of those, the ones apply leaves alone (not owned, another stack's, GitOps-managed, no credentials). */
+  blocked: number;
+}
+
+export function planCounts(changes: Change[]): PlanCounts {
   const n = (a: Change["action"]) => changes.filter((c) => c.action === a).length;
+  return {
+    create: n("create"),
+    update: n("update"),
+    delete: n("delete"),
+    blocked: changes.filter((c) => c.blocked).length,
+  };
+}
+
+export function planSummary(changes: Change[], paint: Paint = painter(false)): string {
   if (!changes.length) return "No changes: the live state matches xirsa.yaml.";
-  return `Plan: ${changes.length} change${changes.length > 1 ? "s" : ""} (${n("create")} to create, ${n("update")} to update, ${n("delete")} to delete)`;
+  const n = planCounts(changes);
+  const blocked = n.blocked ? `; ${paint("bold", `${n.blocked} blocked`)}` : "";
+  const part = (k: number, text: string, style: Style) => (k ? paint(style, text) : text);
+  return `Plan: ${changes.length} change${changes.length > 1 ? "s" : ""} (${part(n.create, `${n.create} to create`, "green")}, ${part(n.update, `${n.update} to update`, "yellow")}, ${part(n.delete, `${n.delete} to delete`, "red")}${blocked})`;
 }
 
 function where(c: Change): string {
@@ -13,6 +34,23 @@ function where(c: Change): string {
 }
 
 const SIGN: Record<Change["action"], string> = { create: "+", update: "~", delete: "-" };
+const STYLE: Record<Change["action"], Style> = { create: "green", update: "yellow", delete: "red" };
+
+/** A diff line coloured by its sign (+ added, - removed); context lines as they are. */
+function diffLine(line: string, paint: Paint): string {
+  const t = line.trimStart();
+  return t.startsWith("+ ") ? paint("green", line) : t.startsWith("- ") ? paint("red", line) : line;
+}
+
+export interface PlanTableOptions {
+  /** ANSI colours: + green, ~ yellow, - red, BLOCKED bold (the CLI turns them on for a terminal). */
+  color?: boolean;
+  /**
+   * Each change's diff under it (default). apply --yes lists the changes with their one-line notes only
+   * (a restart and why): multi-line diffs are plan's job.
+   */
+  diffs?: boolean;
+}
 
 /** What xirsa leaves to Terraform, with the command that changes (apply) or removes (destroy) it instead. */
 export function terraformOwnedText(owned: TerraformOwned[], verb: "apply" | "destroy"): string {
@@ -34,26 +72,36 @@ export function terraformOwnedJson(owned: TerraformOwned[], verb: "apply" | "des
     : {};
 }
 
-export function planTable(changes: Change[]): string {
-  const out: string[] = [planSummary(changes)];
+export function planTable(changes: Change[], opts: PlanTableOptions = {}): string {
+  const paint = painter(opts.color ?? false);
+  const out: string[] = [planSummary(changes, paint)];
   let step = "";
   for (const c of changes) {
     if (c.step !== step) {
       step = c.step;
       out.push("", `${step}:`);
     }
-    out.push(`  ${SIGN[c.action]} ${c.action} ${c.kind} ${c.id} (${where(c)})`);
-    if (c.diff) out.push(...c.diff.split("\n").map((l) => `      ${l}`));
+    out.push(`  ${paint(STYLE[c.action], `${SIGN[c.action]} ${c.action}`)} ${c.kind} ${c.id} (${where(c)})`);
+    if (c.diff && (opts.diffs !== false || !c.diff.includes("\n")))
+      out.push(...c.diff.split("\n").map((l) => diffLine(`      ${l}`, paint)));
     if (c.blocked) {
       const tag = c.blocked.managedBy ? `BLOCKED (managed by ${c.blocked.managedBy})` : "BLOCKED";
-      out.push(`      ${tag}: ${c.blocked.reason}; ${c.blocked.fix}`);
+      out.push(`      ${paint("bold", tag)}: ${c.blocked.reason}; ${c.blocked.fix}`);
     }
   }
   return out.join("\n");
 }
 
-export function planJson(changes: Change[]): { changes: Record<string, unknown>[] } {
-  return { changes: changes.map(changeJson) };
+/** The closing line of an apply that went through: what it changed, what it left alone. */
+export function appliedSummary(changes: Change[]): string {
+  const made = changes.filter((c) => !c.blocked);
+  const n = planCounts(made);
+  const left = changes.length - made.length;
+  return `Applied ${made.length} change${made.length === 1 ? "" : "s"} (${n.create} created, ${n.update} updated, ${n.delete} deleted)${left ? `; ${left} blocked, left alone` : ""}.`;
+}
+
+export function planJson(changes: Change[]): { changes: Record<string, unknown>[]; counts: PlanCounts } {
+  return { changes: changes.map(changeJson), counts: planCounts(changes) };
 }
 
 /** Changes apply leaves alone: their object is GitOps-managed (and --patch-managed was not given). */

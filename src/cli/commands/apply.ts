@@ -2,12 +2,19 @@ import { resolve } from "node:path";
 import { loadConfig } from "../../config/load.js";
 import { InputError } from "../../errors.js";
 import { confirmer } from "../../live/confirm.js";
-import { managedChanges, planJson, planTable, terraformOwnedText } from "../../live/format.js";
+import {
+  appliedSummary,
+  managedChanges,
+  planJson,
+  planTable,
+  terraformOwnedText,
+} from "../../live/format.js";
 import { terraformOwned } from "../../live/ownership.js";
 import { applyLive, failAfterStepFromEnv } from "../../live/service.js";
 import { toJson } from "../../verify/output/json.js";
 import { formatTable } from "../../verify/output/table.js";
 import { oneOf, parseFlags } from "../args.js";
+import { useColor } from "../color.js";
 import type { Command } from "../command.js";
 import { requireConfig } from "../configFile.js";
 
@@ -81,7 +88,9 @@ Exit codes: 0 applied and every chain proven, 1 a step failed or a chain is stil
         showPlan: (changes, snapshot) => {
           for (const w of snapshot.warnings) io.stderr.write(`xirsa apply: warning: ${w}\n`);
           const owned = terraformOwned(snapshot.live, config.name);
-          report.write(`${planTable(changes)}${terraformOwnedText(owned, "apply")}\n\n`);
+          // With --yes nobody reads the diffs now (plan shows them): the changes, one line each.
+          const table = planTable(changes, { color: !json && useColor(io), diffs: values.yes !== true });
+          report.write(`${table}${terraformOwnedText(owned, "apply")}\n\n`);
         },
       },
       { env: io.env },
@@ -98,7 +107,8 @@ Exit codes: 0 applied and every chain proven, 1 a step failed or a chain is stil
         `${JSON.stringify({ ...planJson(result.changes), steps: result.steps, verify: toJson(result.verify) }, null, 2)}\n`,
       );
     } else {
-      io.stdout.write(`\nLive verification:\n${formatTable(result.verify, { color: false })}`);
+      io.stdout.write(`\nLive verification:\n${formatTable(result.verify, { color: useColor(io) })}`);
+      if (result.changes.length) io.stdout.write(`${appliedSummary(result.changes)}\n`);
     }
     return result.verify.ok ? 0 : 1;
   },

@@ -2,6 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { InputError } from "../../errors.js";
 import { parseFlags } from "../args.js";
+import { useColor } from "../color.js";
 import type { Command } from "../command.js";
 
 const command: Command = {
@@ -58,7 +59,7 @@ Exit 0 when every step behaved as shown, 1 otherwise, 2 on bad input.`,
       outDir,
       env: io.env,
       print: (l) => io.stdout.write(`${l}\n`),
-      color: Boolean(io.stdout.isTTY) && !io.env.NO_COLOR,
+      color: useColor(io),
     });
     return result.ok ? 0 : 1;
   },

@@ -15,6 +15,7 @@ import { lineOfPath, lineOfText } from "../../verify/output/locate.js";
 import { formatSarif, type Locate, type SarifLocation } from "../../verify/output/sarif.js";
 import { formatTable } from "../../verify/output/table.js";
 import { oneOf, parseFlags } from "../args.js";
+import { useColor } from "../color.js";
 import type { Command, Io } from "../command.js";
 import { findConfig } from "../configFile.js";
 import { DISCOVER_OPTIONS, DISCOVER_USAGE, discoverOptions } from "../discoverFlags.js";
@@ -190,11 +191,6 @@ async function loadDiscovered(values: Record<string, unknown>, io: Io): Promise<
     locate: () => undefined,
     from: `--live --discover --source-profile ${opts.sourceProfile}`,
   };
-}
-
-function useColor(io: Io): boolean {
-  const noColor = io.env.NO_COLOR;
-  return !!io.stdout.isTTY && (noColor === undefined || noColor === "");
 }
 
 function output(

@@ -3,17 +3,11 @@
  * or the root-cause hop a blocked hop fails because of; then the findings and a summary. Colour only when
  * asked (the CLI asks on a TTY without NO_COLOR).
  */
+import { painter, type Style } from "../../text/paint.js";
 import type { Finding, VerifyResult } from "../types.js";
 
 export interface TableOptions {
   color?: boolean;
-}
-
-const CODES = { red: 31, green: 32, yellow: 33, blue: 34, dim: 2, bold: 1 } as const;
-type Style = keyof typeof CODES;
-
-function painter(color: boolean): (style: Style, text: string) => string {
-  return color ? (style, text) => `\u001b[${CODES[style]}m${text}\u001b[0m` : (_style, text) => text;
 }
 
 const SEVERITY_STYLE: Record<Finding["severity"], Style> = { error: "red", warning: "yellow", info: "blue" };
