@@ -8,11 +8,12 @@ import { destroyLive, failAfterStepFromEnv } from "../../live/service.js";
 import { oneOf, parseFlags } from "../args.js";
 import type { Command } from "../command.js";
 import { requireConfig } from "../configFile.js";
+import { targetsFlag } from "../targetFlag.js";
 
 const command: Command = {
   name: "destroy",
   summary: "remove what xirsa created for a config, and only that",
-  usage: `xirsa destroy --config <xirsa.yaml> [--yes] [--output table|json]
+  usage: `xirsa destroy --config <xirsa.yaml> [--yes] [--output table|json] [--target <name>]…
 
 In reverse apply order: deletes the Capsule objects, RBAC and cluster Secrets xirsa owns, takes xirsa's
 entries out of edp-config available_clusters, the AppProject destinations and the CapsuleConfiguration,
@@ -20,16 +21,25 @@ restores each ServiceAccount's previous role annotation (and restarts its pods),
 roles and OIDC provider xirsa created. Only resources tagged/labelled xirsa.io/managed-by=xirsa and
 xirsa.io/stack=<name> are deleted; everything else is left as it is. Kept, and listed under "Kept": the OIDC
 provider while another role of its account trusts it, a list item another stack also recorded, and a
-ServiceAccount whose role annotation someone changed after apply.
+ServiceAccount whose role annotation someone changed after apply. Targets taken out of xirsa.yaml that the
+inventory ConfigMap xirsa-stack-<name> still lists are removed too; the inventory goes last.
 
   --yes           do not ask (required without a terminal)
   --output json   {changes, steps} on stdout; progress on stderr
+  --target <name> remove only this target (repeatable; a target of the config or a removed one): its roles,
+                  access entries and objects in its account, its cluster Secrets, AppProject destination,
+                  available_clusters entry and its ARNs in the source roles' policies; the others stay
 
 Exit codes: 0 done (or nothing to remove), 1 a step failed, 2 bad input (including no terminal and no --yes).`,
   async run(argv, io) {
     const { values } = parseFlags(
       argv,
-      { config: { type: "string" }, yes: { type: "boolean" }, output: { type: "string" } },
+      {
+        config: { type: "string" },
+        yes: { type: "boolean" },
+        output: { type: "string" },
+        target: { type: "string", multiple: true },
+      },
       "destroy",
     );
     const file = requireConfig(values, io, "destroy");
@@ -48,6 +58,8 @@ Exit codes: 0 done (or nothing to remove), 1 a step failed, 2 bad input (includi
       config,
       {
         ...(failAfterStep ? { failAfterStep } : {}),
+        ...targetsFlag(values),
+        configFile: file,
         progress: report,
         confirm: confirmer("destroy", values.yes === true, { stdin: io.stdin, stdout: io.stderr }),
         showPlan: (changes, snapshot) => {
