@@ -108,7 +108,7 @@ describe.skipIf(!!skip)("--target and removed targets on the sandbox", () => {
     expect(r.stderr).toBe(
       "xirsa plan: --target 'stagin' is not a target of the config (did you mean 'staging'?); targets: staging, prod\n",
     );
-    const v = sb.xirsa(["verify", "--config", both, "--target", "prdo"]);
+    const v = sb.xirsa(["verify", "--live", "--config", both, "--target", "prdo"]);
     expect(v.code).toBe(2);
     expect(v.stderr).toContain("(did you mean 'prod'?)");
   });
