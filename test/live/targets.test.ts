@@ -210,8 +210,14 @@ describe.skipIf(!!skip)("--target and removed targets on the sandbox", () => {
   });
 
   it("removes the target in its own account on apply, and forgets it", () => {
+    // Killed after the last step: everything is deleted but the target is still recorded, and a rerun finishes.
+    const killed = sb.xirsa(["apply", "--config", stagingOnly, "--yes"], { XIRSA_FAIL_AFTER_STEP: "12" });
+    expect(killed.code).toBe(1);
+    expect(roles(C)).toEqual([]);
+    expect(Object.keys(inventory() ?? {}).sort()).toEqual(["target.prod", "target.staging"]);
     const r = apply(stagingOnly);
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("✓ forget: removed targets forgotten in ConfigMap krci/xirsa-stack-platform");
     expect(roles(C)).toEqual([]);
     expect(entries("workloads-prod", "us-east-1", C)).toEqual([]);
     const tenants = sb.kubectl("workloads-prod", ["get", "tenants.capsule.clastix.io", "-o", "json"]);
