@@ -143,6 +143,25 @@ function recordText(r: InventoryTarget): string {
   return JSON.stringify(r);
 }
 
+function parsed(raw: string | undefined): InventoryTarget | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    return JSON.parse(raw) as InventoryTarget;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The same place and the same resources. The credentials are not compared: a plan run with other (read-only)
+ * profiles must not rewrite the inventory; the profile recorded is the one of the apply that made the target.
+ */
+function sameRecord(a: InventoryTarget, b: InventoryTarget): boolean {
+  const { profile: _p, kubeContext: _k, ...x } = a;
+  const { profile: _q, kubeContext: _l, ...y } = b;
+  return JSON.stringify(x) === JSON.stringify(y);
+}
+
 function sourceRef(config: Config): ClusterRef {
   return { accountId: config.source.accountId, region: config.source.region, name: config.source.cluster };
 }
@@ -165,8 +184,8 @@ export function recordChange(
   const have = (live?.data ?? {}) as Record<string, string>;
   const data: Record<string, string> = {};
   for (const r of records) {
-    const text = recordText(r);
-    if (have[KEY_PREFIX + r.name] !== text) data[KEY_PREFIX + r.name] = text;
+    const before = parsed(have[KEY_PREFIX + r.name]);
+    if (!before || !sameRecord(before, r)) data[KEY_PREFIX + r.name] = recordText(r);
   }
   const base = {
     kind: "ConfigMap",
