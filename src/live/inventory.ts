@@ -43,6 +43,8 @@ export interface InventoryTarget {
   objects: InventoryObject[];
 }
 
+// ConfigMap data keys are [-._a-zA-Z0-9]+ and the whole object is at most 1 MiB (kubernetes/kubernetes
+// pkg/apis/core/validation IsConfigMapKey, core/v1 ConfigMap docs): `target.` + a DNS label, ~1 KB each.
 const KEY_PREFIX = "target.";
 
 function fnv(s: string): string {

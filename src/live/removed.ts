@@ -150,7 +150,11 @@ export async function collectRemoved(
   return { targets: out, state };
 }
 
-/** The command that gives xirsa the credentials and removes the target, and the manual commands. */
+/**
+ * The command that gives xirsa the credentials and removes the target, and the manual commands (AWS CLI
+ * reference: `aws eks delete-access-entry --cluster-name --principal-arn`, `aws iam delete-role --role-name`;
+ * the agent roles have no inline or attached policies, which DeleteRole would refuse).
+ */
 export function removalCommands(t: InventoryTarget, configFile = "xirsa.yaml"): string[] {
   const profile = ` --profile ${t.profile ?? `<a profile of account ${t.accountId}>`}`;
   const out = [
