@@ -4,7 +4,7 @@
  */
 import type { Config } from "../config/schema.js";
 import { InputError, OperationError } from "../errors.js";
-import type { ChainSpec, State } from "../state/types.js";
+import type { ChainSpec, KubeObject, State } from "../state/types.js";
 import { verify } from "../verify/index.js";
 import type { VerifyResult } from "../verify/types.js";
 import type { RetryPolicy } from "./backoff.js";
@@ -80,7 +80,7 @@ export interface PlanResult {
 
 /** The live snapshot with the stack's inventory and the removed targets read in their accounts. */
 export interface StackSnapshot extends LiveSnapshot {
-  inventory?: import("../state/types.js").KubeObject;
+  inventory?: KubeObject;
   removed: RemovedLive;
   /** Inventory keys that do not parse (reported as warnings). */
   inventoryWarnings: string[];

@@ -29,6 +29,7 @@ inventory ConfigMap xirsa-stack-<name> still lists are removed too; the inventor
   --target <name> remove only this target (repeatable; a target of the config or a removed one): its roles,
                   access entries and objects in its account, its cluster Secrets, AppProject destination,
                   available_clusters entry and its ARNs in the source roles' policies; the others stay
+                  (naming every target of the config is the whole destroy)
 
 Exit codes: 0 done (or nothing to remove), 1 a step failed, 2 bad input (including no terminal and no --yes).`,
   async run(argv, io) {
