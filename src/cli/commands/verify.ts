@@ -313,6 +313,13 @@ Exit codes: 0 every chain proven (and no finding at --fail-on), 1 a chain is bro
         "see xirsa verify --help",
       );
     }
+    // A config's target names are known before anything is read or resolved: check them first.
+    const configFile =
+      targets && !values.discover && values.from === undefined ? findConfig(values, io) : undefined;
+    if (targets && configFile !== undefined) {
+      const names = loadConfig(resolve(io.cwd, configFile)).targets.map((t) => t.name);
+      checkTargets("verify", targets, names);
+    }
     const loaded = values.discover
       ? await loadDiscovered(values, io)
       : values.live
