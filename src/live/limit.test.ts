@@ -84,6 +84,41 @@ describe("limitDesired (--target)", () => {
     );
   });
 
+  it("takes a removed target's destination away even when the inventory did not record its endpoint", () => {
+    const live: State = structuredClone(desired);
+    const src = live.clusters[0]!;
+    src.objects = src.objects.map((o): KubeObject => {
+      if (o.kind !== "AppProject") return o;
+      const keys = (o.spec as { destinations: { server: string; namespace: string }[] }).destinations.map(
+        (d) => `${d.server} ${d.namespace}`,
+      );
+      return {
+        ...o,
+        metadata: { ...o.metadata, annotations: { [addedAnnotation("platform")]: JSON.stringify(keys) } },
+      };
+    });
+    const stagingOnly = { ...config, targets: config.targets.filter((t) => t.name === "staging") };
+    const want = desiredState(stagingOnly).state;
+    // prod as a `removed:` entry of a stack applied before the inventory: no endpoint known but its Secret's.
+    const removed = [
+      {
+        name: "prod",
+        accountId: "333333333333",
+        region: "us-east-1",
+        cluster: "workloads-prod",
+        roles: [],
+        accessEntries: [],
+        objects: [],
+      },
+    ];
+    const limited = limitDesired({ config: stagingOnly, desired: want, live, selected: ["prod"], removed });
+    const changes = plan({ desired: limited, live, stack: "platform", workloads: [] });
+    const project = changes.find((c) => c.kind === "AppProject");
+    expect(project?.diff).toMatch(/- {5}"server": "https:\/\/0D2B4F6A8C1E3A5C7E9B0D2F4A6C8E1B/);
+    expect(project?.diff).not.toMatch(/- {5}"server": "https:\/\/9F3A1C5E/);
+    expect(resources(operator(limited))).toEqual([B]);
+  });
+
   it("refuses an unknown name with the closest one", () => {
     expect(() => checkTargets("plan", ["prdo"], ["staging", "prod"])).toThrow(
       "plan: --target 'prdo' is not a target of the config (did you mean 'prod'?)",

@@ -45,9 +45,34 @@ interface Footprint {
   accountId: string;
   clusterKey?: string;
   destination?: { namespace: string; server: string };
+  /** Its API server: any AppProject destination of it, whatever the namespace. */
+  server?: string;
 }
 
-function footprints(config: Config, selected: Set<string>, removed: InventoryTarget[]): Footprint[] {
+/** The `server` of a target's Argo CD cluster Secret in the live source cluster (base64 data), if any. */
+function liveServer(config: Config, live: State, name: string): string | undefined {
+  const src = live.clusters.find(
+    (c) =>
+      c.accountId === config.source.accountId &&
+      c.region === config.source.region &&
+      c.name === config.source.cluster,
+  );
+  const secret = src?.objects.find(
+    (o) =>
+      o.kind === "Secret" &&
+      o.metadata.namespace === config.source.argocd.namespace &&
+      o.metadata.name === argocdClusterSecretName(name),
+  );
+  const raw = (secret?.data as Record<string, string> | undefined)?.server;
+  return raw ? Buffer.from(raw, "base64").toString("utf8") : undefined;
+}
+
+function footprints(
+  config: Config,
+  live: State,
+  selected: Set<string>,
+  removed: InventoryTarget[],
+): Footprint[] {
   const out: Footprint[] = [];
   for (const t of config.targets) {
     if (!selected.has(t.name)) continue;
@@ -60,10 +85,13 @@ function footprints(config: Config, selected: Set<string>, removed: InventoryTar
   }
   for (const r of removed) {
     if (!selected.has(r.name)) continue;
+    // Recorded by the inventory; for a target it never recorded, its cluster Secret still says where it was.
+    const server = r.endpoint ?? liveServer(config, live, r.name);
     out.push({
       name: r.name,
       accountId: r.accountId,
-      ...(r.endpoint && r.namespaces ? { destination: { namespace: r.namespaces, server: r.endpoint } } : {}),
+      ...(server ? { server } : {}),
+      ...(server && r.namespaces ? { destination: { namespace: r.namespaces, server } } : {}),
     });
   }
   return out;
@@ -104,7 +132,7 @@ export function limitDesired(input: LimitInput): State {
   const { config, desired, live } = input;
   const stack = config.name;
   const selected = new Set(input.selected);
-  const feet = footprints(config, selected, input.removed);
+  const feet = footprints(config, live, selected, input.removed);
   const names = roleNames(config);
   const selAccounts = new Set(config.targets.filter((t) => selected.has(t.name)).map((t) => t.accountId));
   // The ARNs the selected targets decide about in the source roles' policies.
@@ -151,6 +179,10 @@ export function limitDesired(input: LimitInput): State {
     region: config.source.region,
     name: config.source.cluster,
   });
+  // A renamed target keeps its cluster: a removed name never takes away a remaining target's server.
+  const othersServers = new Set(
+    config.targets.filter((t) => !selected.has(t.name) && t.endpoint).map((t) => t.endpoint!),
+  );
   const selClusters = new Set(feet.map((f) => f.clusterKey).filter((k): k is string => !!k));
   const clusters = desired.clusters
     .filter((c) => clusterKey(c) === srcKey || selClusters.has(clusterKey(c)))
@@ -168,6 +200,7 @@ export function limitDesired(input: LimitInput): State {
               liveObjects.find((x) => sameObject(x, o)),
               feet,
               stack,
+              othersServers,
             ),
           );
           continue;
@@ -198,16 +231,22 @@ function limitShared(
   have: KubeObject | undefined,
   feet: Footprint[],
   stack: string,
+  othersServers: ReadonlySet<string>,
 ): KubeObject {
   const list = sharedListOf(want)!;
-  const mine = new Set<string>();
+  const keys = new Set<string>();
+  const servers = new Set<string>();
   for (const f of feet) {
-    mine.add(list.key(f.name));
-    if (f.destination) mine.add(list.key(f.destination as unknown as Json));
+    keys.add(list.key(f.name));
+    if (f.destination) keys.add(list.key(f.destination as unknown as Json));
+    if (f.server && want.kind === "AppProject" && !othersServers.has(f.server)) servers.add(f.server);
   }
-  const wanted = list.items(want).filter((i) => mine.has(list.key(i)));
+  const server = (i: Json) =>
+    i && typeof i === "object" && !Array.isArray(i) ? (i as JsonObject).server : undefined;
+  const mine = (i: Json) => keys.has(list.key(i)) || servers.has(String(server(i)));
+  const wanted = list.items(want).filter(mine);
   const added = new Set(addedKeys(have, stack));
-  const others = have ? list.items(have).filter((i) => added.has(list.key(i)) && !mine.has(list.key(i))) : [];
+  const others = have ? list.items(have).filter((i) => added.has(list.key(i)) && !mine(i)) : [];
   const patched = list.patch([...others, ...wanted]);
   return mergeInto(want, patched);
 }
