@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   "KUBECONFIG_ENV_FILE",
   "apply.blocked",
   "apply.injected-failure",
+  "apply.removed-unreachable",
   "apply.unowned",
   "bundle.invalid",
   "bundle.read",

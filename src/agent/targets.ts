@@ -6,6 +6,7 @@ import type { Config, TargetConfig } from "../config/schema.js";
 import { AwsError, InputError } from "../errors.js";
 import type { Connections } from "../live/connections.js";
 import type { ChainKind, ChainSpec, ClusterRef } from "../state/types.js";
+import { didYouMean } from "../text/suggest.js";
 import { roleNames } from "../topology/desired.js";
 
 export const CHAIN_KINDS: readonly ChainKind[] = ["cd-pipeline-operator", "argocd"];
@@ -20,10 +21,11 @@ export interface TargetRef {
 export function findTarget(config: Config, name: string): TargetRef {
   const index = config.targets.findIndex((t) => t.name === name);
   if (index < 0) {
+    const known = config.targets.map((t) => t.name);
     throw new InputError(
       "cli.target",
-      `no target named '${name}' in the config`,
-      `use one of: ${config.targets.map((t) => t.name).join(", ")}`,
+      `no target named '${name}' in the config${didYouMean(name, known)}`,
+      `use one of: ${known.join(", ")}`,
     );
   }
   const target = config.targets[index]!;

@@ -51,15 +51,17 @@ export const EXAMPLES: Record<string, string[]> = {
     "xirsa verify --from bundle -o sarif > xirsa.sarif",
     "xirsa verify --live -o html --out report.html",
   ],
-  plan: ["xirsa plan", "xirsa plan --config xirsa.yaml -o json"],
+  plan: ["xirsa plan", "xirsa plan --config xirsa.yaml -o json", "xirsa plan --target staging"],
   apply: [
     "xirsa apply                                  # shows the plan and asks",
     "xirsa apply -y --create-oidc-provider",
+    "xirsa apply --target staging                 # staging first; prod untouched",
   ],
   destroy: [
     "xirsa destroy",
     "xirsa destroy -y -o json",
     "xirsa destroy --environments --token-file operator.token   # environments first, through the chain",
+    "xirsa destroy --target staging",
   ],
   probe: [
     "xirsa probe --chain argocd --target prod --token-file argocd.token",

@@ -74,4 +74,14 @@ export const FIELD_DESCRIPTIONS: Record<string, string> = {
     "Verbs granted (default all of admin's: get, list, watch, create, update, patch, delete, deletecollection).",
   "targets[].capsule.usersForm":
     "How the rendered CapsuleConfiguration lists the group: users (kind Group, Capsule >= 0.12, default) or userGroups (older Capsule; deprecated since 0.12). apply and verify --live follow the installed object's form.",
+  removed:
+    "Targets taken out of targets whose roles, access entries and objects in their account plan/apply should still delete; needed only for the credentials (profile) or when the inventory ConfigMap xirsa-stack-<name> does not know the target.",
+  "removed[].name": "The removed target's name (as it was under targets).",
+  "removed[].accountId": "AWS account id of the removed target's cluster (12 digits, quoted).",
+  "removed[].region": "AWS region of the removed target's cluster.",
+  "removed[].cluster": "EKS cluster name of the removed target.",
+  "removed[].profile":
+    "AWS profile for the removed target's account (default: the profile the inventory recorded, else the default chain).",
+  "removed[].kubeContext":
+    "kubeconfig context for the removed target's cluster (default: its endpoint, with an EKS token).",
 };

@@ -278,6 +278,19 @@ export const targetSchema = z.strictObject({
   extraResources: z.array(extraResource).default([]),
 });
 
+/**
+ * A target taken out of `targets` whose resources in its account are still to be removed: where they are and
+ * the credentials to reach them (the inventory ConfigMap xirsa-stack-<name> usually knows all but the profile).
+ */
+export const removedSchema = z.strictObject({
+  name: k8sName,
+  accountId,
+  region,
+  cluster: clusterName,
+  profile: profile.optional(),
+  kubeContext: kubeContext.optional(),
+});
+
 /** A finding the team accepts (verify shows it as accepted; SARIF `suppressions`), until a date if given. */
 const acceptance = z.strictObject({
   code: z.string().regex(/^XIRSA-[A-Z0-9]+(-[A-Z0-9]+)+$/, {
@@ -341,6 +354,7 @@ export const configSchema = z
     accept: z.array(acceptance).optional(),
     source: sourceSchema,
     targets: z.array(targetSchema).min(1, { error: "list at least one target cluster under targets" }),
+    removed: z.array(removedSchema).optional(),
   })
   .superRefine((cfg, ctx) => {
     const names = new Set<string>();
@@ -376,6 +390,15 @@ export const configSchema = z
         });
       }
     });
+    (cfg.removed ?? []).forEach((r, i) => {
+      if (names.has(r.name)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["removed", i, "name"],
+          message: `'${r.name}' is still a target; take it out of targets or out of removed`,
+        });
+      }
+    });
     const issuer = cfg.source.oidcIssuer;
     if (issuer?.startsWith("https://oidc.eks.")) {
       const issuerRegion = issuer.slice("https://oidc.eks.".length).split(".")[0];
@@ -395,3 +418,4 @@ export type Config = z.output<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 export type TargetConfig = Config["targets"][number];
 export type SourceConfig = Config["source"];
+export type RemovedConfig = NonNullable<Config["removed"]>[number];

@@ -44,6 +44,13 @@ export const DESTROY_STEPS = [
 
 export type Step = (typeof APPLY_STEPS)[number];
 
+/**
+ * The inventory (inventory.ts) is written around the steps, not in one: recorded before the first step (a crash
+ * after it leaves a superset of what exists), removed targets forgotten after the last.
+ */
+export const INVENTORY_STEPS = ["inventory", "forget"] as const;
+export type InventoryStep = (typeof INVENTORY_STEPS)[number];
+
 export const STEP_TITLES: Record<Step, string> = {
   "oidc-provider": "IAM OIDC provider of the source cluster",
   "source-roles": "IAM roles in the source account",
@@ -123,6 +130,8 @@ export interface Blocked {
   adoptable: boolean;
   /** A GitOps tool owns the object (gitops.ts): apply leaves it alone unless --patch-managed. */
   managedBy?: string;
+  /** A removed target's account that cannot be reached: the change is what the inventory says is left there. */
+  unreachableAccount?: string;
 }
 
 export interface Change {
@@ -134,7 +143,7 @@ export interface Change {
   cluster?: string;
   /** Readable diff, live → desired (`-` live, `+` desired). */
   diff: string;
-  step: Step | (typeof DESTROY_STEPS)[number];
+  step: Step | (typeof DESTROY_STEPS)[number] | InventoryStep;
   blocked?: Blocked;
   ops: Operation[];
 }

@@ -147,7 +147,11 @@ function tagMap(tags: { Key?: string; Value?: string }[] | undefined): Record<st
   return out;
 }
 
-async function readRole(conns: Connections, accountId: string, name: string): Promise<IamRole | undefined> {
+export async function readRole(
+  conns: Connections,
+  accountId: string,
+  name: string,
+): Promise<IamRole | undefined> {
   const iam = conns.account(accountId).iam;
   try {
     // The role, its inline policies and its attachments are independent reads: one round trip, not four
@@ -296,7 +300,7 @@ function roleNameOf(principalArn: string): string | undefined {
   return /:role\/(?:.*\/)?([^/]+)$/.exec(principalArn)?.[1];
 }
 
-async function readAccessEntries(
+export async function readAccessEntries(
   conns: Connections,
   cluster: EksCluster,
   ourNames: Set<string>,
@@ -400,7 +404,7 @@ const OWNED_LISTS: { apiVersion: string; kind: string; where: "source" | "target
   { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", where: "target" },
 ];
 
-async function readObjects(
+export async function readObjects(
   kube: KubeClient,
   config: Config,
   want: EksCluster,

@@ -32,6 +32,13 @@ export interface Connections {
   kube(ref: ClusterRef): Promise<KubeClient>;
   /** GetCallerIdentity per account: the credentials must belong to the account the config names. */
   checkAccounts(): Promise<void>;
+  /**
+   * Makes the accounts and clusters of targets no longer in the config reachable (removed targets, from the
+   * inventory or `removed:`); an account the config already names keeps its credentials.
+   */
+  addRemoved(targets: RemovedAccess[]): void;
+  /** Why the credentials for an account cannot be used (undefined: they work and belong to it). */
+  credentialProblem(accountId: string): Promise<string | undefined>;
   close(): void;
 }
 
@@ -40,6 +47,17 @@ export interface ConnectOptions {
   now?: () => Date;
   retry?: Partial<RetryPolicy>;
   log?: CallLog;
+}
+
+/** Where a removed target is and how to reach it. */
+export interface RemovedAccess {
+  accountId: string;
+  region: string;
+  cluster: string;
+  profile?: string;
+  kubeContext?: string;
+  /** Where the values come from, for messages (`removed[0]`, `inventory target prod`). */
+  field: string;
 }
 
 interface AccountSpec {
@@ -63,7 +81,11 @@ function accountsOf(config: Config): Map<string, AccountSpec> {
   return out;
 }
 
-function kubeContextOf(config: Config, ref: ClusterRef): { context: string; field: string } | undefined {
+function kubeContextOf(
+  config: Config,
+  ref: ClusterRef,
+  removed: RemovedAccess[] = [],
+): { context: string; field: string } | undefined {
   const s = config.source;
   if (s.accountId === ref.accountId && s.region === ref.region && s.cluster === ref.name) {
     return s.kubeContext ? { context: s.kubeContext, field: "source.kubeContext" } : undefined;
@@ -72,7 +94,11 @@ function kubeContextOf(config: Config, ref: ClusterRef): { context: string; fiel
     (t) => t.accountId === ref.accountId && t.region === ref.region && t.cluster === ref.name,
   );
   const t = config.targets[i];
-  return t?.kubeContext ? { context: t.kubeContext, field: `targets[${i}].kubeContext` } : undefined;
+  if (t) return t.kubeContext ? { context: t.kubeContext, field: `targets[${i}].kubeContext` } : undefined;
+  const r = removed.find(
+    (x) => x.accountId === ref.accountId && x.region === ref.region && x.cluster === ref.name,
+  );
+  return r?.kubeContext ? { context: r.kubeContext, field: `${r.field}.kubeContext` } : undefined;
 }
 
 export function openConnections(config: Config, opts: ConnectOptions): Connections {
@@ -83,6 +109,7 @@ export function openConnections(config: Config, opts: ConnectOptions): Connectio
   const accounts = new Map<string, AccountClients>();
   const described = new Map<string, Promise<ClusterInfo>>();
   const kubes = new Map<string, KubeClient>();
+  const removed: RemovedAccess[] = [];
 
   const account = (accountId: string): AccountClients => {
     let c = accounts.get(accountId);
@@ -151,7 +178,7 @@ export function openConnections(config: Config, opts: ConnectOptions): Connectio
       const key = clusterKey(ref);
       const have = kubes.get(key);
       if (have) return have;
-      const ctx = kubeContextOf(config, ref);
+      const ctx = kubeContextOf(config, ref, removed);
       let session: ReturnType<typeof eksSession>;
       if (ctx) session = kubeconfigSession({ context: ctx.context, env: opts.env, field: ctx.field });
       else {
@@ -190,6 +217,30 @@ export function openConnections(config: Config, opts: ConnectOptions): Connectio
           }
         }),
       );
+    },
+    addRemoved(targets) {
+      for (const t of targets) {
+        removed.push(t);
+        if (!specs.has(t.accountId)) {
+          specs.set(t.accountId, {
+            region: t.region,
+            ...(t.profile ? { profile: t.profile } : {}),
+            field: t.field,
+          });
+        }
+      }
+    },
+    async credentialProblem(accountId) {
+      const spec = specs.get(accountId);
+      if (!spec) return `account ${accountId} is not in the config`;
+      try {
+        const actual = (await account(accountId).sts.send(new GetCallerIdentityCommand({}))).Account;
+        if (actual === accountId) return undefined;
+        return `the credentials ${spec.profile ? `of profile ${spec.profile} ` : "of the default chain "}belong to account ${actual}`;
+      } catch (e) {
+        const first = (e instanceof Error ? e.message : String(e)).split("\n")[0];
+        return `no working credentials${spec.profile ? ` (profile ${spec.profile})` : " (default chain)"}: ${first}`;
+      }
     },
     close() {
       for (const c of accounts.values()) c.destroy();

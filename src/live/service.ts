@@ -4,7 +4,7 @@
  */
 import type { Config } from "../config/schema.js";
 import { InputError, OperationError } from "../errors.js";
-import type { ChainSpec, State } from "../state/types.js";
+import type { ChainSpec, KubeObject, State } from "../state/types.js";
 import { verify } from "../verify/index.js";
 import type { VerifyResult } from "../verify/types.js";
 import type { RetryPolicy } from "./backoff.js";
@@ -21,10 +21,23 @@ import {
   readEnvironments,
   refuseStages,
 } from "./environments.js";
+import { type ExecContext, execute } from "./execute.js";
 import { blockedText } from "./format.js";
+import {
+  deleteInventoryChange,
+  forgetChange,
+  type InventoryTarget,
+  inventoryRecord,
+  inventoryRef,
+  parseInventory,
+  recordChange,
+} from "./inventory.js";
+import { checkTargets, limitChains, limitDesired } from "./limit.js";
 import { ownsTags } from "./ownership.js";
 import { plan } from "./plan.js";
+import { collectRemoved, planRemoved, type RemovedLive, removedTargets } from "./removed.js";
 import { type ProgressSink, runSteps, type StepReport } from "./run.js";
+import { sourceClusterRef } from "./workloads.js";
 
 export interface LiveOptions {
   env: NodeJS.ProcessEnv;
@@ -62,27 +75,109 @@ export interface PlanFlags {
   adopt?: boolean;
   createOidcProvider?: boolean;
   patchManaged?: boolean;
+  /** --target: limit the change to these targets (config targets or removed ones) and what they share. */
+  targets?: string[];
+  /** The config file as the user named it, for the commands in messages. */
+  configFile?: string;
 }
 
 export interface PlanResult {
-  snapshot: LiveSnapshot;
+  snapshot: StackSnapshot;
   changes: Change[];
 }
 
-function planOf(snapshot: LiveSnapshot, flags: PlanFlags): Change[] {
-  return plan({
-    desired: snapshot.desired.state,
-    live: snapshot.live,
-    stack: snapshot.config.name,
-    workloads: snapshot.workloads,
-    config: snapshot.config,
+/** The live snapshot with the stack's inventory and the removed targets read in their accounts. */
+export interface StackSnapshot extends LiveSnapshot {
+  inventory?: KubeObject;
+  removed: RemovedLive;
+  /** Inventory keys that do not parse (reported as warnings). */
+  inventoryWarnings: string[];
+}
+
+async function snapshotOf(config: Config, conns: Connections): Promise<StackSnapshot> {
+  const snapshot = await collect(config, conns);
+  const kube = await conns.kube(sourceClusterRef(snapshot.config));
+  const inventory = await kube.get(inventoryRef(snapshot.config));
+  const parsed = parseInventory(inventory);
+  const removed = await collectRemoved(
+    snapshot.config,
+    conns,
+    removedTargets(snapshot.config, parsed.targets),
+    snapshot.desired.state,
+  );
+  const inventoryWarnings = parsed.bad.map(
+    (k) =>
+      `inventory ConfigMap ${inventoryRef(snapshot.config).name} key ${k} does not parse; it is ignored (fix or delete the key)`,
+  );
+  return {
+    ...snapshot,
+    ...(inventory ? { inventory } : {}),
+    removed,
+    inventoryWarnings,
+    warnings: [...snapshot.warnings, ...inventoryWarnings],
+  };
+}
+
+/** The names --target may use: the config's targets, and the removed ones for the commands that remove. */
+function knownTargets(s: StackSnapshot): string[] {
+  return [...s.config.targets.map((t) => t.name), ...s.removed.targets.map((t) => t.record.name)];
+}
+
+function selectedRemoved(s: StackSnapshot, targets: string[] | undefined): RemovedLive {
+  if (!targets?.length) return s.removed;
+  const chosen = s.removed.targets.filter((t) => targets.includes(t.record.name));
+  const accounts = new Set(chosen.map((t) => t.record.accountId));
+  const clusters = new Set(chosen.map((t) => `${t.record.accountId}/${t.record.region}/${t.record.cluster}`));
+  return {
+    targets: chosen,
+    state: {
+      roles: s.removed.state.roles.filter((r) => accounts.has(r.accountId)),
+      oidcProviders: [],
+      clusters: s.removed.state.clusters.filter((c) => clusters.has(`${c.accountId}/${c.region}/${c.name}`)),
+    },
+  };
+}
+
+function planOf(s: StackSnapshot, flags: PlanFlags, command = "plan"): Change[] {
+  const { targets } = flags;
+  if (targets?.length) checkTargets(command, targets, knownTargets(s));
+  const desired = targets?.length
+    ? limitDesired({
+        config: s.config,
+        desired: s.desired.state,
+        live: s.live,
+        selected: targets,
+        removed: s.removed.targets.map((t) => t.record),
+      })
+    : s.desired.state;
+  const core = plan({
+    desired,
+    live: s.live,
+    stack: s.config.name,
+    workloads: s.workloads,
+    config: s.config,
     ...flags,
   });
+  const removed = selectedRemoved(s, targets);
+  const removals = planRemoved(s.config, removed, s.desired.state, {
+    ...(flags.configFile ? { configFile: flags.configFile } : {}),
+  }).changes;
+  const records: InventoryTarget[] = s.config.targets
+    .filter((t) => !targets?.length || targets.includes(t.name))
+    .map((t) => inventoryRecord(s.config, t, s.desired.state));
+  const record = recordChange(s.config, s.inventory, records);
+  // Forgotten only when every removal of it can be made (an unreachable account keeps its record).
+  const forget = forgetChange(
+    s.config,
+    s.inventory,
+    removed.targets.filter((t) => !t.problem).map((t) => t.record.name),
+  );
+  return [...(record ? [record] : []), ...core, ...removals, ...(forget ? [forget] : [])];
 }
 
 export async function planLive(config: Config, flags: PlanFlags, opts: LiveOptions): Promise<PlanResult> {
   return withConnections(config, opts, async (conns) => {
-    const snapshot = await collect(config, conns);
+    const snapshot = await snapshotOf(config, conns);
     return { snapshot, changes: planOf(snapshot, flags) };
   });
 }
@@ -90,11 +185,17 @@ export async function planLive(config: Config, flags: PlanFlags, opts: LiveOptio
 /** The live State and the chains to prove over it (`xirsa verify --live`). */
 export async function loadLive(
   config: Config,
-  opts: LiveOptions,
+  opts: LiveOptions & { targets?: string[] },
 ): Promise<{ state: State; chains: ChainSpec[]; warnings: string[] }> {
+  if (opts.targets?.length)
+    checkTargets(
+      "verify",
+      opts.targets,
+      config.targets.map((t) => t.name),
+    );
   return withConnections(config, opts, async (conns) => {
     const s = await collect(config, conns);
-    return { state: s.live, chains: s.desired.chains, warnings: s.warnings };
+    return { state: s.live, chains: limitChains(s.desired.chains, opts.targets), warnings: s.warnings };
   });
 }
 
@@ -106,7 +207,7 @@ export interface ApplyFlags extends PlanFlags {
   /** Asked with the plan before anything changes; false stops with nothing done. */
   confirm?: (changes: Change[]) => Promise<boolean>;
   /** Print the plan (before confirmation). */
-  showPlan?: (changes: Change[], snapshot: LiveSnapshot) => void;
+  showPlan?: (changes: Change[], snapshot: StackSnapshot) => void;
 }
 
 export interface ApplyResult {
@@ -128,7 +229,24 @@ function execContext(conns: Connections, opts: LiveOptions, flags: ApplyFlags) {
   };
 }
 
+/**
+ * A removed target whose account cannot be reached: nothing is changed, and the error lists what is left
+ * there with the commands that remove it.
+ */
+function refuseUnreachable(changes: Change[]): void {
+  const stuck = changes.filter((c) => c.blocked?.unreachableAccount);
+  if (!stuck.length) return;
+  const reasons = [...new Set(stuck.map((c) => c.blocked!.reason))];
+  const fixes = [...new Set(stuck.map((c) => c.blocked!.fix))];
+  throw new OperationError(
+    "apply.removed-unreachable",
+    `nothing was changed: ${reasons.join("; ")}; left there: ${stuck.map((c) => `${c.kind} ${c.id}${c.cluster ? ` (cluster ${c.cluster})` : ""}`).join(", ")}`,
+    fixes.join("; "),
+  );
+}
+
 function refuseBlocked(changes: Change[], adopt: boolean | undefined): void {
+  refuseUnreachable(changes);
   const text = blockedText(changes);
   if (!text) return;
   const blocking = changes.filter((c) => c.blocked && !c.blocked.managedBy);
@@ -141,33 +259,74 @@ function refuseBlocked(changes: Change[], adopt: boolean | undefined): void {
   );
 }
 
+/** Runs the inventory changes of one step (`inventory` before the steps, `forget` after), with one line. */
+async function runInventory(
+  changes: Change[],
+  step: "inventory" | "forget",
+  ctx: ExecContext,
+  progress: ProgressSink | undefined,
+): Promise<void> {
+  const mine = changes.filter((c) => c.step === step);
+  for (const c of mine) {
+    for (const op of c.ops) await execute(op, ctx);
+    const what =
+      step === "inventory"
+        ? `targets recorded in ConfigMap ${c.id}`
+        : c.action === "delete"
+          ? `ConfigMap ${c.id} deleted`
+          : `removed targets forgotten in ConfigMap ${c.id}`;
+    progress?.write(`✓ ${step}: ${what}\n`);
+  }
+}
+
+/** Executes a plan: the inventory first, then the steps in order, then the removed targets are forgotten. */
+async function runPlan(
+  changes: Change[],
+  ctx: ExecContext,
+  flags: ApplyFlags,
+  opts: LiveOptions,
+  steps: readonly string[],
+  titles: Record<string, string>,
+): Promise<StepReport[]> {
+  await runInventory(changes, "inventory", ctx, flags.progress);
+  const reports = await runSteps(
+    changes.filter((c) => c.step !== "inventory" && c.step !== "forget"),
+    ctx,
+    {
+      steps,
+      titles,
+      clock: opts.clock ?? (() => performance.now()),
+      ...(flags.failAfterStep ? { failAfterStep: flags.failAfterStep } : {}),
+      ...(flags.progress ? { progress: flags.progress } : {}),
+    },
+  );
+  await runInventory(changes, "forget", ctx, flags.progress);
+  return reports;
+}
+
 export async function applyLive(config: Config, flags: ApplyFlags, opts: LiveOptions): Promise<ApplyResult> {
   return withConnections(config, opts, async (conns) => {
-    const before = await collect(config, conns);
-    const changes = planOf(before, flags);
+    const before = await snapshotOf(config, conns);
+    const changes = planOf(before, flags, "apply");
     flags.showPlan?.(changes, before);
     refuseBlocked(changes, flags.adopt);
     // GitOps-managed objects are left alone (the plan says where their change belongs).
     const todo = changes.filter((c) => !c.blocked?.managedBy);
     if (todo.length && flags.confirm && !(await flags.confirm(changes))) {
-      return { changes, steps: [], declined: true, after: before, verify: verifyOf(before) };
+      return { changes, steps: [], declined: true, after: before, verify: verifyOf(before, flags.targets) };
     }
     const steps = todo.length
-      ? await runSteps(todo, execContext(conns, opts, flags), {
-          steps: APPLY_STEPS,
-          titles: STEP_TITLES,
-          clock: opts.clock ?? (() => performance.now()),
-          ...(flags.failAfterStep ? { failAfterStep: flags.failAfterStep } : {}),
-          ...(flags.progress ? { progress: flags.progress } : {}),
-        })
+      ? await runPlan(todo, execContext(conns, opts, flags), flags, opts, APPLY_STEPS, STEP_TITLES)
       : [];
     const after = todo.length ? await collect(config, conns) : before;
-    return { changes, steps, declined: false, after, verify: verifyOf(after) };
+    return { changes, steps, declined: false, after, verify: verifyOf(after, flags.targets) };
   });
 }
 
-function verifyOf(s: LiveSnapshot): VerifyResult {
-  return verify(s.live, s.desired.chains, { appProject: s.config.source.argocd.project });
+function verifyOf(s: LiveSnapshot, targets?: string[]): VerifyResult {
+  return verify(s.live, limitChains(s.desired.chains, targets), {
+    appProject: s.config.source.argocd.project,
+  });
 }
 
 export interface DestroyResult {
@@ -192,21 +351,46 @@ export async function destroyLive(
   flags: DestroyFlags,
   opts: LiveOptions,
 ): Promise<DestroyResult> {
+  const named = flags.targets?.length ? config.targets.filter((t) => flags.targets!.includes(t.name)) : [];
+  // Some targets, not all: the plan of the config without them, limited to them (their account's roles and
+  // entries, their Secrets, destinations and ARNs; the other targets untouched).
+  if (flags.targets?.length && named.length < config.targets.length) {
+    return destroyTargets(config, flags, opts);
+  }
   return withConnections(config, opts, async (conns) => {
-    const snapshot = await collect(config, conns);
+    const snapshot = await snapshotOf(config, conns);
+    if (flags.targets?.length) checkTargets("destroy", flags.targets, knownTargets(snapshot));
     const stack = snapshot.config.name;
     // Who else trusts each provider this stack would delete: every role of its account.
     const owned = snapshot.live.oidcProviders.filter((p) => ownsTags(p.tags, stack));
     const accountRoles = Object.fromEntries(
       await Promise.all(owned.map(async (p) => [p.arn, await listAccountRoles(conns, p.accountId)] as const)),
     );
-    const { changes, kept } = destroyDecisions({
-      live: snapshot.live,
+    // The removed targets the inventory knows are this stack's too.
+    const live: State = {
+      roles: [...snapshot.live.roles, ...snapshot.removed.state.roles],
+      oidcProviders: snapshot.live.oidcProviders,
+      clusters: [...snapshot.live.clusters, ...snapshot.removed.state.clusters],
+    };
+    const decided = destroyDecisions({
+      live,
       stack,
       workloads: snapshot.workloads,
       desired: snapshot.desired.state,
       accountRoles,
     });
+    const unreachable = planRemoved(
+      snapshot.config,
+      {
+        targets: snapshot.removed.targets.filter((t) => t.problem),
+        state: { roles: [], oidcProviders: [], clusters: [] },
+      },
+      snapshot.desired.state,
+      flags.configFile ? { configFile: flags.configFile } : {},
+    ).changes;
+    const gone = deleteInventoryChange(snapshot.config, snapshot.inventory);
+    const changes = [...decided.changes, ...unreachable, ...(gone ? [gone] : [])];
+    const { kept } = decided;
     flags.showPlan?.(changes, snapshot);
     flags.showKept?.(kept);
     refuseBlocked(changes, false);
@@ -231,13 +415,73 @@ export async function destroyLive(
       restarts: "restart workloads with their previous role",
     };
     const steps = changes.length
-      ? await runSteps(changes, execContext(conns, opts, flags), {
-          steps: DESTROY_STEPS,
-          titles,
-          clock: opts.clock ?? (() => performance.now()),
-          ...(flags.failAfterStep ? { failAfterStep: flags.failAfterStep } : {}),
-          ...(flags.progress ? { progress: flags.progress } : {}),
+      ? await runPlan(changes, execContext(conns, opts, flags), flags, opts, DESTROY_STEPS, titles)
+      : [];
+    return { changes, kept, steps, declined: false, environments: { ...envs, deleted } };
+  });
+}
+
+/** `destroy --target A [--target B]` for some of the targets: the config without them, applied to them only. */
+async function destroyTargets(
+  config: Config,
+  flags: DestroyFlags,
+  opts: LiveOptions,
+): Promise<DestroyResult> {
+  const names = flags.targets!;
+  const rest: Config = {
+    ...config,
+    targets: config.targets.filter((t) => !names.includes(t.name)),
+    removed: [
+      ...(config.removed ?? []).filter(
+        (r) => !names.includes(r.name) || !config.targets.some((t) => t.name === r.name),
+      ),
+      ...config.targets
+        .filter((t) => names.includes(t.name))
+        .map((t) => ({
+          name: t.name,
+          accountId: t.accountId,
+          region: t.region,
+          cluster: t.cluster,
+          ...(t.profile ? { profile: t.profile } : {}),
+          ...(t.kubeContext ? { kubeContext: t.kubeContext } : {}),
+        })),
+    ],
+  };
+  // The named targets' accounts keep the credentials the config gives them.
+  return withConnections(config, opts, async (conns) => {
+    const snapshot = await snapshotOf(rest, conns);
+    const changes = planOf(
+      snapshot,
+      { targets: names, ...(flags.configFile ? { configFile: flags.configFile } : {}) },
+      "destroy",
+    );
+    const kept = planRemoved(snapshot.config, selectedRemoved(snapshot, names), snapshot.desired.state).kept;
+    flags.showPlan?.(changes, snapshot);
+    flags.showKept?.(kept);
+    refuseBlocked(changes, false);
+    // The Stages and environments of the named targets: read against the whole config, where they are targets.
+    const envs = await readEnvironments(
+      config,
+      conns,
+      changes,
+      config.targets.filter((t) => names.includes(t.name)),
+    );
+    flags.showEnvironments?.(envs);
+    refuseStages(envs, flags);
+    const deleting = flags.environments && envs.namespaces.length > 0;
+    if ((changes.length || deleting) && flags.confirm && !(await flags.confirm(changes))) {
+      return { changes, kept, steps: [], declined: true, environments: { ...envs, deleted: [] } };
+    }
+    const deleted = deleting
+      ? await deleteEnvironments(config, envs, {
+          tokenFile: flags.tokenFile ?? "",
+          env: opts.env,
+          conns,
+          ...(flags.progress ? { progress: (l: string) => flags.progress!.write(`${l}\n`) } : {}),
         })
+      : [];
+    const steps = changes.length
+      ? await runPlan(changes, execContext(conns, opts, flags), flags, opts, APPLY_STEPS, STEP_TITLES)
       : [];
     return { changes, kept, steps, declined: false, environments: { ...envs, deleted } };
   });

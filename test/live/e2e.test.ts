@@ -200,7 +200,10 @@ describe.skipIf(!!skip)("live provisioning on the sandbox", () => {
       KUBECONFIG: sb.kubeconfig("krci-main"),
     });
     expect(viaContext.stderr).toBe("");
-    expect(JSON.parse(viaContext.stdout)).toEqual({ changes: [], counts: { create: 0, update: 0, delete: 0, blocked: 0 } });
+    expect(JSON.parse(viaContext.stdout)).toEqual({
+      changes: [],
+      counts: { create: 0, update: 0, delete: 0, blocked: 0 },
+    });
     const noContext = sb.xirsa(["plan", "--config", withContext], { KUBECONFIG: join(sb.dir, "none") });
     expect(noContext.code).toBe(2);
     expect(noContext.stderr).toContain("source.kubeContext: kubeconfig context 'krci-main' not found");
@@ -292,7 +295,10 @@ describe.skipIf(!!skip)("live provisioning on the sandbox", () => {
       });
       expect(r.stderr).toBe("");
       expect(r.code).toBe(0);
-      expect(JSON.parse(r.stdout)).toEqual({ changes: [], counts: { create: 0, update: 0, delete: 0, blocked: 0 } });
+      expect(JSON.parse(r.stdout)).toEqual({
+        changes: [],
+        counts: { create: 0, update: 0, delete: 0, blocked: 0 },
+      });
       // Each grant is needed: without the provider read, or without the view policy in a cluster, plan stops.
       const a = admin(A);
       const lessened = policies[0]!.policy.Statement as { Sid: string }[];

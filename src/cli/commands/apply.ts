@@ -17,12 +17,13 @@ import { oneOf, parseFlags } from "../args.js";
 import { useColor } from "../color.js";
 import type { Command } from "../command.js";
 import { requireConfig } from "../configFile.js";
+import { targetsFlag } from "../targetFlag.js";
 
 const command: Command = {
   name: "apply",
   summary: "create or repair the chains in both accounts and clusters, then verify them live",
   usage: `xirsa apply --config <xirsa.yaml> [--yes] [--adopt] [--create-oidc-provider] [--patch-managed]
-            [--output table|json] [--wait-timeout <seconds>]
+            [--output table|json] [--wait-timeout <seconds>] [--target <name>]…
 
 Shows the plan, asks for confirmation (a terminal is required unless --yes), then, in this order:
   IAM OIDC provider in the source account (created only with --create-oidc-provider), source roles, target
@@ -35,7 +36,10 @@ Idempotent: a second run makes no changes. AWS resources xirsa creates are tagge
 (exit 1 with the diff) unless --adopt. An object in cluster A that Helm or Argo CD manages (Helm labels and
 annotations including helm.sh/hook, Argo CD's tracking-id annotation or instance label) is left alone: the
 plan shows it BLOCKED (managed by …) with the values key to change in that source. Stopped half-way, a rerun
-continues and converges.
+continues and converges. Targets taken out of xirsa.yaml (the inventory ConfigMap xirsa-stack-<name> records
+every target before anything is made in it) are deleted in the target account: roles, access entries,
+objects; without credentials for that account apply changes nothing and lists what is left with the commands
+that remove it.
 
   --yes                    do not ask (required without a terminal)
   --adopt                  take over same-named resources xirsa does not own
@@ -43,6 +47,8 @@ continues and converges.
   --patch-managed          patch GitOps-managed objects live anyway (their next sync reverts it)
   --output json            {changes, steps: [{index, step, title, changes, ms}], verify} on stdout; progress on stderr
   --wait-timeout <s>       how long to wait for restarted pods (default 180)
+  --target <name>          only this target and the shared objects it needs (repeatable; a removed target's
+                           name too); the other targets' ARNs, destinations and Secrets stay as they are
 
 Exit codes: 0 applied and every chain proven, 1 a step failed or a chain is still broken, 2 bad input
 (including no terminal and no --yes).`,
@@ -57,6 +63,7 @@ Exit codes: 0 applied and every chain proven, 1 a step failed or a chain is stil
         "patch-managed": { type: "boolean" },
         output: { type: "string" },
         "wait-timeout": { type: "string" },
+        target: { type: "string", multiple: true },
       },
       "apply",
     );
@@ -81,6 +88,8 @@ Exit codes: 0 applied and every chain proven, 1 a step failed or a chain is stil
         adopt: values.adopt === true,
         createOidcProvider: values["create-oidc-provider"] === true,
         patchManaged: values["patch-managed"] === true,
+        ...targetsFlag(values),
+        configFile: file,
         ...(failAfterStep ? { failAfterStep } : {}),
         ...(wait ? { waitTimeoutMs: Number(wait) * 1000 } : {}),
         progress: report,

@@ -11,11 +11,13 @@ import { oneOf, parseFlags } from "../args.js";
 import type { Command } from "../command.js";
 import { requireConfig } from "../configFile.js";
 import { flowTokenFile, TOKEN_FILE_OPTION } from "../flowFlags.js";
+import { targetsFlag } from "../targetFlag.js";
 
 const command: Command = {
   name: "destroy",
   summary: "remove what xirsa created for a config, and only that",
-  usage: `xirsa destroy --config <xirsa.yaml> [--yes] [--environments --token-file <file> | --force] [--output table|json]
+  usage: `xirsa destroy --config <xirsa.yaml> [--yes] [--environments --token-file <file> | --force]
+            [--target <name>]… [--output table|json]
 
 In reverse apply order: deletes the Capsule objects, RBAC and cluster Secrets xirsa owns, takes xirsa's
 entries out of edp-config available_clusters, the AppProject destinations and the CapsuleConfiguration,
@@ -23,7 +25,8 @@ restores each ServiceAccount's previous role annotation (and restarts its pods),
 roles and OIDC provider xirsa created. Only resources tagged/labelled xirsa.io/managed-by=xirsa and
 xirsa.io/stack=<name> are deleted; everything else is left as it is. Kept, and listed under "Kept": the OIDC
 provider while another role of its account trusts it, a list item another stack also recorded, and a
-ServiceAccount whose role annotation someone changed after apply.
+ServiceAccount whose role annotation someone changed after apply. Targets taken out of xirsa.yaml that the
+inventory ConfigMap xirsa-stack-<name> still lists are removed too; the inventory goes last.
 
 KubeRocketCI deletes an environment's namespace only through the cluster Secret destroy removes: while
 Stage objects (v2.edp.epam.com) deploy to a target being removed, destroy refuses and lists them. It lists
@@ -34,6 +37,10 @@ the environment namespaces (label app.edp.epam.com/tenant) that remain in each t
   --token-file F  the operator's projected token for --environments (default: $AWS_WEB_IDENTITY_TOKEN_FILE)
   --force         destroy although Stages still deploy there (their namespaces are left behind)
   --output json   {changes, kept, environments, steps} on stdout; progress on stderr
+  --target <name> remove only this target (repeatable; a target of the config or a removed one): its roles,
+                  access entries and objects in its account, its cluster Secrets, AppProject destination,
+                  available_clusters entry and its ARNs in the source roles' policies; the others stay
+                  (naming every target of the config is the whole destroy)
 
 Exit codes: 0 done (or nothing to remove), 1 a step failed, 2 bad input (including no terminal and no --yes).`,
   async run(argv, io) {
@@ -46,6 +53,7 @@ Exit codes: 0 done (or nothing to remove), 1 a step failed, 2 bad input (includi
         force: { type: "boolean" },
         environments: { type: "boolean" },
         ...TOKEN_FILE_OPTION,
+        target: { type: "string", multiple: true },
       },
       "destroy",
     );
@@ -72,6 +80,8 @@ Exit codes: 0 done (or nothing to remove), 1 a step failed, 2 bad input (includi
         ...(failAfterStep ? { failAfterStep } : {}),
         ...(values.force === true ? { force: true } : {}),
         ...(environments ? { environments, tokenFile: tokenFile! } : {}),
+        ...targetsFlag(values),
+        configFile: file,
         progress: report,
         confirm: confirmer("destroy", values.yes === true, { stdin: io.stdin, stdout: io.stderr }),
         showPlan: (changes, snapshot) => {

@@ -6,17 +6,21 @@ import { planLive } from "../../live/service.js";
 import { oneOf, parseFlags } from "../args.js";
 import type { Command } from "../command.js";
 import { requireConfig } from "../configFile.js";
+import { targetsFlag } from "../targetFlag.js";
 
 const command: Command = {
   name: "plan",
   summary: "show what apply would create, update or delete in both accounts and clusters",
   usage: `xirsa plan --config <xirsa.yaml> [--output table|json] [--adopt] [--create-oidc-provider]
-            [--patch-managed]
+            [--patch-managed] [--target <name>]…
 
 Reads the live state (read-only: IAM roles and OIDC provider, EKS clusters and access entries, the Kubernetes
 objects xirsa manages) and prints every change apply would make, in apply order, with a readable diff
 (policies compared semantically). Values the config omits (source.oidcIssuer, a target's endpoint and caData)
 come from DescribeCluster. Credentials: each account's profile from the config, else the default chain.
+A target taken out of xirsa.yaml (known from the inventory ConfigMap xirsa-stack-<name> in the KubeRocketCI
+namespace, or listed under removed:) shows as deletions of its roles, access entries and objects; without
+working credentials for its account they are BLOCKED with the commands that remove them.
 
   --output json   {"changes": [{action, kind, id, account|cluster, diff, step, blocked?}]}; [] when in sync;
                   ownedByTerraform: [{kind, id, account, cluster?, command}] when the rendered Terraform
@@ -24,6 +28,9 @@ come from DescribeCluster. Credentials: each account's profile from the config, 
   --adopt, --create-oidc-provider, --patch-managed
                   plan as apply would with these flags (blocked changes are marked; an object Helm or
                   Argo CD manages shows BLOCKED (managed by …) with the values key to change instead)
+  --target <name> only this target (repeatable; a removed target's name too) and the shared objects it
+                  needs; what the others put into shared objects (the source roles' policies, AppProject,
+                  available_clusters) stays as it is live
 
 Exit codes: 0 the plan was computed (changes or not), 1 AWS/Kubernetes failed, 2 bad input.`,
   async run(argv, io) {
@@ -35,6 +42,7 @@ Exit codes: 0 the plan was computed (changes or not), 1 AWS/Kubernetes failed, 2
         adopt: { type: "boolean" },
         "create-oidc-provider": { type: "boolean" },
         "patch-managed": { type: "boolean" },
+        target: { type: "string", multiple: true },
       },
       "plan",
     );
@@ -52,6 +60,8 @@ Exit codes: 0 the plan was computed (changes or not), 1 AWS/Kubernetes failed, 2
         adopt: values.adopt === true,
         createOidcProvider: values["create-oidc-provider"] === true,
         patchManaged: values["patch-managed"] === true,
+        ...targetsFlag(values),
+        configFile: file,
       },
       { env: io.env },
     );

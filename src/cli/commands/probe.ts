@@ -1,17 +1,19 @@
 import { resolve } from "node:path";
 import { probe } from "../../agent/probe.js";
-import { CHAIN_KINDS } from "../../agent/targets.js";
+import { CHAIN_KINDS, findTarget } from "../../agent/targets.js";
 import { loadConfig } from "../../config/load.js";
 import { formatJson } from "../../verify/output/json.js";
 import { formatTable } from "../../verify/output/table.js";
+import type { VerifyResult } from "../../verify/types.js";
 import { oneOf, parseFlags, requireFlag } from "../args.js";
 import type { Command } from "../command.js";
 import { FLOW_OPTIONS, flowFlags, flowTokenFile, TOKEN_FILE_OPTION } from "../flowFlags.js";
+import { targetsFlag } from "../targetFlag.js";
 
 const command: Command = {
   name: "probe",
   summary: "perform a chain for real, hop by hop, with the flow's identity",
-  usage: `xirsa probe --config <xirsa.yaml> --chain cd-pipeline-operator|argocd --target <name> [--token-file <file>]
+  usage: `xirsa probe --config <xirsa.yaml> --chain cd-pipeline-operator|argocd --target <name>… [--token-file <file>]
             [--namespace <ns>] [--endpoint-from auto|config|describe] [--skip-source] [--output table|json]
 
 Performs the chain as the flow's pod would, with its projected service-account token:
@@ -26,6 +28,7 @@ Performs the chain as the flow's pod would, with its projected service-account t
 Each failure names its likely cause and the fix. Output as xirsa verify (same JSON).
 
 Flags:
+  --target <name>         the target to probe (repeatable: each in turn, one report)
   --token-file <file>     the projected token (default: $AWS_WEB_IDENTITY_TOKEN_FILE; on the sandbox:
                           xirsa sandbox token --state-dir D --cluster <source> --namespace krci --service-account … > t)
   --endpoint-from <how>   the target's API endpoint and CA: auto (DescribeCluster, else xirsa.yaml; default),
@@ -38,6 +41,7 @@ Exit codes: 0 the chain works, 1 it is broken, 2 bad input.`,
       argv,
       {
         ...FLOW_OPTIONS,
+        target: { type: "string", multiple: true },
         ...TOKEN_FILE_OPTION,
         chain: { type: "string" },
         namespace: { type: "string" },
@@ -45,22 +49,42 @@ Exit codes: 0 the chain works, 1 it is broken, 2 bad input.`,
       },
       "probe",
     );
-    const { configFile, target, output, endpointFrom } = flowFlags(values, "probe", ["table", "json"], io);
+    const names = targetsFlag(values).targets ?? [];
+    const { configFile, output, endpointFrom } = flowFlags(
+      { ...values, target: names[0] },
+      "probe",
+      ["table", "json"],
+      io,
+    );
     const kindFlag = requireFlag(values.chain as string | undefined, "--chain", "probe");
     const kind = oneOf(kindFlag, CHAIN_KINDS, "--chain", "cd-pipeline-operator");
     const config = loadConfig(resolve(io.cwd, configFile));
+    for (const n of names) findTarget(config, n);
     const tokenFile = flowTokenFile(values, io);
-    const result = await probe({
-      config,
-      kind,
-      target,
-      tokenFile,
-      env: io.env,
-      endpointFrom,
-      sourceChecks: !values["skip-source"],
-      ...(values.namespace ? { namespace: values.namespace as string } : {}),
-      log: (line) => io.stderr.write(`xirsa probe: ${line}\n`),
-    });
+    const results: VerifyResult[] = [];
+    for (const target of names) {
+      results.push(
+        await probe({
+          config,
+          kind,
+          target,
+          tokenFile,
+          env: io.env,
+          endpointFrom,
+          sourceChecks: !values["skip-source"],
+          ...(values.namespace ? { namespace: values.namespace as string } : {}),
+          log: (line) => io.stderr.write(`xirsa probe: ${line}\n`),
+        }),
+      );
+    }
+    const result: VerifyResult =
+      results.length === 1
+        ? results[0]!
+        : {
+            ok: results.every((r) => r.ok),
+            chains: results.flatMap((r) => r.chains),
+            findings: results.flatMap((r) => r.findings),
+          };
     const color = !!io.stdout.isTTY && !io.env.NO_COLOR;
     io.stdout.write(output === "json" ? formatJson(result) : formatTable(result, { color }));
     return result.ok ? 0 : 1;

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { loadConfig } from "../../config/load.js";
 import { InputError } from "../../errors.js";
+import { checkTargets, limitChains } from "../../live/limit.js";
 import { loadBundle } from "../../render/load.js";
 import { writeHtmlReport } from "../../report/index.js";
 import type { ChainSpec, State } from "../../state/types.js";
@@ -20,6 +21,7 @@ import type { Command, Io } from "../command.js";
 import { findConfig } from "../configFile.js";
 import { DISCOVER_OPTIONS, DISCOVER_USAGE, discoverOptions } from "../discoverFlags.js";
 import { FORCE_OPTION, filesIn, outputFile } from "../outputs.js";
+import { targetsFlag } from "../targetFlag.js";
 
 const FORMATS = ["table", "json", "sarif", "html"] as const;
 const FAIL_ON = ["error", "warning", "info"] as const;
@@ -140,7 +142,11 @@ function load(values: Record<string, unknown>, io: Io): Loaded {
 }
 
 /** --live: the State collected read-only from AWS and the clusters, the chains of the config (src/live). */
-async function loadLiveState(values: Record<string, unknown>, io: Io): Promise<Loaded> {
+async function loadLiveState(
+  values: Record<string, unknown>,
+  io: Io,
+  targets: string[] | undefined,
+): Promise<Loaded> {
   const config = values.from === undefined ? findConfig(values, io) : undefined;
   if (config === undefined || values.from !== undefined) {
     throw new InputError(
@@ -152,7 +158,7 @@ async function loadLiveState(values: Record<string, unknown>, io: Io): Promise<L
   const file = resolve(io.cwd, config);
   const cfg = loadConfig(file);
   const { loadLive } = await import("../../live/service.js");
-  const live = await loadLive(cfg, { env: io.env });
+  const live = await loadLive(cfg, { env: io.env, ...(targets ? { targets } : {}) });
   for (const w of live.warnings) io.stderr.write(`xirsa verify: warning: ${w}\n`);
   return {
     accept: cfg.accept ?? [],
@@ -259,6 +265,7 @@ ${DISCOVER_USAGE}
                     scanning, located in the bundle files or the config), html (needs --out)
   --out <file>      where --output html writes the report (never over the config or a file of the bundle;
                     over an existing file only with --force)
+  --target <name>   prove only this target's chains (repeatable)
   --fail-on <sev>   error (default), warning or info: exit 1 also when a finding of that severity or worse is
                     not accepted (accept: in xirsa.yaml; with warning or info, an unused or expired accept too)
 
@@ -275,10 +282,12 @@ Exit codes: 0 every chain proven (and no finding at --fail-on), 1 a chain is bro
         live: { type: "boolean" },
         ...DISCOVER_OPTIONS,
         "fail-on": { type: "string" },
+        target: { type: "string", multiple: true },
         ...FORCE_OPTION,
       },
       "verify",
     );
+    const { targets } = targetsFlag(values);
     const format = oneOf(values.output as string | undefined, FORMATS, "--output", "table");
     const failOn = oneOf(values["fail-on"] as string | undefined, FAIL_ON, "--fail-on", "error");
     const out = values.out as string | undefined;
@@ -300,17 +309,32 @@ Exit codes: 0 every chain proven (and no finding at --fail-on), 1 a chain is bro
         "see xirsa verify --help",
       );
     }
+    // A config's target names are known before anything is read or resolved: check them first.
+    const configFile =
+      targets && !values.discover && values.from === undefined ? findConfig(values, io) : undefined;
+    if (targets && configFile !== undefined) {
+      const names = loadConfig(resolve(io.cwd, configFile)).targets.map((t) => t.name);
+      checkTargets("verify", targets, names);
+    }
     const loaded = values.discover
       ? await loadDiscovered(values, io)
       : values.live
-        ? await loadLiveState(values, io)
+        ? await loadLiveState(values, io, targets)
         : load(values, io);
-    const verified = verify(loaded.state, loaded.chains, {
+    if (targets) checkTargets("verify", targets, [...new Set(loaded.chains.map((c) => c.target))]);
+    const all = verify(loaded.state, limitChains(loaded.chains, targets), {
       appProject: loaded.appProject,
       ...loaded.fixes,
-      // `xirsa apply` has no --target: it restores every target of the config.
-      ...(values.live ? { applyCommand: `xirsa apply --config ${values.config as string}` } : {}),
+      ...(values.live
+        ? {
+            applyCommand: `xirsa apply --config ${values.config as string}${(targets ?? []).map((t) => ` --target ${t}`).join("")}`,
+          }
+        : {}),
     });
+    // Findings of the other targets' chains are theirs (findings without a chain stay).
+    const verified = targets
+      ? { ...all, findings: all.findings.filter((f) => !f.chain || targets.includes(f.chain.split("/")[0]!)) }
+      : all;
     const accepted = applyAcceptances(verified, loaded.accept, new Date().toISOString().slice(0, 10));
     for (const w of accepted.warnings) io.stderr.write(`xirsa verify: warning: ${w}\n`);
     // What was read (the config, or every file of the bundle) is never the report.
