@@ -207,6 +207,12 @@ describe.skipIf(!!skip)("live provisioning on the sandbox", () => {
     const noContext = sb.xirsa(["plan", "--config", withContext], { KUBECONFIG: join(sb.dir, "none") });
     expect(noContext.code).toBe(2);
     expect(noContext.stderr).toContain("source.kubeContext: kubeconfig context 'krci-main' not found");
+    // With --detailed-exitcode, 2 means "changes": bad input is 1 then, with the same one line.
+    const detailedBad = sb.xirsa(["plan", "--config", withContext, "--detailed-exitcode"], {
+      KUBECONFIG: join(sb.dir, "none"),
+    });
+    expect(detailedBad.code).toBe(1);
+    expect(detailedBad.stderr).toBe(noContext.stderr);
 
     const missing = join(sb.dir, "xirsa-missing.yaml");
     writeFileSync(missing, base.replace('"cluster": "workloads-prod"', '"cluster": "workloads-gone"'));
@@ -425,11 +431,19 @@ describe.skipIf(!!skip)("live provisioning on the sandbox", () => {
     ]);
     expect(changes[0]!.diff).toContain(`-           "arn:aws:iam::${C}:root"`);
     expect(changes[0]!.diff).toContain(`+           "${role(A, "ArgoCDMaster")}"`);
+    // terraform plan -detailed-exitcode's contract: 2 when there is something to change.
+    const detailed = sb.xirsa(["plan", "--config", sb.configFile, "--detailed-exitcode"]);
+    expect(detailed.code, detailed.stderr).toBe(2);
+    expect(detailed.stdout).toContain("Plan: 5 changes");
 
     const r = sb.xirsa(["apply", "--config", sb.configFile, "--yes"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("4 of 4 chains proven");
+    expect(r.stdout).toContain("Applied 5 changes (2 created, 3 updated, 0 deleted).");
+    // apply --yes lists the changes; the policy diffs were plan's to show.
+    expect(r.stdout).not.toContain(`+           "${role(A, "ArgoCDMaster")}"`);
     expect(plan()).toEqual([]);
+    expect(sb.xirsa(["plan", "--config", sb.configFile, "--detailed-exitcode"]).code).toBe(0);
     expect(podRoles("argocd")).toEqual(Array(4).fill(role(A, "ArgoCDMaster")));
   });
 
