@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { type E2ESandbox, sandboxConfigText, startE2ESandbox } from "../live/sandbox.js";
+import { type E2ESandbox, type PlanChange, sandboxConfigText, startE2ESandbox } from "../live/sandbox.js";
 import { requireTools } from "../tools.js";
 import { A, B, buildByHand, C, roleArn, roleName } from "./handmade.js";
 
@@ -18,14 +18,6 @@ interface VerifyJson {
   ok: boolean;
   chains: { id: string; ok: boolean; hops: { id: string; ok: boolean; reason: string }[] }[];
   findings: { code: string; chain?: string; hop?: string }[];
-}
-
-interface PlanChange {
-  action: string;
-  kind: string;
-  id: string;
-  diff: string;
-  blocked?: unknown;
 }
 
 const DISCOVER = [

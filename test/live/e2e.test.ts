@@ -26,7 +26,13 @@ import { CallLog } from "../../src/live/calls.js";
 import { applyLive } from "../../src/live/service.js";
 import { VERIFIER_ACCESS_POLICY, verifierPolicies } from "../../src/live/verifierPolicy.js";
 import { requireTools } from "../tools.js";
-import { type E2ESandbox, FIXTURE_A, sandboxConfigText, startE2ESandbox } from "./sandbox.js";
+import {
+  type E2ESandbox,
+  FIXTURE_A,
+  type PlanChange,
+  sandboxConfigText,
+  startE2ESandbox,
+} from "./sandbox.js";
 
 const skip = requireTools("test/live/e2e.test.ts", "aws", "kubectl");
 
@@ -35,15 +41,6 @@ const B = "222222222222";
 const C = "333333333333";
 const role = (account: string, kind: string) => `arn:aws:iam::${account}:role/AWSIRSA_platform_${kind}`;
 const CLUSTERS = ["krci-main", "workloads-staging", "workloads-prod"];
-
-interface PlanChange {
-  action: string;
-  kind: string;
-  id: string;
-  cluster?: string;
-  account?: string;
-  diff: string;
-}
 
 describe.skipIf(!!skip)("live provisioning on the sandbox", () => {
   let sb: E2ESandbox;

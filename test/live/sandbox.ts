@@ -13,6 +13,18 @@ import { withClientEnv } from "../../src/sandbox/clientEnv.js";
 import { readClientEnv } from "../../src/sandbox/clientFiles.js";
 import { type CliResult, ROOT, tempDir, xirsa } from "../helpers.js";
 
+/** One change of `xirsa plan --output json` (src/live/changes.ts changeJson), as the tests read it. */
+export interface PlanChange {
+  action: string;
+  kind: string;
+  id: string;
+  cluster?: string;
+  account?: string;
+  diff: string;
+  step: string;
+  blocked?: { reason: string; fix: string; adoptable?: boolean };
+}
+
 /** What the seed assumes exists in cluster A; the demo installs the same file. */
 export const FIXTURE_A = join(ROOT, "examples", "sandbox", "cluster-a.yaml");
 

@@ -8,21 +8,19 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireTools } from "../tools.js";
-import { type E2ESandbox, FIXTURE_A, sandboxConfigText, startE2ESandbox } from "./sandbox.js";
+import {
+  type E2ESandbox,
+  FIXTURE_A,
+  type PlanChange,
+  sandboxConfigText,
+  startE2ESandbox,
+} from "./sandbox.js";
 
 const skip = requireTools("test/live/stacks.test.ts", "aws", "kubectl");
 
 const A = "111111111111";
 const CLUSTERS = ["krci-main", "workloads-staging", "workloads-prod"];
 const ROLE_ARN = "eks.amazonaws.com/role-arn";
-
-interface PlanChange {
-  action: string;
-  kind: string;
-  id: string;
-  diff: string;
-  blocked?: { reason: string; fix: string; adoptable: boolean };
-}
 
 describe.skipIf(!!skip)("two stacks in one source cluster (issue 17 §3)", () => {
   let sb: E2ESandbox;

@@ -9,7 +9,13 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireTools } from "../tools.js";
-import { type E2ESandbox, FIXTURE_A, sandboxConfigText, startE2ESandbox } from "./sandbox.js";
+import {
+  type E2ESandbox,
+  FIXTURE_A,
+  type PlanChange,
+  sandboxConfigText,
+  startE2ESandbox,
+} from "./sandbox.js";
 
 const skip = requireTools("test/live/targets.test.ts", "aws", "kubectl");
 
@@ -18,16 +24,6 @@ const B = "222222222222";
 const C = "333333333333";
 const arn = (account: string, kind: string) => `arn:aws:iam::${account}:role/AWSIRSA_platform_${kind}`;
 const CLUSTERS = ["krci-main", "workloads-staging", "workloads-prod"];
-
-interface PlanChange {
-  action: string;
-  kind: string;
-  id: string;
-  cluster?: string;
-  account?: string;
-  step: string;
-  blocked?: { reason: string; fix: string };
-}
 
 describe.skipIf(!!skip)("--target and removed targets on the sandbox", () => {
   let sb: E2ESandbox;
