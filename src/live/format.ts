@@ -47,7 +47,8 @@ export interface PlanTableOptions {
   color?: boolean;
   /**
    * Each change's diff under it (default). apply --yes lists the changes with their one-line notes only
-   * (a restart and why): multi-line diffs are plan's job.
+   * (a restart and why): multi-line diffs are plan's job, except for a BLOCKED change, whose fix says
+   * "review the diff".
    */
   diffs?: boolean;
 }
@@ -82,7 +83,7 @@ export function planTable(changes: Change[], opts: PlanTableOptions = {}): strin
       out.push("", `${step}:`);
     }
     out.push(`  ${paint(STYLE[c.action], `${SIGN[c.action]} ${c.action}`)} ${c.kind} ${c.id} (${where(c)})`);
-    if (c.diff && (opts.diffs !== false || !c.diff.includes("\n")))
+    if (c.diff && (opts.diffs !== false || !c.diff.includes("\n") || c.blocked))
       out.push(...c.diff.split("\n").map((l) => diffLine(`      ${l}`, paint)));
     if (c.blocked) {
       const tag = c.blocked.managedBy ? `BLOCKED (managed by ${c.blocked.managedBy})` : "BLOCKED";

@@ -240,6 +240,31 @@ describe.skipIf(!!skip)("consumers: KubeRocketCI and Argo CD as installed", () =
     expect(ok.detail?.operator?.note).toContain("authentication only");
   }, 240_000);
 
+  it("a portal edit of the KubeRocketCI Secret (awsAuthConfig.clusterName = the display name) fails registration live, with the fix", async () => {
+    // The portal writes the target's display name (prod) where the EKS cluster's name (workloads-prod) belongs.
+    const secret = kubectlJson("krci-main", ["-n", "krci", "get", "secret", "prod-cluster"]);
+    const original = Buffer.from(secret.data.config, "base64").toString();
+    const config = JSON.parse(original);
+    expect(config.awsAuthConfig.clusterName).toBe("workloads-prod");
+    const put = (text: string) => {
+      const patch = JSON.stringify({ data: { config: Buffer.from(text).toString("base64") } });
+      const r = sb.kubectl("krci-main", ["-n", "krci", "patch", "secret", "prod-cluster", "-p", patch]);
+      expect(r.code, r.stderr).toBe(0);
+    };
+    put(JSON.stringify({ ...config, awsAuthConfig: { ...config.awsAuthConfig, clusterName: "prod" } }));
+    const bad = await liveVerify();
+    expect(bad.code).toBe(1);
+    const hop = registration(bad.json, "prod/cd-pipeline-operator") as VerifyJson["chains"][0]["hops"][0] & {
+      fix?: string;
+    };
+    expect(hop.ok).toBe(false);
+    expect(hop.codes).toContain("XIRSA-REG-CLUSTER-NAME");
+    expect(hop.reason).toContain("awsAuthConfig.clusterName is prod, not workloads-prod");
+    expect(hop.fix).toContain("set awsAuthConfig.clusterName to workloads-prod");
+    put(original);
+    expect(registration((await liveVerify()).json, "prod/cd-pipeline-operator").ok).toBe(true);
+  }, 240_000);
+
   it("restarts Argo CD by spec.serviceAccountName and ownerReferences, whatever the labels (nameOverride)", async () => {
     // argo-helm with nameOverride: the pods are labelled argocd-srv, not argocd-server.
     expect(sb.kubectl("krci-main", ["-n", "argocd", "delete", "deployment", "argocd-server"]).code).toBe(0);
