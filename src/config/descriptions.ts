@@ -11,7 +11,8 @@ export const FIELD_DESCRIPTIONS: Record<string, string> = {
     "Names of the inline policies that let the source roles assume the agent roles (default xirsa-assume-agent-roles for both).",
   "inlinePolicyNames.CDPipelineOperator": "Inline policy name of the CD pipeline operator's role.",
   "inlinePolicyNames.ArgoCDMaster": "Inline policy name of Argo CD's role in account A.",
-  permissionsBoundary: "ARN of a managed policy set as the permissions boundary of every role xirsa creates.",
+  permissionsBoundary:
+    "ARN of a managed policy set as the permissions boundary of every role xirsa creates; write {account} for the account (arn:aws:iam::{account}:policy/<name>) when roles live in several accounts, as IAM attaches a boundary only from the role's own account.",
   tags: "Extra tags on every AWS resource (xirsa adds xirsa.io/managed-by and xirsa.io/stack).",
   source: "Account A and its EKS cluster, which runs KubeRocketCI and Argo CD.",
   "source.accountId": "AWS account id of the source cluster (12 digits, quoted).",

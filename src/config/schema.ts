@@ -338,9 +338,10 @@ export const configSchema = z
       .string()
       .max(2048)
       .regex(
-        /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:iam::(\d{12}|aws):policy\/([\x21-\x7e]*\/)?[\w+=,.@-]{1,128}$/,
+        /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:iam::(\d{12}|aws|\{account\}):policy\/([\x21-\x7e]*\/)?[\w+=,.@-]{1,128}$/,
         {
-          error: "expected the ARN of an IAM managed policy, arn:aws:iam::<account>:policy/<name>",
+          error:
+            "expected the ARN of an IAM managed policy, arn:aws:iam::<account>:policy/<name> ({account} for each role's own account)",
         },
       )
       .optional(),
@@ -399,6 +400,23 @@ export const configSchema = z
         });
       }
     });
+    // A literal 12-digit account (not `aws`, not `{account}`) names a customer-managed policy of that account.
+    const boundaryOwner = /^\d{12}$/.test(cfg.permissionsBoundary?.split(":")[4] ?? "")
+      ? cfg.permissionsBoundary?.split(":")[4]
+      : undefined;
+    if (cfg.permissionsBoundary && boundaryOwner) {
+      // IAM attaches a customer-managed boundary only to roles of its own account (topology/boundary.ts).
+      const others = [cfg.source.accountId, ...cfg.targets.map((t) => t.accountId)].filter(
+        (a, i, all) => a !== boundaryOwner && all.indexOf(a) === i,
+      );
+      if (others.length) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["permissionsBoundary"],
+          message: `the policy is in account ${boundaryOwner}, but xirsa also creates roles in ${others.join(", ")}, and IAM attaches a boundary only from the role's own account; write ${cfg.permissionsBoundary.replace(`::${boundaryOwner}:`, "::{account}:")} and create that policy in every account`,
+        });
+      }
+    }
     const issuer = cfg.source.oidcIssuer;
     if (issuer?.startsWith("https://oidc.eks.")) {
       const issuerRegion = issuer.slice("https://oidc.eks.".length).split(".")[0];

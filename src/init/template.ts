@@ -66,7 +66,7 @@ export function renderInitYaml(config: Config): string {
     ...comment("IAM path of the roles (starts and ends with /). Default:", ""),
     `# path: ${scalar(config.path)}`,
     ...comment("ARN of a managed policy set as the permissions boundary of every role xirsa creates.", ""),
-    "# permissionsBoundary: arn:aws:iam::<account>:policy/<name>",
+    "# permissionsBoundary: arn:aws:iam::{account}:policy/<name>   # {account}: each role's own account",
     ...comment("Tags on every IAM role (xirsa adds xirsa.io/managed-by and xirsa.io/stack).", ""),
     "# tags:",
     "#   <key>: <value>",

@@ -6,6 +6,7 @@
  */
 import type { Config } from "../config/schema.js";
 import type { JsonObject } from "../state/types.js";
+import { boundaryArnFor } from "../topology/boundary.js";
 import {
   ACCESS_POLICY_PREFIX,
   issuerHostPath,
@@ -57,13 +58,14 @@ export function verifierPolicies(config: Config): VerifierPolicy[] {
         Resource: roles,
       },
     ];
-    if (config.permissionsBoundary) {
+    const boundary = boundaryArnFor(config.permissionsBoundary, accountId);
+    if (boundary) {
       // The collector reads the boundary's default version so verify can intersect it with the role's policies.
       statements.push({
         Sid: "ReadPermissionsBoundary",
         Effect: "Allow",
         Action: ["iam:GetPolicy", "iam:GetPolicyVersion"],
-        Resource: config.permissionsBoundary,
+        Resource: boundary,
       });
     }
     if (accountId === config.source.accountId) {

@@ -37,6 +37,7 @@ import {
   type OidcProvider,
   type State,
 } from "../state/types.js";
+import { boundaryArnFor } from "../topology/boundary.js";
 import { desiredState, roleNames } from "../topology/desired.js";
 import { INLINE_POLICY_NAME, oidcProviderArn, roleArn } from "../topology/names.js";
 import { sha256 } from "./bundle.js";
@@ -455,7 +456,9 @@ export function parseBundle(files: Map<string, string>): LoadedBundle {
       inlinePolicies: {},
       attachedPolicyArns: [],
       tags: stackTags,
-      ...(config.permissionsBoundary ? { permissionsBoundary: config.permissionsBoundary } : {}),
+      ...(config.permissionsBoundary
+        ? { permissionsBoundary: boundaryArnFor(config.permissionsBoundary, r.account) }
+        : {}),
     };
     // The bundle's permissions-policy.json is the one inline policy of a source role, under its configured name.
     const policyName = Object.keys(base.inlinePolicies)[0] ?? INLINE_POLICY_NAME;

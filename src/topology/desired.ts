@@ -16,6 +16,7 @@ import type {
   OidcProvider,
   State,
 } from "../state/types.js";
+import { boundaryArnFor } from "./boundary.js";
 import {
   ADMIN_POLICY,
   CLUSTER_ADMIN_POLICY,
@@ -112,7 +113,8 @@ function role(
     attachedPolicyArns: [],
     tags: tagsOf(config),
   };
-  if (config.permissionsBoundary) r.permissionsBoundary = config.permissionsBoundary;
+  const boundary = boundaryArnFor(config.permissionsBoundary, accountId);
+  if (boundary) r.permissionsBoundary = boundary;
   return r;
 }
 

@@ -1,3 +1,4 @@
+export * from "./boundary.js";
 export * from "./desired.js";
 export * from "./names.js";
 export * from "./objects.js";

@@ -179,6 +179,25 @@ describe("caData and permissionsBoundary", () => {
       ).toMatch(/permissionsBoundary: expected the ARN of an IAM managed policy/);
     }
   });
+  it("a customer-managed boundary of one account is refused when roles live in others, with the {account} form", () => {
+    const message = refused((c) => {
+      c.permissionsBoundary = "arn:aws:iam::111111111111:policy/team/boundary";
+    });
+    expect(message).toMatch(
+      /permissionsBoundary: the policy is in account 111111111111, but xirsa also creates roles in 222222222222.*write arn:aws:iam::\{account\}:policy\/team\/boundary/,
+    );
+    // The printed fix is accepted as written, and so is an AWS managed policy.
+    const fix = /write (\S+) and/.exec(message)![1]!;
+    for (const ok of [fix, "arn:aws:iam::aws:policy/PowerUserAccess"]) {
+      expect(
+        parseConfig(
+          config((c) => {
+            c.permissionsBoundary = ok;
+          }),
+        ).permissionsBoundary,
+      ).toBe(ok);
+    }
+  });
 });
 
 describe("parsing cost is bounded (item 7)", () => {

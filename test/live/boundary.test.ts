@@ -2,8 +2,8 @@
  * verify --live through a permissions boundary, end to end on the sandbox: the config's permissionsBoundary
  * names a customer managed policy made with the aws CLI; xirsa apply sets it on every role; verify --live reads
  * its default version and proves the assume-role hop through it, then fails there once a new default version
- * no longer allows sts:AssumeRole. One account (a boundary must be a policy of the role's own account, so the
- * one ARN of the config fits every role only when source and target share the account).
+ * no longer allows sts:AssumeRole. Two accounts: IAM attaches a boundary only from the role's own account, so
+ * the config names it once as arn:aws:iam::{account}:policy/… and the policy exists in each account.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireTools } from "../tools.js";
@@ -12,7 +12,9 @@ import { type E2ESandbox, FIXTURE_A, sandboxConfigText, startE2ESandbox } from "
 const skip = requireTools("test/live/boundary.test.ts", "aws", "kubectl");
 
 const A = "111111111111";
+const B = "222222222222";
 const BOUNDARY = `arn:aws:iam::${A}:policy/platform-boundary`;
+const B_BOUNDARY = `arn:aws:iam::${B}:policy/platform-boundary`;
 const CHAINS = ["staging/cd-pipeline-operator", "staging/argocd"];
 
 interface Hop {
@@ -28,9 +30,10 @@ describe.skipIf(!!skip)("verify --live through a permissions boundary", () => {
 
   beforeAll(() => {
     const config = sandboxConfigText((doc) => {
-      doc.permissionsBoundary = BOUNDARY;
+      doc.permissionsBoundary = "arn:aws:iam::{account}:policy/platform-boundary";
       const targets = doc.targets as Record<string, unknown>[];
-      doc.targets = [{ ...targets[0], accountId: A }];
+      expect(targets[0]!.accountId).toBe(B);
+      doc.targets = [targets[0]];
     });
     sb = startE2ESandbox(config, ["krci-main", "workloads-staging"]);
     const fixture = sb.kubectl("krci-main", ["apply", "-f", FIXTURE_A]);
@@ -56,20 +59,32 @@ describe.skipIf(!!skip)("verify --live through a permissions boundary", () => {
       Version: "2012-10-17",
       Statement: [{ Effect: "Allow", Action: ["sts:AssumeRole", "eks:DescribeCluster"], Resource: "*" }],
     };
-    const created = sb.aws([
-      "iam",
-      "create-policy",
-      "--policy-name",
-      "platform-boundary",
-      "--policy-document",
-      JSON.stringify(doc),
-      ...profile,
-    ]);
-    expect(created.code, created.stderr).toBe(0);
+    for (const account of [A, B]) {
+      const created = sb.aws([
+        "iam",
+        "create-policy",
+        "--policy-name",
+        "platform-boundary",
+        "--policy-document",
+        JSON.stringify(doc),
+        "--profile",
+        `sandbox-${account}`,
+      ]);
+      expect(created.code, created.stderr).toBe(0);
+    }
     const r = sb.xirsa(["apply", "--config", sb.configFile, "--yes", "--create-oidc-provider"]);
     expect(r.code, r.stderr).toBe(0);
     const got = sb.aws(["iam", "get-role", "--role-name", "AWSIRSA_platform_ArgoCDMaster", ...profile]);
     expect(JSON.parse(got.stdout).Role.PermissionsBoundary.PermissionsBoundaryArn).toBe(BOUNDARY);
+    const agent = sb.aws([
+      "iam",
+      "get-role",
+      "--role-name",
+      "AWSIRSA_platform_CDPipelineAgent",
+      "--profile",
+      `sandbox-${B}`,
+    ]);
+    expect(JSON.parse(agent.stdout).Role.PermissionsBoundary.PermissionsBoundaryArn).toBe(B_BOUNDARY);
 
     const proof = liveVerify();
     expect(proof.chains.map((c) => `${c.id} ${c.ok}`)).toEqual(CHAINS.map((c) => `${c} true`));

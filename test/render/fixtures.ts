@@ -18,7 +18,7 @@ export function config(input: Partial<ConfigInput> & Pick<ConfigInput, "targets"
  */
 export const edgeConfig: Config = config({
   path: "/xirsa/",
-  permissionsBoundary: "arn:aws:iam::111111111111:policy/boundary",
+  permissionsBoundary: "arn:aws:iam::{account}:policy/boundary",
   tags: { "cost-center": "a/b = c@d: é", team: "ops+dev" },
   source: {
     accountId: "111111111111",

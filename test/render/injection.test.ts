@@ -40,7 +40,7 @@ function baseConfig(): Config {
   return parseConfig({
     ...JSON.parse(JSON.stringify(multi)),
     path: "/xirsa/",
-    permissionsBoundary: "arn:aws:iam::111111111111:policy/boundary",
+    permissionsBoundary: "arn:aws:iam::{account}:policy/boundary",
     tags: { team: "platform", "cost-center": "cc" },
     source: {
       ...multi.source,

@@ -93,7 +93,11 @@ describe("terraform content", () => {
   it("path, permissions boundary and tags", () => {
     const iam = files.get("terraform/222222222222/iam.tf")!;
     expect(iam).toContain('path                 = "/xirsa/"');
-    expect(iam).toContain('permissions_boundary = "arn:aws:iam::111111111111:policy/boundary"');
+    // `{account}` in the config: each role's boundary is the policy of its own account.
+    expect(iam).toContain('permissions_boundary = "arn:aws:iam::222222222222:policy/boundary"');
+    expect(files.get("terraform/111111111111/iam.tf")).toContain(
+      'permissions_boundary = "arn:aws:iam::111111111111:policy/boundary"',
+    );
     expect(iam).toContain('"cost-center"         = "a/b = c@d: é"');
   });
 
