@@ -70,9 +70,24 @@ export interface AccessQuestion {
   now: Date;
 }
 
-function standardContext(q: AccessQuestion): Record<string, ContextValue> {
+/**
+ * aws:PrincipalTag/<key> of a role session: the role's IAM tags, overridden by its session tags ("Pass session
+ * tags in AWS STS", IAM User Guide: a session tag replaces the role tag of the same key).
+ */
+function principalTags(state: AwsState, c: Caller): Record<string, string> {
+  if (c.kind !== "session") return {};
+  const out: Record<string, string> = {};
+  const role = state.roles.find((r) => r.arn === c.roleArn);
+  for (const t of [...(role?.tags ?? []), ...(c.sessionTags ?? [])])
+    out[`aws:PrincipalTag/${t.Key}`] = t.Value;
+  return out;
+}
+
+function standardContext(state: AwsState, q: AccessQuestion): Record<string, ContextValue> {
   const c = q.caller;
   return {
+    ...principalTags(state, c),
+    ...(c.kind === "session" && c.sourceIdentity ? { "aws:SourceIdentity": c.sourceIdentity } : {}),
     "aws:PrincipalArn": c.kind === "session" ? c.roleArn : c.arn,
     "aws:PrincipalAccount": c.accountId,
     "aws:PrincipalType": c.kind === "session" ? "AssumedRole" : "User",
@@ -91,7 +106,7 @@ export function checkAccess(state: AwsState, q: AccessQuestion): AccessVerdict {
     q.caller.kind === "session"
       ? { kind: "aws" as const, accountId: q.caller.accountId, arn: q.caller.arn, roleArn: q.caller.roleArn }
       : { kind: "aws" as const, accountId: q.caller.accountId, arn: q.caller.arn };
-  const request = { principal, action: q.action, resource: q.resource, context: standardContext(q) };
+  const request = { principal, action: q.action, resource: q.resource, context: standardContext(state, q) };
   const decision = authorize({
     request,
     identityPolicies: identityPolicies(state, q.caller),

@@ -134,6 +134,10 @@ export interface SessionRec {
   chained: boolean;
   sessionPolicy?: string;
   sourceIdentity?: string;
+  /** Session tags (passed, or inherited as transitive from the calling session): the session's aws:PrincipalTag. */
+  sessionTags?: Tag[];
+  /** Keys of sessionTags that later AssumeRole calls from this session carry on (role chaining). */
+  transitiveTagKeys?: string[];
   /** GetSessionToken: the admin user's own temporary credentials (the role fields then name the user). */
   user?: { name: string; userId: string };
 }
@@ -170,6 +174,9 @@ export type Caller =
       sessionName: string;
       chained: boolean;
       sessionPolicy?: string;
+      sourceIdentity?: string;
+      sessionTags?: Tag[];
+      transitiveTagKeys?: string[];
     };
 
 export function callerOfSession(s: SessionRec): Caller {
@@ -193,6 +200,9 @@ export function callerOfSession(s: SessionRec): Caller {
     sessionName: s.sessionName,
     chained: s.chained,
     sessionPolicy: s.sessionPolicy,
+    sourceIdentity: s.sourceIdentity,
+    sessionTags: s.sessionTags,
+    transitiveTagKeys: s.transitiveTagKeys,
   };
 }
 

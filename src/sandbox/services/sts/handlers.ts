@@ -7,10 +7,10 @@ import { decodeJwt, decodeProtectedHeader } from "jose";
 import { accessDeniedMessage, checkAccess, trustAllowsWebIdentity } from "../../authz.js";
 import { accessKeyId, secretAccessKey, sessionToken } from "../../ids.js";
 import { verifyServiceAccountToken } from "../../jwt.js";
-import type { AwsState, Caller, RoleRec, SessionRec } from "../../model.js";
+import type { AwsState, Caller, RoleRec, SessionRec, Tag } from "../../model.js";
 import { issuerHostPath } from "../../model.js";
 import { AwsApiError, validationError } from "../../protocol/errors.js";
-import { optional, optionalInt, type Params, required } from "../../protocol/query.js";
+import { list, optional, optionalInt, type Params, required, tagList } from "../../protocol/query.js";
 import type { XmlValue } from "../../protocol/xml.js";
 import type { ServiceContext } from "../context.js";
 import { principalIdOf } from "../iam/handlers.js";
@@ -69,6 +69,45 @@ function sessionPolicyParam(p: Params): string | undefined {
   return text;
 }
 
+/**
+ * Session tags of AssumeRole (`Tags`, `TransitiveTagKeys`), as "Pass session tags in AWS STS" (IAM User Guide)
+ * limits them: at most 50, keys 1–128 and values 0–256 of IAM's tag characters, no `aws:` prefix, keys unique
+ * regardless of case, and every transitive key one of the tags.
+ */
+function sessionTagsParam(p: Params): { tags: Tag[]; transitive: string[] } {
+  const tags = tagList(p);
+  const transitive = list(p, "TransitiveTagKeys") ?? [];
+  if (tags.length > 50)
+    throw validationError("[…]", "tags", "Member must have length less than or equal to 50");
+  const seen = new Set<string>();
+  for (const t of tags) {
+    if (!/^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u.test(t.Key) || !/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u.test(t.Value))
+      throw new AwsApiError(
+        "ValidationError",
+        `Tag ${t.Key} has characters STS does not accept in a session tag`,
+      );
+    if (/^aws:/i.test(t.Key))
+      throw new AwsApiError(
+        "ValidationError",
+        `Tag keys starting with 'aws:' are reserved for internal use: ${t.Key}`,
+      );
+    if (seen.has(t.Key.toLowerCase()))
+      throw new AwsApiError(
+        "InvalidParameterValue",
+        "Duplicate tag keys found. Please note that Tag keys are case insensitive.",
+      );
+    seen.add(t.Key.toLowerCase());
+  }
+  for (const k of transitive) {
+    if (!seen.has(k.toLowerCase()))
+      throw new AwsApiError(
+        "InvalidParameterValue",
+        `The transitive tag key ${k} is not among the session tags.`,
+      );
+  }
+  return { tags, transitive };
+}
+
 /** The role as STS sees it now (propagation knob: a new role is invisible, a changed trust still old). */
 function visibleRole(s: AwsState, arn: string, now: Date): { role: RoleRec; trust: string } | undefined {
   const role = s.roles.find((r) => r.arn === arn);
@@ -85,7 +124,13 @@ function issue(
   role: RoleRec,
   sessionName: string,
   seconds: number,
-  extra: { chained: boolean; sessionPolicy?: string; sourceIdentity?: string },
+  extra: {
+    chained: boolean;
+    sessionPolicy?: string;
+    sourceIdentity?: string;
+    sessionTags?: Tag[];
+    transitiveTagKeys?: string[];
+  },
 ): Promise<SessionRec> {
   const now = ctx.ports.now();
   return ctx.store.mutate((s) => {
@@ -103,6 +148,8 @@ function issue(
       chained: extra.chained,
       sessionPolicy: extra.sessionPolicy,
       sourceIdentity: extra.sourceIdentity,
+      ...(extra.sessionTags?.length ? { sessionTags: extra.sessionTags } : {}),
+      ...(extra.transitiveTagKeys?.length ? { transitiveTagKeys: extra.transitiveTagKeys } : {}),
     };
     s.sessions = s.sessions.filter((x) => Date.parse(x.expiration) + KEEP_EXPIRED_MS > now.getTime());
     s.sessions.push(session);
@@ -151,24 +198,70 @@ const AssumeRole: Handler = async (ctx, p) => {
   const context: Record<string, string> = { "sts:RoleSessionName": sessionName };
   if (externalId !== undefined) context["sts:ExternalId"] = externalId;
   if (sourceIdentity !== undefined) context["sts:SourceIdentity"] = sourceIdentity;
-  const verdict = ctx.store.read((s) =>
-    checkAccess(s, {
-      caller,
-      action: "sts:AssumeRole",
-      resource: arn,
-      resourceAccount: seen.role.accountId,
-      resourcePolicy: { name: `trust:${arn}`, document: JSON.parse(seen.trust) },
-      context,
-      now,
-    }),
-  );
-  if (!verdict.allowed) throw denied();
+  const { tags, transitive } = sessionTagsParam(p);
+  // Tags a calling session marked transitive go on with the chain (IAM User Guide, "Chaining roles with session
+  // tags": a transitive tag cannot be overridden further down; the code and text of that refusal are ours).
+  const inherited =
+    caller.kind === "session"
+      ? (caller.sessionTags ?? []).filter((t) => caller.transitiveTagKeys?.includes(t.Key))
+      : [];
+  const clash = inherited.find((t) => tags.some((n) => n.Key.toLowerCase() === t.Key.toLowerCase()));
+  if (clash)
+    throw new AwsApiError(
+      "InvalidParameterValue",
+      `The session tag ${clash.Key} is a transitive tag of the calling session and cannot be overridden.`,
+    );
+  if (sourceIdentity !== undefined) {
+    // botocore sts sourceIdentityType: 2–64 of [\w+=,.@-]; the aws: prefix is reserved (STS API reference).
+    if (!/^[\w+=,.@-]{2,64}$/.test(sourceIdentity))
+      throw validationError(
+        sourceIdentity,
+        "sourceIdentity",
+        "Member must satisfy regular expression pattern: [\\w+=,.@-]*",
+      );
+    if (/^aws:/i.test(sourceIdentity))
+      throw new AwsApiError("ValidationError", "Source identity cannot begin with the reserved prefix aws:");
+    if (
+      caller.kind === "session" &&
+      caller.sourceIdentity !== undefined &&
+      sourceIdentity !== caller.sourceIdentity
+    )
+      throw new AwsApiError(
+        "ValidationError",
+        "Source identity cannot be changed once it is set for a session.",
+      );
+  }
+  const ask = (action: string, extra: Record<string, string | string[]> = {}) =>
+    ctx.store.read((s) =>
+      checkAccess(s, {
+        caller,
+        action,
+        resource: arn,
+        resourceAccount: seen.role.accountId,
+        resourcePolicy: { name: `trust:${arn}`, document: JSON.parse(seen.trust) },
+        context: { ...context, ...extra },
+        now,
+      }),
+    ).allowed;
+  if (!ask("sts:AssumeRole")) throw denied();
+  // Passing tags or a source identity is a permission of its own, asked of the caller's policies and the role's
+  // trust policy alike ("Permissions required to add session tags"; "Permissions required to set source
+  // identity", IAM User Guide): `sts:TagSession` and `sts:SetSourceIdentity`.
+  if (tags.length) {
+    const requestTags = Object.fromEntries(tags.map((t) => [`aws:RequestTag/${t.Key}`, t.Value]));
+    if (!ask("sts:TagSession", { ...requestTags, "aws:TagKeys": tags.map((t) => t.Key) }))
+      throw new AwsApiError("AccessDenied", accessDeniedMessage(caller.arn, "sts:TagSession", arn), 403);
+  }
+  if (sourceIdentity !== undefined && !ask("sts:SetSourceIdentity"))
+    throw new AwsApiError("AccessDenied", accessDeniedMessage(caller.arn, "sts:SetSourceIdentity", arn), 403);
   const chained = caller.kind === "session";
   const seconds = checkDuration(duration, seen.role, chained);
   const session = await issue(ctx, seen.role, sessionName, seconds, {
     chained,
     sessionPolicy,
-    sourceIdentity,
+    sourceIdentity: sourceIdentity ?? (caller.kind === "session" ? caller.sourceIdentity : undefined),
+    sessionTags: [...inherited, ...tags],
+    transitiveTagKeys: [...inherited.map((t) => t.Key), ...transitive],
   });
   return {
     Credentials: credentialsShape(session),
