@@ -11,6 +11,7 @@ import type { Config } from "../config/schema.js";
 import { InputError } from "../errors.js";
 import { type KubeClient, KubeStatusError } from "../kube/client.js";
 import type { ChainKind, ChainSpec, EksCluster, KubeObject, State } from "../state/types.js";
+import { sourceCluster } from "../topology/desired.js";
 import { VerifyContext } from "../verify/context.js";
 import type { HopEvidence } from "../verify/evidence.js";
 import { registrationHop } from "../verify/hops/registration.js";
@@ -21,7 +22,7 @@ import { type Diagnosis, diagnose, errorText, type FlowStep, permissionDenied } 
 import { accessReview, createObject, NAMESPACES, ROLE_BINDINGS, whoAmI } from "./kubeApi.js";
 import { type AgentOptions, adminConnections, openFlowSession } from "./session.js";
 import { registrationObjects, serviceAccountObjects } from "./sourceView.js";
-import { findTarget, matchesPattern, sourceCluster, type TargetEndpoint, targetEndpoint } from "./targets.js";
+import { findTarget, matchesPattern, type TargetEndpoint, targetEndpoint } from "./targets.js";
 
 export interface ProbeInput extends AgentOptions {
   config: Config;

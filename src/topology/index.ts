@@ -1,4 +1,4 @@
+export * from "../names/index.js";
 export * from "./desired.js";
-export * from "./names.js";
 export * from "./objects.js";
 export * from "./policies.js";

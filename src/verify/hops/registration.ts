@@ -7,8 +7,9 @@
  *   roleARN = CDPipelineAgent, and the target listed in ConfigMap krci-config (edp-config before edp-install v3.12.0) key
  *   available_clusters.
  */
+
+import { argocdClusterSecretName, krciClusterSecretName, PLATFORM_CONFIGMAPS } from "../../names/index.js";
 import type { ChainSpec, KubeObject } from "../../state/types.js";
-import { argocdClusterSecretName, krciClusterSecretName, PLATFORM_CONFIGMAPS } from "../../topology/names.js";
 import { type ClusterIndex, failed, type HopOutcome, passed, type VerifyContext } from "../context.js";
 import type { HopEvidence, RegistrationObjectCheck } from "../evidence.js";
 import { clusterResourceId, finding, kubeResourceId } from "../findings.js";
