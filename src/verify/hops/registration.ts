@@ -498,7 +498,7 @@ function operator(
     out.push(...checkClusterSecret(chain, endpoint, { secret, roleArn: chain.targetRoleArn }));
   }
 
-  // The one the operator reads: krci-config, else edp-config (PLATFORM_CONFIGMAPS, topology/names.ts).
+  // The one the operator reads: krci-config, else edp-config (PLATFORM_CONFIGMAPS, names/index.ts).
   const edp = PLATFORM_CONFIGMAPS.map((n) => source.get("ConfigMap", n, ns)).find((c) => c !== undefined);
   const cmName = edp?.metadata.name ?? PLATFORM_CONFIGMAPS.join(" or ");
   const cmId = kubeResourceId(chain.source, "ConfigMap", edp?.metadata.name ?? PLATFORM_CONFIGMAPS[0], ns);
