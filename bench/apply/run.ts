@@ -9,11 +9,11 @@
  */
 import { performance } from "node:perf_hooks";
 import { loadConfig } from "../../src/config/load.js";
-import { CallLog, countByOperation } from "../../src/live/calls.js";
 import type { Change, Operation } from "../../src/live/changes.js";
 import { applyLive, planLive } from "../../src/live/service.js";
 import { workloadPods } from "../../src/live/workloads.js";
 import type { State } from "../../src/state/types.js";
+import { CallLog, countByOperation } from "../../src/transport/calls.js";
 import { FIXTURE_A, sandboxConfigText, startE2ESandbox } from "../../test/live/sandbox.js";
 import { missingTools } from "../../test/tools.js";
 

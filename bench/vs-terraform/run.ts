@@ -14,8 +14,8 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { loadConfig } from "../../src/config/load.js";
-import { CallLog } from "../../src/live/calls.js";
 import { applyLive, planLive } from "../../src/live/service.js";
+import { CallLog } from "../../src/transport/calls.js";
 import { type E2ESandbox, FIXTURE_A, sandboxConfigText, startE2ESandbox } from "../../test/live/sandbox.js";
 import { missingTools } from "../../test/tools.js";
 

@@ -7,7 +7,7 @@
 import type { Config, TargetConfig } from "../config/schema.js";
 import { OperationError } from "../errors.js";
 import type { KubeClient } from "../kube/client.js";
-import { argocdClusterSecretName } from "../topology/names.js";
+import { argocdClusterSecretName } from "../names/index.js";
 import { diagnose, errorText } from "./diagnose.js";
 import { getObject, patchObject, SECRETS } from "./kubeApi.js";
 

@@ -9,14 +9,15 @@ import { AwsError, InputError, KubeError, OperationError, XirsaError } from "../
 import type { KubeClient } from "../kube/client.js";
 import { KubeStatusError } from "../kube/client.js";
 import { jsonEqual } from "../live/normalize.js";
+import { argocdClusterSecretName, K8S_STACK_LABEL } from "../names/index.js";
 import type { JsonObject, KubeObject } from "../state/types.js";
-import { argocdClusterSecretName, K8S_STACK_LABEL } from "../topology/names.js";
+import { sourceCluster } from "../topology/desired.js";
 import { extraResourcesBinding, needsExtraResources } from "../topology/objects.js";
 import { updateArgocdNamespaces } from "./argocdNamespaces.js";
 import { diagnose, errorText } from "./diagnose.js";
 import { createObject, getObject, NAMESPACES, patchObject, ROLE_BINDINGS, SECRETS } from "./kubeApi.js";
 import { type AgentOptions, adminConnections, establish, openFlowSession } from "./session.js";
-import { findTarget, matchesPattern, sourceCluster, type TargetEndpoint, targetEndpoint } from "./targets.js";
+import { findTarget, matchesPattern, type TargetEndpoint, targetEndpoint } from "./targets.js";
 
 export const TENANT_LABEL = "app.edp.epam.com/tenant";
 export const CAPSULE_TENANT_LABEL = "capsule.clastix.io/tenant";

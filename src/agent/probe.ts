@@ -11,6 +11,7 @@ import type { Config } from "../config/schema.js";
 import { InputError } from "../errors.js";
 import { type KubeClient, KubeStatusError } from "../kube/client.js";
 import type { ChainKind, ChainSpec, EksCluster, KubeObject, State } from "../state/types.js";
+import { sourceCluster } from "../topology/desired.js";
 import { VerifyContext } from "../verify/context.js";
 import type { HopEvidence } from "../verify/evidence.js";
 import { registrationHop } from "../verify/hops/registration.js";
@@ -21,7 +22,7 @@ import { type Diagnosis, diagnose, errorText, type FlowStep, permissionDenied } 
 import { accessReview, createObject, NAMESPACES, ROLE_BINDINGS, whoAmI } from "./kubeApi.js";
 import { type AgentOptions, adminConnections, openFlowSession } from "./session.js";
 import { registrationObjects, serviceAccountObjects } from "./sourceView.js";
-import { findTarget, matchesPattern, sourceCluster, type TargetEndpoint, targetEndpoint } from "./targets.js";
+import { findTarget, matchesPattern, type TargetEndpoint, targetEndpoint } from "./targets.js";
 
 export interface ProbeInput extends AgentOptions {
   config: Config;
@@ -207,6 +208,246 @@ async function capsuleDryRun(
   }
 }
 
+/** What the hops of one probe share: the flow's session, the admin connections, and what earlier hops found. */
+interface ProbeRun {
+  input: ProbeInput;
+  ref: ReturnType<typeof findTarget>;
+  pattern: string;
+  namespace: string;
+  claims: ReturnType<typeof webIdentityClaims>;
+  session: ReturnType<typeof openFlowSession>;
+  chain: ChainSpec;
+  admin: ReturnType<typeof adminConnections>;
+  findings: Finding[];
+  /** The first hop that failed: later hops need its credentials. */
+  failedAt?: HopId;
+  /** The target's endpoint (cluster-access looks it up; registration shows it). */
+  endpoint?: TargetEndpoint;
+  /** A client of the target cluster with the flow's credentials, once cluster-access accepted them. */
+  kube?: KubeClient;
+}
+
+type ProbeHop = (run: ProbeRun) => Promise<HopResult>;
+
+function ctxOf(run: ProbeRun, step: FlowStep, endpoint?: string) {
+  return {
+    step,
+    sourceRoleArn: run.chain.sourceRoleArn,
+    targetRoleArn: run.chain.targetRoleArn,
+    clusterName: run.chain.targetCluster.name,
+    ...(endpoint ? { endpoint } : {}),
+    ...(run.claims?.sub ? { subject: run.claims.sub } : {}),
+  };
+}
+
+/** A hop of cluster A, read with the source account's credentials and judged by verify's own hop. */
+async function sourceHop(
+  run: ProbeRun,
+  id: "service-account" | "registration",
+  read: (k: KubeClient) => Promise<KubeObject[]>,
+  judge: (objects: KubeObject[]) => { hop: HopResult; findings: Finding[] },
+): Promise<HopResult> {
+  const { chain } = run;
+  if (!(run.input.sourceChecks ?? true))
+    return notProbed(id, "source checks were turned off (--skip-source)");
+  const got = await readSource(
+    chain.source.name,
+    () => run.admin.conns.kube(sourceCluster(run.input.config)),
+    read,
+  );
+  if (got.error) {
+    return notProbed(
+      id,
+      `cluster ${chain.source.name} could not be read with the source account's credentials: ${got.error.diag.cause} (${got.error.text})`,
+    );
+  }
+  const outcome = judge(got.objects);
+  run.findings.push(...outcome.findings);
+  return outcome.hop;
+}
+
+const serviceAccountProbe: ProbeHop = (run) =>
+  sourceHop(
+    run,
+    "service-account",
+    (k) => serviceAccountObjects(k, run.chain),
+    (objects) => serviceAccountHop(run.chain, new VerifyContext(miniState(run.chain, objects))),
+  );
+
+const webIdentityProbe: ProbeHop = async (run) => {
+  const { chain, claims } = run;
+  const detail: CallEvidence = {
+    kind: "token-exchange",
+    roleArn: chain.sourceRoleArn,
+    tokenFile: run.input.tokenFile,
+    subject: claims?.sub ?? null,
+    audience: claims?.aud ?? null,
+    issuer: claims?.iss ?? null,
+  };
+  try {
+    await run.session.credentials.source();
+    return ok(
+      "web-identity",
+      `AssumeRoleWithWebIdentity into ${chain.sourceRoleArn} with the token of ${claims?.sub ?? "the token file"} succeeded`,
+      detail,
+    );
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    run.failedAt = "web-identity";
+    return broken("web-identity", e, diagnose(e, ctxOf(run, "web-identity")), detail);
+  }
+};
+
+const assumeRoleProbe: ProbeHop = async (run) => {
+  const { chain } = run;
+  if (run.failedAt) return unreached("assume-role", run.failedAt);
+  const detail: CallEvidence = {
+    kind: "assume-role-call",
+    roleArn: chain.targetRoleArn,
+    from: chain.sourceRoleArn,
+    sessionSeconds: 3600,
+  };
+  try {
+    await run.session.credentials.target();
+    return ok(
+      "assume-role",
+      `${chain.sourceRoleArn} assumed ${chain.targetRoleArn} (chained session, 1 hour)`,
+      detail,
+    );
+  } catch (e) {
+    run.failedAt = "assume-role";
+    return broken("assume-role", e, diagnose(e, ctxOf(run, "assume-role")), detail);
+  }
+};
+
+/** The cluster accepts an EKS token of the target role (an access review needs a mapped caller). */
+const clusterAccessProbe: ProbeHop = async (run) => {
+  const { chain, input } = run;
+  // The endpoint is looked up even after a failed hop: registration shows it, and its warnings are logged.
+  let endpointError: unknown;
+  try {
+    run.endpoint = await targetEndpoint(run.ref, run.admin.conns, input.endpointFrom ?? "auto");
+    for (const w of run.endpoint.warnings) input.log?.(w);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    endpointError = e;
+  }
+  const { endpoint } = run;
+  if (run.failedAt) return unreached("cluster-access", run.failedAt);
+  if (!endpoint) {
+    run.failedAt = "cluster-access";
+    return broken("cluster-access", endpointError, diagnose(endpointError, ctxOf(run, "describe-cluster")), {
+      kind: "cluster-authentication",
+      cluster: chain.targetCluster.name,
+    });
+  }
+  const detail: CallEvidence = {
+    kind: "cluster-authentication",
+    cluster: chain.targetCluster.name,
+    endpoint: endpoint.endpoint,
+    endpointFrom: endpoint.from,
+    roleArn: chain.targetRoleArn,
+  };
+  const kube = run.session.kube(endpoint);
+  run.kube = kube;
+  try {
+    // Who the cluster says we are; clusters without SelfSubjectReview still authenticate an access review.
+    const user = await whoAmI(kube);
+    if (!user)
+      await accessReview(kube, { verb: "get", group: "", resource: "namespaces", name: run.namespace });
+    const as = user
+      ? ` as ${user.username}${user.groups.length ? ` (groups ${user.groups.join(", ")})` : ""}`
+      : "";
+    return ok(
+      "cluster-access",
+      `cluster ${chain.targetCluster.name} (${endpoint.endpoint}) accepts the EKS token of ${chain.targetRoleArn}${as}`,
+      { ...detail, ...(user ? { username: user.username, groups: user.groups } : {}) },
+    );
+  } catch (e) {
+    run.failedAt = "cluster-access";
+    return broken("cluster-access", e, diagnose(e, ctxOf(run, "cluster-access", endpoint.endpoint)), detail);
+  }
+};
+
+const kubernetesPermissionsProbe: ProbeHop = async (run) => {
+  const { input, namespace, pattern, ref, kube } = run;
+  const { kind } = input;
+  if (run.failedAt || !kube) return unreached("kubernetes-permissions", run.failedAt ?? "cluster-access");
+  const needed = requiredPermissions(kind);
+  const detail: Extract<HopEvidence, { kind: "access-reviews" }> = {
+    kind: "access-reviews",
+    pattern,
+    namespace,
+    needed: needed.map((p) => p.id),
+  };
+  try {
+    const checks = await checkPermissions(kube, needed, namespace);
+    const capsule = ref.target.capsule;
+    const patternDenied = checks.filter((c) => !c.allowed && c.namespace !== undefined);
+    if (capsule && kind === "cd-pipeline-operator" && input.namespace === undefined && patternDenied.length) {
+      const create = checks.find((c) => c.id === "namespaces:create");
+      const dry = create?.allowed ? await capsuleDryRun(kube, namespace, capsule.tenant) : undefined;
+      detail.capsule = {
+        tenant: capsule.tenant,
+        dryRun: dry?.detail ?? "not tried: namespaces:create refused",
+        assigned: dry?.assigned ?? false,
+      };
+      if (dry?.assigned) {
+        for (const c of patternDenied) {
+          c.allowed = true;
+          c.via = `Capsule tenant ${capsule.tenant} owner (bound when the namespace is created; pass --namespace <an existing environment> to check the binding itself)`;
+        }
+      }
+    }
+    detail.permissions = checks;
+    const refused = checks.filter((c) => !c.allowed);
+    if (refused.length === 0) {
+      const by = detail.capsule
+        ? ` (namespace-scoped ones by Capsule tenant ${ref.target.capsule?.tenant}: a dry-run create of ${namespace} was assigned to it)`
+        : "";
+      return ok(
+        "kubernetes-permissions",
+        `all ${needed.length} permissions ${kind} needs are granted (cluster scope and namespace ${namespace})${by}`,
+        detail,
+      );
+    }
+    const ids = refused.map((c) => (c.namespace ? `${c.id} in ${c.namespace}` : c.id));
+    return {
+      id: "kubernetes-permissions",
+      ok: false,
+      reason: `${refused.length} of ${needed.length} permissions refused: ${ids.join(", ")}`,
+      fix: permissionDenied(ctxOf(run, "kubernetes-permissions")).fix,
+      detail: { ...detail, cause: "permission-denied" },
+    };
+  } catch (e) {
+    return broken("kubernetes-permissions", e, diagnose(e, ctxOf(run, "kubernetes-permissions")), detail);
+  }
+};
+
+const registrationProbe: ProbeHop = (run) =>
+  sourceHop(
+    run,
+    "registration",
+    (k) => registrationObjects(k, run.input.config, run.chain),
+    (objects) =>
+      registrationHop(
+        run.chain,
+        new VerifyContext(miniState(run.chain, objects, run.endpoint), {
+          appProject: run.input.config.source.argocd.project,
+        }),
+      ),
+  );
+
+/** The hops in the order of the contract, as verify's HOPS: each one runs after the ones before it. */
+export const PROBE_HOPS: ReadonlyArray<readonly [HopId, ProbeHop]> = [
+  ["service-account", serviceAccountProbe],
+  ["web-identity", webIdentityProbe],
+  ["assume-role", assumeRoleProbe],
+  ["cluster-access", clusterAccessProbe],
+  ["kubernetes-permissions", kubernetesPermissionsProbe],
+  ["registration", registrationProbe],
+];
+
 export async function probe(input: ProbeInput): Promise<VerifyResult> {
   const { config, kind } = input;
   const ref = findTarget(config, input.target);
@@ -231,233 +472,28 @@ export async function probe(input: ProbeInput): Promise<VerifyResult> {
     ...(input.now ? { now: input.now } : {}),
     retry: { maxAttempts: 2, ...input.retry },
   });
-  const chain = session.chain;
-  const admin = adminConnections(config, input);
-  const sourceChecks = input.sourceChecks ?? true;
-  const sourceKube = () => admin.conns.kube(sourceCluster(config));
+  const run: ProbeRun = {
+    input,
+    ref,
+    pattern,
+    namespace,
+    claims,
+    session,
+    chain: session.chain,
+    admin: adminConnections(config, input),
+    findings: [],
+  };
   const hops: HopResult[] = [];
-  const findings: Finding[] = [];
-  const ctxOf = (step: FlowStep, endpoint?: string) => ({
-    step,
-    sourceRoleArn: chain.sourceRoleArn,
-    targetRoleArn: chain.targetRoleArn,
-    clusterName: chain.targetCluster.name,
-    ...(endpoint ? { endpoint } : {}),
-    ...(claims?.sub ? { subject: claims.sub } : {}),
-  });
-
   try {
-    // 1. service-account (cluster A, source account's credentials)
-    const saRead = sourceChecks
-      ? await readSource(chain.source.name, sourceKube, (k) => serviceAccountObjects(k, chain))
-      : undefined;
-    if (!saRead) hops.push(notProbed("service-account", "source checks were turned off (--skip-source)"));
-    else if (saRead.error) {
-      hops.push(
-        notProbed(
-          "service-account",
-          `cluster ${chain.source.name} could not be read with the source account's credentials: ${saRead.error.diag.cause} (${saRead.error.text})`,
-        ),
-      );
-    } else {
-      const outcome = serviceAccountHop(chain, new VerifyContext(miniState(chain, saRead.objects)));
-      hops.push(outcome.hop);
-      findings.push(...outcome.findings);
-    }
-
-    // 2. web-identity
-    const tokenDetail: CallEvidence = {
-      kind: "token-exchange",
-      roleArn: chain.sourceRoleArn,
-      tokenFile: input.tokenFile,
-      subject: claims?.sub ?? null,
-      audience: claims?.aud ?? null,
-      issuer: claims?.iss ?? null,
-    };
-    // The first hop that failed: later hops need its credentials.
-    let failedAt: HopId | undefined;
-    try {
-      await session.credentials.source();
-      hops.push(
-        ok(
-          "web-identity",
-          `AssumeRoleWithWebIdentity into ${chain.sourceRoleArn} with the token of ${claims?.sub ?? "the token file"} succeeded`,
-          tokenDetail,
-        ),
-      );
-    } catch (e) {
-      if (e instanceof InputError) throw e;
-      hops.push(broken("web-identity", e, diagnose(e, ctxOf("web-identity")), tokenDetail));
-      failedAt = "web-identity";
-    }
-
-    // 3. assume-role
-    if (failedAt) hops.push(unreached("assume-role", failedAt));
-    else {
-      const detail: CallEvidence = {
-        kind: "assume-role-call",
-        roleArn: chain.targetRoleArn,
-        from: chain.sourceRoleArn,
-        sessionSeconds: 3600,
-      };
-      try {
-        await session.credentials.target();
-        hops.push(
-          ok(
-            "assume-role",
-            `${chain.sourceRoleArn} assumed ${chain.targetRoleArn} (chained session, 1 hour)`,
-            detail,
-          ),
-        );
-      } catch (e) {
-        hops.push(broken("assume-role", e, diagnose(e, ctxOf("assume-role")), detail));
-        failedAt = "assume-role";
-      }
-    }
-
-    // 4. cluster-access: the cluster accepts an EKS token of the target role (an access review needs a mapped caller)
-    let endpoint: TargetEndpoint | undefined;
-    let endpointError: unknown;
-    try {
-      endpoint = await targetEndpoint(ref, admin.conns, input.endpointFrom ?? "auto");
-      for (const w of endpoint.warnings) input.log?.(w);
-    } catch (e) {
-      if (e instanceof InputError) throw e;
-      endpointError = e;
-    }
-    const needed = requiredPermissions(kind);
-    let kube: KubeClient | undefined;
-    if (failedAt) hops.push(unreached("cluster-access", failedAt));
-    else if (!endpoint) {
-      hops.push(
-        broken("cluster-access", endpointError, diagnose(endpointError, ctxOf("describe-cluster")), {
-          kind: "cluster-authentication",
-          cluster: chain.targetCluster.name,
-        }),
-      );
-      failedAt = "cluster-access";
-    } else {
-      const detail: CallEvidence = {
-        kind: "cluster-authentication",
-        cluster: chain.targetCluster.name,
-        endpoint: endpoint.endpoint,
-        endpointFrom: endpoint.from,
-        roleArn: chain.targetRoleArn,
-      };
-      kube = session.kube(endpoint);
-      try {
-        // Who the cluster says we are; clusters without SelfSubjectReview still authenticate an access review.
-        const user = await whoAmI(kube);
-        if (!user)
-          await accessReview(kube, { verb: "get", group: "", resource: "namespaces", name: namespace });
-        const as = user
-          ? ` as ${user.username}${user.groups.length ? ` (groups ${user.groups.join(", ")})` : ""}`
-          : "";
-        hops.push(
-          ok(
-            "cluster-access",
-            `cluster ${chain.targetCluster.name} (${endpoint.endpoint}) accepts the EKS token of ${chain.targetRoleArn}${as}`,
-            { ...detail, ...(user ? { username: user.username, groups: user.groups } : {}) },
-          ),
-        );
-      } catch (e) {
-        hops.push(
-          broken("cluster-access", e, diagnose(e, ctxOf("cluster-access", endpoint.endpoint)), detail),
-        );
-        failedAt = "cluster-access";
-      }
-    }
-
-    // 5. kubernetes-permissions
-    if (failedAt || !kube) hops.push(unreached("kubernetes-permissions", failedAt ?? "cluster-access"));
-    else {
-      const detail: Extract<HopEvidence, { kind: "access-reviews" }> = {
-        kind: "access-reviews",
-        pattern,
-        namespace,
-        needed: needed.map((p) => p.id),
-      };
-      try {
-        const checks = await checkPermissions(kube, needed, namespace);
-        const capsule = ref.target.capsule;
-        const patternDenied = checks.filter((c) => !c.allowed && c.namespace !== undefined);
-        if (
-          capsule &&
-          kind === "cd-pipeline-operator" &&
-          input.namespace === undefined &&
-          patternDenied.length
-        ) {
-          const create = checks.find((c) => c.id === "namespaces:create");
-          const dry = create?.allowed ? await capsuleDryRun(kube, namespace, capsule.tenant) : undefined;
-          detail.capsule = {
-            tenant: capsule.tenant,
-            dryRun: dry?.detail ?? "not tried: namespaces:create refused",
-            assigned: dry?.assigned ?? false,
-          };
-          if (dry?.assigned) {
-            for (const c of patternDenied) {
-              c.allowed = true;
-              c.via = `Capsule tenant ${capsule.tenant} owner (bound when the namespace is created; pass --namespace <an existing environment> to check the binding itself)`;
-            }
-          }
-        }
-        detail.permissions = checks;
-        const refused = checks.filter((c) => !c.allowed);
-        if (refused.length === 0) {
-          const capsule = detail.capsule
-            ? ` (namespace-scoped ones by Capsule tenant ${ref.target.capsule?.tenant}: a dry-run create of ${namespace} was assigned to it)`
-            : "";
-          hops.push(
-            ok(
-              "kubernetes-permissions",
-              `all ${needed.length} permissions ${kind} needs are granted (cluster scope and namespace ${namespace})${capsule}`,
-              detail,
-            ),
-          );
-        } else {
-          const ids = refused.map((c) => (c.namespace ? `${c.id} in ${c.namespace}` : c.id));
-          hops.push({
-            id: "kubernetes-permissions",
-            ok: false,
-            reason: `${refused.length} of ${needed.length} permissions refused: ${ids.join(", ")}`,
-            fix: permissionDenied(ctxOf("kubernetes-permissions")).fix,
-            detail: { ...detail, cause: "permission-denied" },
-          });
-        }
-      } catch (e) {
-        hops.push(broken("kubernetes-permissions", e, diagnose(e, ctxOf("kubernetes-permissions")), detail));
-      }
-    }
-
-    // 6. registration (cluster A)
-    const regRead = sourceChecks
-      ? await readSource(chain.source.name, sourceKube, (k) => registrationObjects(k, config, chain))
-      : undefined;
-    if (!regRead) hops.push(notProbed("registration", "source checks were turned off (--skip-source)"));
-    else if (regRead.error) {
-      hops.push(
-        notProbed(
-          "registration",
-          `cluster ${chain.source.name} could not be read with the source account's credentials: ${regRead.error.diag.cause} (${regRead.error.text})`,
-        ),
-      );
-    } else {
-      const outcome = registrationHop(
-        chain,
-        new VerifyContext(miniState(chain, regRead.objects, endpoint), {
-          appProject: config.source.argocd.project,
-        }),
-      );
-      hops.push(outcome.hop);
-      findings.push(...outcome.findings);
-    }
+    for (const [, hop] of PROBE_HOPS) hops.push(await hop(run));
   } finally {
-    admin.close();
+    run.admin.close();
   }
   const chainOk = hops.every((h) => h.ok);
+  const { chain } = run;
   return {
     ok: chainOk,
     chains: [{ id: chain.id, kind: chain.kind, target: chain.target, ok: chainOk, hops }],
-    findings,
+    findings: run.findings,
   };
 }

@@ -15,13 +15,13 @@ import { addedKeys } from "../live/ownership.js";
 import { plan } from "../live/plan.js";
 import { withPlatformConfigMap } from "../live/platform.js";
 import { checkTargetNames } from "../live/targetNames.js";
+import { argocdClusterSecretName, krciClusterSecretName, platformConfigMapName } from "../names/index.js";
 import type { ClusterRef, Json, KubeObject, State } from "../state/types.js";
-import { roleNames } from "../topology/desired.js";
-import { argocdClusterSecretName, krciClusterSecretName, platformConfigMapName } from "../topology/names.js";
+import { roleNames, sourceCluster } from "../topology/desired.js";
 import { appProject, argocdClusterSecret, edpConfig, krciClusterSecret } from "../topology/objects.js";
 import { diagnose, errorText } from "./diagnose.js";
 import { type AgentOptions, adminConnections } from "./session.js";
-import { findTarget, sourceCluster, type TargetEndpoint, targetEndpoint } from "./targets.js";
+import { findTarget, type TargetEndpoint, targetEndpoint } from "./targets.js";
 
 /** The objects of cluster A that name the target (each with only this target's list items). */
 export function registrationObjects(

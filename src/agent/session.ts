@@ -10,10 +10,10 @@ import type { Config } from "../config/schema.js";
 import { InputError, OperationError } from "../errors.js";
 import { KubeClient } from "../kube/client.js";
 import { eksSession } from "../kube/connect.js";
-import { defaultRetryPolicy, type RetryPolicy } from "../live/backoff.js";
-import { CallLog } from "../live/calls.js";
 import { type Connections, openConnections } from "../live/connections.js";
 import type { ChainKind, ChainSpec } from "../state/types.js";
+import { defaultRetryPolicy, type RetryPolicy } from "../transport/backoff.js";
+import { CallLog } from "../transport/calls.js";
 import { diagnose, errorText } from "./diagnose.js";
 import {
   type EndpointFrom,

@@ -5,8 +5,8 @@
  */
 import type { Config } from "../config/schema.js";
 import type { KubeClient } from "../kube/client.js";
+import { PLATFORM_CONFIGMAPS } from "../names/index.js";
 import type { ChainSpec, KubeObject } from "../state/types.js";
-import { PLATFORM_CONFIGMAPS } from "../topology/names.js";
 
 const CLUSTER_SECRET_SELECTOR = "argocd.argoproj.io/secret-type=cluster";
 

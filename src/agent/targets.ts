@@ -7,7 +7,7 @@ import { AwsError, InputError } from "../errors.js";
 import type { Connections } from "../live/connections.js";
 import type { ChainKind, ChainSpec, ClusterRef } from "../state/types.js";
 import { didYouMean } from "../text/suggest.js";
-import { roleNames } from "../topology/desired.js";
+import { roleNames, sourceCluster } from "../topology/desired.js";
 
 export const CHAIN_KINDS: readonly ChainKind[] = ["cd-pipeline-operator", "argocd"];
 
@@ -34,10 +34,6 @@ export function findTarget(config: Config, name: string): TargetRef {
     index,
     cluster: { accountId: target.accountId, region: target.region, name: target.cluster },
   };
-}
-
-export function sourceCluster(config: Config): ClusterRef {
-  return { accountId: config.source.accountId, region: config.source.region, name: config.source.cluster };
 }
 
 /** The chain of a flow to one target, as topology names it (ChainSpec of desiredState, without discovery). */

@@ -1,8 +1,8 @@
 import { createServer, type Server } from "node:http";
 import { CreateRoleCommand, GetRoleCommand } from "@aws-sdk/client-iam";
 import { afterEach, describe, expect, it } from "vitest";
-import { defaultRetryPolicy } from "../live/backoff.js";
-import { CallLog } from "../live/calls.js";
+import { defaultRetryPolicy } from "../transport/backoff.js";
+import { CallLog } from "../transport/calls.js";
 import { accountClients, classifyAwsError } from "./clients.js";
 
 const NS = "https://iam.amazonaws.com/doc/2010-05-08/";

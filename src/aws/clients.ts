@@ -6,8 +6,8 @@
 import { EKSClient } from "@aws-sdk/client-eks";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { STSClient } from "@aws-sdk/client-sts";
-import { isNetworkError, type RetryPolicy, type Transience, withRetry } from "../live/backoff.js";
-import { type Api, type ApiCall, type CallLog, isMutatingAwsOperation } from "../live/calls.js";
+import { isNetworkError, type RetryPolicy, type Transience, withRetry } from "../transport/backoff.js";
+import { type Api, type ApiCall, type CallLog, isMutatingAwsOperation } from "../transport/calls.js";
 import { type CredentialSource, defaultCredentials } from "./credentials.js";
 import { endpointOverride, stsEndpoint } from "./endpoints.js";
 import { cached } from "./sts.js";

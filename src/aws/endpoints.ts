@@ -2,7 +2,7 @@
  * Endpoint resolution shared by the token presigner and the SDK clients: AWS_ENDPOINT_URL_<SERVICE> first, then
  * AWS_ENDPOINT_URL, then the regional endpoint (never the global STS endpoint: it bypasses VPC endpoints).
  */
-import { partitionOf } from "../topology/names.js";
+import { partitionOf } from "../names/index.js";
 
 export type Service = "sts" | "iam" | "eks";
 

@@ -3,7 +3,7 @@
  */
 import { X509Certificate } from "node:crypto";
 import { z } from "zod";
-import { REGION } from "../topology/names.js";
+import { REGION } from "../names/index.js";
 
 const ACCOUNT_ID = /^\d{12}$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

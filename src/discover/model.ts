@@ -4,7 +4,6 @@
  */
 import type { ConfigInput } from "../config/schema.js";
 import { parseRoleArn } from "../iam/arn.js";
-import type { IamRole, KubeObject } from "../state/types.js";
 import {
   ADMIN_POLICY,
   argocdClusterSecretName,
@@ -15,7 +14,8 @@ import {
   ROLE_ARN_ANNOTATION,
   ROLE_KINDS,
   type RoleKind,
-} from "../topology/names.js";
+} from "../names/index.js";
+import type { IamRole, KubeObject } from "../state/types.js";
 import { inferNaming, stackNameFrom } from "./naming.js";
 import { type Found, type FoundTarget, trustedRolePrincipals } from "./read.js";
 

@@ -1,7 +1,7 @@
 /**
- * Role names back to `name` + `roleNameTemplate` (topology/names.ts `roleName` in reverse). Pure.
+ * Role names back to `name` + `roleNameTemplate` (names/index.ts `roleName` in reverse). Pure.
  */
-import { ROLE_KINDS, type RoleKind } from "../topology/names.js";
+import { ROLE_KINDS, type RoleKind } from "../names/index.js";
 
 export interface Naming {
   name: string;

@@ -22,10 +22,10 @@ import { parseRoleArn } from "../iam/arn.js";
 import { discoverCluster, type EksPort } from "../init/discover.js";
 import { KubeClient } from "../kube/client.js";
 import { eksSession, kubeconfigSession } from "../kube/connect.js";
-import { defaultRetryPolicy } from "../live/backoff.js";
-import { CallLog } from "../live/calls.js";
 import { decodePolicyDocument } from "../live/normalize.js";
 import type { AccessEntry, AccessScope, IamRole, KubeObject } from "../state/types.js";
+import { defaultRetryPolicy } from "../transport/backoff.js";
+import { CallLog } from "../transport/calls.js";
 import {
   ARGOCD_SECRET_TYPE_LABEL,
   KRCI_SECRET_TYPE_LABEL,

@@ -5,12 +5,10 @@
 import { existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import { parseFlags } from "../cli/args.js";
-import type { Io } from "../cli/command.js";
 import { parseConfigText } from "../config/load.js";
 import { type ExitCode, InputError, OperationError } from "../errors.js";
 import { type Chooser, type DiscoveredCluster, discoverCluster, type EksPort } from "./discover.js";
-import { FIELDS, type FieldKey, fieldOf, type InitValues } from "./fields.js";
+import { type FieldKey, fieldOf, type InitValues } from "./fields.js";
 import { askMissing, type Prompter, streamPrompter } from "./prompt.js";
 import { renderInitYaml } from "./template.js";
 import { checkValue, checkValues, missingRequired, validateValues } from "./values.js";
@@ -19,44 +17,6 @@ import { existsError, writeNewFile } from "./write.js";
 export interface InitDeps {
   /** An EKS client for a profile (and region, when given; else the profile's). */
   eks(profile: string, region?: string): EksPort | Promise<EksPort>;
-}
-
-const OPTIONS = {
-  ...Object.fromEntries(FIELDS.map((f) => [f.flag.slice(2), { type: "string" as const }])),
-  capsule: { type: "boolean" as const },
-  discover: { type: "boolean" as const },
-  out: { type: "string" as const },
-  force: { type: "boolean" as const },
-};
-
-export const INIT_USAGE = `xirsa init [flags]
-
-Writes a commented xirsa.yaml for one source cluster (account A: KubeRocketCI + Argo CD) and one target cluster
-(account B). Values come from flags; on a terminal, init asks for the missing ones. Every value is checked as
-the config schema does; a bad one is refused naming its flag (exit 2).
-
-${FIELDS.map((f) => `  ${`${f.flag} <value>`.padEnd(26)}${f.question}${f.required ? "" : " (optional)"}`).join("\n")}
-  --capsule                 use Capsule tenancy in the target (tenant krci, group cd-pipeline-operator)
-  --discover                read the clusters from AWS: --source-profile and/or --target-profile list the EKS
-                            clusters (pick one with --source-cluster/--target-cluster when there are several)
-                            and DescribeCluster fills the account, region, issuer, endpoint and CA
-  --out <file>              where to write (default xirsa.yaml)
-  --force                   overwrite an existing file (init never does otherwise)
-
-Examples:
-  xirsa init --name dev --source-account 111111111111 --source-region eu-central-1 --source-cluster krci-main \\
-    --issuer https://oidc.eks.eu-central-1.amazonaws.com/id/ABC --target-name prod \\
-    --target-account 222222222222 --target-region eu-west-1 --target-cluster workloads-prod
-  xirsa init --discover --source-profile account-a --target-profile account-b --name dev --target-name prod`;
-
-function flagValues(values: Record<string, unknown>): InitValues {
-  const out: InitValues = {};
-  for (const f of FIELDS) {
-    const v = values[f.flag.slice(2)];
-    if (typeof v === "string") out[f.key] = v;
-  }
-  if (values.capsule === true) out.capsule = true;
-  return out;
 }
 
 function menuChooser(prompter: Prompter): Chooser {
@@ -83,7 +43,7 @@ async function discover(
   values: InitValues,
   deps: InitDeps,
   choose: Chooser,
-  io: Io,
+  io: InitIo,
 ): Promise<Partial<Record<FieldKey, string>>> {
   const defaults: Partial<Record<FieldKey, string>> = {};
   if (!values.sourceProfile && !values.targetProfile) {
@@ -138,18 +98,27 @@ async function discover(
   return defaults;
 }
 
-export async function runInit(argv: string[], io: Io, deps: InitDeps): Promise<ExitCode> {
-  const flags = parseFlags(argv, OPTIONS, "init");
-  if (flags.positionals.length) {
-    throw new InputError(
-      "cli.flags",
-      `init: unexpected argument '${flags.positionals[0]}'`,
-      "see xirsa init --help",
-    );
-  }
-  const outArg = typeof flags.values.out === "string" && flags.values.out ? flags.values.out : "xirsa.yaml";
+/** What `xirsa init` was asked for (cli/commands/init.ts reads it from the flags). */
+export interface InitRequest {
+  values: InitValues;
+  /** --discover: read the clusters from AWS with the profiles given. */
+  discover: boolean;
+  /** The file to write, as given (relative to `io.cwd`). */
+  out: string;
+  force: boolean;
+}
+
+/** The streams init talks to: it asks on stdin/stderr when stdin is a terminal. */
+export interface InitIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  cwd: string;
+}
+
+export async function runInit(request: InitRequest, io: InitIo, deps: InitDeps): Promise<ExitCode> {
+  const { out: outArg, force } = request;
   const out = resolve(io.cwd, outArg);
-  const force = flags.values.force === true;
   // Refuse before asking anything.
   if (existsSync(out)) {
     if (statSync(out).isDirectory())
@@ -163,14 +132,14 @@ export async function runInit(argv: string[], io: Io, deps: InitDeps): Promise<E
       "create it or pass another --out",
     );
   }
-  let values = flagValues(flags.values);
+  let values: InitValues = { ...request.values };
   checkValues(values);
 
   const tty = io.stdin.isTTY === true;
   const prompter = tty ? streamPrompter(io.stdin, io.stderr) : undefined;
   try {
     let defaults: Partial<Record<FieldKey, string>> = {};
-    if (flags.values.discover === true) {
+    if (request.discover) {
       const choose: Chooser = prompter ? menuChooser(prompter) : async () => undefined;
       defaults = await discover(values, deps, choose, io);
       checkValues(values);

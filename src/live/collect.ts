@@ -26,6 +26,7 @@ import { awsFailure } from "../aws/sts.js";
 import type { Config } from "../config/schema.js";
 import { AwsError } from "../errors.js";
 import { type KubeClient, KubeStatusError } from "../kube/client.js";
+import { K8S_STACK_LABEL, ROLE_KINDS, roleName, roleNameOf } from "../names/index.js";
 import type {
   AccessEntry,
   AccessPolicyAssociation,
@@ -37,15 +38,14 @@ import type {
   State,
 } from "../state/types.js";
 import { clusterKey } from "../state/types.js";
-import { type Desired, desiredState } from "../topology/desired.js";
-import { K8S_STACK_LABEL, ROLE_KINDS, roleName } from "../topology/names.js";
+import { type Desired, desiredState, sourceCluster } from "../topology/desired.js";
 import type { Workload } from "./changes.js";
 import { type ClusterInfo, type Connections, resolveConfig } from "./connections.js";
 import { listEnvNamespaces } from "./envNamespaces.js";
 import { decodePolicyDocument } from "./normalize.js";
 import { withPlatformConfigMap } from "./platform.js";
 import { checkTargetNames } from "./targetNames.js";
-import { deploymentSelector, labelSelector, sourceClusterRef, workloadsOf } from "./workloads.js";
+import { deploymentSelector, labelSelector, workloadsOf } from "./workloads.js";
 
 export interface LiveSnapshot {
   /** The config with discovered values filled in. */
@@ -62,7 +62,7 @@ export const STALE_PRINCIPAL_PREFIX = "stale:";
 
 export async function collect(config: Config, conns: Connections): Promise<LiveSnapshot> {
   const resolved = await resolveConfig(config, conns);
-  const sourceKube = await conns.kube(sourceClusterRef(config));
+  const sourceKube = await conns.kube(sourceCluster(config));
   await checkTargetNames(resolved.config, sourceKube);
   const cfg = await withPlatformConfigMap(resolved.config, sourceKube);
   const envNamespaces = await listEnvNamespaces(cfg, conns);
@@ -295,10 +295,6 @@ async function readOidcProvider(
 }
 
 // ---------------------------------------------------------------- EKS access entries
-
-function roleNameOf(principalArn: string): string | undefined {
-  return /:role\/(?:.*\/)?([^/]+)$/.exec(principalArn)?.[1];
-}
 
 export async function readAccessEntries(
   conns: Connections,

@@ -14,8 +14,8 @@ import { AwsError, ConfigError, InputError } from "../errors.js";
 import { KubeClient } from "../kube/client.js";
 import { eksSession, kubeconfigSession } from "../kube/connect.js";
 import { type ClusterRef, clusterKey } from "../state/types.js";
-import { defaultRetryPolicy, type RetryPolicy } from "./backoff.js";
-import { CallLog } from "./calls.js";
+import { defaultRetryPolicy, type RetryPolicy } from "../transport/backoff.js";
+import { CallLog } from "../transport/calls.js";
 
 export interface ClusterInfo {
   ref: ClusterRef;

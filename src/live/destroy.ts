@@ -6,9 +6,10 @@
  * provider while another role trusts it, a list item that another stack's `.added` annotation names, an
  * annotation someone re-pointed after apply are kept, each with a `Kept` line saying why.
  */
+
+import { K8S_STACK_LABEL, PREVIOUS_ROLE_ARN_ANNOTATION, ROLE_ARN_ANNOTATION } from "../names/index.js";
 import type { ClusterRef, EksCluster, State } from "../state/types.js";
 import { findObject } from "../state/types.js";
-import { K8S_STACK_LABEL, PREVIOUS_ROLE_ARN_ANNOTATION, ROLE_ARN_ANNOTATION } from "../topology/names.js";
 import { type Change, DESTROY_STEPS, type Workload } from "./changes.js";
 import { sharedListOf, unmergeList } from "./merges.js";
 import { normalizePolicy } from "./normalize.js";

@@ -6,11 +6,10 @@
  * remain in each target, and with --environments deletes them first, through the operator's chain as
  * `xirsa env delete` does.
  */
-import { deleteEnvNamespace } from "../agent/env.js";
-import { sourceCluster } from "../agent/targets.js";
 import type { Config, TargetConfig } from "../config/schema.js";
 import { OperationError } from "../errors.js";
-import { krciClusterSecretName } from "../topology/names.js";
+import { krciClusterSecretName } from "../names/index.js";
+import { sourceCluster } from "../topology/desired.js";
 import type { Change } from "./changes.js";
 import type { Connections } from "./connections.js";
 import { environmentNamespaces } from "./envNamespaces.js";
@@ -150,18 +149,24 @@ export function environmentsText(envs: Environments, flags: EnvironmentFlags): s
   return lines.length ? `${lines.join("\n")}\n` : "";
 }
 
+/**
+ * Deletes one environment namespace of a target through the operator's chain: `agent/env.ts`
+ * `deleteEnvNamespace` (xirsa env delete), passed in by the caller because the agent's flows sit above `live/`.
+ */
+export type DeleteEnvNamespace = (
+  input: { config: Config; target: string; conns: Connections },
+  namespace: string,
+) => Promise<{ steps: readonly { result: string }[] }>;
+
 /** Deletes the environment namespaces through the operator's chain (env delete); stops at the first failure. */
 export async function deleteEnvironments(
   config: Config,
   envs: Environments,
-  opts: { tokenFile: string; env: NodeJS.ProcessEnv; conns: Connections; progress?: (line: string) => void },
+  opts: { deleteNamespace: DeleteEnvNamespace; conns: Connections; progress?: (line: string) => void },
 ): Promise<EnvNamespace[]> {
   const done: EnvNamespace[] = [];
   for (const n of envs.namespaces) {
-    const r = await deleteEnvNamespace(
-      { config, target: n.target, tokenFile: opts.tokenFile, env: opts.env, conns: opts.conns },
-      n.namespace,
-    );
+    const r = await opts.deleteNamespace({ config, target: n.target, conns: opts.conns }, n.namespace);
     opts.progress?.(`environment ${n.namespace} in ${n.cluster}: ${r.steps.map((s) => s.result).join(", ")}`);
     done.push(n);
   }

@@ -12,8 +12,8 @@
  * and the roles may be the first thing a crash leaves half-made.
  */
 import type { Config, TargetConfig } from "../config/schema.js";
-import type { ClusterRef, EksCluster, JsonObject, KubeObject, State } from "../state/types.js";
-import { roleNames } from "../topology/desired.js";
+import type { EksCluster, JsonObject, KubeObject, State } from "../state/types.js";
+import { roleNames, sourceCluster } from "../topology/desired.js";
 import type { Change } from "./changes.js";
 import { ownershipLabels } from "./ownership.js";
 import { lineDiff } from "./textDiff.js";
@@ -164,10 +164,6 @@ function sameRecord(a: InventoryTarget, b: InventoryTarget): boolean {
   return JSON.stringify(x) === JSON.stringify(y);
 }
 
-function sourceRef(config: Config): ClusterRef {
-  return { accountId: config.source.accountId, region: config.source.region, name: config.source.cluster };
-}
-
 function summary(r: InventoryTarget): string {
   return `${r.name}: account ${r.accountId}, ${r.region}, cluster ${r.cluster}${r.profile ? `, profile ${r.profile}` : ""}`;
 }
@@ -182,7 +178,7 @@ export function recordChange(
   records: InventoryTarget[],
 ): Change | undefined {
   const ref = inventoryRef(config);
-  const cluster = sourceRef(config);
+  const cluster = sourceCluster(config);
   const have = (live?.data ?? {}) as Record<string, string>;
   const data: Record<string, string> = {};
   for (const r of records) {
@@ -244,7 +240,7 @@ export function forgetChange(
   const keys = names.map((n) => KEY_PREFIX + n).filter((k) => k in have);
   if (!live || !keys.length) return undefined;
   const ref = inventoryRef(config);
-  const cluster = sourceRef(config);
+  const cluster = sourceCluster(config);
   const base = {
     kind: "ConfigMap",
     id: `${ref.namespace}/${ref.name}`,
@@ -274,6 +270,6 @@ export function deleteInventoryChange(config: Config, live: KubeObject | undefin
     cluster: config.source.cluster,
     step: "forget",
     diff: lineDiff(names.map((n) => `target ${n}`).join("\n") || "(no targets)", ""),
-    ops: [{ type: "kube.delete", cluster: sourceRef(config), ref }],
+    ops: [{ type: "kube.delete", cluster: sourceCluster(config), ref }],
   };
 }

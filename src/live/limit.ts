@@ -7,11 +7,11 @@
  */
 import type { Config } from "../config/schema.js";
 import { InputError } from "../errors.js";
+import { argocdClusterSecretName, INLINE_POLICY_NAME, krciClusterSecretName } from "../names/index.js";
 import type { ChainSpec, IamRole, Json, JsonObject, KubeObject, State } from "../state/types.js";
 import { clusterKey } from "../state/types.js";
 import { didYouMean } from "../text/suggest.js";
 import { roleNames } from "../topology/desired.js";
-import { argocdClusterSecretName, INLINE_POLICY_NAME, krciClusterSecretName } from "../topology/names.js";
 import { assumeRolesPolicy } from "../topology/policies.js";
 import type { InventoryTarget } from "./inventory.js";
 import { sharedListOf } from "./merges.js";

@@ -3,9 +3,10 @@
  * CapsuleConfiguration's users (or userGroups, in the form the installed one uses). xirsa adds its items, keeps everyone else's, and remembers what it added
  * (ownership.ts) so that a removed target or `destroy` takes away only its own items.
  */
+
+import { isPlatformConfigMap } from "../names/index.js";
 import type { Json, JsonObject, KubeObject } from "../state/types.js";
 import { capsuleUsersFormOf } from "../topology/capsuleConfig.js";
-import { isPlatformConfigMap } from "../topology/names.js";
 
 export interface SharedList {
   /** Items of the list in an object. */

@@ -6,7 +6,7 @@
  * ServiceAccount (`eks.amazonaws.com/role-arn`). One rule for all of them (issue 17 §3): what another stack
  * recorded is that stack's, and changing or relying on it is BLOCKED unless --adopt.
  */
-import type { KubeObject, State } from "../state/types.js";
+
 import {
   K8S_MANAGED_BY_LABEL,
   K8S_STACK_LABEL,
@@ -14,7 +14,8 @@ import {
   MANAGED_BY_VALUE,
   STACK_TAG,
   TERRAFORM_MANAGED_BY_VALUE,
-} from "../topology/names.js";
+} from "../names/index.js";
+import type { KubeObject, State } from "../state/types.js";
 
 export function ownershipTags(stack: string): Record<string, string> {
   return { [MANAGED_BY_TAG]: MANAGED_BY_VALUE, [STACK_TAG]: stack };

@@ -5,6 +5,15 @@
  * (ServiceAccounts, AppProject, edp-config, the OIDC provider without --create-oidc-provider) block the plan.
  */
 import type { Config } from "../config/schema.js";
+import {
+  INLINE_POLICY_NAME,
+  K8S_MANAGED_BY_LABEL,
+  K8S_STACK_LABEL,
+  PREVIOUS_ROLE_ARN_ANNOTATION,
+  ROLE_ARN_ANNOTATION,
+  STACK_TAG,
+  STS_AUDIENCE,
+} from "../names/index.js";
 import type {
   AccessEntry,
   AccessPolicyAssociation,
@@ -19,15 +28,6 @@ import type {
 } from "../state/types.js";
 import { findCluster, findObject } from "../state/types.js";
 import { capsuleUsersFormOf, inCapsuleUsersForm } from "../topology/capsuleConfig.js";
-import {
-  INLINE_POLICY_NAME,
-  K8S_MANAGED_BY_LABEL,
-  K8S_STACK_LABEL,
-  PREVIOUS_ROLE_ARN_ANNOTATION,
-  ROLE_ARN_ANNOTATION,
-  STACK_TAG,
-  STS_AUDIENCE,
-} from "../topology/names.js";
 import { managerOf, managerText, sourceOfTruth } from "../verify/k8s/gitops.js";
 import {
   APPLY_STEPS,

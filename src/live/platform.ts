@@ -6,7 +6,7 @@
  */
 import type { Config } from "../config/schema.js";
 import type { KubeClient } from "../kube/client.js";
-import { PLATFORM_CONFIGMAPS, type PlatformConfigMap } from "../topology/names.js";
+import { PLATFORM_CONFIGMAPS, type PlatformConfigMap } from "../names/index.js";
 
 /** The first existing name in discovery order, or undefined (pure over an existence check). */
 export async function discoverPlatformConfigMap(

@@ -8,9 +8,9 @@
  */
 import type { Config, RemovedConfig } from "../config/schema.js";
 import { AwsError } from "../errors.js";
+import { partitionOf, ROLE_KINDS, roleArn, roleName, roleNameOf } from "../names/index.js";
 import type { EksCluster, IamRole, State } from "../state/types.js";
 import { clusterKey } from "../state/types.js";
-import { partitionOf, ROLE_KINDS, roleArn, roleName } from "../topology/names.js";
 import type { Change } from "./changes.js";
 import { readAccessEntries, readObjects, readRole } from "./collect.js";
 import type { Connections } from "./connections.js";
@@ -77,10 +77,6 @@ function derivedRecord(config: Config, c: RemovedConfig): InventoryTarget {
   };
 }
 
-function roleNameOf(arn: string): string {
-  return arn.slice(arn.lastIndexOf("/") + 1);
-}
-
 /** Reads the removed targets' accounts and clusters (read-only); an account without credentials is noted. */
 export async function collectRemoved(
   config: Config,
@@ -117,7 +113,7 @@ export async function collectRemoved(
     if (t.problem) continue;
     for (const arn of t.record.roles)
       if (!desiredRoles.has(arn))
-        roleReads.set(arn, { accountId: t.record.accountId, name: roleNameOf(arn) });
+        roleReads.set(arn, { accountId: t.record.accountId, name: roleNameOf(arn) ?? arn });
   }
   const roles = (
     await Promise.all([...roleReads.values()].map((r) => readRole(conns, r.accountId, r.name)))
@@ -164,7 +160,7 @@ export function removalCommands(t: InventoryTarget, configFile = "xirsa.yaml"): 
     out.push(
       `aws eks delete-access-entry --cluster-name ${t.cluster} --principal-arn ${arn} --region ${t.region}${profile}`,
     );
-  for (const arn of t.roles) out.push(`aws iam delete-role --role-name ${roleNameOf(arn)}${profile}`);
+  for (const arn of t.roles) out.push(`aws iam delete-role --role-name ${roleNameOf(arn) ?? arn}${profile}`);
   for (const o of t.objects)
     out.push(
       `kubectl delete ${o.kind.toLowerCase()} ${o.name}${o.namespace ? ` -n ${o.namespace}` : ""} (cluster ${t.cluster})`,

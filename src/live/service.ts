@@ -5,15 +5,17 @@
 import type { Config } from "../config/schema.js";
 import { InputError, OperationError } from "../errors.js";
 import type { ChainSpec, KubeObject, State } from "../state/types.js";
+import { sourceCluster } from "../topology/desired.js";
+import type { RetryPolicy } from "../transport/backoff.js";
+import type { CallLog } from "../transport/calls.js";
 import { verify } from "../verify/index.js";
 import type { VerifyResult } from "../verify/types.js";
-import type { RetryPolicy } from "./backoff.js";
-import type { CallLog } from "./calls.js";
 import { APPLY_STEPS, type Change, DESTROY_STEPS, STEP_TITLES } from "./changes.js";
 import { collect, type LiveSnapshot, listAccountRoles } from "./collect.js";
 import { type Connections, openConnections } from "./connections.js";
 import { destroyDecisions, type Kept } from "./destroy.js";
 import {
+  type DeleteEnvNamespace,
   deleteEnvironments,
   type EnvironmentFlags,
   type Environments,
@@ -37,7 +39,6 @@ import { ownsTags } from "./ownership.js";
 import { plan } from "./plan.js";
 import { collectRemoved, planRemoved, type RemovedLive, removedTargets } from "./removed.js";
 import { type ProgressSink, runSteps, type StepReport } from "./run.js";
-import { sourceClusterRef } from "./workloads.js";
 
 export interface LiveOptions {
   env: NodeJS.ProcessEnv;
@@ -96,7 +97,7 @@ export interface StackSnapshot extends LiveSnapshot {
 
 async function snapshotOf(config: Config, conns: Connections): Promise<StackSnapshot> {
   const snapshot = await collect(config, conns);
-  const kube = await conns.kube(sourceClusterRef(snapshot.config));
+  const kube = await conns.kube(sourceCluster(snapshot.config));
   const inventory = await kube.get(inventoryRef(snapshot.config));
   const parsed = parseInventory(inventory);
   const removed = await collectRemoved(
@@ -342,8 +343,14 @@ export interface DestroyResult {
 export interface DestroyFlags extends Omit<ApplyFlags, "adopt" | "createOidcProvider">, EnvironmentFlags {
   showKept?: (kept: Kept[]) => void;
   showEnvironments?: (envs: Environments) => void;
-  /** The operator's projected token, for --environments (deleted through its chain). */
-  tokenFile?: string;
+  /** How --environments deletes a namespace through the operator's chain (the CLI passes agent/env.ts's). */
+  deleteEnvNamespace?: DeleteEnvNamespace;
+}
+
+function envDeleter(flags: DestroyFlags): DeleteEnvNamespace {
+  if (!flags.deleteEnvNamespace)
+    throw new Error("destroyLive: flags.environments needs flags.deleteEnvNamespace (agent/env.ts)");
+  return flags.deleteEnvNamespace;
 }
 
 export async function destroyLive(
@@ -404,8 +411,7 @@ export async function destroyLive(
     // Environments go first, while the operator's chain still works.
     const deleted = deleting
       ? await deleteEnvironments(snapshot.config, envs, {
-          tokenFile: flags.tokenFile ?? "",
-          env: opts.env,
+          deleteNamespace: envDeleter(flags),
           conns,
           ...(flags.progress ? { progress: (l: string) => flags.progress!.write(`${l}\n`) } : {}),
         })
@@ -474,8 +480,7 @@ async function destroyTargets(
     }
     const deleted = deleting
       ? await deleteEnvironments(config, envs, {
-          tokenFile: flags.tokenFile ?? "",
-          env: opts.env,
+          deleteNamespace: envDeleter(flags),
           conns,
           ...(flags.progress ? { progress: (l: string) => flags.progress!.write(`${l}\n`) } : {}),
         })

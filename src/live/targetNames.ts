@@ -10,8 +10,8 @@
 import type { Config } from "../config/schema.js";
 import { InputError } from "../errors.js";
 import type { KubeClient } from "../kube/client.js";
+import { K8S_STACK_LABEL, krciClusterSecretName } from "../names/index.js";
 import type { KubeObject } from "../state/types.js";
-import { K8S_STACK_LABEL, krciClusterSecretName } from "../topology/names.js";
 
 export const IN_CLUSTER = "in-cluster";
 

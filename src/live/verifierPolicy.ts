@@ -5,8 +5,6 @@
  * verifier-policy` prints it.
  */
 import type { Config } from "../config/schema.js";
-import type { JsonObject } from "../state/types.js";
-import { boundaryArnFor } from "../topology/boundary.js";
 import {
   ACCESS_POLICY_PREFIX,
   issuerHostPath,
@@ -15,7 +13,9 @@ import {
   type RoleKind,
   roleArn,
   roleName,
-} from "../topology/names.js";
+} from "../names/index.js";
+import type { JsonObject } from "../state/types.js";
+import { boundaryArnFor } from "../topology/boundary.js";
 
 /** Read-only on every Kubernetes resource, Secrets included (the cluster Secrets are read). */
 export const VERIFIER_ACCESS_POLICY = `${ACCESS_POLICY_PREFIX}AmazonEKSAdminViewPolicy`;

@@ -5,19 +5,16 @@
  * injected role from a pod.
  */
 import type { Config } from "../config/schema.js";
-import type { ClusterRef, Json, KubeObject } from "../state/types.js";
+import type { Json, KubeObject } from "../state/types.js";
+import { sourceCluster } from "../topology/desired.js";
 import type { Workload } from "./changes.js";
 import { podsUsing } from "./controllers.js";
 
 export const ARGOCD_POD_LABEL = "app.kubernetes.io/name";
 export const RESTARTED_AT_ANNOTATION = "kubectl.kubernetes.io/restartedAt";
 
-export function sourceClusterRef(config: Config): ClusterRef {
-  return { accountId: config.source.accountId, region: config.source.region, name: config.source.cluster };
-}
-
 export function workloadsOf(config: Config): Workload[] {
-  const cluster = sourceClusterRef(config);
+  const cluster = sourceCluster(config);
   const krci = config.source.krci;
   const argocd = config.source.argocd;
   return [

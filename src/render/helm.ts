@@ -3,8 +3,8 @@
  * the seed ("Values.yaml" tabs), so that a Helm upgrade does not drop annotations applied by hand.
  */
 import type { Config } from "../config/schema.js";
+import { ARGOCD_CHART_COMPONENTS, isPlatformConfigMap, ROLE_ARN_ANNOTATION } from "../names/index.js";
 import type { EksCluster } from "../state/types.js";
-import { ARGOCD_CHART_COMPONENTS, isPlatformConfigMap, ROLE_ARN_ANNOTATION } from "../topology/names.js";
 import { yamlDocuments } from "./format.js";
 
 /** argo-cd chart components by the ServiceAccount (and pod label) names they use by default. */

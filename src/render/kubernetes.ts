@@ -2,8 +2,9 @@
  * The `kubernetes/` part: plain manifests per cluster, one file per concern, in a fixed order (the order
  * loadBundle reads them back in).
  */
+
+import { isPlatformConfigMap } from "../names/index.js";
 import type { EksCluster, KubeObject, State } from "../state/types.js";
-import { isPlatformConfigMap } from "../topology/names.js";
 import { orderKubeObject, yamlDocuments } from "./format.js";
 import { kubernetesDir } from "./layout.js";
 

@@ -26,6 +26,7 @@ import { z } from "zod";
 import { duplicateKey, formatPath, parseConfig } from "../config/load.js";
 import type { Config } from "../config/schema.js";
 import { InputError, isXirsaError } from "../errors.js";
+import { INLINE_POLICY_NAME, oidcProviderArn, roleArn } from "../names/index.js";
 import {
   type AccessEntry,
   type ChainSpec,
@@ -39,7 +40,6 @@ import {
 } from "../state/types.js";
 import { boundaryArnFor } from "../topology/boundary.js";
 import { desiredState, roleNames } from "../topology/desired.js";
-import { INLINE_POLICY_NAME, oidcProviderArn, roleArn } from "../topology/names.js";
 import { sha256 } from "./bundle.js";
 import {
   accessEntriesId,

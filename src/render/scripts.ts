@@ -6,6 +6,7 @@
  * are safe to re-run: they create what is missing and update what exists.
  */
 import type { Config } from "../config/schema.js";
+import { isPlatformConfigMap, partitionOf, ROLE_ARN_ANNOTATION } from "../names/index.js";
 import {
   type AccessEntry,
   clusterKey,
@@ -13,7 +14,6 @@ import {
   type KubeObject,
   type State,
 } from "../state/types.js";
-import { isPlatformConfigMap, partitionOf, ROLE_ARN_ANNOTATION } from "../topology/names.js";
 import { concernOf } from "./kubernetes.js";
 import { type Part, PERMISSIONS_POLICY_FILE, roleDir, TRUST_POLICY_FILE } from "./layout.js";
 

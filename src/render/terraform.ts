@@ -6,7 +6,6 @@
  * access entries with their policy associations.
  */
 import type { Config } from "../config/schema.js";
-import { type AccessEntry, clusterKey, type EksCluster, type Json, type State } from "../state/types.js";
 import {
   MANAGED_BY_TAG,
   ROLE_KINDS,
@@ -14,7 +13,8 @@ import {
   roleName,
   STACK_TAG,
   TERRAFORM_MANAGED_BY_VALUE,
-} from "../topology/names.js";
+} from "../names/index.js";
+import { type AccessEntry, clusterKey, type EksCluster, type Json, type State } from "../state/types.js";
 import { orderPolicy, sortKeysDeep } from "./format.js";
 import {
   attr,

@@ -3,6 +3,7 @@
  * Kubernetes permissions → registration), in rows of three, each node focusable and labelled with its state in
  * words and symbols (never colour alone). The page script turns a click or Enter on a node into its panel.
  */
+import { roleNameOf } from "../names/index.js";
 import type { ChainSpec } from "../state/types.js";
 import type { ChainResult, HopResult } from "../verify/types.js";
 import { esc } from "./escape.js";
@@ -39,10 +40,6 @@ export function hopLabel(hopId: string): string {
   return LABELS[hopId] ?? hopId;
 }
 
-function roleNameOf(arn: string): string {
-  return arn.slice(arn.lastIndexOf("/") + 1) || arn;
-}
-
 /** What a hop's node names: the service accounts, the role, the cluster, the namespaces, the Secret. */
 export function hopSubject(hopId: string, spec: ChainSpec | undefined, chain: ChainResult): string {
   if (!spec) return hopId;
@@ -52,9 +49,9 @@ export function hopSubject(hopId: string, spec: ChainSpec | undefined, chain: Ch
         ? `${spec.serviceAccounts[0]!.namespace}/${spec.serviceAccounts[0]!.name}`
         : `${spec.serviceAccounts.length} in ${[...new Set(spec.serviceAccounts.map((s) => s.namespace))].join(", ")}`;
     case "web-identity":
-      return roleNameOf(spec.sourceRoleArn);
+      return roleNameOf(spec.sourceRoleArn) ?? spec.sourceRoleArn;
     case "assume-role":
-      return roleNameOf(spec.targetRoleArn);
+      return roleNameOf(spec.targetRoleArn) ?? spec.targetRoleArn;
     case "cluster-access":
       return `cluster ${spec.targetCluster.name}`;
     case "kubernetes-permissions":

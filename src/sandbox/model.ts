@@ -209,8 +209,3 @@ export function callerOfSession(s: SessionRec): Caller {
 export function callerOfAdmin(accountId: string, admin: AdminUser): Caller {
   return { kind: "user", accountId, arn: admin.arn, userId: admin.userId, name: admin.userName };
 }
-
-/** The issuer host and path, as IAM condition keys and OIDC provider ARNs use it (no scheme). */
-export function issuerHostPath(url: string): string {
-  return url.replace(/^https:\/\//, "").replace(/\/$/, "");
-}

@@ -4,19 +4,6 @@
  */
 import type { Config, TargetConfig } from "../config/schema.js";
 import { ConfigError } from "../errors.js";
-import type {
-  AccessEntry,
-  AccessScope,
-  ChainSpec,
-  ClusterRef,
-  EksCluster,
-  IamRole,
-  JsonObject,
-  KubeObject,
-  OidcProvider,
-  State,
-} from "../state/types.js";
-import { boundaryArnFor } from "./boundary.js";
 import {
   ADMIN_POLICY,
   CLUSTER_ADMIN_POLICY,
@@ -32,7 +19,20 @@ import {
   roleName,
   STACK_TAG,
   STS_AUDIENCE,
-} from "./names.js";
+} from "../names/index.js";
+import type {
+  AccessEntry,
+  AccessScope,
+  ChainSpec,
+  ClusterRef,
+  EksCluster,
+  IamRole,
+  JsonObject,
+  KubeObject,
+  OidcProvider,
+  State,
+} from "../state/types.js";
+import { boundaryArnFor } from "./boundary.js";
 import {
   annotatedServiceAccount,
   appProject,
@@ -80,6 +80,11 @@ export interface RoleNames {
   partition: string;
   arn(kind: RoleKind, accountId: string): string;
   name(kind: RoleKind): string;
+}
+
+/** The source cluster (account A) as a cluster reference. */
+export function sourceCluster(config: Pick<Config, "source">): ClusterRef {
+  return { accountId: config.source.accountId, region: config.source.region, name: config.source.cluster };
 }
 
 export function roleNames(config: Config): RoleNames {
@@ -237,7 +242,7 @@ export function desiredState(config: Config, facts: LiveFacts = {}): Desired {
     },
   ];
 
-  const sourceRef: ClusterRef = { accountId: src.accountId, region: src.region, name: src.cluster };
+  const sourceRef = sourceCluster(config);
   const sourceObjects: KubeObject[] = [
     ...operatorSas.map((sa) => annotatedServiceAccount(sa.namespace, sa.name, operatorArn)),
     ...argoSas.map((sa) => annotatedServiceAccount(sa.namespace, sa.name, masterArn)),

@@ -1,5 +1,5 @@
+export * from "../names/index.js";
 export * from "./boundary.js";
 export * from "./desired.js";
-export * from "./names.js";
 export * from "./objects.js";
 export * from "./policies.js";

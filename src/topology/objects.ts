@@ -3,8 +3,6 @@
  * Secrets, available_clusters) and in cluster B (Capsule tenancy or xirsa's namespace-manager RBAC).
  */
 import { type Config, EXTRA_RESOURCE_VERBS, type TargetConfig } from "../config/schema.js";
-import type { KubeObject } from "../state/types.js";
-import { CAPSULE_DEFAULT_GROUP, type CapsuleUsersForm, capsuleUsersSpec } from "./capsuleConfig.js";
 import {
   argocdClusterSecretName,
   EXTRA_RESOURCES,
@@ -15,7 +13,9 @@ import {
   NAMESPACE_MANAGER,
   platformConfigMapName,
   ROLE_ARN_ANNOTATION,
-} from "./names.js";
+} from "../names/index.js";
+import type { KubeObject } from "../state/types.js";
+import { CAPSULE_DEFAULT_GROUP, type CapsuleUsersForm, capsuleUsersSpec } from "./capsuleConfig.js";
 
 function ownedLabels(stack: string): Record<string, string> {
   return { [K8S_MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [K8S_STACK_LABEL]: stack };

@@ -2,8 +2,9 @@
  * The IAM policy documents of the seed, built from names. Shapes follow the seed so that a reviewer can compare
  * them side by side (StringEquals for the operator, StringLike with a list of subjects for Argo CD).
  */
+
+import { issuerHostPath, STS_AUDIENCE, serviceAccountSubject } from "../names/index.js";
 import type { JsonObject } from "../state/types.js";
-import { issuerHostPath, STS_AUDIENCE, serviceAccountSubject } from "./names.js";
 
 export function webIdentityTrustPolicy(args: {
   providerArn: string;

@@ -2,8 +2,9 @@
  * verify(): prove every hop of every chain over a State, in order, evaluating each hop even after an earlier
  * one failed (users fix several things at once). Pure: data in, data out.
  */
+
+import { MANAGED_BY_TAG, MANAGED_BY_VALUE } from "../names/index.js";
 import type { ChainSpec, State } from "../state/types.js";
-import { MANAGED_BY_TAG, MANAGED_BY_VALUE } from "../topology/names.js";
 import { type Hop, VerifyContext, type VerifyOptions } from "./context.js";
 import { normaliseFindings } from "./findings.js";
 import { assumeRoleHop } from "./hops/assumeRole.js";

@@ -21,10 +21,10 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accountClients } from "../../src/aws/clients.js";
 import { loadConfig } from "../../src/config/load.js";
-import { defaultRetryPolicy } from "../../src/live/backoff.js";
-import { CallLog } from "../../src/live/calls.js";
 import { applyLive } from "../../src/live/service.js";
 import { VERIFIER_ACCESS_POLICY, verifierPolicies } from "../../src/live/verifierPolicy.js";
+import { defaultRetryPolicy } from "../../src/transport/backoff.js";
+import { CallLog } from "../../src/transport/calls.js";
 import { requireTools } from "../tools.js";
 import {
   type E2ESandbox,

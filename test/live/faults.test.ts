@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load.js";
-import { CallLog } from "../../src/live/calls.js";
 import { applyLive } from "../../src/live/service.js";
+import { CallLog } from "../../src/transport/calls.js";
 import { requireTools } from "../tools.js";
 import { type E2ESandbox, FIXTURE_A, sandboxConfigText, startE2ESandbox } from "./sandbox.js";
 

@@ -8,9 +8,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load.js";
 import type { Config } from "../../src/config/schema.js";
+import { INLINE_POLICY_NAME, type RoleKind, roleArn, roleName } from "../../src/names/index.js";
 import { renderBundle } from "../../src/render/bundle.js";
 import { desiredState } from "../../src/topology/desired.js";
-import { INLINE_POLICY_NAME, type RoleKind, roleArn, roleName } from "../../src/topology/names.js";
 
 const root = join(import.meta.dirname, "../..");
 // The seed's text is what seedCompat renders; by default the Argo CD trust says StringEquals (checked below).

@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { deleteEnvNamespace } from "../../agent/env.js";
 import { loadConfig } from "../../config/load.js";
 import { InputError } from "../../errors.js";
 import { confirmer } from "../../live/confirm.js";
@@ -79,7 +80,13 @@ Exit codes: 0 done (or nothing to remove), 1 a step failed, 2 bad input (includi
       {
         ...(failAfterStep ? { failAfterStep } : {}),
         ...(values.force === true ? { force: true } : {}),
-        ...(environments ? { environments, tokenFile: tokenFile! } : {}),
+        ...(environments
+          ? {
+              environments,
+              deleteEnvNamespace: (input, namespace) =>
+                deleteEnvNamespace({ ...input, tokenFile: tokenFile!, env: io.env }, namespace),
+            }
+          : {}),
         ...targetsFlag(values),
         configFile: file,
         progress: report,

@@ -38,7 +38,7 @@ kubeconfig user:
     const region = (values.region as string | undefined) || io.env.AWS_REGION || io.env.AWS_DEFAULT_REGION;
     if (!region) throw new InputError("cli.region", "no region", "pass --region or set AWS_REGION");
     // The region becomes the STS host of the presigned URL: refuse anything that is not a region.
-    const { REGION } = await import("../../topology/names.js");
+    const { REGION } = await import("../../names/index.js");
     if (!REGION.test(region)) {
       throw new InputError(
         "cli.region",

@@ -3,6 +3,7 @@
  * STS, then the cluster's access entries), or service-account JWTs issued by this cluster. No credentials make an
  * anonymous request (as kube-apiserver with anonymous auth); bad credentials are a 401.
  */
+import { eksDefaultUsername } from "../../names/index.js";
 import {
   CLUSTER_ID_HEADER,
   canonicalizeArn,
@@ -75,9 +76,7 @@ async function authenticateEks(token: string, deps: AuthnDeps): Promise<AuthnRes
   const [uniqueId = "", sessionName = ""] = id.userId.split(":");
   const entry = opts.resolveAccessEntry(canonical, uniqueId);
   if (!entry) return { kind: "unauthorized", reason: `no access entry for "${canonical}" (${uniqueId})` };
-  const role = canonical.split(":role/")[1];
-  const defaultName = role ? `arn:aws:sts::${id.account}:assumed-role/${role}/{{SessionName}}` : id.arn;
-  const username = expandUsername(entry.username ?? defaultName, id.account, sessionName);
+  const username = expandUsername(entry.username ?? eksDefaultUsername(canonical), id.account, sessionName);
   const groups = [...new Set([...entry.kubernetesGroups, "system:authenticated"])];
   return {
     kind: "user",

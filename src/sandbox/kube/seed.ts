@@ -1,5 +1,5 @@
 /** The objects a new sandbox cluster starts with: system namespaces, their default ServiceAccounts, built-in RBAC. */
-import { BUILTIN_CLUSTER_ROLE_BINDINGS, BUILTIN_CLUSTER_ROLES } from "./authz/builtinRoles.js";
+import { BUILTIN_CLUSTER_ROLE_BINDINGS, BUILTIN_CLUSTER_ROLES } from "../../rbac/index.js";
 import type { JsonObject } from "./json.js";
 
 export const SYSTEM_NAMESPACES = ["default", "kube-node-lease", "kube-public", "kube-system"];

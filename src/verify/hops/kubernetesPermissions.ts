@@ -2,8 +2,9 @@
  * Hop 5, `kubernetes-permissions`: what the target role is granted in the target cluster (access policies,
  * RBAC, Capsule) covers every permission its flow needs (permissions.ts) in every namespace of the pattern.
  */
+
+import { EXTRA_RESOURCES } from "../../names/index.js";
 import type { AccessEntry, ChainSpec, KubeObject } from "../../state/types.js";
-import { EXTRA_RESOURCES } from "../../topology/names.js";
 import {
   type ClusterIndex,
   failed,

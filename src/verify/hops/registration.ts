@@ -7,8 +7,9 @@
  *   roleARN = CDPipelineAgent, and the target listed in ConfigMap krci-config (edp-config before edp-install v3.12.0) key
  *   available_clusters.
  */
+
+import { argocdClusterSecretName, krciClusterSecretName, PLATFORM_CONFIGMAPS } from "../../names/index.js";
 import type { ChainSpec, KubeObject } from "../../state/types.js";
-import { argocdClusterSecretName, krciClusterSecretName, PLATFORM_CONFIGMAPS } from "../../topology/names.js";
 import { type ClusterIndex, failed, type HopOutcome, passed, type VerifyContext } from "../context.js";
 import type { HopEvidence, RegistrationObjectCheck } from "../evidence.js";
 import { clusterResourceId, finding, kubeResourceId } from "../findings.js";
@@ -497,7 +498,7 @@ function operator(
     out.push(...checkClusterSecret(chain, endpoint, { secret, roleArn: chain.targetRoleArn }));
   }
 
-  // The one the operator reads: krci-config, else edp-config (PLATFORM_CONFIGMAPS, topology/names.ts).
+  // The one the operator reads: krci-config, else edp-config (PLATFORM_CONFIGMAPS, names/index.ts).
   const edp = PLATFORM_CONFIGMAPS.map((n) => source.get("ConfigMap", n, ns)).find((c) => c !== undefined);
   const cmName = edp?.metadata.name ?? PLATFORM_CONFIGMAPS.join(" or ");
   const cmId = kubeResourceId(chain.source, "ConfigMap", edp?.metadata.name ?? PLATFORM_CONFIGMAPS[0], ns);

@@ -2,8 +2,9 @@
  * Hop 1, `service-account`: each ServiceAccount of the chain carries eks.amazonaws.com/role-arn = the source
  * role, and (when the State carries pods, i.e. a live State) its pods were created after the annotation.
  */
+
+import { ROLE_ARN_ANNOTATION } from "../../names/index.js";
 import type { ChainSpec, KubeObject } from "../../state/types.js";
-import { ROLE_ARN_ANNOTATION } from "../../topology/names.js";
 import {
   type ClusterIndex,
   failed,

@@ -5,13 +5,8 @@
  * sts:AssumeRoleWithWebIdentity for each service account of the chain.
  */
 import { type Decision, describeStatement, explainDecision, parseArn } from "../../iam/index.js";
+import { issuerHostPath, oidcProviderArn, STS_AUDIENCE, serviceAccountSubject } from "../../names/index.js";
 import type { ChainSpec, IamRole, OidcProvider } from "../../state/types.js";
-import {
-  issuerHostPath,
-  oidcProviderArn,
-  STS_AUDIENCE,
-  serviceAccountSubject,
-} from "../../topology/names.js";
 import { failed, type HopOutcome, passed, type VerifyContext } from "../context.js";
 import { type HopEvidence, type IamDecisionEvidence, iamDecisionEvidence } from "../evidence.js";
 import { clusterResourceId, finding, remediationAt, trustPolicyId } from "../findings.js";
@@ -30,7 +25,7 @@ const HOP = "web-identity";
 type WebIdentityEvidence = Extract<HopEvidence, { kind: "web-identity" }>;
 
 function normaliseUrl(url: string): string {
-  return issuerHostPath(url.trim()).replace(/\/+$/, "");
+  return issuerHostPath(url.trim());
 }
 
 function findProvider(ctx: VerifyContext, accountId: string, hostPath: string): OidcProvider | undefined {

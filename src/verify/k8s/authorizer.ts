@@ -4,6 +4,7 @@
  * and Capsule (CapsuleConfiguration users or userGroups, Tenant owners). Questions are asked for a namespace PATTERN:
  * a grant counts only when it holds in every namespace the pattern matches.
  */
+import { eksDefaultUsername } from "../../names/index.js";
 import type { AccessEntry, KubeObject } from "../../state/types.js";
 import {
   type CapsuleUsersForm,
@@ -74,10 +75,8 @@ export interface PermissionVerdict {
 
 /** The Kubernetes identity EKS gives a role session mapped by this entry. */
 export function subjectOf(entry: AccessEntry, roleArn: string): Subject {
-  const m = /^arn:([a-z-]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(roleArn);
-  const fallback = m ? `arn:${m[1]}:sts::${m[2]}:assumed-role/${m[3]}/{{SessionName}}` : roleArn;
   return {
-    username: entry.username ?? fallback,
+    username: entry.username ?? eksDefaultUsername(roleArn),
     groups: [...entry.kubernetesGroups, "system:authenticated"],
   };
 }

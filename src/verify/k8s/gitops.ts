@@ -9,8 +9,9 @@
  *   `argocd.argoproj.io/instance` (application.instanceLabelKey as the Argo CD docs recommend).
  * And where the change belongs instead: the values keys xirsa renders into helm/*.yaml.
  */
+
+import { ARGOCD_CHART_COMPONENTS, isPlatformConfigMap, ROLE_ARN_ANNOTATION } from "../../names/index.js";
 import type { KubeObject } from "../../state/types.js";
-import { ARGOCD_CHART_COMPONENTS, isPlatformConfigMap, ROLE_ARN_ANNOTATION } from "../../topology/names.js";
 
 export type Manager =
   | { kind: "helm"; release?: string; namespace?: string; hook?: string }

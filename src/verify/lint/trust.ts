@@ -4,7 +4,7 @@
  * finding can point at the exact spot.
  */
 import { hasWildcard, type Policy, type Statement, wildcardMatch } from "../../iam/index.js";
-import { STS_AUDIENCE } from "../../topology/names.js";
+import { STS_AUDIENCE } from "../../names/index.js";
 import type { FindingCode } from "../catalogue.js";
 
 export interface LintHit {

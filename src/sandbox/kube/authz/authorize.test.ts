@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { BUILTIN_CLUSTER_ROLES } from "../../../rbac/index.js";
 import type { JsonObject } from "../json.js";
 import type { KubeUser } from "../types.js";
 import { type AuthzSnapshot, authorize, denialMessage, namespacePatternMatches } from "./authorize.js";
-import { BUILTIN_CLUSTER_ROLES } from "./builtinRoles.js";
 import type { RequestAttributes } from "./rules.js";
 import { buildSnapshot } from "./snapshot.js";
 

@@ -2,8 +2,9 @@
  * The sandbox cluster's authorizer: pure, allow-only, in the order EKS evaluates: Kubernetes RBAC (with the
  * bindings Capsule would create), then the EKS access policies of the caller's access entry.
  */
+
+import { ACCESS_POLICIES, ACCESS_POLICY_PREFIX, BUILTIN_CLUSTER_ROLES } from "../../../rbac/index.js";
 import type { KubeAccessPolicy, KubeUser } from "../types.js";
-import { ACCESS_POLICIES, ACCESS_POLICY_PREFIX, BUILTIN_CLUSTER_ROLES } from "./builtinRoles.js";
 import { type PolicyRule, type RequestAttributes, rulesAllow } from "./rules.js";
 
 export interface Subject {

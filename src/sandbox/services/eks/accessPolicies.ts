@@ -1,5 +1,7 @@
 /** The EKS access policies (ListAccessPolicies); their Kubernetes permissions are applied by the kube side. */
-const PREFIX = "arn:aws:eks::aws:cluster-access-policy/";
+import { CLUSTER_ADMIN_POLICY, ACCESS_POLICY_PREFIX as PREFIX } from "../../../names/index.js";
+
+export { CLUSTER_ADMIN_POLICY };
 
 const NAMES = [
   "AmazonEKSAdminPolicy",
@@ -18,5 +20,3 @@ export const ACCESS_POLICIES: readonly { name: string; arn: string }[] = NAMES.m
   name,
   arn: `${PREFIX}${name}`,
 }));
-
-export const CLUSTER_ADMIN_POLICY = `${PREFIX}AmazonEKSClusterAdminPolicy`;

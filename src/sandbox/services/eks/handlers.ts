@@ -4,6 +4,7 @@
  * does: deleting and re-creating a role leaves its entry stale.
  */
 import { randomUUID } from "node:crypto";
+import { eksDefaultUsername } from "../../../names/index.js";
 import { accessDeniedMessage, checkAccess } from "../../authz.js";
 import type { AccessEntryRec, AccessScopeRec, AssociatedPolicyRec, Caller, ClusterRec } from "../../model.js";
 import { AwsApiError } from "../../protocol/errors.js";
@@ -115,19 +116,9 @@ function entryShape(c: ClusterRec, e: AccessEntryRec): Json {
     createdAt: epoch(e.createdAt),
     modifiedAt: epoch(e.modifiedAt),
     tags: e.tags,
-    username: e.username ?? defaultUsername(e.principalArn, e.type),
+    username: e.username ?? eksDefaultUsername(e.principalArn, e.type),
     type: e.type,
   };
-}
-
-/**
- * EKS's default username: for EC2 node entries the node template `system:node:{{EC2PrivateDNSName}}`, else the
- * session ARN template for roles and the user ARN for users (EKS User Guide, "Create access entries").
- */
-export function defaultUsername(principalArn: string, type = "STANDARD"): string {
-  if (type === "EC2_LINUX" || type === "EC2_WINDOWS") return "system:node:{{EC2PrivateDNSName}}";
-  const m = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(principalArn);
-  return m ? `arn:aws:sts::${m[1]}:assumed-role/${m[2]}/{{SessionName}}` : principalArn;
 }
 
 function policyShape(p: AssociatedPolicyRec): Json {

@@ -3,10 +3,11 @@
  * Every call is authorized through the project's evaluator first (as IAM does: an unauthorized caller learns
  * nothing about existence), then validated with IAM's messages, then applied.
  */
+
+import { issuerHostPath } from "../../../names/index.js";
 import { accessDeniedMessage, checkAccess, evaluable, findPolicy } from "../../authz.js";
 import { uniqueId } from "../../ids.js";
 import type { AwsState, Caller, OidcProviderRec, PolicyRec, RoleRec, Tag } from "../../model.js";
-import { issuerHostPath } from "../../model.js";
 import { AwsApiError, validationError } from "../../protocol/errors.js";
 import {
   list,

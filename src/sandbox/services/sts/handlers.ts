@@ -4,11 +4,11 @@
  * AssumeRoleWithWebIdentity (the JWT checked as STS does, in STS's order and with its messages).
  */
 import { decodeJwt, decodeProtectedHeader } from "jose";
+import { issuerHostPath } from "../../../names/index.js";
 import { accessDeniedMessage, checkAccess, trustAllowsWebIdentity } from "../../authz.js";
 import { accessKeyId, secretAccessKey, sessionToken } from "../../ids.js";
 import { verifyServiceAccountToken } from "../../jwt.js";
 import type { AwsState, Caller, RoleRec, SessionRec, Tag } from "../../model.js";
-import { issuerHostPath } from "../../model.js";
 import { AwsApiError, validationError } from "../../protocol/errors.js";
 import { list, optional, optionalInt, type Params, required, tagList } from "../../protocol/query.js";
 import type { XmlValue } from "../../protocol/xml.js";

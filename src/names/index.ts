@@ -1,8 +1,9 @@
 /**
- * Names, ARNs and labels that every part agrees on. Pure string functions.
+ * The shared vocabulary: names, ARNs, labels and tags that every part agrees on (the tool, the bundle and the
+ * sandbox). Pure string functions; it imports only `iam/arn.ts` and the error types, so every folder may use it.
  */
-import type { Config } from "../config/schema.js";
 import { ConfigError } from "../errors.js";
+import { parseRoleArn } from "../iam/arn.js";
 
 export const ROLE_KINDS = [
   "CDPipelineOperator",
@@ -60,7 +61,7 @@ export function partitionOf(region: string): string {
 // IAM role names: 1-64 characters of [\w+=,.@-].
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
-export function roleName(config: Pick<Config, "name" | "roleNameTemplate">, kind: RoleKind): string {
+export function roleName(config: { name: string; roleNameTemplate: string }, kind: RoleKind): string {
   const name = config.roleNameTemplate.replaceAll("{name}", config.name).replaceAll("{role}", kind);
   if (!ROLE_NAME.test(name)) {
     throw new ConfigError(
@@ -76,13 +77,36 @@ export function roleArn(partition: string, accountId: string, path: string, name
   return `arn:${partition}:iam::${accountId}:role${path}${name}`;
 }
 
-/** `https://oidc.eks.r.amazonaws.com/id/X` → `oidc.eks.r.amazonaws.com/id/X` (the condition-key prefix). */
+/**
+ * `https://oidc.eks.r.amazonaws.com/id/X` → `oidc.eks.r.amazonaws.com/id/X`: the issuer as IAM condition keys
+ * and OIDC provider ARNs use it (no scheme, no trailing slash). An issuer given without its scheme is kept.
+ */
 export function issuerHostPath(issuer: string): string {
-  return issuer.replace(/^https:\/\//, "");
+  return issuer.replace(/^https:\/\//, "").replace(/\/+$/, "");
 }
 
 export function oidcProviderArn(partition: string, accountId: string, issuer: string): string {
   return `arn:${partition}:iam::${accountId}:oidc-provider/${issuerHostPath(issuer)}`;
+}
+
+/** The role name of a role ARN (path dropped); undefined for anything that is not an IAM role ARN. */
+export function roleNameOf(arn: string): string | undefined {
+  return parseRoleArn(arn)?.name;
+}
+
+/** Access entry types of nodes: EKS names them after the node, not the role (EKS API CreateAccessEntry). */
+const NODE_ENTRY_TYPES = new Set(["EC2_LINUX", "EC2_WINDOWS"]);
+
+/**
+ * The Kubernetes username EKS gives an access entry without one (EKS User Guide, "Set a custom username for EKS
+ * access entries"): for a role the session ARN template `arn:<partition>:sts::<account>:assumed-role/<name>/
+ * {{SessionName}}` (the role's path removed), for a user its ARN; node entries get `system:node:{{EC2PrivateDNSName}}`.
+ */
+export function eksDefaultUsername(principalArn: string, type = "STANDARD"): string {
+  if (NODE_ENTRY_TYPES.has(type)) return "system:node:{{EC2PrivateDNSName}}";
+  const role = parseRoleArn(principalArn);
+  if (!role || !/^\d{12}$/.test(role.account)) return principalArn;
+  return `arn:${role.partition}:sts::${role.account}:assumed-role/${role.name}/{{SessionName}}`;
 }
 
 export function serviceAccountSubject(namespace: string, name: string): string {
@@ -103,7 +127,9 @@ export function isPlatformConfigMap(obj: { kind: string; metadata: { name: strin
 }
 
 /** The ConfigMap xirsa renders for: the configured one, else the current edp-install's (plan/apply discover). */
-export function platformConfigMapName(config: Pick<Config, "source">): PlatformConfigMap {
+export function platformConfigMapName(config: {
+  source: { krci: { configMap?: PlatformConfigMap | undefined } };
+}): PlatformConfigMap {
   return config.source.krci.configMap ?? PLATFORM_CONFIGMAPS[0];
 }
 

@@ -3,13 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CA_DATA, ENDPOINT, ISSUER, validArgs, validValues } from "../../test/init/testdata.js";
-import type { Io } from "../cli/command.js";
-import { main } from "../cli/main.js";
-import { loadConfig } from "../config/load.js";
-import type { EksPort } from "./discover.js";
-import { runInit } from "./run.js";
-import { validateValues } from "./values.js";
+import { CA_DATA, ENDPOINT, ISSUER, validArgs, validValues } from "../../../test/init/testdata.js";
+import { loadConfig } from "../../config/load.js";
+import type { EksPort } from "../../init/discover.js";
+import { validateValues } from "../../init/values.js";
+import type { Io } from "../command.js";
+import { main } from "../main.js";
+import { runInitCommand } from "./init.js";
 
 interface TestIo extends Io {
   out(): string;
@@ -170,7 +170,7 @@ describe("xirsa init", () => {
       };
     };
     const io = testIo(dir);
-    const code = await runInit(
+    const code = await runInitCommand(
       ["--discover", "--source-profile", "acct-a", "--target-profile", "acct-b", "--name", "dev"],
       io,
       { eks: eksFor },
@@ -231,7 +231,9 @@ describe("xirsa init", () => {
     ];
     const io = testIo(dir, { tty: true, input: `${answers.join("\n")}\n` });
     expect(
-      await runInit(["--discover", "--source-profile", "acct-a", "--name", "dev"], io, { eks: () => eks }),
+      await runInitCommand(["--discover", "--source-profile", "acct-a", "--name", "dev"], io, {
+        eks: () => eks,
+      }),
     ).toBe(0);
     expect(io.err()).toContain("EKS clusters for the source:\n  1) a-cluster\n  2) b-cluster\n");
     expect(io.err()).toContain("  answer a number from 1 to 2");
@@ -243,7 +245,7 @@ describe("xirsa init", () => {
     // Without a terminal, several clusters are refused with the flag that picks one.
     const io3 = testIo(dir);
     await expect(
-      runInit(["--out", "c.yaml", "--discover", "--source-profile", "acct-a", "--name", "dev"], io3, {
+      runInitCommand(["--out", "c.yaml", "--discover", "--source-profile", "acct-a", "--name", "dev"], io3, {
         eks: () => eks,
       }),
     ).rejects.toThrow("profile acct-a sees several EKS clusters (a-cluster, b-cluster)");

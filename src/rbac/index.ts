@@ -1,16 +1,47 @@
 /**
- * Rules of the built-in ClusterRoles (aggregated ones flattened into plain rules) and of the EKS managed access
- * policies. EKS tables: "Review access policy permissions" in the Amazon EKS User Guide. ClusterRoles: the
- * Kubernetes bootstrap policy (user-facing roles), restricted to the resources that matter here; Capsule's two
- * ClusterRoles as its Helm chart installs them.
+ * The one source of the Kubernetes permissions xirsa reasons about, as plain data: the rules of the EKS managed
+ * access policies and of the ClusterRoles every cluster has. verify (verify/k8s/) proves over them offline and
+ * the sandbox's authorizer (sandbox/kube/authz/) enforces them, so the two cannot drift.
+ *
+ * - Access policies: "Review access policy permissions", Amazon EKS User Guide (awsdocs/amazon-eks-user-guide
+ *   latest/ug/manage-access/k8s-access/access-policy-reference.adoc); each table row is one rule.
+ * - admin/edit/view and the system: roles: Kubernetes' bootstrap policy (kubernetes/kubernetes
+ *   plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go), aggregated roles flattened. EKS documents its
+ *   access policies as "similar to" these, not equal: edit (and so admin) also grants `create` on
+ *   `serviceaccounts/token` and `pods/eviction`, which the access policy tables do not list.
+ * - Capsule's ClusterRoles: projectcapsule/capsule internal/controllers/rbac/const.go (the provisioner may
+ *   create and patch namespaces; the deleter may delete them).
  */
-import type { PolicyRule } from "./rules.js";
+import { ACCESS_POLICY_PREFIX } from "../names/index.js";
+
+export { ACCESS_POLICY_PREFIX };
+
+/** A rule on API resources (RBAC PolicyRule with apiGroups and resources). */
+export interface ResourceRule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+  resourceNames?: string[];
+}
+
+/** A rule on non-resource URLs (`/healthz`, `/version`, `*`). */
+export interface NonResourceRule {
+  nonResourceURLs: string[];
+  verbs: string[];
+}
+
+export type PolicyRule = ResourceRule | NonResourceRule;
+
+/** The resource rules of a list (what an authorizer of resource requests looks at). */
+export function resourceRules(rules: readonly PolicyRule[]): ResourceRule[] {
+  return rules.filter((r): r is ResourceRule => "resources" in r);
+}
 
 const READ = ["get", "list", "watch"];
 const WRITE = ["create", "delete", "deletecollection", "patch", "update"];
 
 /** AmazonEKSViewPolicy. */
-export const EKS_VIEW: PolicyRule[] = [
+const EKS_VIEW: ResourceRule[] = [
   {
     apiGroups: ["apps"],
     resources: [
@@ -95,7 +126,7 @@ export const EKS_VIEW: PolicyRule[] = [
 ];
 
 /** AmazonEKSEditPolicy = view + writes on workloads, secrets readable. */
-export const EKS_EDIT: PolicyRule[] = [
+const EKS_EDIT: ResourceRule[] = [
   ...EKS_VIEW,
   {
     apiGroups: ["apps"],
@@ -159,9 +190,11 @@ export const EKS_EDIT: PolicyRule[] = [
 ];
 
 /** AmazonEKSAdminPolicy = edit + namespaced RBAC + local access reviews. */
-export const EKS_ADMIN: PolicyRule[] = [
+const EKS_ADMIN: ResourceRule[] = [
   ...EKS_EDIT,
   { apiGroups: ["authorization.k8s.io"], resources: ["localsubjectaccessreviews"], verbs: ["create"] },
+  // Listed in the policy, but EKS access policies carry no `bind`/`escalate`: Kubernetes' escalation check
+  // still refuses RoleBindings to roles the caller does not hold through RBAC (aws/containers-roadmap#2682).
   {
     apiGroups: ["rbac.authorization.k8s.io"],
     resources: ["rolebindings", "roles"],
@@ -169,17 +202,19 @@ export const EKS_ADMIN: PolicyRule[] = [
   },
 ];
 
-export const EKS_CLUSTER_ADMIN: PolicyRule[] = [
+const EKS_CLUSTER_ADMIN: PolicyRule[] = [
   { apiGroups: ["*"], resources: ["*"], verbs: ["*"] },
   { nonResourceURLs: ["*"], verbs: ["*"] },
 ];
 
-export const EKS_ADMIN_VIEW: PolicyRule[] = [{ apiGroups: ["*"], resources: ["*"], verbs: READ }];
-export const EKS_SECRET_READER: PolicyRule[] = [{ apiGroups: [""], resources: ["secrets"], verbs: READ }];
+const EKS_ADMIN_VIEW: ResourceRule[] = [{ apiGroups: ["*"], resources: ["*"], verbs: READ }];
+const EKS_SECRET_READER: ResourceRule[] = [{ apiGroups: [""], resources: ["secrets"], verbs: READ }];
 
-export const ACCESS_POLICY_PREFIX = "arn:aws:eks::aws:cluster-access-policy/";
-
-export const ACCESS_POLICIES: Record<string, PolicyRule[]> = {
+/**
+ * Rules by policy name (the part after `cluster-access-policy/`). Policies not listed (service-specific ones)
+ * grant nothing here.
+ */
+export const ACCESS_POLICIES: Readonly<Record<string, PolicyRule[]>> = {
   AmazonEKSClusterAdminPolicy: EKS_CLUSTER_ADMIN,
   AmazonEKSAdminPolicy: EKS_ADMIN,
   AmazonEKSEditPolicy: EKS_EDIT,
@@ -188,13 +223,22 @@ export const ACCESS_POLICIES: Record<string, PolicyRule[]> = {
   AmazonEKSSecretReaderPolicy: EKS_SECRET_READER,
 };
 
-const SA_TOKEN: PolicyRule = { apiGroups: [""], resources: ["serviceaccounts/token"], verbs: ["create"] };
+/** What Kubernetes' edit role (system:aggregate-to-edit) grants beyond AmazonEKSEditPolicy. */
+const EDIT_EXTRA: ResourceRule[] = [
+  { apiGroups: [""], resources: ["pods/eviction"], verbs: ["create"] },
+  { apiGroups: [""], resources: ["serviceaccounts/token"], verbs: ["create"] },
+];
 
-/** Built-in ClusterRoles every sandbox cluster starts with. */
-export const BUILTIN_CLUSTER_ROLES: Record<string, PolicyRule[]> = {
+export const CAPSULE_PROVISIONER_ROLE = "capsule-namespace-provisioner";
+export const CAPSULE_DELETER_ROLE = "capsule-namespace-deleter";
+/** Capsule's default owner roles when a Tenant owner lists none. */
+export const CAPSULE_DEFAULT_OWNER_ROLES = ["admin", CAPSULE_DELETER_ROLE];
+
+/** The ClusterRoles every cluster has (a sandbox cluster starts with them; verify assumes them). */
+export const BUILTIN_CLUSTER_ROLES: Readonly<Record<string, PolicyRule[]>> = {
   "cluster-admin": EKS_CLUSTER_ADMIN,
-  admin: [...EKS_ADMIN, SA_TOKEN],
-  edit: [...EKS_EDIT, SA_TOKEN],
+  admin: [...EKS_ADMIN, ...EDIT_EXTRA],
+  edit: [...EKS_EDIT, ...EDIT_EXTRA],
   view: EKS_VIEW,
   "system:discovery": [
     {
@@ -225,10 +269,8 @@ export const BUILTIN_CLUSTER_ROLES: Record<string, PolicyRule[]> = {
   "system:public-info-viewer": [
     { nonResourceURLs: ["/healthz", "/livez", "/readyz", "/version", "/version/"], verbs: ["get"] },
   ],
-  "capsule-namespace-provisioner": [
-    { apiGroups: [""], resources: ["namespaces"], verbs: ["create", "patch"] },
-  ],
-  "capsule-namespace-deleter": [{ apiGroups: [""], resources: ["namespaces"], verbs: ["delete"] }],
+  [CAPSULE_PROVISIONER_ROLE]: [{ apiGroups: [""], resources: ["namespaces"], verbs: ["create", "patch"] }],
+  [CAPSULE_DELETER_ROLE]: [{ apiGroups: [""], resources: ["namespaces"], verbs: ["delete"] }],
 };
 
 /** Built-in ClusterRoleBindings: name -> [clusterRole, groups]. */
