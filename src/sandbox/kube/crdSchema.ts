@@ -55,7 +55,8 @@ function pruneValue(s: Schema | undefined, v: Json, path: string, root: boolean,
   const add = additional(s);
   const keepMeta = root || embedded(s);
   for (const k of Object.keys(v)) {
-    if (keepMeta && TYPE_META.includes(k) && !p?.[k]) continue;
+    // metadata is ObjectMeta whatever the schema says (apiVersion and kind are strings to keep).
+    if (keepMeta && TYPE_META.includes(k)) continue;
     const ps = p?.[k];
     if (isObject(ps)) pruneValue(ps, v[k]!, child(path, k), false, dropped);
     else if (add) pruneValue(add, v[k]!, child(path, k), false, dropped);
