@@ -152,6 +152,22 @@ describe.skipIf(!!skip)("CustomResourceDefinitions with kubectl", () => {
     });
   });
 
+  it("refuses unknown fields of built-in kinds under Strict, warns and drops them under Warn", async () => {
+    const deployment = (extra: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: default}\nspec:\n  replicas: 1\n  ${extra}\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: web, image: nginx, imagePullPolicyy: Always}]\n`;
+    const strict = await k(["apply", "-f", "-"], deployment("replica: 2"));
+    expect(strict.code).not.toBe(0);
+    expect(strict.stderr).toContain(
+      'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replica", unknown field "spec.template.spec.containers[0].imagePullPolicyy"',
+    );
+    const warn = await k(["apply", "--validate=warn", "-f", "-"], deployment("replica: 2"));
+    expect(warn.code).toBe(0);
+    expect(warn.stderr).toContain('Warning: unknown field "spec.replica"');
+    const stored = JSON.parse((await k(["get", "deploy", "web", "-o", "json"])).stdout);
+    expect(stored.spec.replica).toBeUndefined();
+    expect(stored.spec.template.spec.containers[0].imagePullPolicyy).toBeUndefined();
+  });
+
   it("keeps spec and status apart with the status subresource", async () => {
     await k([
       "patch",

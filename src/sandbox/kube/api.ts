@@ -10,6 +10,7 @@ import { authenticate, StsCache } from "./authn.js";
 import { type AuthzSnapshot, authorize, type Decision, denialMessage } from "./authz/authorize.js";
 import type { RequestAttributes } from "./authz/rules.js";
 import { buildSnapshot } from "./authz/snapshot.js";
+import { dropUnknownBuiltinFields } from "./builtinFields.js";
 import {
   type ApiContext,
   CAPSULE_CONFIGS,
@@ -434,7 +435,7 @@ export class KubeApi {
     m.creationTimestamp = timestamp(this.now());
     if (tracksGeneration(r)) m.generation = 1;
     if ((r.subresources ?? []).includes("status") && r.custom) delete o.status;
-    if (r.custom) this.shape(r, o, writes, false);
+    this.shape(r, o, writes, false);
     if (isCrd(r)) {
       const causes = validateCrd(o);
       if (causes.length) throw invalid(r, name, causes);
@@ -551,7 +552,8 @@ export class KubeApi {
     if (r.kind === "ReplicaSet") next = replicaSetDefaults(next);
     if (r.kind === "Namespace")
       meta(next).labels = { ...labelsOf(next), "kubernetes.io/metadata.name": nameOf(next) };
-    if (r.custom) this.shape(r, next, writes, writes.patch === true);
+    if (subresource !== "status") this.shape(r, next, writes, writes.patch === true);
+    else if (r.custom) this.shape(r, next, writes, true);
     if (isCrd(r) && subresource !== "status") {
       const causes = validateCrd(next);
       if (causes.length) throw invalid(r, nameOf(cur), causes);
@@ -585,11 +587,14 @@ export class KubeApi {
   }
 
   /**
-   * Prune, default and validate a custom resource with its schema (crd.ts); the unknown fields dropped are a
-   * strict decoding error or warnings, as fieldValidation says.
+   * Prune, default and validate a custom resource with its schema (crd.ts), drop the unknown fields of a
+   * built-in (builtinFields.ts); what was dropped is a strict decoding error or warnings, as fieldValidation
+   * says.
    */
   private shape(r: ResourceDef, o: JsonObject, writes: Writes, patch: boolean): void {
-    const { dropped, causes } = shapeCustom(r, o);
+    const { dropped, causes } = r.custom
+      ? shapeCustom(r, o)
+      : { dropped: dropUnknownBuiltinFields(r.kind, o), causes: [] };
     if (dropped.length && writes.validation === "Strict") throw strictDecodingError(r, dropped, patch);
     if (writes.validation === "Warn") writes.warnings.push(...dropped.map(unknownFieldWarning));
     if (causes.length) throw invalid(r, nameOf(o), causes);
