@@ -100,6 +100,29 @@ describe.skipIf(!!skip)("CustomResourceDefinitions with kubectl", () => {
     ]);
     const index = await call(tc, "GET", "/openapi/v3", { token });
     expect(Object.keys(index.json.paths)).toContain("apis/example.com/v1");
+    const v3 = await call(tc, "GET", index.json.paths["apis/example.com/v1"].serverRelativeURL, { token });
+    const v3Widget = Object.values(v3.json.components.schemas)[0] as {
+      properties: { spec: { required: string[] } };
+    };
+    expect(v3Widget.properties.spec.required).toEqual(["color"]);
+    const v2 = await call(tc, "GET", "/openapi/v2", { token });
+    const v2Widget = v2.json.definitions["io.sandbox.com.example.v1.Widget"];
+    expect(v2Widget["x-kubernetes-group-version-kind"]).toEqual([
+      { group: "example.com", version: "v1", kind: "Widget" },
+    ]);
+    expect(v2Widget.properties.spec.properties.size).toEqual({
+      type: "integer",
+      minimum: 1,
+      maximum: 10,
+      default: 3,
+    });
+    const explain = await k(["explain", "widgets.spec"]);
+    expect(explain.stdout).toMatch(/color\s+<string> -required-/);
+    const pb = await call(tc, "GET", "/openapi/v2", {
+      token,
+      accept: "application/com.github.proto-openapi.spec.v2@v1.0+protobuf",
+    });
+    expect(pb.status).toBe(406);
     const apply = await k(["apply", "-f", "-"], widget("w1", "{color: red}"));
     expect(apply.stderr).toBe("");
     expect(apply.stdout).toBe("widget.example.com/w1 created\n");
@@ -280,6 +303,11 @@ describe.skipIf(!!skip)("CustomResourceDefinitions with kubectl", () => {
       "jsonpath={.apiVersion}",
     ]);
     expect(v1beta1.stdout).toBe("capsule.clastix.io/v1beta1");
+    const deprecated = await k(["get", "stages.v1alpha1.v2.edp.epam.com", "-n", "argocd", "-o", "name"]);
+    expect(deprecated.stdout).toBe("stage.v2.edp.epam.com/shop-dev\n");
+    expect(deprecated.stderr).toBe(
+      "Warning: v2.edp.epam.com/v1alpha1 Stage is deprecated; use v2.edp.epam.com/v1 Stage\n",
+    );
     // Objects the schemas refuse.
     const badStage = await k(
       ["apply", "-f", "-"],

@@ -33,6 +33,7 @@ import {
 } from "./crd.js";
 import { assertSerialisable, checkJsonTextDepth, parseYamlBounded } from "./depth.js";
 import {
+  acceptsJson,
   aggregatedContentType,
   aggregatedDiscovery,
   aggregatedDiscoveryVersion,
@@ -42,6 +43,7 @@ import {
   apiVersions,
   openApiForPath,
   openApiIndex,
+  openApiV2,
   versionInfo,
 } from "./discovery.js";
 import {
@@ -288,6 +290,15 @@ export class KubeApi {
       if (l) return { code: 200, body: l };
     }
     if (path === "/openapi/v3") return { code: 200, body: openApiIndex(reg) };
+    if (path === "/openapi/v2") {
+      if (!acceptsJson(asString(req.headers.accept)))
+        throw new KubeStatusError(
+          406,
+          "NotAcceptable",
+          "only the following media types are accepted: application/json",
+        );
+      return { code: 200, body: openApiV2(reg) };
+    }
     if (path.startsWith("/openapi/v3/")) {
       const doc = openApiForPath(reg, path.slice("/openapi/v3/".length));
       if (doc) return { code: 200, body: doc };

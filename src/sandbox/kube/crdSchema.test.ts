@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { validateCrd } from "./crd.js";
 import { applyDefaults, prune, structuralErrors, validate } from "./crdSchema.js";
-import { compareKubeVersions } from "./discovery.js";
 import type { JsonObject } from "./json.js";
+import { compareKubeVersions } from "./registry.js";
 import { jsonPathValues } from "./table.js";
 
 const schema: JsonObject = {

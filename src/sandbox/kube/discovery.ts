@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import type { JsonObject } from "./json.js";
-import type { Registry } from "./registry.js";
+import { compareKubeVersions, type Registry } from "./registry.js";
 import { apiVersionOf, type ResourceDef, subresourceInfo } from "./resources.js";
 
 export const KUBE_VERSION = { major: "1", minor: "31", gitVersion: "v1.31.4-eks-sandbox" };
@@ -35,21 +35,6 @@ export function apiVersions(serverAddress: string): JsonObject {
 }
 
 const named = (reg: Registry) => reg.groupVersions().filter((gv) => gv.group !== "");
-
-/**
- * Kubernetes version priority (apimachinery's version.CompareKubeAwareVersionStrings): GA before beta before
- * alpha, higher numbers first; how discovery orders a CRD group's versions and picks the preferred one.
- */
-export function compareKubeVersions(a: string, b: string): number {
-  const parse = (v: string) => {
-    const m = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v);
-    if (!m) return [0, 0, 0] as const;
-    return [m[2] === undefined ? 3 : m[2] === "beta" ? 2 : 1, Number(m[1]), Number(m[3] ?? 0)] as const;
-  };
-  const [pa, pb] = [parse(a), parse(b)];
-  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return pb[i]! - pa[i]!;
-  return a.localeCompare(b);
-}
 
 function versionsOf(reg: Registry, group: string): string[] {
   const vs = named(reg)
@@ -273,4 +258,50 @@ export function openApiForPath(reg: Registry, rest: string): JsonObject | undefi
   if (parts[0] === "api" && parts.length === 2) return openApiDocument(reg, "", parts[1]!);
   if (parts[0] === "apis" && parts.length === 3) return openApiDocument(reg, parts[1]!, parts[2]!);
   return undefined;
+}
+
+/**
+ * `/openapi/v2` as JSON (Swagger 2.0): a definition per kind, the CRD's schema for a custom resource, with
+ * x-kubernetes-group-version-kind, and the paths of each resource. kube-apiserver also serves it as protobuf
+ * (gnostic's OpenAPIv2 messages), which the sandbox does not: clients asking for that alone get 406.
+ */
+export function openApiV2(reg: Registry): JsonObject {
+  const definitions: JsonObject = {};
+  const paths: JsonObject = {};
+  for (const r of reg.all()) {
+    const gvk = [{ group: r.group, version: r.version, kind: r.kind }];
+    definitions[schemaName(r)] = r.crd?.schema
+      ? { ...r.crd.schema, "x-kubernetes-group-version-kind": gvk }
+      : {
+          type: "object",
+          description: `${r.kind} (sandbox: permissive schema)`,
+          "x-kubernetes-group-version-kind": gvk,
+        };
+    const base = `/${gvPath(r.group, r.version)}${r.namespaced ? "/namespaces/{namespace}" : ""}/${r.plural}`;
+    const ref = { $ref: `#/definitions/${schemaName(r)}` };
+    const op = (action: string) => ({
+      operationId: `${action}${r.kind}`,
+      responses: { "200": { description: "OK", schema: ref } },
+      "x-kubernetes-action": action,
+      "x-kubernetes-group-version-kind": gvk[0]!,
+    });
+    paths[base] = { get: op("list"), post: op("post") };
+    if (!r.createOnly)
+      paths[`${base}/{name}`] = { get: op("get"), put: op("put"), patch: op("patch"), delete: op("delete") };
+  }
+  return {
+    swagger: "2.0",
+    info: { title: "Kubernetes", version: KUBE_VERSION.gitVersion },
+    paths,
+    definitions,
+  };
+}
+
+/** Whether an Accept header takes JSON (kube-apiserver's negotiation; protobuf alone is not served here). */
+export function acceptsJson(accept: string | undefined): boolean {
+  if (!accept) return true;
+  return accept.split(",").some((p) => {
+    const t = p.split(";")[0]!.trim().toLowerCase();
+    return t === "application/json" || t === "*/*" || t === "application/*";
+  });
 }

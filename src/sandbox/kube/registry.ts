@@ -12,6 +12,36 @@ const AGE_COLUMN: PrinterColumn = { name: "Age", type: "date", jsonPath: ".metad
 
 const ALL_VERBS = ["delete", "deletecollection", "get", "list", "patch", "create", "update", "watch"];
 
+/**
+ * Kubernetes version priority (apimachinery's version.CompareKubeAwareVersionStrings): GA before beta before
+ * alpha, higher numbers first; how discovery orders a CRD group's versions and picks the preferred one.
+ */
+export function compareKubeVersions(a: string, b: string): number {
+  const parse = (v: string) => {
+    const m = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v);
+    if (!m) return [0, 0, 0] as const;
+    return [m[2] === undefined ? 3 : m[2] === "beta" ? 2 : 1, Number(m[1]), Number(m[3] ?? 0)] as const;
+  };
+  const [pa, pb] = [parse(a), parse(b)];
+  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return pb[i]! - pa[i]!;
+  return a.localeCompare(b);
+}
+
+/** kube-apiserver's warning for a deprecated CRD version without its own (customresource_handler.go). */
+function defaultDeprecationWarning(
+  group: string,
+  kind: string,
+  version: string,
+  versions: JsonObject[],
+): string {
+  const msg = `${group}/${version} ${kind} is deprecated`;
+  const others = versions
+    .filter((v) => v.served === true && v.deprecated !== true)
+    .map((v) => asString(v.name) ?? "")
+    .sort(compareKubeVersions);
+  return others.length ? `${msg}; use ${group}/${others[0]} ${kind}` : msg;
+}
+
 /** The resources a CRD serves, one per served version (empty for a CRD that serves none). */
 export function crdResources(crd: JsonObject): ResourceDef[] {
   const spec = asObject(crd.spec);
@@ -66,7 +96,13 @@ export function crdResources(crd: JsonObject): ResourceDef[] {
         columns: columns.length ? columns : [AGE_COLUMN],
         listKind: asString(names.listKind) ?? `${kind}List`,
         ...(v.deprecated === true ? { deprecated: true } : {}),
-        ...(asString(v.deprecationWarning) ? { deprecationWarning: asString(v.deprecationWarning)! } : {}),
+        ...(v.deprecated === true
+          ? {
+              deprecationWarning:
+                asString(v.deprecationWarning) ??
+                defaultDeprecationWarning(group, kind, asString(v.name) ?? "", versions),
+            }
+          : {}),
       },
     });
   }
