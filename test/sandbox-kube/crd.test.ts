@@ -5,7 +5,7 @@
  * shaped like Argo CD's install.yaml, Capsule's chart CRDs and KubeRocketCI's operator CRDs (fixtures/),
  * applied with plain `kubectl apply -f`, and custom objects validated against them.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -215,6 +215,33 @@ describe.skipIf(!!skip)("CustomResourceDefinitions with kubectl", () => {
     expect(w.metadata.generation).toBe(2);
   });
 
+  it("serves a CRD's update at once: a new short name, generation moved", async () => {
+    const patched = await k([
+      "patch",
+      "crd",
+      "widgets.example.com",
+      "--type=merge",
+      "-p",
+      '{"spec":{"names":{"shortNames":["wd","wdg"]}}}',
+    ]);
+    expect(patched.code).toBe(0);
+    const crd = JSON.parse((await k(["get", "crd", "widgets.example.com", "-o", "json"])).stdout);
+    expect(crd.metadata.generation).toBe(2);
+    expect(crd.status.acceptedNames.shortNames).toEqual(["wd", "wdg"]);
+    const aggregated = await call(tc, "GET", "/apis", {
+      token,
+      accept: "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList",
+    });
+    const group = aggregated.json.items.find(
+      (g: { metadata: { name: string } }) => g.metadata.name === "example.com",
+    );
+    expect(group.versions[0].resources[0]).toMatchObject({
+      resource: "widgets",
+      shortNames: ["wd", "wdg"],
+      scope: "Namespaced",
+    });
+  });
+
   it("stops serving a deleted CRD and deletes its objects", async () => {
     const del = await k(["delete", "crd", "widgets.example.com"]);
     expect(del.stdout).toContain(
@@ -342,5 +369,37 @@ describe.skipIf(!!skip)("CustomResourceDefinitions with kubectl", () => {
     expect(pruned.code).toBe(0);
     const extra = JSON.parse((await k(["get", "appproj", "-n", "argocd", "extra", "-o", "json"])).stdout);
     expect(extra.spec).toEqual({ sourceRepos: ["*"] });
+  });
+
+  it("installs the bootstrap CRDs into a state from before the sandbox had CRDs, keeping its objects", async () => {
+    await tc.api.close();
+    // Closed already: restart() must not write the store over the state edited below.
+    tc.api.close = async () => {};
+    const state = JSON.parse(readFileSync(tc.dataFile, "utf8")) as { objects: { kind: string }[] };
+    state.objects = state.objects.filter((o) => o.kind !== "CustomResourceDefinition");
+    state.objects.push({
+      apiVersion: "argoproj.io/v1alpha1",
+      kind: "AppProject",
+      metadata: { name: "old", namespace: "argocd", uid: "u-old", resourceVersion: "1" },
+      spec: { sourceRepos: ["*"] },
+    } as { kind: string });
+    writeFileSync(tc.dataFile, JSON.stringify(state));
+    await tc.restart();
+    kc = join(home, "admin.kubeconfig");
+    writeTokenKubeconfig(kc, tc.url, tc.caPem, { token: await tc.token(ADMIN) });
+    const old = await k(["get", "appproj", "-n", "argocd", "old", "-o", "jsonpath={.spec.sourceRepos[0]}"]);
+    expect(old.stdout).toBe("*");
+    const crds = await k(["get", "crd", "-o", "name"]);
+    expect(crds.stdout.split("\n").filter(Boolean).sort()).toEqual(
+      [
+        "applications.argoproj.io",
+        "applicationsets.argoproj.io",
+        "appprojects.argoproj.io",
+        "capsuleconfigurations.capsule.clastix.io",
+        "cdpipelines.v2.edp.epam.com",
+        "stages.v2.edp.epam.com",
+        "tenants.capsule.clastix.io",
+      ].map((n) => `customresourcedefinition.apiextensions.k8s.io/${n}`),
+    );
   });
 });

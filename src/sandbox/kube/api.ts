@@ -121,7 +121,9 @@ export interface ApiResult {
 const isCrd = (r: ResourceDef) => r.kind === "CustomResourceDefinition" && r.group === CRD_GROUP;
 
 function tracksGeneration(r: ResourceDef): boolean {
-  return r.custom === true || ["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"].includes(r.kind);
+  return (
+    r.custom === true || isCrd(r) || ["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"].includes(r.kind)
+  );
 }
 
 function specPart(o: JsonObject): JsonObject {

@@ -106,10 +106,13 @@ export function crdStatus(crd: JsonObject, now: string, previous?: JsonObject): 
   const stored = asArray(asObject(previous?.status).storedVersions).filter(
     (s): s is string => typeof s === "string",
   );
+  const before = asArray(asObject(previous?.status).conditions).filter(isObject);
+  // A condition that stays True keeps the time it became so.
   const condition = (type: string, reason: string, message: string) => ({
     type,
     status: "True",
-    lastTransitionTime: now,
+    lastTransitionTime:
+      asString(before.find((c) => c.type === type && c.status === "True")?.lastTransitionTime) ?? now,
     reason,
     message,
   });
