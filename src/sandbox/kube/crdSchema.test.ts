@@ -73,7 +73,7 @@ describe("structural schemas", () => {
   });
 
   it("defaults absent properties, and null ones unless nullable", () => {
-    const o: JsonObject = { spec: { mode: null, opt: null } };
+    const o: JsonObject = { spec: { mode: null, opt: null, when: null } };
     applyDefaults(schema, o);
     expect(o.spec).toEqual({ mode: "auto", opt: null });
     const empty: JsonObject = { spec: {} };

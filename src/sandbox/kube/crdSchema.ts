@@ -1,11 +1,12 @@
 /**
  * What kube-apiserver does to a custom resource with its CRD version's structural OpenAPI v3 schema (pure):
  * - pruning: fields the schema does not specify are dropped unless `x-kubernetes-preserve-unknown-fields`
- *   (kubernetes/kubernetes staging/src/k8s.io/apiextensions-apiserver/pkg/apiserver/schema/pruning/algorithm.go;
+ *   (kubernetes/kubernetes staging/src/k8s.io/apiextensions-apiserver/pkg/apiserver/schema/pruning/algorithm.go:
+ *   known properties are still pruned below a node that preserves unknown fields;
  *   apiVersion, kind and metadata of the root and of x-kubernetes-embedded-resource objects are kept), with the
  *   paths of what was dropped, which fieldValidation=Strict|Warn reports;
- * - defaulting: `default` of an absent (or null, non-nullable) property is set, after pruning
- *   (.../apiserver/schema/defaulting/algorithm.go);
+ * - defaulting: `default` of an absent (or null, non-nullable) property is set, after pruning, and a
+ *   non-nullable null without a default is dropped (.../apiserver/schema/defaulting/algorithm.go, prunenulls.go);
  * - validation: the kube-openapi schema validator's checks with its messages
  *   (kubernetes/kube-openapi pkg/validation/errors/schema.go), converted to field errors as
  *   .../pkg/apiserver/validation/validation.go kubeOpenAPIResultToFieldErrors does (Required, NotSupported,
@@ -50,7 +51,15 @@ function pruneValue(s: Schema | undefined, v: Json, path: string, root: boolean,
     });
     return;
   }
-  if (!isObject(v) || !s) return;
+  if (!isObject(v)) return;
+  if (!s) {
+    // No schema for an object (an array without items): everything in it goes, as pruning/algorithm.go does.
+    for (const k of Object.keys(v)) {
+      delete v[k];
+      dropped.push(child(path, k));
+    }
+    return;
+  }
   const p = props(s);
   const add = additional(s);
   const keepMeta = root || embedded(s);
@@ -85,8 +94,14 @@ export function applyDefaults(s: Schema | undefined, v: Json): void {
   const add = additional(s);
   for (const [k, x] of Object.entries(v)) {
     const ps = p?.[k];
-    if (isObject(ps)) applyDefaults(ps, x);
-    else if (add) applyDefaults(add, x);
+    const sub = isObject(ps) ? ps : add;
+    // A null the schema does not allow and cannot default is dropped (defaulting/prunenulls.go).
+    if (x === null && sub && sub.nullable !== true) {
+      if (sub.default === undefined) delete v[k];
+      else v[k] = clone(sub.default);
+      continue;
+    }
+    if (sub) applyDefaults(sub, x);
   }
 }
 
