@@ -215,6 +215,28 @@ describe.skipIf(!!skip)("CustomResourceDefinitions with kubectl", () => {
     expect(w.metadata.generation).toBe(2);
   });
 
+  it("lists custom resources in pages, by field selector, and watches them", async () => {
+    const base = "/apis/example.com/v1/namespaces/default/widgets";
+    const page = await call(tc, "GET", `${base}?limit=2`, { token });
+    expect(page.json.kind).toBe("WidgetList");
+    expect(page.json.items.map((o: { metadata: { name: string } }) => o.metadata.name)).toEqual(["w1", "w2"]);
+    expect(page.json.metadata.remainingItemCount).toBe(1);
+    const next = await call(tc, "GET", `${base}?limit=2&continue=${page.json.metadata.continue}`, { token });
+    expect(next.json.items.map((o: { metadata: { name: string } }) => o.metadata.name)).toEqual(["w3"]);
+    const byName = await call(tc, "GET", `${base}?fieldSelector=metadata.name%3Dw2`, { token });
+    expect(byName.json.items.map((o: { metadata: { name: string } }) => o.metadata.name)).toEqual(["w2"]);
+    const watch = await call(tc, "GET", "/apis/example.com/v1/widgets?watch=1&timeoutSeconds=1", { token });
+    const events = watch.text
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { type: string; object: { metadata: { name: string } } });
+    expect(events.map((e) => `${e.type} ${e.object.metadata.name}`)).toEqual([
+      "ADDED w1",
+      "ADDED w2",
+      "ADDED w3",
+    ]);
+  });
+
   it("serves a CRD's update at once: a new short name, generation moved", async () => {
     const patched = await k([
       "patch",
