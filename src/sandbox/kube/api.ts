@@ -10,6 +10,7 @@ import { authenticate, StsCache } from "./authn.js";
 import { type AuthzSnapshot, authorize, type Decision, denialMessage } from "./authz/authorize.js";
 import type { RequestAttributes } from "./authz/rules.js";
 import { buildSnapshot } from "./authz/snapshot.js";
+import { dropUnknownBuiltinFields } from "./builtinFields.js";
 import {
   type ApiContext,
   CAPSULE_CONFIGS,
@@ -20,8 +21,19 @@ import {
   TENANTS,
 } from "./context.js";
 import { afterDelete, afterWrite, removeCascade } from "./controllers.js";
+import {
+  CRD_GROUP,
+  crdStatus,
+  type FieldValidation,
+  fieldValidation,
+  shapeCustom,
+  strictDecodingError,
+  unknownFieldWarning,
+  validateCrd,
+} from "./crd.js";
 import { assertSerialisable, checkJsonTextDepth, parseYamlBounded } from "./depth.js";
 import {
+  acceptsJson,
   aggregatedContentType,
   aggregatedDiscovery,
   aggregatedDiscoveryVersion,
@@ -31,6 +43,7 @@ import {
   apiVersions,
   openApiForPath,
   openApiIndex,
+  openApiV2,
   versionInfo,
 } from "./discovery.js";
 import {
@@ -50,7 +63,8 @@ import {
 import { listObjects, serveWatch } from "./listWatch.js";
 import { applyPatch, PATCH_TYPES } from "./patch.js";
 import { decodeProtobuf, PROTOBUF } from "./protobuf.js";
-import { apiVersionOf, type ResourceDef } from "./resources.js";
+import type { Registry } from "./registry.js";
+import { apiVersionOf, type ResourceDef, servedAs } from "./resources.js";
 import { accessReview, rulesReview, selfSubjectReview, tokenRequest } from "./reviews.js";
 import {
   type ApiRequest,
@@ -95,13 +109,32 @@ const SERVER_META = [
   "selfLink",
 ];
 
+/** What a request answers (undefined from dispatch: it streamed the answer itself). */
+export interface ApiResult {
+  code: number;
+  body: Json | string;
+  contentType?: string;
+  /** Warning headers (unknown fields under fieldValidation=Warn, deprecated versions). */
+  warnings?: string[];
+}
+
+const isCrd = (r: ResourceDef) => r.kind === "CustomResourceDefinition" && r.group === CRD_GROUP;
+
 function tracksGeneration(r: ResourceDef): boolean {
-  return r.custom === true || ["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"].includes(r.kind);
+  return (
+    r.custom === true || isCrd(r) || ["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"].includes(r.kind)
+  );
 }
 
 function specPart(o: JsonObject): JsonObject {
   const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = o;
   return rest;
+}
+
+interface Writes {
+  warnings: string[];
+  validation: FieldValidation;
+  patch?: boolean;
 }
 
 export class KubeApi {
@@ -116,9 +149,11 @@ export class KubeApi {
     private readonly serverUrl: () => string,
     private readonly random: () => number = Math.random,
   ) {
+    this.registry = store.registry;
     this.ctx = {
       opts,
       store,
+      registry: store.registry,
       now: () => this.now(),
       random: () => this.random(),
       nextIp: () => this.ipCounter++,
@@ -130,6 +165,7 @@ export class KubeApi {
 
   /** What admission, controllers and reviews see of this server. */
   private readonly ctx: ApiContext;
+  private readonly registry: Registry;
 
   private now(): Date {
     return this.opts.now ? this.opts.now() : new Date();
@@ -143,7 +179,7 @@ export class KubeApi {
         { method: req.method ?? "GET", url, headers: req.headers, body },
         res,
       );
-      if (result) send(res, result.code, result.body, result.contentType);
+      if (result) send(res, result.code, result.body, result.contentType, result.warnings);
     } catch (e) {
       const err = e instanceof KubeStatusError ? e : internalError((e as Error).message);
       // An oversized body ends the connection once the answer is out.
@@ -154,10 +190,7 @@ export class KubeApi {
   }
 
   /** Returns the response, or undefined when it streamed it itself (watch). */
-  async dispatch(
-    req: ApiRequest,
-    res?: ServerResponse,
-  ): Promise<{ code: number; body: Json | string; contentType?: string } | undefined> {
+  async dispatch(req: ApiRequest, res?: ServerResponse): Promise<ApiResult | undefined> {
     const authn = await authenticate(asString(req.headers.authorization), {
       opts: this.opts,
       now: () => this.now(),
@@ -168,7 +201,7 @@ export class KubeApi {
     const user = authn.user;
     const path = req.url.pathname;
     const q = req.url.searchParams;
-    const route = parseResourcePath(req.method, path, isWatch(q));
+    const route = parseResourcePath(this.registry, req.method, path, isWatch(q));
     if (!route) return this.nonResource(user, req);
     const attrs: RequestAttributes = {
       resourceRequest: true,
@@ -216,10 +249,8 @@ export class KubeApi {
     return snap;
   }
 
-  private nonResource(
-    user: KubeUser,
-    req: ApiRequest,
-  ): { code: number; body: Json | string; contentType?: string } {
+  private nonResource(user: KubeUser, req: ApiRequest): ApiResult {
+    const reg = this.registry;
     const path = req.url.pathname.replace(/\/+$/, "") || "/";
     const attrs: RequestAttributes = { resourceRequest: false, verb: req.method.toLowerCase(), path };
     if (!this.authorize(user, attrs).allowed)
@@ -232,29 +263,46 @@ export class KubeApi {
       return { code: 200, body: "ok", contentType: "text/plain" };
     if (path === "/api") {
       if (agg)
-        return { code: 200, body: aggregatedDiscovery(true, agg), contentType: aggregatedContentType(agg) };
+        return {
+          code: 200,
+          body: aggregatedDiscovery(reg, true, agg),
+          contentType: aggregatedContentType(agg),
+        };
       return { code: 200, body: apiVersions(new URL(this.serverUrl()).host) };
     }
     if (path === "/apis") {
       if (agg)
-        return { code: 200, body: aggregatedDiscovery(false, agg), contentType: aggregatedContentType(agg) };
-      return { code: 200, body: apiGroupList() };
+        return {
+          code: 200,
+          body: aggregatedDiscovery(reg, false, agg),
+          contentType: aggregatedContentType(agg),
+        };
+      return { code: 200, body: apiGroupList(reg) };
     }
     if (parts[0] === "api" && parts.length === 2) {
-      const l = apiResourceList("", parts[1]!);
+      const l = apiResourceList(reg, "", parts[1]!);
       if (l) return { code: 200, body: l };
     }
     if (parts[0] === "apis" && parts.length === 2) {
-      const g = apiGroup(parts[1]!);
+      const g = apiGroup(reg, parts[1]!);
       if (g) return { code: 200, body: g };
     }
     if (parts[0] === "apis" && parts.length === 3) {
-      const l = apiResourceList(parts[1]!, parts[2]!);
+      const l = apiResourceList(reg, parts[1]!, parts[2]!);
       if (l) return { code: 200, body: l };
     }
-    if (path === "/openapi/v3") return { code: 200, body: openApiIndex() };
+    if (path === "/openapi/v3") return { code: 200, body: openApiIndex(reg) };
+    if (path === "/openapi/v2") {
+      if (!acceptsJson(asString(req.headers.accept)))
+        throw new KubeStatusError(
+          406,
+          "NotAcceptable",
+          "only the following media types are accepted: application/json",
+        );
+      return { code: 200, body: openApiV2(reg) };
+    }
     if (path.startsWith("/openapi/v3/")) {
-      const doc = openApiForPath(path.slice("/openapi/v3/".length));
+      const doc = openApiForPath(reg, path.slice("/openapi/v3/".length));
       if (doc) return { code: 200, body: doc };
     }
     throw pathNotFound();
@@ -265,10 +313,21 @@ export class KubeApi {
     route: ResourceRoute,
     req: ApiRequest,
     httpRes?: ServerResponse,
-  ): Promise<{ code: number; body: Json | string; contentType?: string } | undefined> {
+  ): Promise<ApiResult | undefined> {
     const { r, namespace, name, subresource } = route;
     const q = req.url.searchParams;
     const dryRun = q.getAll("dryRun").includes("All");
+    const warnings: string[] = [];
+    if (r.crd?.deprecated)
+      warnings.push(r.crd.deprecationWarning ?? `${apiVersionOf(r)} ${r.kind} is deprecated`);
+    const writes = { warnings, validation: "Warn" as FieldValidation };
+    if (["create", "update", "patch"].includes(route.verb)) writes.validation = fieldValidation(q);
+    const answer = (code: number, body: Json | string, contentType?: string): ApiResult => ({
+      code,
+      body,
+      ...(contentType ? { contentType } : {}),
+      ...(warnings.length ? { warnings } : {}),
+    });
     const table = wantsTable(asString(req.headers.accept)) && !subresource;
     switch (route.verb) {
       case "get": {
@@ -277,17 +336,17 @@ export class KubeApi {
         if (subresource === "scale") return { code: 200, body: scaleOf(o) };
         // Nothing runs in a sandbox pod: its log is empty.
         if (subresource === "log") return { code: 200, body: "", contentType: "text/plain" };
-        if (table) return { code: 200, body: toTable(r, [o], this.store.resourceVersion, this.now()) };
-        return { code: 200, body: clone(o) };
+        if (table) return answer(200, toTable(r, [o], this.store.resourceVersion, this.now()));
+        return answer(200, servedAs(r, clone(o)));
       }
       case "list": {
         const list = listObjects(this.store, r, namespace, q);
         if (table)
-          return {
-            code: 200,
-            body: toTable(r, asArray(list.items).filter(isObject), this.store.resourceVersion, this.now()),
-          };
-        return { code: 200, body: list };
+          return answer(
+            200,
+            toTable(r, asArray(list.items).filter(isObject), this.store.resourceVersion, this.now()),
+          );
+        return answer(200, list);
       }
       case "watch":
         if (!httpRes) throw badRequest("watch needs a streaming response");
@@ -302,22 +361,22 @@ export class KubeApi {
         if (r.kind === "SelfSubjectRulesReview")
           return { code: 201, body: rulesReview(this.ctx, user, body) };
         if (r.kind === "SelfSubjectReview") return { code: 201, body: selfSubjectReview(user) };
-        const o = await this.create(user, r, namespace, body, dryRun);
-        return { code: 201, body: clone(o) };
+        const o = await this.create(user, r, namespace, body, dryRun, writes);
+        return answer(201, servedAs(r, clone(o)));
       }
       case "update": {
         const body = this.decodeBody(req);
-        const o = await this.update(user, r, namespace, name, subresource, body, dryRun);
-        return { code: 200, body: subresource === "scale" ? scaleOf(o) : clone(o) };
+        const o = await this.update(user, r, namespace, name, subresource, body, dryRun, writes);
+        return answer(200, subresource === "scale" ? scaleOf(o) : servedAs(r, clone(o)));
       }
       case "patch": {
-        const o = await this.patch(user, r, namespace, name, subresource, req, dryRun);
-        return { code: 200, body: subresource === "scale" ? scaleOf(o) : clone(o) };
+        const o = await this.patch(user, r, namespace, name, subresource, req, dryRun, writes);
+        return answer(200, subresource === "scale" ? scaleOf(o) : servedAs(r, clone(o)));
       }
       case "delete":
-        return { code: 200, body: await this.delete(r, namespace, name, req, dryRun) };
+        return answer(200, await this.delete(r, namespace, name, req, dryRun));
       case "deletecollection":
-        return { code: 200, body: await this.deleteCollection(r, namespace, q, dryRun) };
+        return answer(200, await this.deleteCollection(r, namespace, q, dryRun));
     }
     throw methodNotAllowed();
   }
@@ -372,6 +431,7 @@ export class KubeApi {
     namespace: string,
     body: JsonObject,
     dryRun: boolean,
+    writes: Writes = { warnings: [], validation: "Warn" },
   ): Promise<JsonObject> {
     let o = this.normaliseIncoming(r, body, namespace);
     const m = meta(o);
@@ -388,6 +448,12 @@ export class KubeApi {
     m.creationTimestamp = timestamp(this.now());
     if (tracksGeneration(r)) m.generation = 1;
     if ((r.subresources ?? []).includes("status") && r.custom) delete o.status;
+    this.shape(r, o, writes, false);
+    if (isCrd(r)) {
+      const causes = validateCrd(o);
+      if (causes.length) throw invalid(r, name, causes);
+      o.status = crdStatus(o, timestamp(this.now()));
+    }
     o = admit(this.ctx, user, r, o);
     if (dryRun) return o;
     assertSerialisable(o);
@@ -406,13 +472,14 @@ export class KubeApi {
     subresource: string,
     body: JsonObject,
     dryRun: boolean,
+    writes: Writes = { warnings: [], validation: "Warn" },
   ): Promise<JsonObject> {
     const cur = this.store.get(r, namespace, name);
     if (subresource === "scale") {
       if (!cur) throw notFound(r, name);
       const rv = asString(asObject(body.metadata).resourceVersion);
       if (rv && rv !== asString(asObject(cur.metadata).resourceVersion)) throw conflict(r, name);
-      return this.replace(user, r, cur, withScale(r, clone(cur), body), "", dryRun);
+      return this.replace(user, r, cur, withScale(r, clone(cur), body), "", dryRun, writes);
     }
     const o = this.normaliseIncoming(r, body, namespace);
     const bodyName = nameOf(o);
@@ -422,7 +489,7 @@ export class KubeApi {
     meta(o).name = name;
     const rv = asString(meta(o).resourceVersion);
     if (rv && rv !== asString(asObject(cur.metadata).resourceVersion)) throw conflict(r, name);
-    return this.replace(user, r, cur, o, subresource, dryRun);
+    return this.replace(user, r, cur, o, subresource, dryRun, writes);
   }
 
   private async patch(
@@ -433,6 +500,7 @@ export class KubeApi {
     subresource: string,
     req: ApiRequest,
     dryRun: boolean,
+    writes: Writes,
   ): Promise<JsonObject> {
     const type = mediaType(asString(req.headers["content-type"]));
     if (!Object.values(PATCH_TYPES).includes(type as (typeof PATCH_TYPES)[keyof typeof PATCH_TYPES]))
@@ -451,12 +519,12 @@ export class KubeApi {
     if (!cur) throw notFound(r, name);
     if (subresource === "scale") {
       const scale = applyPatch(scaleOf(cur), type, patchBody, true);
-      return this.replace(user, r, cur, withScale(r, clone(cur), scale), "", dryRun);
+      return this.replace(user, r, cur, withScale(r, clone(cur), scale), "", dryRun, writes);
     }
-    const next = applyPatch(clone(cur), type, patchBody, r.custom === true);
+    const next = applyPatch(servedAs(r, clone(cur)), type, patchBody, r.custom === true);
     const rv = asString(asObject(next.metadata).resourceVersion);
     if (rv && rv !== asString(asObject(cur.metadata).resourceVersion)) throw conflict(r, name);
-    return this.replace(user, r, cur, next, subresource, dryRun);
+    return this.replace(user, r, cur, next, subresource, dryRun, { ...writes, patch: true });
   }
 
   /** Shared tail of update and patch: server-owned fields kept, generation, validation, controllers. */
@@ -467,6 +535,7 @@ export class KubeApi {
     incoming: JsonObject,
     subresource: string,
     dryRun: boolean,
+    writes: Writes,
   ): Promise<JsonObject> {
     let next: JsonObject;
     if (subresource === "status") {
@@ -496,6 +565,13 @@ export class KubeApi {
     if (r.kind === "ReplicaSet") next = replicaSetDefaults(next);
     if (r.kind === "Namespace")
       meta(next).labels = { ...labelsOf(next), "kubernetes.io/metadata.name": nameOf(next) };
+    if (subresource !== "status") this.shape(r, next, writes, writes.patch === true);
+    else if (r.custom) this.shape(r, next, writes, true);
+    if (isCrd(r) && subresource !== "status") {
+      const causes = validateCrd(next);
+      if (causes.length) throw invalid(r, nameOf(cur), causes);
+      next.status = crdStatus(next, timestamp(this.now()), cur);
+    }
     if (subresource !== "status") next = admitUpdate(this.ctx, user, r, next, cur);
     const updateCauses =
       r.kind === "ConfigMap" || r.kind === "Secret"
@@ -521,6 +597,20 @@ export class KubeApi {
     afterWrite(this.ctx, r, next, cur);
     await this.store.flush();
     return this.store.get(r, namespaceOf(next), nameOf(next)) ?? next;
+  }
+
+  /**
+   * Prune, default and validate a custom resource with its schema (crd.ts), drop the unknown fields of a
+   * built-in (builtinFields.ts); what was dropped is a strict decoding error or warnings, as fieldValidation
+   * says.
+   */
+  private shape(r: ResourceDef, o: JsonObject, writes: Writes, patch: boolean): void {
+    const { dropped, causes } = r.custom
+      ? shapeCustom(r, o)
+      : { dropped: dropUnknownBuiltinFields(r.kind, o), causes: [] };
+    if (dropped.length && writes.validation === "Strict") throw strictDecodingError(r, dropped, patch);
+    if (writes.validation === "Warn") writes.warnings.push(...dropped.map(unknownFieldWarning));
+    if (causes.length) throw invalid(r, nameOf(o), causes);
   }
 
   private async delete(

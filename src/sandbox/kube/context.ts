@@ -5,13 +5,16 @@
  */
 import type { AuthzSnapshot, Decision } from "./authz/authorize.js";
 import type { RequestAttributes } from "./authz/rules.js";
-import { type ResourceDef, resourceByPlural } from "./resources.js";
+import type { Registry } from "./registry.js";
+import { RESOURCES, type ResourceDef } from "./resources.js";
 import type { ObjectStore } from "./store.js";
 import type { KubeApiOptions, KubeUser } from "./types.js";
 
 export interface ApiContext {
   readonly opts: KubeApiOptions;
   readonly store: ObjectStore;
+  /** What this cluster serves: built-ins and the resources of its CRDs. */
+  readonly registry: Registry;
   now(): Date;
   random(): number;
   /** The next address of the emulated service and pod networks. */
@@ -22,7 +25,18 @@ export interface ApiContext {
   authorize(user: KubeUser, attrs: RequestAttributes): Decision;
 }
 
-export const res = (plural: string, group = ""): ResourceDef => resourceByPlural(group, plural)!;
+/** A built-in resource. */
+export const res = (plural: string, group = ""): ResourceDef =>
+  RESOURCES.find((r) => r.group === group && r.plural === plural)!;
+
+/**
+ * A custom resource the sandbox's parts read whether or not its CRD is installed (the store keys objects on
+ * group and plural, so a list is empty while the CRD is absent). Versions as the bootstrap CRDs store them.
+ */
+const custom = (gv: string, kind: string, plural: string, namespaced: boolean): ResourceDef => {
+  const [group, version] = gv.split("/") as [string, string];
+  return { group, version, kind, plural, singular: kind.toLowerCase(), namespaced, verbs: [], custom: true };
+};
 export const NAMESPACES = res("namespaces");
 export const PODS = res("pods");
 export const CONFIG_MAPS = res("configmaps");
@@ -30,8 +44,13 @@ export const SERVICE_ACCOUNTS = res("serviceaccounts");
 export const DEPLOYMENTS = res("deployments", "apps");
 export const REPLICA_SETS = res("replicasets", "apps");
 export const STATEFUL_SETS = res("statefulsets", "apps");
-export const TENANTS = res("tenants", "capsule.clastix.io");
-export const CAPSULE_CONFIGS = res("capsuleconfigurations", "capsule.clastix.io");
+export const TENANTS = custom("capsule.clastix.io/v1beta2", "Tenant", "tenants", false);
+export const CAPSULE_CONFIGS = custom(
+  "capsule.clastix.io/v1beta2",
+  "CapsuleConfiguration",
+  "capsuleconfigurations",
+  false,
+);
 export const ROLES = res("roles", "rbac.authorization.k8s.io");
 export const CLUSTER_ROLES = res("clusterroles", "rbac.authorization.k8s.io");
 export const REVISION_ANNOTATION = "deployment.kubernetes.io/revision";

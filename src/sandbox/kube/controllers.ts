@@ -18,6 +18,7 @@ import {
   STATEFUL_SETS,
   TENANTS,
 } from "./context.js";
+import { CRD_GROUP } from "./crd.js";
 import {
   asArray,
   asObject,
@@ -64,6 +65,8 @@ export function afterWrite(
     if (delay > 0) ctx.capsuleBindings.set(ns, ctx.now().getTime() + delay);
   }
   if (r.kind === "Namespace") refreshTenants(ctx);
+  // The CRD's controllers: established at once, its resources served from now on.
+  if (r.kind === "CustomResourceDefinition" && r.group === CRD_GROUP) ctx.registry.install(o);
   if (r.kind === "Deployment") reconcileDeployment(ctx, o);
   if (r.kind === "ReplicaSet") reconcileReplicaSet(ctx, o);
   if (r.kind === "StatefulSet") reconcileStatefulSet(ctx, o);
@@ -180,6 +183,14 @@ export function reconcileStatefulSet(ctx: ApiContext, sts: JsonObject): void {
 /** Deletes an object and, as the namespace controller and garbage collector would, what depends on it. */
 export function removeCascade(ctx: ApiContext, r: ResourceDef, o: JsonObject): void {
   if (!ctx.store.delete(r, namespaceOf(o), nameOf(o))) return;
+  if (r.kind === "CustomResourceDefinition" && r.group === CRD_GROUP) {
+    // apiextensions-apiserver's finalizer (pkg/controller/finalizer/crd_finalizer.go) deletes every custom
+    // resource of the CRD before the CRD goes; the sandbox does both at once.
+    const served = ctx.registry.all().filter((x) => x.crd?.crdName === nameOf(o));
+    const storage = served.find((x) => x.crd?.storageVersion === x.version) ?? served[0];
+    if (storage) for (const x of ctx.store.list(storage)) removeCascade(ctx, storage, x);
+    ctx.registry.remove(nameOf(o));
+  }
   if (r.kind === "Namespace") for (const x of ctx.store.inNamespace(nameOf(o))) removeCascade(ctx, x.r, x.o);
   const uid = asString(asObject(o.metadata).uid);
   if (!uid) return;

@@ -7,7 +7,8 @@
  */
 import { createHash } from "node:crypto";
 import type { JsonObject } from "./json.js";
-import { apiVersionOf, groupVersions, RESOURCES, type ResourceDef, subresourceInfo } from "./resources.js";
+import { compareKubeVersions, type Registry } from "./registry.js";
+import { apiVersionOf, type ResourceDef, subresourceInfo } from "./resources.js";
 
 export const KUBE_VERSION = { major: "1", minor: "31", gitVersion: "v1.31.4-eks-sandbox" };
 
@@ -33,31 +34,37 @@ export function apiVersions(serverAddress: string): JsonObject {
   };
 }
 
-const named = () => groupVersions().filter((gv) => gv.group !== "");
+const named = (reg: Registry) => reg.groupVersions().filter((gv) => gv.group !== "");
 
-function groupEntry(group: string): JsonObject {
-  const versions = named()
+function versionsOf(reg: Registry, group: string): string[] {
+  const vs = named(reg)
     .filter((gv) => gv.group === group)
-    .map((gv) => ({ groupVersion: `${group}/${gv.version}`, version: gv.version }));
+    .map((gv) => gv.version);
+  // Built-in groups keep the type table's order; a CRD's group is ordered by version priority.
+  return reg.all().some((r) => r.group === group && r.crd) ? vs.sort(compareKubeVersions) : vs;
+}
+
+function groupEntry(reg: Registry, group: string): JsonObject {
+  const versions = versionsOf(reg, group).map((v) => ({ groupVersion: `${group}/${v}`, version: v }));
   return { name: group, versions, preferredVersion: versions[0]! };
 }
 
-export function apiGroupList(): JsonObject {
-  const groups = [...new Set(named().map((gv) => gv.group))];
-  return { kind: "APIGroupList", apiVersion: "v1", groups: groups.map(groupEntry) };
+export function apiGroupList(reg: Registry): JsonObject {
+  const groups = [...new Set(named(reg).map((gv) => gv.group))];
+  return { kind: "APIGroupList", apiVersion: "v1", groups: groups.map((g) => groupEntry(reg, g)) };
 }
 
-export function apiGroup(group: string): JsonObject | undefined {
-  if (!named().some((gv) => gv.group === group)) return undefined;
-  return { kind: "APIGroup", apiVersion: "v1", ...groupEntry(group) };
+export function apiGroup(reg: Registry, group: string): JsonObject | undefined {
+  if (!named(reg).some((gv) => gv.group === group)) return undefined;
+  return { kind: "APIGroup", apiVersion: "v1", ...groupEntry(reg, group) };
 }
 
-function inGroupVersion(group: string, version: string): ResourceDef[] {
-  return RESOURCES.filter((r) => r.group === group && r.version === version);
+function inGroupVersion(reg: Registry, group: string, version: string): ResourceDef[] {
+  return reg.all().filter((r) => r.group === group && r.version === version);
 }
 
-export function apiResourceList(group: string, version: string): JsonObject | undefined {
-  const rs = inGroupVersion(group, version);
+export function apiResourceList(reg: Registry, group: string, version: string): JsonObject | undefined {
+  const rs = inGroupVersion(reg, group, version);
   if (rs.length === 0) return undefined;
   const resources: JsonObject[] = [];
   for (const r of rs) {
@@ -125,8 +132,8 @@ function discoveryResource(r: ResourceDef): JsonObject {
 }
 
 /** APIGroupDiscoveryList for /api (legacy: core only) or /apis (named groups). */
-export function aggregatedDiscovery(legacy: boolean, v: "v2" | "v2beta1"): JsonObject {
-  const gvs = groupVersions().filter((gv) => (gv.group === "") === legacy);
+export function aggregatedDiscovery(reg: Registry, legacy: boolean, v: "v2" | "v2beta1"): JsonObject {
+  const gvs = reg.groupVersions().filter((gv) => (gv.group === "") === legacy);
   const groups = [...new Set(gvs.map((gv) => gv.group))];
   return {
     kind: "APIGroupDiscoveryList",
@@ -134,13 +141,11 @@ export function aggregatedDiscovery(legacy: boolean, v: "v2" | "v2beta1"): JsonO
     metadata: {},
     items: groups.map((g) => ({
       metadata: { name: g, creationTimestamp: null },
-      versions: gvs
-        .filter((gv) => gv.group === g)
-        .map((gv) => ({
-          version: gv.version,
-          resources: inGroupVersion(g, gv.version).map(discoveryResource),
-          freshness: "Current",
-        })),
+      versions: (legacy ? ["v1"] : versionsOf(reg, g)).map((version) => ({
+        version,
+        resources: inGroupVersion(reg, g, version).map(discoveryResource),
+        freshness: "Current",
+      })),
     })),
   };
 }
@@ -183,8 +188,8 @@ function operation(r: ResourceDef, action: string, withBody: boolean, patchTypes
 }
 
 /** The OpenAPI v3 document of one group-version. */
-export function openApiDocument(group: string, version: string): JsonObject | undefined {
-  const rs = inGroupVersion(group, version);
+export function openApiDocument(reg: Registry, group: string, version: string): JsonObject | undefined {
+  const rs = inGroupVersion(reg, group, version);
   if (rs.length === 0) return undefined;
   const paths: JsonObject = {};
   const schemas: JsonObject = {};
@@ -203,12 +208,15 @@ export function openApiDocument(group: string, version: string): JsonObject | un
         patch: operation(r, "patch", true, ["application/json-patch+json", "application/merge-patch+json"]),
         delete: { ...operation(r, "delete", false), parameters: [] },
       };
-    schemas[schemaName(r)] = {
-      type: "object",
-      description: `${r.kind} (sandbox: permissive schema)`,
-      "x-kubernetes-preserve-unknown-fields": true,
-      "x-kubernetes-group-version-kind": [{ group: r.group, version: r.version, kind: r.kind }],
-    };
+    const gvk = [{ group: r.group, version: r.version, kind: r.kind }];
+    schemas[schemaName(r)] = r.crd?.schema
+      ? { ...r.crd.schema, "x-kubernetes-group-version-kind": gvk }
+      : {
+          type: "object",
+          description: `${r.kind} (sandbox: permissive schema)`,
+          "x-kubernetes-preserve-unknown-fields": true,
+          "x-kubernetes-group-version-kind": gvk,
+        };
   }
   return {
     openapi: "3.0.0",
@@ -218,34 +226,82 @@ export function openApiDocument(group: string, version: string): JsonObject | un
   };
 }
 
-let indexCache: { doc: JsonObject; hashes: Map<string, string> } | undefined;
+const indexCache = new WeakMap<Registry, { gen: number; doc: JsonObject; hashes: Map<string, string> }>();
 
-function openApiIndexData(): { doc: JsonObject; hashes: Map<string, string> } {
-  if (indexCache) return indexCache;
+function openApiIndexData(reg: Registry): { doc: JsonObject; hashes: Map<string, string> } {
+  const cached = indexCache.get(reg);
+  if (cached?.gen === reg.generation) return cached;
   const paths: JsonObject = {};
   const hashes = new Map<string, string>();
-  for (const gv of groupVersions()) {
+  for (const gv of reg.groupVersions()) {
     const p = gvPath(gv.group, gv.version);
     const hash = createHash("sha512")
-      .update(JSON.stringify(openApiDocument(gv.group, gv.version)))
+      .update(JSON.stringify(openApiDocument(reg, gv.group, gv.version)))
       .digest("hex")
       .slice(0, 128)
       .toUpperCase();
     hashes.set(p, hash);
     paths[p] = { serverRelativeURL: `/openapi/v3/${p}?hash=${hash}` };
   }
-  indexCache = { doc: { paths }, hashes };
-  return indexCache;
+  const data = { gen: reg.generation, doc: { paths }, hashes };
+  indexCache.set(reg, data);
+  return data;
 }
 
-export function openApiIndex(): JsonObject {
-  return openApiIndexData().doc;
+export function openApiIndex(reg: Registry): JsonObject {
+  return openApiIndexData(reg).doc;
 }
 
 /** `/openapi/v3/apis/apps/v1` -> its document. */
-export function openApiForPath(rest: string): JsonObject | undefined {
+export function openApiForPath(reg: Registry, rest: string): JsonObject | undefined {
   const parts = rest.split("/");
-  if (parts[0] === "api" && parts.length === 2) return openApiDocument("", parts[1]!);
-  if (parts[0] === "apis" && parts.length === 3) return openApiDocument(parts[1]!, parts[2]!);
+  if (parts[0] === "api" && parts.length === 2) return openApiDocument(reg, "", parts[1]!);
+  if (parts[0] === "apis" && parts.length === 3) return openApiDocument(reg, parts[1]!, parts[2]!);
   return undefined;
+}
+
+/**
+ * `/openapi/v2` as JSON (Swagger 2.0): a definition per kind, the CRD's schema for a custom resource, with
+ * x-kubernetes-group-version-kind, and the paths of each resource. kube-apiserver also serves it as protobuf
+ * (gnostic's OpenAPIv2 messages), which the sandbox does not: clients asking for that alone get 406.
+ */
+export function openApiV2(reg: Registry): JsonObject {
+  const definitions: JsonObject = {};
+  const paths: JsonObject = {};
+  for (const r of reg.all()) {
+    const gvk = [{ group: r.group, version: r.version, kind: r.kind }];
+    definitions[schemaName(r)] = r.crd?.schema
+      ? { ...r.crd.schema, "x-kubernetes-group-version-kind": gvk }
+      : {
+          type: "object",
+          description: `${r.kind} (sandbox: permissive schema)`,
+          "x-kubernetes-group-version-kind": gvk,
+        };
+    const base = `/${gvPath(r.group, r.version)}${r.namespaced ? "/namespaces/{namespace}" : ""}/${r.plural}`;
+    const ref = { $ref: `#/definitions/${schemaName(r)}` };
+    const op = (action: string) => ({
+      operationId: `${action}${r.kind}`,
+      responses: { "200": { description: "OK", schema: ref } },
+      "x-kubernetes-action": action,
+      "x-kubernetes-group-version-kind": gvk[0]!,
+    });
+    paths[base] = { get: op("list"), post: op("post") };
+    if (!r.createOnly)
+      paths[`${base}/{name}`] = { get: op("get"), put: op("put"), patch: op("patch"), delete: op("delete") };
+  }
+  return {
+    swagger: "2.0",
+    info: { title: "Kubernetes", version: KUBE_VERSION.gitVersion },
+    paths,
+    definitions,
+  };
+}
+
+/** Whether an Accept header takes JSON (kube-apiserver's negotiation; protobuf alone is not served here). */
+export function acceptsJson(accept: string | undefined): boolean {
+  if (!accept) return true;
+  return accept.split(",").some((p) => {
+    const t = p.split(";")[0]!.trim().toLowerCase();
+    return t === "application/json" || t === "*/*" || t === "application/*";
+  });
 }

@@ -13,7 +13,7 @@
  */
 import type { ServerResponse } from "node:http";
 import { type JsonObject, meta, nameOf, namespaceOf } from "./json.js";
-import { apiVersionOf, type ResourceDef } from "./resources.js";
+import { apiVersionOf, type ResourceDef, sameResource, servedAs } from "./resources.js";
 import { matchObject, parseFieldSelector, parseLabelSelector } from "./selectors.js";
 import { badRequest, KubeStatusError } from "./status.js";
 import type { ObjectStore, WatchEvent } from "./store.js";
@@ -99,10 +99,10 @@ export function listObjects(
     listMeta.remainingItemCount = from.length - page.length;
   }
   return {
-    kind: `${r.kind}List`,
+    kind: r.crd?.listKind ?? `${r.kind}List`,
     apiVersion: apiVersionOf(r),
     metadata: listMeta,
-    items: page.map((o) => structuredClone(o)),
+    items: page.map((o) => servedAs(r, structuredClone(o))),
   };
 }
 
@@ -124,7 +124,8 @@ export function serveWatch(
   res.flushHeaders();
   const matches = (o: JsonObject) =>
     (!r.namespaced || namespace === "" || namespaceOf(o) === namespace) && matchObject(labels, fields, o);
-  const write = (type: string, o: JsonObject) => res.write(`${JSON.stringify({ type, object: o })}\n`);
+  const write = (type: string, o: JsonObject) =>
+    res.write(`${JSON.stringify({ type, object: servedAs(r, o, true) })}\n`);
   if (since === undefined || since === 0) {
     // "Start at most recent" / "any": the current objects as ADDED, then what changes.
     for (const o of store.list(r, namespace)) if (matches(o)) write("ADDED", o);
@@ -138,10 +139,11 @@ export function serveWatch(
       res.end();
       return;
     }
-    for (const ev of replay) if (ev.resource === r && matches(ev.object)) write(ev.type, ev.object);
+    for (const ev of replay)
+      if (sameResource(ev.resource, r) && matches(ev.object)) write(ev.type, ev.object);
   }
   const onChange = (ev: WatchEvent) => {
-    if (ev.resource !== r || !matches(ev.object)) return;
+    if (!sameResource(ev.resource, r) || !matches(ev.object)) return;
     write(ev.type, ev.object);
   };
   const bookmark = () => {

@@ -3,6 +3,8 @@
  * kind behaves (namespaced, custom resource or built-in, status subresource).
  */
 
+import type { JsonObject } from "./json.js";
+
 export interface ResourceDef {
   group: string;
   version: string;
@@ -18,8 +20,32 @@ export interface ResourceDef {
   subresources?: ("status" | "token" | "scale" | "log")[];
   /** A CustomResourceDefinition kind: merge-patch only, generation on every spec change. */
   custom?: boolean;
+  /** Of a custom resource: what its CRD says for this version (registry.ts builds it). */
+  crd?: CrdVersion;
   /** Only `create` is served (reviews). */
   createOnly?: boolean;
+}
+
+export interface PrinterColumn {
+  name: string;
+  type: string;
+  format?: string;
+  description?: string;
+  priority?: number;
+  jsonPath: string;
+}
+
+export interface CrdVersion {
+  /** metadata.name of the CRD (<plural>.<group>). */
+  crdName: string;
+  /** The version objects are stored in (conversion strategy None: only apiVersion changes). */
+  storageVersion: string;
+  /** spec.versions[].schema.openAPIV3Schema, if any. */
+  schema?: JsonObject;
+  columns: PrinterColumn[];
+  listKind: string;
+  deprecated?: boolean;
+  deprecationWarning?: string;
 }
 
 const ALL = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
@@ -159,43 +185,13 @@ const ROWS: Row[] = [
     createOnly: true,
   },
   {
-    gv: "argoproj.io/v1alpha1",
-    kind: "AppProject",
-    plural: "appprojects",
-    short: ["appproj", "appprojs"],
-    custom: true,
-  },
-  {
-    gv: "argoproj.io/v1alpha1",
-    kind: "Application",
-    plural: "applications",
-    short: ["app", "apps"],
-    custom: true,
-  },
-  // KubeRocketCI's environments (epam/edp-cd-pipeline-operator config/crd/bases/v2.edp.epam.com_stages.yaml:
-  // namespaced, plural stages, status subresource): destroy reads which target clusters they deploy to.
-  {
-    gv: "v2.edp.epam.com/v1",
-    kind: "Stage",
-    plural: "stages",
-    custom: true,
-    sub: ["status"],
-  },
-  {
-    gv: "capsule.clastix.io/v1beta2",
-    kind: "Tenant",
-    plural: "tenants",
+    gv: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    plural: "customresourcedefinitions",
     cluster: true,
-    short: ["tnt"],
-    custom: true,
+    short: ["crd", "crds"],
     sub: ["status"],
-  },
-  {
-    gv: "capsule.clastix.io/v1beta2",
-    kind: "CapsuleConfiguration",
-    plural: "capsuleconfigurations",
-    cluster: true,
-    custom: true,
+    // Argo CD, Capsule and KubeRocketCI kinds are not here: the seed installs their CRDs (bootstrapCrds.ts).
   },
 ];
 
@@ -217,7 +213,26 @@ function fromRow(row: Row): ResourceDef {
   };
 }
 
+/** The built-in resources; custom resources come and go with their CRDs (registry.ts). */
 export const RESOURCES: readonly ResourceDef[] = ROWS.map(fromRow);
+
+/** The same resource (group and plural), whatever version it is served in: the store keys on that. */
+export function sameResource(a: ResourceDef, b: ResourceDef): boolean {
+  return a === b || (a.group === b.group && a.plural === b.plural);
+}
+
+/**
+ * A stored custom resource as the version asked for serves it (conversion strategy None: only apiVersion
+ * changes); `copy` when `o` must not be changed in place.
+ */
+export function servedAs(r: ResourceDef, o: JsonObject, copy = false): JsonObject {
+  if (!r.crd || r.crd.storageVersion === r.version || o.kind !== r.kind) return o;
+  const apiVersion = apiVersionOf(r);
+  if (o.apiVersion === apiVersion) return o;
+  if (copy) return { ...o, apiVersion };
+  o.apiVersion = apiVersion;
+  return o;
+}
 
 export function apiVersionOf(r: ResourceDef): string {
   return r.group === "" ? r.version : `${r.group}/${r.version}`;
@@ -226,31 +241,6 @@ export function apiVersionOf(r: ResourceDef): string {
 /** `deployments.apps`, or `pods` for the core group: how kube-apiserver names a resource in messages. */
 export function qualifiedName(r: ResourceDef): string {
   return r.group === "" ? r.plural : `${r.plural}.${r.group}`;
-}
-
-export function findResource(group: string, version: string, plural: string): ResourceDef | undefined {
-  return RESOURCES.find((r) => r.group === group && r.version === version && r.plural === plural);
-}
-
-export function resourceForKind(apiVersion: string, kind: string): ResourceDef | undefined {
-  return RESOURCES.find((r) => apiVersionOf(r) === apiVersion && r.kind === kind);
-}
-
-export function resourceByPlural(group: string, plural: string): ResourceDef | undefined {
-  return RESOURCES.find((r) => r.group === group && r.plural === plural);
-}
-
-/** Group versions served, in discovery order (core first). */
-export function groupVersions(): { group: string; version: string }[] {
-  const seen = new Set<string>();
-  const out: { group: string; version: string }[] = [];
-  for (const r of RESOURCES) {
-    const key = `${r.group}/${r.version}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({ group: r.group, version: r.version });
-  }
-  return out;
 }
 
 /** What a subresource answers with and allows (status: the object; token: a TokenRequest; scale: a Scale). */

@@ -2,7 +2,7 @@ import { rulesFor } from "./authz/authorize.js";
 import type { RequestAttributes } from "./authz/rules.js";
 import type { ApiContext } from "./context.js";
 import { asArray, asObject, asString, isObject, type JsonObject } from "./json.js";
-import { RESOURCES, type ResourceDef } from "./resources.js";
+import type { ResourceDef } from "./resources.js";
 import { timestamp } from "./routing.js";
 import { API_AUDIENCES, mintServiceAccountToken } from "./serviceAccountToken.js";
 import { invalid, notFound } from "./status.js";
@@ -22,7 +22,7 @@ export function accessReview(ctx: ApiContext, user: KubeUser, body: JsonObject):
     let namespace = asString(a.namespace) ?? "";
     // Answer for the request kube-apiserver would see: cluster-scoped resources have no namespace, and a
     // namespace's own namespace is its name.
-    const def = RESOURCES.find((x) => x.group === group && x.plural === resource);
+    const def = ctx.registry.byPlural(group, resource);
     if (def && !def.namespaced) namespace = def.kind === "Namespace" ? name : "";
     attrs = {
       resourceRequest: true,

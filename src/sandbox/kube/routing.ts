@@ -8,7 +8,8 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readBody as readLimited } from "../body.js";
 import type { Json } from "./json.js";
-import { findResource, type ResourceDef } from "./resources.js";
+import type { Registry } from "./registry.js";
+import type { ResourceDef } from "./resources.js";
 import { KubeStatusError, methodNotAllowed, pathNotFound } from "./status.js";
 
 /** kube-apiserver's default --max-request-body-bytes is 3 MiB for most writes. */
@@ -35,7 +36,12 @@ export interface ResourceRoute {
 }
 
 /** Parses /api/v1/... and /apis/<g>/<v>/... into a resource request (undefined: not a resource path). */
-export function parseResourcePath(method: string, path: string, watch: boolean): ResourceRoute | undefined {
+export function parseResourcePath(
+  registry: Registry,
+  method: string,
+  path: string,
+  watch: boolean,
+): ResourceRoute | undefined {
   const parts = path.split("/").filter((p) => p !== "");
   let group: string;
   let version: string;
@@ -56,7 +62,7 @@ export function parseResourcePath(method: string, path: string, watch: boolean):
   }
   const [plural = "", name = "", subresource = "", ...extra] = rest.map(decodeURIComponent);
   if (extra.length) throw pathNotFound();
-  const r = findResource(group, version, plural);
+  const r = registry.find(group, version, plural);
   if (!r) throw pathNotFound();
   if (subresource && !(r.subresources ?? []).some((s) => s === subresource)) throw pathNotFound();
   if (subresource === "token") {
@@ -112,6 +118,7 @@ export function send(
   code: number,
   body: Json | string,
   contentType = "application/json",
+  warnings: string[] = [],
 ): void {
   const text = typeof body === "string" ? body : JSON.stringify(body);
   res.writeHead(code, {
@@ -119,6 +126,8 @@ export function send(
     "Content-Length": Buffer.byteLength(text),
     "Cache-Control": "no-cache, private",
     "Audit-Id": randomUUID(),
+    // RFC 7234 warn-code 299 with agent "-", as kube-apiserver's warning recorder writes them.
+    ...(warnings.length ? { Warning: warnings.map((w) => `299 - ${JSON.stringify(w)}`) } : {}),
   });
   res.end(text);
 }

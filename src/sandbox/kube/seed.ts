@@ -1,5 +1,10 @@
-/** The objects a new sandbox cluster starts with: system namespaces, their default ServiceAccounts, built-in RBAC. */
+/**
+ * The objects a new sandbox cluster starts with: system namespaces, their default ServiceAccounts, built-in
+ * RBAC, and the CRDs of Argo CD, Capsule and KubeRocketCI (installed, established).
+ */
 import { BUILTIN_CLUSTER_ROLE_BINDINGS, BUILTIN_CLUSTER_ROLES } from "../../rbac/index.js";
+import { bootstrapCrds } from "./bootstrapCrds.js";
+import { crdStatus } from "./crd.js";
 import type { JsonObject } from "./json.js";
 
 export const SYSTEM_NAMESPACES = ["default", "kube-node-lease", "kube-public", "kube-system"];
@@ -82,8 +87,17 @@ export function kubernetesService(uid: string, timestamp: string): JsonObject {
   };
 }
 
+/** The bootstrap CRDs as stored: established, with their status. */
+export function seedCrds(uid: () => string, timestamp: string): JsonObject[] {
+  return bootstrapCrds().map((c) => {
+    c.metadata = { ...(c.metadata as JsonObject), uid: uid(), creationTimestamp: timestamp, generation: 1 };
+    c.status = crdStatus(c, timestamp);
+    return c;
+  });
+}
+
 export function seedObjects(uid: () => string, timestamp: string, caPem?: string): JsonObject[] {
-  const out: JsonObject[] = [];
+  const out: JsonObject[] = [...seedCrds(uid, timestamp)];
   for (const ns of SYSTEM_NAMESPACES) {
     out.push(namespaceObject(ns, uid(), timestamp));
     out.push(defaultServiceAccount(ns, uid(), timestamp));

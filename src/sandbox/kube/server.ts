@@ -3,20 +3,23 @@ import { randomUUID } from "node:crypto";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { KubeApi } from "./api.js";
-import { seedObjects } from "./seed.js";
+import { Registry } from "./registry.js";
+import { seedCrds, seedObjects } from "./seed.js";
 import { ObjectStore } from "./store.js";
 import type { KubeApiOptions, RunningKubeApi } from "./types.js";
 
 export async function startKubeApi(opts: KubeApiOptions): Promise<RunningKubeApi> {
   const now = () => (opts.now ? opts.now() : new Date());
-  const store = await ObjectStore.open(opts.dataFile, () =>
-    seedObjects(
-      randomUUID,
-      now()
-        .toISOString()
-        .replace(/\.\d{3}Z$/, "Z"),
-      opts.caPem,
-    ),
+  const ts = () =>
+    now()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, "Z");
+  const store = await ObjectStore.open(
+    opts.dataFile,
+    () => seedObjects(randomUUID, ts(), opts.caPem),
+    new Registry(),
+    // A state from before the CRDs were bootstrapped held these kinds as built-ins: install their CRDs.
+    () => seedCrds(randomUUID, ts()),
   );
   let url = "";
   const api = new KubeApi(opts, store, () => url);

@@ -8,7 +8,8 @@ import { mkdir, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { replaceFile } from "../../fs/atomic.js";
 import { asObject, asString, isObject, type JsonObject, nameOf, namespaceOf } from "./json.js";
-import { apiVersionOf, type ResourceDef, resourceForKind } from "./resources.js";
+import type { Registry } from "./registry.js";
+import { apiVersionOf, type ResourceDef, sameResource } from "./resources.js";
 
 export interface WatchEvent {
   type: "ADDED" | "MODIFIED" | "DELETED";
@@ -42,13 +43,25 @@ export class ObjectStore {
   private pending: Promise<void> | undefined;
   private inflight: Promise<void> = Promise.resolve();
 
-  private constructor(private readonly file: string) {
+  private constructor(
+    private readonly file: string,
+    readonly registry: Registry,
+  ) {
     this.events.setMaxListeners(0);
   }
 
   /** Opens the store; a missing file starts an empty cluster seeded with `seed()`. */
-  static async open(file: string, seed: () => JsonObject[]): Promise<ObjectStore> {
-    const s = new ObjectStore(file);
+  /**
+   * `ensure`: what a state written before the sandbox had CRDs lacks (the bootstrap CRDs, whose kinds were
+   * built in then): added when the state holds no CRD at all.
+   */
+  static async open(
+    file: string,
+    seed: () => JsonObject[],
+    registry: Registry,
+    ensure: () => JsonObject[] = () => [],
+  ): Promise<ObjectStore> {
+    const s = new ObjectStore(file, registry);
     let text: string | undefined;
     try {
       text = await readFile(file, "utf8");
@@ -56,7 +69,7 @@ export class ObjectStore {
       if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
     }
     if (text === undefined) {
-      for (const o of seed()) s.load(o);
+      s.loadAll(seed());
       s.historyFrom = s.rv;
       await s.flush();
       return s;
@@ -65,13 +78,25 @@ export class ObjectStore {
     if (parsed.version !== 1 || !Array.isArray(parsed.objects))
       throw new Error(`${file}: not a sandbox cluster state file (version ${String(parsed.version)})`);
     s.rv = parsed.resourceVersion;
-    for (const o of parsed.objects) s.load(o);
+    const old = !parsed.objects.some((o) => o.kind === "CustomResourceDefinition");
+    s.loadAll([...(old ? ensure() : []), ...parsed.objects]);
     s.historyFrom = s.rv;
     return s;
   }
 
+  /** CRDs first, so that their objects have a resource to load into. */
+  private loadAll(objects: JsonObject[]): void {
+    const isCrd = (o: JsonObject) =>
+      o.kind === "CustomResourceDefinition" && o.apiVersion === "apiextensions.k8s.io/v1";
+    for (const o of objects.filter(isCrd)) {
+      this.load(o);
+      this.registry.install(o);
+    }
+    for (const o of objects) if (!isCrd(o)) this.load(o);
+  }
+
   private load(o: JsonObject): void {
-    const r = resourceForKind(asString(o.apiVersion) ?? "", asString(o.kind) ?? "");
+    const r = this.registry.forKind(asString(o.apiVersion) ?? "", asString(o.kind) ?? "");
     if (!r) return;
     const m = asObject(o.metadata);
     if (!m.resourceVersion) m.resourceVersion = String(++this.rv);
@@ -113,7 +138,7 @@ export class ObjectStore {
   list(r: ResourceDef, ns = ""): JsonObject[] {
     const out: JsonObject[] = [];
     for (const { r: rr, o } of this.objects.values()) {
-      if (rr !== r) continue;
+      if (!sameResource(rr, r)) continue;
       if (r.namespaced && ns !== "" && namespaceOf(o) !== ns) continue;
       out.push(o);
     }
@@ -137,6 +162,9 @@ export class ObjectStore {
   put(r: ResourceDef, o: JsonObject): JsonObject {
     const k = key(r, r.namespaced ? namespaceOf(o) : "", nameOf(o));
     const existed = this.objects.has(k);
+    // A custom resource is stored in its CRD's storage version (conversion None: only apiVersion changes).
+    if (r.crd && r.crd.storageVersion !== r.version)
+      r = this.registry.find(r.group, r.crd.storageVersion, r.plural) ?? r;
     o.apiVersion = apiVersionOf(r);
     o.kind = r.kind;
     const m = asObject(o.metadata);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resourceByPlural } from "./resources.js";
+import { res as resourceByPlural } from "./context.js";
 import { humanDuration, toTable, wantsTable } from "./table.js";
 
 describe("server-side printing", () => {
@@ -29,7 +29,7 @@ describe("server-side printing", () => {
       spec: { containers: [{ name: "a" }, { name: "b" }] },
       status: { phase: "Running", containerStatuses: [{ ready: true }, { ready: false }] },
     };
-    const t = toTable(resourceByPlural("", "pods")!, [pod], "7", now) as {
+    const t = toTable(resourceByPlural("pods"), [pod], "7", now) as {
       columnDefinitions: { name: string }[];
       rows: { cells: unknown[]; object: { metadata: unknown } }[];
     };
@@ -41,7 +41,7 @@ describe("server-side printing", () => {
       spec: { replicas: 3 },
       status: { readyReplicas: 2, updatedReplicas: 3, availableReplicas: 2 },
     };
-    const d = toTable(resourceByPlural("apps", "deployments")!, [dep], "7", now) as {
+    const d = toTable(resourceByPlural("deployments", "apps"), [dep], "7", now) as {
       rows: { cells: unknown[] }[];
     };
     expect(d.rows[0]!.cells).toEqual(["d", "2/3", 3, 2, "<unknown>"]);

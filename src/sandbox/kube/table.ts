@@ -3,7 +3,7 @@
  * built-in kinds and NAME/AGE for the rest. Pure; the clock is passed in.
  */
 import { asArray, asObject, asString, isObject, type Json, type JsonObject, nameOf } from "./json.js";
-import type { ResourceDef } from "./resources.js";
+import type { PrinterColumn, ResourceDef } from "./resources.js";
 
 /** Whether an Accept header asks for a Table (kubectl get does; -o json/yaml does not). */
 export function wantsTable(accept: string | undefined): boolean {
@@ -36,7 +36,53 @@ interface Column {
   type: string;
   format?: string;
   description: string;
+  priority?: number;
   cell(o: JsonObject): Json;
+}
+
+/**
+ * The values a CRD printer column's JSONPath finds: `.a.b`, `.a[0].b`, `.a[*].b` and `.a[?(@.k=="v")].b`,
+ * the forms CRDs use (kubernetes/kubernetes staging/src/k8s.io/client-go/util/jsonpath).
+ */
+export function jsonPathValues(o: Json, path: string): Json[] {
+  const tokens = path.replace(/^\{|\}$/g, "").match(/\.[^.[]+|\[[^\]]*\]/g) ?? [];
+  let cur: Json[] = [o];
+  for (const t of tokens) {
+    const next: Json[] = [];
+    for (const v of cur) {
+      if (t.startsWith(".")) {
+        if (isObject(v) && v[t.slice(1)] !== undefined) next.push(v[t.slice(1)]!);
+        continue;
+      }
+      const inner = t.slice(1, -1);
+      if (!Array.isArray(v)) continue;
+      if (inner === "*") next.push(...v);
+      else if (/^-?\d+$/.test(inner)) {
+        const i = Number(inner);
+        const x = v[i < 0 ? v.length + i : i];
+        if (x !== undefined) next.push(x);
+      } else {
+        const m = /^\?\(@\.([\w.-]+)\s*==\s*["']([^"']*)["']\)$/.exec(inner);
+        if (m)
+          next.push(...v.filter((x) => isObject(x) && String(jsonPathValues(x, `.${m[1]}`)[0]) === m[2]));
+      }
+    }
+    cur = next;
+  }
+  return cur;
+}
+
+/** A CRD column's cell (customresource tableconvertor: one value as it is, several joined, none null). */
+function crdCell(c: PrinterColumn, o: JsonObject): Json {
+  const vs = jsonPathValues(o, c.jsonPath);
+  if (vs.length === 0) return null;
+  if (vs.length === 1) {
+    const v = vs[0]!;
+    if (c.type === "integer" || c.type === "number") return typeof v === "number" ? v : null;
+    if (c.type === "boolean") return typeof v === "boolean" ? v : null;
+    return typeof v === "string" ? v : JSON.stringify(v);
+  }
+  return vs.map((v) => (typeof v === "string" ? v : JSON.stringify(v))).join(",");
 }
 
 const count = (v: unknown): number => (isObject(v) ? Object.keys(v).length : 0);
@@ -65,6 +111,18 @@ function columns(r: ResourceDef, now: Date): Column[] {
     description: n,
     cell,
   });
+  if (r.crd)
+    return [
+      name,
+      ...r.crd.columns.map((c) => ({
+        name: c.name,
+        type: c.type,
+        ...(c.format ? { format: c.format } : {}),
+        description: c.description ?? "",
+        priority: c.priority ?? 0,
+        cell: (o: JsonObject) => crdCell(c, o),
+      })),
+    ];
   switch (r.kind) {
     case "Pod":
       return [
@@ -152,7 +210,7 @@ export function toTable(
       type: c.type,
       format: c.format ?? "",
       description: c.description,
-      priority: 0,
+      priority: c.priority ?? 0,
     })),
     rows: objects.map((o) => ({
       cells: cols.map((c) => c.cell(o)),
