@@ -224,7 +224,9 @@ export function openConnections(config: Config, opts: ConnectOptions): Connectio
       );
     },
     callers() {
-      return [...callerArns].map(([accountId, arn]) => ({ accountId, arn })).sort((a, b) => a.accountId.localeCompare(b.accountId));
+      return [...callerArns]
+        .map(([accountId, arn]) => ({ accountId, arn }))
+        .sort((a, b) => a.accountId.localeCompare(b.accountId));
     },
     addRemoved(targets) {
       for (const t of targets) {

@@ -22,6 +22,7 @@ import { findConfig } from "../configFile.js";
 import { DISCOVER_OPTIONS, DISCOVER_USAGE, discoverOptions } from "../discoverFlags.js";
 import { FORCE_OPTION, filesIn, outputFile } from "../outputs.js";
 import { targetsFlag } from "../targetFlag.js";
+import { xirsaVersion } from "../version.js";
 
 const FORMATS = ["table", "json", "sarif", "html"] as const;
 const FAIL_ON = ["error", "warning", "info"] as const;
@@ -103,6 +104,9 @@ interface Loaded {
   from: string;
   /** The State came from a bundle on disk (its findings are located in its files). */
   bundle?: boolean;
+  /** The stack's name, and (live) who read each account: the HTML report's header. */
+  stack?: string;
+  callers?: { accountId: string; arn: string }[];
 }
 
 function load(values: Record<string, unknown>, io: Io): Loaded {
@@ -128,6 +132,7 @@ function load(values: Record<string, unknown>, io: Io): Loaded {
       appProject: cfg.source.argocd.project,
       locate: configLocator(file, io.cwd),
       from: `--config ${config}`,
+      stack: cfg.name,
     };
   }
   const dir = resolve(io.cwd, from!);
@@ -141,6 +146,7 @@ function load(values: Record<string, unknown>, io: Io): Loaded {
     locate: bundleLocator(dir, bundle.files, io.cwd),
     from: `--from ${from}`,
     bundle: true,
+    stack: bundle.config.name,
   };
 }
 
@@ -171,6 +177,8 @@ async function loadLiveState(
     appProject: cfg.source.argocd.project,
     locate: configLocator(file, io.cwd),
     from: `--live --config ${config}`,
+    stack: cfg.name,
+    callers: live.callers,
   };
 }
 
@@ -199,6 +207,8 @@ async function loadDiscovered(values: Record<string, unknown>, io: Io): Promise<
     // No file holds a discovered set-up; findings carry their resource ids.
     locate: () => undefined,
     from: `--live --discover --source-profile ${opts.sourceProfile}`,
+    stack: found.parsed.name,
+    callers: live.callers,
   };
 }
 
@@ -231,7 +241,16 @@ function output(
       const replace = outputFile(file, { force: loaded.force, inputs: loaded.inputs });
       writeHtmlReport(
         file,
-        { result, state: loaded.state, chains: loaded.chains, generatedFrom: loaded.from },
+        {
+          result,
+          state: loaded.state,
+          chains: loaded.chains,
+          generatedFrom: loaded.from,
+          generatedAt: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+          version: xirsaVersion(),
+          ...(loaded.stack ? { stack: loaded.stack } : {}),
+          ...(loaded.callers?.length ? { callers: loaded.callers } : {}),
+        },
         { replace },
       );
       io.stdout.write(`xirsa verify: report written to ${file}\n`);
