@@ -230,6 +230,7 @@ describe.skipIf(!!skip).each([1, 20])("HTML report layout at %i target(s)", (n) 
     if (n === 1) await page.screenshot({ path: file, fullPage: true });
     else {
       await page.setViewportSize({ width: 1200, height: 2400 });
+      await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: file });
     }
     expect(readFileSync(file).subarray(1, 4).toString("latin1")).toBe("PNG");
