@@ -339,5 +339,14 @@ describe("xirsa verify --output html", () => {
     const html = readFileSync(out, "utf8");
     expect(html).toMatch(/<html/i);
     expect(html).toContain("prod/argocd");
+    // The title names the stack, the time and xirsa's version (from package.json).
+    const version = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version;
+    expect(html).toMatch(
+      new RegExp(
+        `<title>✓ xirsa verify report: stack platform — \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ \\(xirsa ${version.replace(/\./g, "\\.")}\\)</title>`,
+      ),
+    );
+    // Offline there is no caller to name.
+    expect(html).not.toContain("<dt>Caller</dt>");
   });
 });
