@@ -63,8 +63,11 @@ function conditionLines(s: JsonObject, sign: "+" | "-"): string[] {
   const cond = new Map<string, Json>();
   if (s.Condition) leaves(s.Condition, "", cond);
   return [...cond].map(([path, v]) => {
-    const [, op, key] = /^\.?([^[.]+)\["(.*)"\]$/.exec(path) ?? [];
-    return op ? `${sign}     when ${op} ${key} = ${values(v)}` : `${sign}     when ${path} = ${values(v)}`;
+    // `StringEquals["k"]`, or `["ForAnyValue:StringLike"]["k"]` for an operator with a qualifier
+    const m = /^(?:\.?([^[.]+)|\["([^"]+)"\])\["(.*)"\]$/.exec(path);
+    return m
+      ? `${sign}     when ${m[1] ?? m[2]} ${m[3]} = ${values(v)}`
+      : `${sign}     when ${path} = ${values(v)}`;
   });
 }
 

@@ -60,6 +60,22 @@ describe("policyDiff", () => {
     ).toBe("");
   });
 
+  it("a qualified condition operator reads as the others", () => {
+    const doc: JsonObject = {
+      Statement: [
+        {
+          Effect: "Deny",
+          Action: "*",
+          Resource: "*",
+          Condition: { "ForAnyValue:StringLike": { "aws:TagKeys": ["a*"] } },
+        },
+      ],
+    };
+    expect(policyDiff(undefined, doc)).toBe(
+      "+ statement 0: Deny * on *\n+     when ForAnyValue:StringLike aws:TagKeys = a*",
+    );
+  });
+
   it("a new document lists its statements with their conditions", () => {
     expect(policyDiff(undefined, trust("system:serviceaccount:krci:op")).split("\n")).toEqual([
       `+ statement 0: Allow sts:AssumeRoleWithWebIdentity by Federated arn:aws:iam::111111111111:oidc-provider/${ISSUER}`,
