@@ -10,7 +10,11 @@ import type { Json, JsonObject } from "../state/types.js";
 
 const CA_KEYS = new Set(["caData", "certificate-authority-data"]);
 
-/** The fingerprint of each certificate of a base64 PEM bundle; the digest of its bytes when it is not one. */
+/**
+ * The fingerprint of each certificate of a base64 PEM bundle; the digest of its bytes when it is not one.
+ * Node's fingerprint256 is "the SHA-256 digest of the DER encoded certificate" as colon-separated hex
+ * (nodejs/node doc/api/tls.md, getPeerCertificate), what `openssl x509 -noout -fingerprint -sha256` prints.
+ */
 export function caFingerprint(b64: string): string {
   const bytes = Buffer.from(b64, "base64");
   const pems = bytes.toString("utf8").match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
