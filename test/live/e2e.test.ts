@@ -633,7 +633,8 @@ describe.skipIf(!!skip)("live provisioning on the sandbox", () => {
       `access entry ${role(B, "CDPipelineAgent")} in workloads-staging exists, is not managed`,
     );
     expect(r.stderr).toContain("--adopt");
-    expect(r.stdout).toContain(`-           "arn:aws:iam::${B}:root"`);
+    // The blocked change's diff (its fix says: review it) names the statement that would go.
+    expect(r.stdout).toContain(`- statement 0: Allow sts:AssumeRole by AWS arn:aws:iam::${B}:root`);
     // Nothing was changed anywhere.
     expect(JSON.parse(sb.aws(["iam", "list-roles", "--profile", `sandbox-${A}`]).stdout).Roles).toEqual([]);
     const still = JSON.parse(
