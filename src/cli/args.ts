@@ -15,9 +15,14 @@ export interface Flags {
 
 /**
  * The spellings every command shares (as terraform and kubectl users type them): `-o` for `--output`, `-y` and
- * `--auto-approve` for `--yes`. Only for commands that have the long flag.
+ * `--auto-approve` for `--yes`, `-v` for `--verbose`. Only for commands that have the long flag.
  */
-const ALIASES: Record<string, string> = { "-o": "--output", "-y": "--yes", "--auto-approve": "--yes" };
+const ALIASES: Record<string, string> = {
+  "-o": "--output",
+  "-y": "--yes",
+  "--auto-approve": "--yes",
+  "-v": "--verbose",
+};
 
 function withAliases(argv: string[], options: Options): string[] {
   const out: string[] = [];

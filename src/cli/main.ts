@@ -2,13 +2,13 @@
  * The xirsa entry point: finds the command, runs it, turns errors into one line on stderr and an exit code.
  * Commands are imported lazily so that a fast command (e.g. `token`) does not pay for the others.
  */
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+
 import { type ExitCode, InputError, isXirsaError } from "../errors.js";
 import { didYouMean } from "../text/suggest.js";
 import type { Command, Io } from "./command.js";
 import { commandHelp, EXIT_CODES, GLOBAL_FLAGS, SUBCOMMANDS } from "./help.js";
 import { runCommand } from "./run.js";
+import { xirsaVersion } from "./version.js";
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   apply: async () => (await import("./commands/apply.js")).default,
@@ -78,8 +78,7 @@ export function invocation(argv: string[]): Invocation {
 }
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, "..", "..", "package.json"), "utf8"));
-  return String(pkg.version);
+  return xirsaVersion();
 }
 
 async function allCommands(): Promise<Command[]> {

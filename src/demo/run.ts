@@ -358,10 +358,10 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
         const { state, chains } = await loadLive(config, live);
         const result = verify(state, chains, { appProject: config.source.argocd.project });
         const hops = brokenHops(result);
-        // As the table: a hop blocked by an earlier one names that root cause instead of a fix.
+        // As the table: a hop blocked by an earlier one is neutral and names that root cause instead of a fix.
         for (const h of hops) {
-          const then = h.blockedBy ? ` — blocked by ${h.blockedBy}` : h.fix ? ` — fix: ${h.fix}` : "";
-          say(`    ✗ ${h.chain} ${h.hop}: ${h.reason}${then}`);
+          if (h.blockedBy) say(`    – ${h.chain} ${h.hop}: not checked because ${h.blockedBy} failed`);
+          else say(`    ✗ ${h.chain} ${h.hop}: ${h.reason}${h.fix ? ` — fix: ${h.fix}` : ""}`);
         }
         expect(!result.ok, "verify did not notice the missing access entry");
         expect(

@@ -245,7 +245,7 @@ export function renderHopsAndFindings(sources: readonly HopSource[]): string {
       "describes each kind): IAM decisions with the deciding statement and failed conditions, the access-entry " +
       "lookup, each permission with the RBAC rule a miss needs and Capsule tenancy, the registration objects " +
       "read. A hop that fails only because an earlier hop failed names that root cause in `blockedBy` (the " +
-      "table says `blocked by <hop>`, the HTML report draws it as blocked, SARIF results carry it), so the " +
+      "table shows it neutral, `– not checked because <hop> failed`, the HTML report draws it as blocked, SARIF results carry it), so the " +
       "first thing to fix is the hop without it. Probe marks every hop it could not try after a failure so.",
     "",
     "When a hop does not hold, verify reports findings: each has a stable code (also the SARIF rule id), a " +

@@ -7,6 +7,7 @@ import type {
   AccessPolicyAssociation,
   ClusterRef,
   IamRole,
+  Json,
   JsonObject,
   KubeObject,
   OidcProvider,
@@ -141,8 +142,16 @@ export interface Change {
   /** IAM resources: the account; EKS and Kubernetes resources: the cluster name. */
   account?: string;
   cluster?: string;
-  /** Readable diff, live → desired (`-` live, `+` desired). */
+  /**
+   * Readable diff, live → desired (`-` live, `+` desired): policies as a semantic diff (policyDiff.ts), a CA
+   * bundle as its fingerprint (readable.ts).
+   */
   diff: string;
+  /** The complete diff of the documents, every line and value (plan --full); absent when `diff` is it. */
+  full?: string;
+  /** The documents themselves, in full (plan JSON): live, and desired. */
+  before?: Json;
+  after?: Json;
   step: Step | (typeof DESTROY_STEPS)[number] | InventoryStep;
   blocked?: Blocked;
   ops: Operation[];
@@ -157,6 +166,8 @@ export function changeJson(c: Change): Record<string, unknown> {
     ...(c.account ? { account: c.account } : {}),
     ...(c.cluster ? { cluster: c.cluster } : {}),
     diff: c.diff,
+    ...(c.before !== undefined ? { before: c.before } : {}),
+    ...(c.after !== undefined ? { after: c.after } : {}),
     step: c.step,
     ...(c.blocked ? { blocked: c.blocked } : {}),
   };

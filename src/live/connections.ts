@@ -32,6 +32,8 @@ export interface Connections {
   kube(ref: ClusterRef): Promise<KubeClient>;
   /** GetCallerIdentity per account: the credentials must belong to the account the config names. */
   checkAccounts(): Promise<void>;
+  /** Who the credentials are, per account, as checkAccounts found them (the HTML report's header says so). */
+  callers(): { accountId: string; arn: string }[];
   /**
    * Makes the accounts and clusters of targets no longer in the config reachable (removed targets, from the
    * inventory or `removed:`); an account the config already names keeps its credentials.
@@ -110,6 +112,7 @@ export function openConnections(config: Config, opts: ConnectOptions): Connectio
   const described = new Map<string, Promise<ClusterInfo>>();
   const kubes = new Map<string, KubeClient>();
   const removed: RemovedAccess[] = [];
+  const callerArns = new Map<string, string>();
 
   const account = (accountId: string): AccountClients => {
     let c = accounts.get(accountId);
@@ -202,7 +205,9 @@ export function openConnections(config: Config, opts: ConnectOptions): Connectio
         [...specs.entries()].map(async ([id, spec]) => {
           let actual: string | undefined;
           try {
-            actual = (await account(id).sts.send(new GetCallerIdentityCommand({}))).Account;
+            const who = await account(id).sts.send(new GetCallerIdentityCommand({}));
+            actual = who.Account;
+            if (who.Arn) callerArns.set(id, who.Arn);
           } catch (e) {
             // A profile the shared files do not define is bad input, said as such (aws/profiles.ts).
             if (e instanceof InputError) throw new ConfigError(e.code, `${spec.field}: ${e.message}`, e.hint);
@@ -217,6 +222,11 @@ export function openConnections(config: Config, opts: ConnectOptions): Connectio
           }
         }),
       );
+    },
+    callers() {
+      return [...callerArns]
+        .map(([accountId, arn]) => ({ accountId, arn }))
+        .sort((a, b) => a.accountId.localeCompare(b.accountId));
     },
     addRemoved(targets) {
       for (const t of targets) {

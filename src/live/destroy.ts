@@ -23,6 +23,7 @@ import {
   stacksClaiming,
 } from "./ownership.js";
 import { hasController, OWNED_KINDS, objectStep, objId, refOf } from "./plan.js";
+import { policyDiff } from "./policyDiff.js";
 import { jsonDiff, lineDiff } from "./textDiff.js";
 import { podRoleArn, workloadId, workloadPods } from "./workloads.js";
 
@@ -315,7 +316,8 @@ export function destroyDecisions(input: DestroyInput): DestroyDecisions {
       id: r.arn,
       account: r.accountId,
       step: web ? "source-roles" : "target-roles",
-      diff: jsonDiff(normalizePolicy(r.trustPolicy), undefined),
+      diff: policyDiff(r.trustPolicy, undefined),
+      full: jsonDiff(normalizePolicy(r.trustPolicy), undefined),
       ops: [{ type: "role.delete", role: r }],
     });
   }

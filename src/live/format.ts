@@ -51,6 +51,8 @@ export interface PlanTableOptions {
    * "review the diff".
    */
   diffs?: boolean;
+  /** Complete diffs (plan/apply --full): every line of both documents, a CA in full, policies line by line. */
+  full?: boolean;
 }
 
 /** What xirsa leaves to Terraform, with the command that changes (apply) or removes (destroy) it instead. */
@@ -83,8 +85,9 @@ export function planTable(changes: Change[], opts: PlanTableOptions = {}): strin
       out.push("", `${step}:`);
     }
     out.push(`  ${paint(STYLE[c.action], `${SIGN[c.action]} ${c.action}`)} ${c.kind} ${c.id} (${where(c)})`);
-    if (c.diff && (opts.diffs !== false || !c.diff.includes("\n") || c.blocked))
-      out.push(...c.diff.split("\n").map((l) => diffLine(`      ${l}`, paint)));
+    const diff = opts.full ? (c.full ?? c.diff) : c.diff;
+    if (diff && (opts.diffs !== false || !diff.includes("\n") || c.blocked))
+      out.push(...diff.split("\n").map((l) => diffLine(`      ${l}`, paint)));
     if (c.blocked) {
       const tag = c.blocked.managedBy ? `BLOCKED (managed by ${c.blocked.managedBy})` : "BLOCKED";
       out.push(`      ${paint("bold", tag)}: ${c.blocked.reason}; ${c.blocked.fix}`);
@@ -101,6 +104,7 @@ export function appliedSummary(changes: Change[]): string {
   return `Applied ${made.length} change${made.length === 1 ? "" : "s"} (${n.create} created, ${n.update} updated, ${n.delete} deleted)${left ? `; ${left} blocked, left alone` : ""}.`;
 }
 
+/** The plan for machines: each change with its readable diff and, in full, the documents before and after. */
 export function planJson(changes: Change[]): { changes: Record<string, unknown>[]; counts: PlanCounts } {
   return { changes: changes.map(changeJson), counts: planCounts(changes) };
 }

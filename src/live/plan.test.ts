@@ -316,8 +316,13 @@ describe("plan", () => {
       "restarts update Pod argocd/serviceaccount=argocd-server",
     ]);
     const trust = changes[0]!;
-    expect(trust.diff).toContain('-           "arn:aws:iam::999999999999:root"');
-    expect(trust.diff).toContain(`+           "${desired.roles[0]!.arn}"`);
+    // Semantically: the statement trusting 999999999999 goes, the one trusting the source role comes.
+    expect(trust.diff).toContain("- statement 0: Allow sts:AssumeRole by AWS arn:aws:iam::999999999999:root");
+    expect(trust.diff).toContain(`+ statement 0: Allow sts:AssumeRole by AWS ${desired.roles[0]!.arn}`);
+    // --full: the complete line diff of the documents.
+    expect(trust.full).toContain('-           "arn:aws:iam::999999999999:root"');
+    expect(trust.full).toContain(`+           "${desired.roles[0]!.arn}"`);
+    expect(trust.full).toContain('"Version": "2012-10-17"');
     // The previous value recorded stays the pre-xirsa one (empty), not the hand-made removal.
     expect(JSON.stringify(changes[3]!.ops[0])).toContain(`"${PREVIOUS_ROLE_ARN_ANNOTATION}":""`);
   });

@@ -56,7 +56,9 @@ import {
   terraformCommand,
   terraformOwns,
 } from "./ownership.js";
-import { jsonDiff, lineDiff, prettyJson } from "./textDiff.js";
+import { policyDiff } from "./policyDiff.js";
+import { readable } from "./readable.js";
+import { fullJsonDiff, jsonDiff, lineDiff, prettyJson } from "./textDiff.js";
 import { podRoleArn, workloadId, workloadPods } from "./workloads.js";
 
 export interface PlanInput {
@@ -205,17 +207,58 @@ function roleStep(role: IamRole): Step {
   return isWebIdentityRole(role) ? "source-roles" : "target-roles";
 }
 
-function roleCreateDiff(role: IamRole): string {
-  const lines = [
+/** A Kubernetes object's change: readable diff (CA as fingerprint), complete diff, and both sides in full. */
+function objectDiff(
+  before: Json | undefined,
+  after: Json | undefined,
+): Pick<Change, "diff" | "full" | "before" | "after"> {
+  const b = readable(before, true);
+  const a = readable(after, true);
+  return {
+    diff: jsonDiff(readable(before, false), readable(after, false)),
+    full: fullJsonDiff(b, a),
+    ...(b !== undefined ? { before: b } : {}),
+    ...(a !== undefined ? { after: a } : {}),
+  };
+}
+
+/** A policy document's change: the semantic diff, the complete line diff, and both documents. */
+function policyChange(
+  before: JsonObject | undefined,
+  after: JsonObject | undefined,
+): Pick<Change, "diff" | "full" | "before" | "after"> {
+  const b = before ? normalizePolicy(before) : undefined;
+  const a = after ? normalizePolicy(after) : undefined;
+  return {
+    diff: policyDiff(before, after),
+    full: fullJsonDiff(b, a),
+    ...(b ? { before: b } : {}),
+    ...(a ? { after: a } : {}),
+  };
+}
+
+function roleCreate(role: IamRole): Pick<Change, "diff" | "full" | "after"> {
+  const head = [
     `arn: ${role.arn}`,
     `tags: ${Object.entries(role.tags)
       .map(([k, v]) => `${k}=${v}`)
       .join(", ")}`,
     ...(role.permissionsBoundary ? [`permissionsBoundary: ${role.permissionsBoundary}`] : []),
-    "trust policy:",
-    prettyJson(normalizePolicy(role.trustPolicy)),
   ];
-  return lineDiff("", lines.join("\n"));
+  const trust = normalizePolicy(role.trustPolicy);
+  return {
+    diff: [lineDiff("", head.join("\n")), "+ trust policy:", policyDiff(undefined, role.trustPolicy)].join(
+      "\n",
+    ),
+    full: lineDiff("", [...head, "trust policy:", prettyJson(trust)].join("\n")),
+    after: {
+      arn: role.arn,
+      path: role.path,
+      tags: role.tags,
+      ...(role.permissionsBoundary ? { permissionsBoundary: role.permissionsBoundary } : {}),
+      trustPolicy: trust,
+    },
+  };
 }
 
 function planRoles(input: PlanInput, out: Change[]): void {
@@ -231,7 +274,7 @@ function planRoles(input: PlanInput, out: Change[]): void {
         id: want.arn,
         account: want.accountId,
         step: roleStep(want),
-        diff: roleCreateDiff(want),
+        ...roleCreate(want),
         ops: [
           { type: "role.create", role: { ...want, tags: { ...want.tags, ...ownershipTags(input.stack) } } },
         ],
@@ -288,9 +331,12 @@ function planRoles(input: PlanInput, out: Change[]): void {
         : undefined;
     if (trust || boundary || Object.keys(tags).length) {
       const parts: string[] = [];
+      // --full: the trust policy's complete line diff in place of its semantic one.
+      const fullParts: string[] = [];
       if (trust) {
-        parts.push("trust policy:");
-        parts.push(jsonDiff(normalizePolicy(have.trustPolicy), normalizePolicy(want.trustPolicy)));
+        const t = policyChange(have.trustPolicy, want.trustPolicy);
+        parts.push("~ trust policy:", t.diff);
+        fullParts.push("trust policy:", t.full!);
       }
       if (boundary) {
         parts.push(
@@ -305,6 +351,11 @@ function planRoles(input: PlanInput, out: Change[]): void {
           have.tags[k] === undefined ? `+ tag ${k}=${v}` : `- tag ${k}=${have.tags[k]}\n+ tag ${k}=${v}`,
         );
       }
+      const roleView = (r: IamRole, t: Record<string, string>): Json => ({
+        trustPolicy: normalizePolicy(r.trustPolicy),
+        permissionsBoundary: r.permissionsBoundary ?? null,
+        tags: t,
+      });
       out.push({
         action: "update",
         kind: "IamRole",
@@ -312,6 +363,9 @@ function planRoles(input: PlanInput, out: Change[]): void {
         account: want.accountId,
         step: roleStep(want),
         diff: parts.join("\n"),
+        full: [...fullParts, ...parts.slice(trust ? 2 : 0)].join("\n"),
+        before: roleView(have, have.tags),
+        after: roleView(want, { ...have.tags, ...tags }),
         ops: [{ type: "role.update", role: want, trust, boundary, tags }],
         ...(blocked ? { blocked } : {}),
       });
@@ -326,7 +380,7 @@ function planRoles(input: PlanInput, out: Change[]): void {
         id: `${want.arn}#${policyName}`,
         account: want.accountId,
         step: "inline-policies",
-        diff: jsonDiff(normalizePolicy(inlineHave!), undefined),
+        ...policyChange(inlineHave!, undefined),
         ops: [
           {
             type: "inline.delete",
@@ -353,7 +407,7 @@ function inlineChange(
     id: `${role.arn}#${policyName}`,
     account: role.accountId,
     step: "inline-policies",
-    diff: jsonDiff(have ? normalizePolicy(have) : undefined, normalizePolicy(want)),
+    ...policyChange(have, want),
     ops: [
       {
         type: "inline.put",
@@ -669,7 +723,7 @@ function planObjects(input: PlanInput, out: Change[]): void {
         id: objId(o),
         cluster: want.name,
         step: "prune",
-        diff: jsonDiff(ownedView(o, true), undefined),
+        ...objectDiff(ownedView(o, true), undefined),
         ops: [{ type: "kube.delete", cluster, ref: refOf(o) }],
       });
     }
@@ -787,7 +841,7 @@ function planShared(
       out.push({
         ...base,
         action: "create",
-        diff: jsonDiff(undefined, wantItems),
+        ...objectDiff(undefined, wantItems),
         ops: [],
         blocked: {
           reason: `${want.kind} ${objId(want)} does not exist in cluster ${cluster.name}`,
@@ -812,7 +866,7 @@ function planShared(
     out.push({
       ...base,
       action: "create",
-      diff: jsonDiff(undefined, content(object)),
+      ...objectDiff(undefined, content(object)),
       ops: [{ type: "kube.create", cluster, object }],
     });
     return;
@@ -848,7 +902,9 @@ function planShared(
     ...base,
     ...(blocked ? { blocked } : {}),
     action: "update",
+    ...objectDiff(liveItems, result.items),
     diff: jsonDiff(liveItems, result.items) + shareText,
+    full: fullJsonDiff(liveItems, result.items) + shareText,
     ops: [
       {
         type: "kube.patch",
@@ -899,7 +955,7 @@ function planOwned(
     out.push({
       ...base,
       action: "create",
-      diff: jsonDiff(undefined, ownedView(object, false)),
+      ...objectDiff(undefined, ownedView(object, false)),
       ops: [{ type: "kube.create", cluster, object }],
     });
     return;
@@ -931,13 +987,16 @@ function planOwned(
     for (const k of extra) data[k] = null; // merge patch: null removes the key
     patch.data = data;
   }
+  const notes =
+    (extra.length ? `\n(data keys not from xirsa: ${extra.join(", ")}; apply removes them)` : "") +
+    (!owned ? "\n(adopt: add xirsa ownership labels)" : "");
+  const view = objectDiff(ownedView(have, true, want), ownedView(want, false));
   out.push({
     ...base,
     action: "update",
-    diff:
-      jsonDiff(ownedView(have, true, want), ownedView(want, false)) +
-      (extra.length ? `\n(data keys not from xirsa: ${extra.join(", ")}; apply removes them)` : "") +
-      (!owned ? "\n(adopt: add xirsa ownership labels)" : ""),
+    ...view,
+    diff: view.diff + notes,
+    full: view.full + notes,
     ops: replace
       ? [
           { type: "kube.delete", cluster, ref: refOf(want) },

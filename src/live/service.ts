@@ -187,7 +187,13 @@ export async function planLive(config: Config, flags: PlanFlags, opts: LiveOptio
 export async function loadLive(
   config: Config,
   opts: LiveOptions & { targets?: string[] },
-): Promise<{ state: State; chains: ChainSpec[]; warnings: string[] }> {
+): Promise<{
+  state: State;
+  chains: ChainSpec[];
+  warnings: string[];
+  /** Who read each account (GetCallerIdentity). */
+  callers: { accountId: string; arn: string }[];
+}> {
   if (opts.targets?.length)
     checkTargets(
       "verify",
@@ -196,7 +202,12 @@ export async function loadLive(
     );
   return withConnections(config, opts, async (conns) => {
     const s = await collect(config, conns);
-    return { state: s.live, chains: limitChains(s.desired.chains, opts.targets), warnings: s.warnings };
+    return {
+      state: s.live,
+      chains: limitChains(s.desired.chains, opts.targets),
+      warnings: s.warnings,
+      callers: conns.callers(),
+    };
   });
 }
 

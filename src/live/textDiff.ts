@@ -55,3 +55,8 @@ export function prettyJson(v: Json | undefined): string {
 export function jsonDiff(live: Json | undefined, desired: Json | undefined): string {
   return lineDiff(prettyJson(live), prettyJson(desired));
 }
+
+/** Every line of both sides (plan --full): the diff with unlimited context. */
+export function fullJsonDiff(live: Json | undefined, desired: Json | undefined): string {
+  return lineDiff(prettyJson(live), prettyJson(desired), Number.POSITIVE_INFINITY);
+}

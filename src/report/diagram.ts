@@ -1,7 +1,9 @@
 /**
- * One chain drawn as an inline SVG: a node per hop (service accounts → A role → B role → access entry →
- * Kubernetes permissions → registration), in rows of three, each node focusable and labelled with its state in
- * words and symbols (never colour alone). The page script turns a click or Enter on a node into its panel.
+ * One chain drawn as an inline SVG in three lanes, where each hop happens: account A (the service accounts in
+ * cluster A, the A role, and the registration objects cluster A keeps), account B (the B role) and cluster B
+ * (its access entry and Kubernetes permissions). A hop per row, in chain order, each node focusable and
+ * labelled with its state in words and symbols (never colour alone); a broken hop is marked the root cause,
+ * a hop blocked by it names it. The page script turns a click or Enter on a node into its panel.
  */
 import { roleNameOf } from "../names/index.js";
 import type { ChainSpec } from "../state/types.js";
@@ -35,6 +37,38 @@ const LABELS: Record<string, string> = {
   "kubernetes-permissions": "Kubernetes permissions",
   registration: "Registration",
 };
+
+export type Lane = "account-a" | "account-b" | "cluster-b";
+export const LANES: readonly Lane[] = ["account-a", "account-b", "cluster-b"];
+
+/** Where each hop is checked. Registration objects (cluster Secrets, AppProject) live in cluster A. */
+const HOP_LANE: Record<string, Lane> = {
+  "service-account": "account-a",
+  "web-identity": "account-a",
+  "assume-role": "account-b",
+  "cluster-access": "cluster-b",
+  "kubernetes-permissions": "cluster-b",
+  registration: "account-a",
+};
+
+export function laneOf(hopId: string): Lane {
+  return HOP_LANE[hopId] ?? "account-a";
+}
+
+/** The lane headings: what and where, from the chain spec when there is one. */
+export function laneTitles(spec: ChainSpec | undefined): Record<Lane, [string, string]> {
+  return {
+    "account-a": [
+      `Account A${spec ? ` · ${spec.source.accountId}` : ""}`,
+      spec ? `cluster ${spec.source.name}` : "source",
+    ],
+    "account-b": [`Account B${spec ? ` · ${spec.targetCluster.accountId}` : ""}`, "IAM"],
+    "cluster-b": [
+      `Cluster B${spec ? ` · ${spec.targetCluster.name}` : ""}`,
+      spec ? `EKS, ${spec.targetCluster.region}` : "EKS",
+    ],
+  };
+}
 
 export function hopLabel(hopId: string): string {
   return LABELS[hopId] ?? hopId;
@@ -70,18 +104,19 @@ export const STATE_WORDS: Record<HopState, { symbol: string; word: string }> = {
   unknown: { symbol: "?", word: "not reported" },
 };
 
-const W = 270;
-const H = 96;
-const GAP_X = 56;
-const GAP_Y = 52;
-const MARGIN = 12;
-const COLS = 3;
-const MAX_SUBJECT = 40;
-/** Subjects longer than this are condensed to the node's width (textLength) rather than overflowing. */
-const FIT_SUBJECT = 28;
+const LANE_W = 336;
+const LANE_GAP = 12;
+const HEAD = 50;
+const W = LANE_W - 24;
+const H = 72;
+const GAP_Y = 22;
+const MARGIN = 8;
+/** Subject characters that fit the node at 14px; longer ones are condensed (textLength), never overflow. */
+const FIT_SUBJECT = 36;
+const MAX_SUBJECT = 48;
 
 /** The drawing's natural width, for the stylesheet. */
-export const SVG_WIDTH = MARGIN * 2 + COLS * W + (COLS - 1) * GAP_X;
+export const SVG_WIDTH = MARGIN * 2 + LANES.length * LANE_W + (LANES.length - 1) * LANE_GAP;
 
 function clip(s: string, n: number): string {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
@@ -91,8 +126,15 @@ function clip(s: string, n: number): string {
 export function hopSentence(h: DrawnHop): string {
   const st = STATE_WORDS[h.state];
   const fix = h.blockedBy ? "" : h.fix ? ` Fix: ${h.fix}` : "";
-  const by = h.blockedBy ? ` by ${h.blockedBy}` : "";
+  const by = h.blockedBy ? ` by ${h.blockedBy}` : h.state === "broken" ? " (root cause)" : "";
   return `${h.label} (${h.id}, ${h.subject}): ${st.word}${by}. ${h.reason}${fix}`;
+}
+
+/** The small tag at a node's bottom right: root cause, or the hop it is blocked by. */
+function causeTag(h: DrawnHop): string {
+  if (h.state === "broken") return "root cause";
+  if (h.state === "blocked" && h.blockedBy) return `after ${h.blockedBy}`;
+  return "";
 }
 
 export function chainSvg(args: {
@@ -100,31 +142,42 @@ export function chainSvg(args: {
   title: string;
   summary: string;
   hops: DrawnHop[];
+  lanes: Record<Lane, [string, string]>;
 }): string {
   const { chainKey, hops } = args;
-  const rows = Math.max(1, Math.ceil(hops.length / COLS));
-  const width = MARGIN * 2 + COLS * W + (COLS - 1) * GAP_X;
-  const height = MARGIN * 2 + rows * H + (rows - 1) * GAP_Y;
+  const width = SVG_WIDTH;
+  const height = MARGIN * 2 + HEAD + hops.length * H + Math.max(0, hops.length - 1) * GAP_Y + 8;
+  const laneX = (l: Lane) => MARGIN + LANES.indexOf(l) * (LANE_W + LANE_GAP);
   const pos = (i: number) => ({
-    x: MARGIN + (i % COLS) * (W + GAP_X),
-    y: MARGIN + Math.floor(i / COLS) * (H + GAP_Y),
+    x: laneX(laneOf(hops[i]!.id)) + (LANE_W - W) / 2,
+    y: MARGIN + HEAD + i * (H + GAP_Y),
   });
   const arrowId = `arrow-${chainKey}`;
+
+  const lanes = LANES.map((l) => {
+    const x = laneX(l);
+    const [title, sub] = args.lanes[l];
+    return [
+      `<g class="lane" data-lane="${l}">`,
+      `<rect x="${x}" y="${MARGIN}" width="${LANE_W}" height="${height - MARGIN * 2}" rx="8" class="lane-box"/>`,
+      `<text x="${x + 12}" y="${MARGIN + 20}" class="lane-title">${esc(clip(title, 34))}</text>`,
+      `<text x="${x + 12}" y="${MARGIN + 38}" class="lane-sub">${esc(clip(sub, 40))}</text>`,
+      "</g>",
+    ].join("");
+  });
 
   const edges: string[] = [];
   for (let i = 0; i + 1 < hops.length; i++) {
     const a = pos(i);
     const b = pos(i + 1);
-    if (a.y === b.y) {
-      edges.push(
-        `<path d="M${a.x + W} ${a.y + H / 2} H${b.x - 4}" marker-end="url(#${arrowId})" class="edge"/>`,
-      );
-    } else {
-      const midY = a.y + H + GAP_Y / 2;
-      edges.push(
-        `<path d="M${a.x + W / 2} ${a.y + H} V${midY} H${b.x + W / 2} V${b.y - 4}" marker-end="url(#${arrowId})" class="edge"/>`,
-      );
-    }
+    const ax = a.x + W / 2;
+    const bx = b.x + W / 2;
+    const midY = a.y + H + GAP_Y / 2;
+    edges.push(
+      ax === bx
+        ? `<path d="M${ax} ${a.y + H} V${b.y - 3}" marker-end="url(#${arrowId})" class="edge"/>`
+        : `<path d="M${ax} ${a.y + H} V${midY} H${bx} V${b.y - 3}" marker-end="url(#${arrowId})" class="edge edge-cross"/>`,
+    );
   }
 
   const nodes = hops.map((h, i) => {
@@ -133,16 +186,23 @@ export function chainSvg(args: {
     const sentence = hopSentence(h);
     const subject = clip(h.subject, MAX_SUBJECT);
     const fit = subject.length > FIT_SUBJECT ? ` textLength="${W - 28}" lengthAdjust="spacingAndGlyphs"` : "";
+    const tag = causeTag(h);
     return [
       `<g class="hop hop-${h.state}" id="${esc(h.nodeId)}" data-chain="${esc(chainKey)}" data-hop="${esc(h.id)}"`,
-      ` data-state="${h.state}" tabindex="0" role="button" aria-expanded="false" aria-controls="${esc(h.panelId)}"`,
+      ` data-state="${h.state}" data-lane="${laneOf(h.id)}" tabindex="0" role="button" aria-expanded="false" aria-controls="${esc(h.panelId)}"`,
       ` aria-label="${esc(sentence)}">`,
       `<title>${esc(sentence)}</title>`,
       `<rect x="${x}" y="${y}" width="${W}" height="${H}" rx="10" class="hop-box"/>`,
-      `<text x="${x + 14}" y="${y + 26}" class="hop-title">${esc(h.label)}</text>`,
-      `<text x="${x + 14}" y="${y + 52}" class="hop-subject"${fit}>${esc(subject)}</text>`,
-      `<text x="${x + 14}" y="${y + 80}" class="hop-state">${st.symbol} ${esc(st.word)}</text>`,
-      `<text x="${x + W - 12}" y="${y + 80}" class="hop-id" text-anchor="end">${esc(clip(h.id, 24))}</text>`,
+      `<text x="${x + 14}" y="${y + 22}" class="hop-title">${esc(h.label)}</text>`,
+      // The hop id beside the title only where both fit (a bold 16px glyph ≈ 10px, an 11px one ≈ 6.5px).
+      h.label.length * 10 + h.id.length * 6.5 + 40 <= W
+        ? `<text x="${x + W - 12}" y="${y + 22}" class="hop-id" text-anchor="end">${esc(h.id)}</text>`
+        : "",
+      `<text x="${x + 14}" y="${y + 44}" class="hop-subject"${fit}>${esc(subject)}</text>`,
+      `<text x="${x + 14}" y="${y + 63}" class="hop-state">${st.symbol} ${esc(st.word)}</text>`,
+      tag
+        ? `<text x="${x + W - 12}" y="${y + 63}" class="hop-cause" text-anchor="end">${esc(clip(tag, 28))}</text>`
+        : "",
       "</g>",
     ].join("");
   });
@@ -154,6 +214,7 @@ export function chainSvg(args: {
     `<desc id="svgd-${chainKey}">${esc(args.summary)}</desc>`,
     `<defs><marker id="${arrowId}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">`,
     `<path d="M0 0 L10 5 L0 10 z" class="arrow-head"/></marker></defs>`,
+    ...lanes,
     ...edges,
     ...nodes,
     "</svg>",

@@ -16,7 +16,15 @@ import {
   type VerifyResult,
 } from "../verify/types.js";
 import { CLIENT_SCRIPT } from "./client.js";
-import { chainSvg, type DrawnHop, type HopState, hopLabel, hopSubject, STATE_WORDS } from "./diagram.js";
+import {
+  chainSvg,
+  type DrawnHop,
+  type HopState,
+  hopLabel,
+  hopSubject,
+  laneTitles,
+  STATE_WORDS,
+} from "./diagram.js";
 import { esc, slug } from "./escape.js";
 import { type PolicyHighlights, policyToHtml } from "./json-html.js";
 import { reportCss } from "./styles.js";
@@ -30,7 +38,18 @@ export interface HtmlReportInput {
   title?: string;
   /** Where the State came from, e.g. `--config xirsa.yaml` or `--from bundle/`. */
   generatedFrom?: string;
+  /** The stack (xirsa.yaml `name`). */
+  stack?: string;
+  /** When the report was made (ISO 8601); the caller passes it, so rendering stays pure. */
+  generatedAt?: string;
+  /** xirsa's version. */
+  version?: string;
+  /** Live: who read each account (GetCallerIdentity). */
+  callers?: { accountId: string; arn: string }[];
 }
+
+/** From this many targets on, a target × chain × hop matrix opens the report. */
+export const MATRIX_FROM_TARGETS = 3;
 
 export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'";
 
@@ -178,10 +197,13 @@ function buildModel(input: HtmlReportInput): Model {
           for (const c of decision.failedConditions) {
             if (c.policy === st.policy && c.index === index) hl.conditionKeys.add(c.key.toLowerCase());
           }
-          hl.by.push({ nodeId: h.nodeId, panelId: h.panelId, what: `${chain.id} · ${h.id}`, note });
           const list = links.get(h.nodeId) ?? [];
+          // One statement may decide for several subjects (three Argo CD service accounts): listed once.
+          const href = `#${docId(ref.role, ref.doc)}-s${index}`;
+          if (list.some((l) => l.href === href && l.note === note)) continue;
+          hl.by.push({ nodeId: h.nodeId, panelId: h.panelId, what: `${chain.id} · ${h.id}`, note });
           list.push({
-            href: `#${docId(ref.role, ref.doc)}-s${index}`,
+            href,
             text: `Statement ${index} of ${docLabel(ref)}`,
             note,
           });
@@ -248,6 +270,12 @@ function hopPanel(
       `<p class="blocked" data-blocked-by="${esc(h.blockedBy)}"><strong>Blocked by:</strong> ${name}, which fails first; fix it and this hop is checked again.</p>`,
     );
   } else if (h.fix) parts.push(`<p class="fix"><strong>Fix:</strong> ${esc(h.fix)}</p>`);
+  if (h.state === "broken") {
+    const after = hops.filter((x) => x.blockedBy === h.id);
+    parts.push(
+      `<p class="root-cause"><strong>Root cause</strong>${after.length ? `: ${after.map((x) => `<a href="#${esc(x.panelId)}" data-select="${esc(x.nodeId)}">${esc(x.label)} (${esc(x.id)})</a>`).join(", ")} ${after.length === 1 ? "fails" : "fail"} because of it.` : ": this hop fails on its own; fix it first."}</p>`,
+    );
+  }
   if (links.length) {
     parts.push(
       `<p><strong>Decided by:</strong></p><ul>${links
@@ -288,7 +316,7 @@ function chainSection(m: Model["chains"][number], findings: Finding[]): string {
     `<article class="chain" id="chain-${key}" data-chain-id="${esc(chain.id)}" data-ok="${chain.ok}">`,
     `<h3>${esc(KIND_LABELS[chain.kind] ?? chain.kind)}: ${esc(chain.id)} ${stateBadge(chain.ok)}</h3>`,
     where,
-    `<figure>${chainSvg({ chainKey: key, title, summary, hops })}<figcaption>${esc(summary)}</figcaption></figure>`,
+    `<figure>${chainSvg({ chainKey: key, title, summary, hops, lanes: laneTitles(spec) })}<figcaption class="visually-hidden">${esc(summary)}</figcaption></figure>`,
     `<p class="hint">Select a hop (click it, or Tab to it and press Enter) to see why it holds or fails.</p>`,
     `<div class="panels" aria-live="polite">`,
     ...hops.map((h) =>
@@ -387,16 +415,75 @@ function policiesSection(input: HtmlReportInput, model: Model): string {
   return `<section id="policies" aria-labelledby="policies-h"><h2 id="policies-h">Policies involved</h2>${roles.length ? roles.join("") : `<p class="muted">No IAM roles of these chains are in the State.</p>`}</section>`;
 }
 
+/** The first root cause (a broken hop not blocked by another), for the header badge to link to. */
+function firstBroken(model: Model): DrawnHop | undefined {
+  for (const c of model.chains) {
+    const h = c.hops.find((x) => x.state === "broken");
+    if (h) return h;
+  }
+  return undefined;
+}
+
+const MATRIX_WORDS: Record<HopState, string> = { ok: "✓", broken: "✗", blocked: "⊘", unknown: "?" };
+const SHORT_HOP: Record<string, string> = {
+  "service-account": "SA",
+  "web-identity": "A role",
+  "assume-role": "B role",
+  "cluster-access": "entry",
+  "kubernetes-permissions": "perms",
+  registration: "reg.",
+};
+
+/** Targets × chains × hops: one cell per hop, linking to its panel. */
+function matrixSection(model: Model, targets: string[]): string {
+  const kinds = [...new Set(model.chains.map((c) => c.chain.kind))];
+  const cols = kinds.map((k) => ({
+    kind: k,
+    hops: [...HOP_IDS] as string[],
+  }));
+  const head1 = cols
+    .map((c) => `<th scope="colgroup" colspan="${c.hops.length}">${esc(KIND_LABELS[c.kind] ?? c.kind)}</th>`)
+    .join("");
+  const head2 = cols
+    .flatMap((c) => c.hops.map((h) => `<th scope="col" title="${esc(h)}">${esc(SHORT_HOP[h] ?? h)}</th>`))
+    .join("");
+  const rows = targets.map((t, ti) => {
+    const cells = cols.flatMap((c) => {
+      const m = model.chains.find((x) => x.chain.target === t && x.chain.kind === c.kind);
+      return c.hops.map((id) => {
+        const h = m?.hops.find((x) => x.id === id);
+        if (!m || !h) return `<td class="cell cell-none">–</td>`;
+        const label = `${m.chain.id} · ${h.id}: ${STATE_WORDS[h.state].word}${h.blockedBy ? ` by ${h.blockedBy}` : ""}`;
+        return `<td class="cell cell-${h.state}"><a href="#${esc(h.panelId)}" data-select="${esc(h.nodeId)}" title="${esc(label)}" aria-label="${esc(label)}">${MATRIX_WORDS[h.state]}</a></td>`;
+      });
+    });
+    const ok = model.chains.filter((x) => x.chain.target === t).every((x) => x.chain.ok);
+    return `<tr data-target="${esc(t)}"><th scope="row"><a href="#target-t${ti}">${esc(t)}</a> ${ok ? "" : `<span class="badge badge-broken">${STATE_WORDS.broken.symbol}</span>`}</th>${cells.join("")}</tr>`;
+  });
+  return `<section id="matrix" aria-labelledby="matrix-h"><h2 id="matrix-h">All targets</h2><table class="matrix"><thead><tr><th scope="col" rowspan="2">Target</th>${head1}</tr><tr>${head2}</tr></thead><tbody>${rows.join("")}</tbody></table><p class="muted">✓ proven · ✗ broken (root cause) · ⊘ blocked by an earlier hop. Select a cell to open that hop.</p></section>`;
+}
+
 export function renderHtmlReport(input: HtmlReportInput): string {
   const { result } = input;
   const model = buildModel(input);
   const total = result.chains.length;
   const broken = result.chains.filter((c) => !c.ok).length;
-  const errors = result.findings.filter((f) => f.severity === "error").length;
+  const count = (sev: Finding["severity"]) =>
+    result.findings.filter((f) => f.severity === sev && !f.accepted).length;
+  const errors = count("error");
+  const warnings = count("warning");
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? "" : "s"}`;
   const verdict = result.ok
     ? `${STATE_WORDS.ok.symbol} All ${total} chain${total === 1 ? "" : "s"} proven`
     : `${STATE_WORDS.broken.symbol} ${broken} of ${total} chain${total === 1 ? "" : "s"} broken`;
-  const title = input.title ?? "xirsa verify report";
+  const counts = `${plural(errors, "error")}, ${plural(warnings, "warning")}`;
+  const title = input.title ?? `xirsa verify report${input.stack ? `: stack ${input.stack}` : ""}`;
+  const first = firstBroken(model);
+  const badgeClass = !result.ok ? "badge-broken" : warnings ? "sev-warning" : "badge-ok";
+  const badgeHref = first ? `#${first.panelId}` : result.findings.length ? "#findings" : undefined;
+  const badge = badgeHref
+    ? `<a class="verdict badge ${badgeClass}" id="verdict-link" href="${esc(badgeHref)}"${first ? ` data-select="${esc(first.nodeId)}"` : ""}><span id="verdict">${esc(verdict)}</span> · <span id="counts">${esc(counts)}</span></a>`
+    : `<span class="verdict badge ${badgeClass}" id="verdict-link"><span id="verdict">${esc(verdict)}</span> · <span id="counts">${esc(counts)}</span></span>`;
 
   const targets: string[] = [];
   for (const c of model.chains) if (!targets.includes(c.chain.target)) targets.push(c.chain.target);
@@ -410,25 +497,52 @@ export function renderHtmlReport(input: HtmlReportInput): string {
       "</section>",
     ].join("");
   });
+  const meta: [string, string][] = [
+    ...(input.stack ? ([["Stack", esc(input.stack)]] as [string, string][]) : []),
+    ...(input.generatedAt
+      ? ([["Generated", `<time datetime="${esc(input.generatedAt)}">${esc(input.generatedAt)}</time>`]] as [
+          string,
+          string,
+        ][])
+      : []),
+    ...(input.generatedFrom
+      ? ([["From", `<code>${esc(input.generatedFrom)}</code>`]] as [string, string][])
+      : []),
+    ...(input.version ? ([["xirsa", esc(input.version)]] as [string, string][]) : []),
+    ...(input.callers?.length
+      ? ([
+          [
+            "Caller",
+            input.callers
+              .map(
+                (c) => `<code>${esc(c.arn)}</code> <span class="muted">(account ${esc(c.accountId)})</span>`,
+              )
+              .join("<br>"),
+          ],
+        ] as [string, string][])
+      : []),
+  ];
+  const docTitle = `${result.ok ? "✓" : "✗"} ${title}${input.generatedAt ? ` — ${input.generatedAt}` : ""}${input.version ? ` (xirsa ${input.version})` : ""}`;
 
   return [
     "<!doctype html>",
     `<html lang="en"><head><meta charset="utf-8">`,
     `<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">`,
     `<meta name="viewport" content="width=device-width, initial-scale=1">`,
-    `<meta name="generator" content="xirsa">`,
-    `<title>${esc(`${result.ok ? "✓" : "✗"} ${title}`)}</title>`,
+    `<meta name="generator" content="xirsa${input.version ? ` ${esc(input.version)}` : ""}">`,
+    `<title>${esc(docTitle)}</title>`,
     `<style>${reportCss()}</style></head><body>`,
     `<header><h1>${esc(title)}</h1>`,
-    `<p class="verdict ${result.ok ? "badge-ok" : "badge-broken"} badge" id="verdict">${esc(verdict)}</p>`,
-    `<p class="muted">${input.generatedFrom ? `Generated from ${esc(input.generatedFrom)}. ` : ""}${result.findings.length} finding${result.findings.length === 1 ? "" : "s"} (${errors} error${errors === 1 ? "" : "s"}). This page is self-contained and loads nothing.</p>`,
-    `<nav aria-label="Contents"><ul>${targets
+    `<p class="verdict-line">${badge}</p>`,
+    meta.length ? `<dl class="meta">${meta.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join("")}</dl>` : "",
+    `<p class="muted">${result.findings.length} finding${result.findings.length === 1 ? "" : "s"} (${plural(errors, "error")}, ${plural(warnings, "warning")}, ${count("info")} info). This page is self-contained and loads nothing.</p>`,
+    `<nav aria-label="Contents"><ul>${targets.length >= MATRIX_FROM_TARGETS ? `<li><a href="#matrix">All targets</a></li>` : ""}${targets
       .map((t, ti) => `<li><a href="#target-t${ti}">Target ${esc(t)}</a></li>`)
       .join(
         "",
       )}<li><a href="#findings">Findings</a></li><li><a href="#policies">Policies</a></li></ul></nav></header>`,
-    `<main>${targetSections.join("")}${findingsSection(result.findings, model)}${policiesSection(input, model)}</main>`,
-    `<footer>Made by xirsa verify. Hops: service accounts → A role (web identity) → B role (AssumeRole) → access entry → Kubernetes permissions → registration.</footer>`,
+    `<main>${targets.length >= MATRIX_FROM_TARGETS ? matrixSection(model, targets) : ""}${targetSections.join("")}${findingsSection(result.findings, model)}${policiesSection(input, model)}</main>`,
+    `<footer>Made by xirsa${input.version ? ` ${esc(input.version)}` : ""} verify. Hops: service accounts → A role (web identity) → B role (AssumeRole) → access entry → Kubernetes permissions → registration.</footer>`,
     `<script>${CLIENT_SCRIPT}</script>`,
     "</body></html>",
     "",

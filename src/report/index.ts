@@ -5,7 +5,7 @@ import { InputError } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic.js";
 import { type HtmlReportInput, renderHtmlReport } from "./html.js";
 
-export { type HtmlReportInput, REPORT_CSP, renderHtmlReport } from "./html.js";
+export { type HtmlReportInput, MATRIX_FROM_TARGETS, REPORT_CSP, renderHtmlReport } from "./html.js";
 
 /**
  * Renders the report and writes it to `file` atomically (a temporary file beside it, then a rename), so a

@@ -38,12 +38,18 @@ figcaption { color: ${P.muted}; font-size: .9rem; }
 .hop-broken text { fill: ${P.brokenText}; }
 .hop-unknown .hop-box { fill: ${P.unknownFill}; stroke: ${P.unknownStroke}; stroke-dasharray: 2 3; }
 .hop-unknown text { fill: ${P.unknownText}; }
-.hop-blocked .hop-box { fill: ${P.unknownFill}; stroke: ${P.brokenStroke}; stroke-dasharray: 2 3; }
-.hop-blocked text { fill: ${P.brokenText}; }
-.hop-title { font-weight: 700; font-size: 17px; }
+.hop-broken .hop-box { stroke-width: 3; }
+.hop-blocked .hop-box { fill: ${P.unknownFill}; stroke: ${P.unknownStroke}; stroke-dasharray: 2 3; }
+.hop-blocked text { fill: ${P.unknownText}; }
+.hop-cause { font-size: 12px; font-weight: 700; }
+.lane-box { fill: ${P.background}; stroke: ${P.border}; stroke-width: 1; }
+.lane-title { font-weight: 700; font-size: 14px; fill: ${P.text}; }
+.lane-sub { font-size: 12px; fill: ${P.muted}; }
+.edge-cross { stroke-dasharray: none; }
+.hop-title { font-weight: 700; font-size: 16px; }
 .hop-subject { font-size: 14px; }
 .hop-state { font-size: 14px; font-weight: 600; }
-.hop-id { font-size: 12px; }
+.hop-id { font-size: 11px; }
 .hop.selected .hop-box { stroke-width: 4; }
 .hop:focus-visible .hop-box, .hop:focus .hop-box { stroke: ${P.focus}; stroke-width: 4; }
 .hint { color: ${P.muted}; font-size: .9rem; margin: .2rem 0; }
@@ -56,7 +62,23 @@ figcaption { color: ${P.muted}; font-size: .9rem; }
 .hop-panel h4 { margin-top: .3rem; }
 .hop-panel p { margin: .3rem 0; }
 pre { background: ${P.panel}; border: 1px solid ${P.border}; border-radius: 6px; padding: .6rem .8rem;
-  overflow-x: auto; white-space: pre; }
+  white-space: pre-wrap; overflow-wrap: anywhere; }
+.visually-hidden { position: absolute !important; width: 1px; height: 1px; margin: -1px; padding: 0; border: 0;
+  overflow: hidden; clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; }
+.verdict-line { margin: .4rem 0; }
+a.verdict { text-decoration: none; }
+a.verdict:hover, a.verdict:focus { text-decoration: underline; }
+dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .1rem .8rem; margin: .4rem 0; font-size: .92rem; }
+dl.meta dt { font-weight: 600; }
+dl.meta dd { margin: 0; overflow-wrap: anywhere; min-width: 0; }
+.root-cause { color: ${P.brokenText}; }
+table.matrix { width: auto; table-layout: auto; font-size: .9rem; }
+table.matrix th, table.matrix td { padding: .15rem .4rem; text-align: center; }
+table.matrix th[scope="row"] { text-align: left; white-space: nowrap; }
+table.matrix td a { text-decoration: none; display: block; font-weight: 700; }
+.cell-ok { background: ${P.okFill}; } .cell-ok a { color: ${P.okText}; }
+.cell-broken { background: ${P.brokenFill}; } .cell-broken a { color: ${P.brokenText}; }
+.cell-blocked, .cell-unknown { background: ${P.unknownFill}; } .cell-blocked a, .cell-unknown a { color: ${P.unknownText}; }
 .hop-panel pre { background: ${P.background}; }
 mark.decided { background: ${P.markFill}; color: ${P.text}; border-left: 3px solid ${P.brokenStroke};
   -webkit-box-decoration-break: clone; box-decoration-break: clone; }
@@ -66,7 +88,7 @@ col.c-sev { width: 10%; } col.c-code { width: 18%; } col.c-res { width: 22%; } c
 td code { overflow-wrap: anywhere; }
 th, td { border: 1px solid ${P.border}; padding: .35rem .5rem; text-align: left; vertical-align: top; }
 th { background: ${P.panel}; }
-td { overflow-wrap: break-word; }
+td { overflow-wrap: anywhere; }
 .decided-list { margin: .2rem 0 1rem; }
 footer { margin: 2.5rem auto 1.5rem; color: ${P.muted}; font-size: .85rem; }
 @media print {

@@ -473,7 +473,7 @@ describe.skipIf(!!skip)("runtime flows on the sandbox", () => {
       "--token-file",
       opToken,
     ]);
-    expect(table.stdout).toMatch(/^ {2}✗ assume-role +not probed: .* — blocked by web-identity$/m);
+    expect(table.stdout).toMatch(/^ {2}– assume-role +not checked because web-identity failed$/m);
     // The Argo CD chain is unaffected.
     expect((await probe("argocd", "staging")).code).toBe(0);
 

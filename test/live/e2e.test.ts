@@ -426,8 +426,14 @@ describe.skipIf(!!skip)("live provisioning on the sandbox", () => {
       "update ServiceAccount argocd/argocd-server",
       "update Pod argocd/serviceaccount=argocd-server",
     ]);
-    expect(changes[0]!.diff).toContain(`-           "arn:aws:iam::${C}:root"`);
-    expect(changes[0]!.diff).toContain(`+           "${role(A, "ArgoCDMaster")}"`);
+    // The trust policy as statements removed and added (its principal changed), not a JSON line diff.
+    expect(changes[0]!.diff).toContain(`- statement 0: Allow sts:AssumeRole by AWS arn:aws:iam::${C}:root`);
+    expect(changes[0]!.diff).toContain(
+      `+ statement 0: Allow sts:AssumeRole by AWS ${role(A, "ArgoCDMaster")}`,
+    );
+    // plan JSON keeps both documents in full.
+    expect(JSON.stringify(changes[0]!.before)).toContain(`"AWS":["arn:aws:iam::${C}:root"]`);
+    expect(JSON.stringify(changes[0]!.after)).toContain(`"AWS":["${role(A, "ArgoCDMaster")}"]`);
     // terraform plan -detailed-exitcode's contract: 2 when there is something to change.
     const detailed = sb.xirsa(["plan", "--config", sb.configFile, "--detailed-exitcode"]);
     expect(detailed.code, detailed.stderr).toBe(2);
@@ -438,7 +444,7 @@ describe.skipIf(!!skip)("live provisioning on the sandbox", () => {
     expect(r.stdout).toContain("4 of 4 chains proven");
     expect(r.stdout).toContain("Applied 5 changes (2 created, 3 updated, 0 deleted).");
     // apply --yes lists the changes; the policy diffs were plan's to show.
-    expect(r.stdout).not.toContain(`+           "${role(A, "ArgoCDMaster")}"`);
+    expect(r.stdout).not.toContain(`+ statement 0: Allow sts:AssumeRole by AWS ${role(A, "ArgoCDMaster")}`);
     expect(plan()).toEqual([]);
     expect(sb.xirsa(["plan", "--config", sb.configFile, "--detailed-exitcode"]).code).toBe(0);
     expect(podRoles("argocd")).toEqual(Array(4).fill(role(A, "ArgoCDMaster")));
@@ -627,7 +633,8 @@ describe.skipIf(!!skip)("live provisioning on the sandbox", () => {
       `access entry ${role(B, "CDPipelineAgent")} in workloads-staging exists, is not managed`,
     );
     expect(r.stderr).toContain("--adopt");
-    expect(r.stdout).toContain(`-           "arn:aws:iam::${B}:root"`);
+    // The blocked change's diff (its fix says: review it) names the statement that would go.
+    expect(r.stdout).toContain(`- statement 0: Allow sts:AssumeRole by AWS arn:aws:iam::${B}:root`);
     // Nothing was changed anywhere.
     expect(JSON.parse(sb.aws(["iam", "list-roles", "--profile", `sandbox-${A}`]).stdout).Roles).toEqual([]);
     const still = JSON.parse(

@@ -21,6 +21,9 @@ export interface PlanChange {
   cluster?: string;
   account?: string;
   diff: string;
+  /** The documents in full (policies normalised, objects as the plan reads them). */
+  before?: unknown;
+  after?: unknown;
   step: string;
   blocked?: { reason: string; fix: string; adoptable?: boolean };
 }

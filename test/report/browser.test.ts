@@ -98,7 +98,11 @@ describe.skipIf(!!skip)("HTML report in Chromium", () => {
         const node = page.locator(`#chain-c${ci} g.hop[data-hop="${hop.id}"]`);
         expect(await node.count(), `${chain.id} ${hop.id}`).toBe(1);
         const state = hop.ok ? "ok" : hop.blockedBy ? "blocked" : "broken";
-        const words = hop.blockedBy ? `blocked by ${hop.blockedBy}` : state;
+        const words = hop.blockedBy
+          ? `blocked by ${hop.blockedBy}`
+          : state === "broken"
+            ? "broken (root cause)"
+            : state;
         expect(await node.getAttribute("data-state")).toBe(state);
         expect(await node.getAttribute("role")).toBe("button");
         expect(await node.getAttribute("tabindex")).toBe("0");

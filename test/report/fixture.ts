@@ -41,3 +41,24 @@ export function brokenExample(): Example {
   const tampered = tamper(state, chains);
   return { state, chains, result: verify(state, chains), ...tampered };
 }
+
+/**
+ * `n` targets (alternately as staging and prod of examples/multi-target.yaml, each in its own account and
+ * cluster), tampered as brokenExample is: the first target's Argo CD chain is broken twice.
+ */
+export function manyTargets(n: number): Example {
+  const config = loadConfig(EXAMPLE);
+  const base = config.targets;
+  config.targets = Array.from({ length: n }, (_, i) => {
+    const t = base[i % base.length]!;
+    return {
+      ...t,
+      name: i === 0 ? "staging" : `target-${String(i + 1).padStart(2, "0")}`,
+      accountId: String(200000000000 + i * 1111),
+      cluster: `workloads-${String(i + 1).padStart(2, "0")}`,
+    };
+  });
+  const { state, chains } = desiredState(config);
+  const broken = tamper(state, chains);
+  return { state, chains, result: verify(state, chains), ...broken };
+}

@@ -7,7 +7,7 @@ import { brokenExample } from "./fixture.js";
 const HOSTILE = `<script>alert("x")</script><img src=x onerror=alert(1)>"'&`;
 
 const ALLOWED_TAGS = new Set(
-  "html head meta title style body header h1 h2 h3 h4 p span nav ul li a main section article figure figcaption svg desc defs marker path g rect text div strong details summary pre table caption colgroup col thead tbody tr th td code mark footer script br".split(
+  "html head meta title style body header h1 h2 h3 h4 p span nav ul li a main section article figure figcaption svg desc defs marker path g rect text div strong details summary pre table caption colgroup col thead tbody tr th td code mark footer script br dl dt dd time".split(
     " ",
   ),
 );
@@ -44,7 +44,13 @@ describe("renderHtmlReport", () => {
         expect(node, `${chain.id} ${hop.id}`).not.toBeNull();
         const state = hop.ok ? "ok" : hop.blockedBy ? "blocked" : "broken";
         expect(node![1]).toBe(state);
-        expect(node![2]).toContain(hop.blockedBy ? `: blocked by ${hop.blockedBy}.` : `: ${state}.`);
+        expect(node![2]).toContain(
+          hop.blockedBy
+            ? `: blocked by ${hop.blockedBy}.`
+            : state === "broken"
+              ? ": broken (root cause)."
+              : `: ${state}.`,
+        );
         expect(node![2]).toContain(esc(hop.reason));
         if (hop.fix && !hop.blockedBy) expect(node![2]).toContain(esc(`Fix: ${hop.fix}`));
       }

@@ -191,21 +191,62 @@ describe("xirsa verify --output table", () => {
     expect(piped.stdout).not.toContain("\u001b[");
   });
 
-  it("one line per hop with ✓/✗, the reason and the fix", async () => {
+  it("one hop per entry with ✓/✗/–, the reason, the fix and (--from) the bundle file and line", async () => {
     const files = renderExample("xirsa");
     editJson(files, /workloads-prod\/access-entries\.json$/, (d) => d.slice(1));
     const dir = writeFiles(files, join(work, "table"));
     const r = await xirsaAsync(["verify", "--from", dir], { NO_COLOR: "1" });
     expect(r.code).toBe(1);
     const lines = r.stdout.split("\n");
-    const hop = lines.filter((l) => /^ {2}[✓✗] cluster-access /.test(l));
+    // Within 120 columns (code points: ✓ and … are one column each).
+    for (const l of lines) expect([...l].length, l).toBeLessThanOrEqual(120);
+    const hop = lines.flatMap((l, i) => (/^ {2}[✓✗] cluster-access /.test(l) ? [i] : []));
     expect(hop).toHaveLength(2);
-    expect(hop[0]).toMatch(
-      /^ {2}✗ cluster-access .*has no access entry for .* — fix: aws eks create-access-entry/,
+    // The broken one: the reason names the role, not its ARN; the fix (a command to copy) keeps the ARN.
+    const broken = lines.slice(
+      hop[0]!,
+      lines.findIndex((l, i) => i > hop[0]! && /^ {2}\S/.test(l)),
     );
-    expect(hop[1]).toMatch(/^ {2}✓ cluster-access /);
-    expect(lines.filter((l) => /^ {2}[✓✗] /.test(l))).toHaveLength(12);
+    expect(broken[0]).toMatch(
+      /^ {2}✗ cluster-access +cluster workloads-prod has no access entry for AWSIRSA_dev_/,
+    );
+    expect(broken[0]).not.toContain("arn:aws:iam::");
+    expect(broken.join(" ")).toMatch(
+      / fix: aws eks create-access-entry .*--principal-arn +arn:aws:iam::222222222222:role\//,
+    );
+    // The location is the last entry under the hop (a long path is cut over lines at its slashes).
+    const at = broken.findIndex((l) => /^ {28}at /.test(l));
+    expect(at).toBeGreaterThan(0);
+    expect(
+      broken
+        .slice(at)
+        .map((l) => l.trim())
+        .join(""),
+    ).toMatch(/^at .*table\/aws\/222222222222\/eks\/workloads-prod\/access-entries\.json:\d+$/);
+    expect(lines[hop[1]!]).toMatch(/^ {2}✓ cluster-access /);
+    // The permissions hop after the missing entry is neutral and names the root cause.
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^ {2}– kubernetes-permissions +not checked because cluster-access failed$/),
+    );
+    expect(lines.filter((l) => /^ {2}[✓✗–] /.test(l))).toHaveLength(12);
     expect(r.stdout).toMatch(/1 of 2 chains proven/);
+  });
+
+  it("-v adds each hop's evidence; without it there is none", async () => {
+    const plain = await xirsaAsync(["verify", "--config", "examples/xirsa.yaml"], { NO_COLOR: "1" });
+    const verbose = await xirsaAsync(["verify", "--config", "examples/xirsa.yaml", "-v"], { NO_COLOR: "1" });
+    expect(verbose.code, verbose.stderr).toBe(0);
+    const evidence = /^ {28}principalArn: arn:aws:iam::222222222222:role\/AWSIRSA_dev_CDPipelineAgent$/m;
+    expect(verbose.stdout).toMatch(evidence);
+    expect(verbose.stdout).toMatch(
+      /^ {28}decision\.allowedBy\[0\]\.policy: inline:xirsa-assume-agent-roles$/m,
+    );
+    expect(plain.stdout).not.toMatch(evidence);
+    for (const l of verbose.stdout.split("\n")) expect([...l].length, l).toBeLessThanOrEqual(120);
+    const long = await xirsaAsync(["verify", "--config", "examples/xirsa.yaml", "--verbose"], {
+      NO_COLOR: "1",
+    });
+    expect(long.stdout).toBe(verbose.stdout);
   });
 
   it("formatTable paints only when asked", () => {
@@ -231,7 +272,7 @@ describe("xirsa verify --output table", () => {
       findings: [],
     };
     expect(formatTable(result)).toBe(
-      "✗ t/argocd (argocd → t)\n  ✗ registration  r — fix: f\n\n0 of 1 chain proven; 0 errors, 0 warnings, 0 info\n",
+      "✗ t/argocd (argocd → t)\n  ✗ registration  r\n                  fix: f\n\n0 of 1 chain proven; 0 errors, 0 warnings, 0 info\n",
     );
     expect(formatTable(result, { color: true })).toContain("\u001b[31m✗\u001b[0m");
   });
@@ -298,5 +339,14 @@ describe("xirsa verify --output html", () => {
     const html = readFileSync(out, "utf8");
     expect(html).toMatch(/<html/i);
     expect(html).toContain("prod/argocd");
+    // The title names the stack, the time and xirsa's version (from package.json).
+    const version = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version;
+    expect(html).toMatch(
+      new RegExp(
+        `<title>✓ xirsa verify report: stack platform — \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ \\(xirsa ${version.replace(/\./g, "\\.")}\\)</title>`,
+      ),
+    );
+    // Offline there is no caller to name.
+    expect(html).not.toContain("<dt>Caller</dt>");
   });
 });

@@ -23,7 +23,7 @@ const command: Command = {
   name: "apply",
   summary: "create or repair the chains in both accounts and clusters, then verify them live",
   usage: `xirsa apply --config <xirsa.yaml> [--yes] [--adopt] [--create-oidc-provider] [--patch-managed]
-            [--output table|json] [--wait-timeout <seconds>] [--target <name>]…
+            [--output table|json] [--wait-timeout <seconds>] [--target <name>]… [--full]
 
 Shows the plan, asks for confirmation (a terminal is required unless --yes), then, in this order:
   IAM OIDC provider in the source account (created only with --create-oidc-provider), source roles, target
@@ -46,6 +46,7 @@ that remove it.
   --create-oidc-provider   create the IAM OIDC provider of the source cluster when it is missing
   --patch-managed          patch GitOps-managed objects live anyway (their next sync reverts it)
   --output json            {changes, steps: [{index, step, title, changes, ms}], verify} on stdout; progress on stderr
+  --full                   the plan's complete diffs (as plan --full)
   --wait-timeout <s>       how long to wait for restarted pods (default 180)
   --target <name>          only this target and the shared objects it needs (repeatable; a removed target's
                            name too); the other targets' ARNs, destinations and Secrets stay as they are
@@ -64,6 +65,7 @@ Exit codes: 0 applied and every chain proven, 1 a step failed or a chain is stil
         output: { type: "string" },
         "wait-timeout": { type: "string" },
         target: { type: "string", multiple: true },
+        full: { type: "boolean" },
       },
       "apply",
     );
@@ -98,7 +100,11 @@ Exit codes: 0 applied and every chain proven, 1 a step failed or a chain is stil
           for (const w of snapshot.warnings) io.stderr.write(`xirsa apply: warning: ${w}\n`);
           const owned = terraformOwned(snapshot.live, config.name);
           // With --yes nobody reads the diffs now (plan shows them): the changes, one line each.
-          const table = planTable(changes, { color: !json && useColor(io), diffs: values.yes !== true });
+          const table = planTable(changes, {
+            color: !json && useColor(io),
+            diffs: values.yes !== true,
+            full: values.full === true,
+          });
           report.write(`${table}${terraformOwnedText(owned, "apply")}\n\n`);
         },
       },

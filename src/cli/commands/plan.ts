@@ -14,7 +14,7 @@ const command: Command = {
   name: "plan",
   summary: "show what apply would create, update or delete in both accounts and clusters",
   usage: `xirsa plan --config <xirsa.yaml> [--output table|json] [--adopt] [--create-oidc-provider]
-            [--patch-managed] [--target <name>]… [--detailed-exitcode]
+            [--patch-managed] [--target <name>]… [--detailed-exitcode] [--full]
 
 Reads the live state (read-only: IAM roles and OIDC provider, EKS clusters and access entries, the Kubernetes
 objects xirsa manages) and prints every change apply would make, in apply order, with a readable diff
@@ -24,7 +24,11 @@ A target taken out of xirsa.yaml (known from the inventory ConfigMap xirsa-stack
 namespace, or listed under removed:) shows as deletions of its roles, access entries and objects; without
 working credentials for its account they are BLOCKED with the commands that remove them.
 
-  --output json   {"changes": [{action, kind, id, account|cluster, diff, step, blocked?}]}; [] when in sync;
+  --full          complete diffs: every line of both documents, policies line by line, a CA bundle in full
+                  (by default policies show as statements added, removed or changed with the keys that
+                  changed, and a CA bundle as the SHA-256 fingerprint of each certificate)
+  --output json   {"changes": [{action, kind, id, account|cluster, diff, before?, after?, step, blocked?}],
+                  "counts"}: before/after are the documents (policies, objects) in full; [] when in sync;
                   ownedByTerraform: [{kind, id, account, cluster?, command}] when the rendered Terraform
                   owns some (tag xirsa.io/managed-by=terraform): xirsa never changes those
   --adopt, --create-oidc-provider, --patch-managed
@@ -63,6 +67,7 @@ async function planCommand(argv: string[], io: Io): Promise<0 | 2> {
       "patch-managed": { type: "boolean" },
       target: { type: "string", multiple: true },
       "detailed-exitcode": { type: "boolean" },
+      full: { type: "boolean" },
     },
     "plan",
   );
@@ -92,6 +97,8 @@ async function planCommand(argv: string[], io: Io): Promise<0 | 2> {
       `${JSON.stringify({ ...planJson(changes), ...terraformOwnedJson(owned, "apply") }, null, 2)}\n`,
     );
   else
-    io.stdout.write(`${planTable(changes, { color: useColor(io) })}${terraformOwnedText(owned, "apply")}\n`);
+    io.stdout.write(
+      `${planTable(changes, { color: useColor(io), full: values.full === true })}${terraformOwnedText(owned, "apply")}\n`,
+    );
   return values["detailed-exitcode"] === true && changes.length > 0 ? 2 : 0;
 }

@@ -22,6 +22,7 @@ import { findConfig } from "../configFile.js";
 import { DISCOVER_OPTIONS, DISCOVER_USAGE, discoverOptions } from "../discoverFlags.js";
 import { FORCE_OPTION, filesIn, outputFile } from "../outputs.js";
 import { targetsFlag } from "../targetFlag.js";
+import { xirsaVersion } from "../version.js";
 
 const FORMATS = ["table", "json", "sarif", "html"] as const;
 const FAIL_ON = ["error", "warning", "info"] as const;
@@ -101,6 +102,11 @@ interface Loaded {
   appProject: string;
   locate: Locate;
   from: string;
+  /** The State came from a bundle on disk (its findings are located in its files). */
+  bundle?: boolean;
+  /** The stack's name, and (live) who read each account: the HTML report's header. */
+  stack?: string;
+  callers?: { accountId: string; arn: string }[];
 }
 
 function load(values: Record<string, unknown>, io: Io): Loaded {
@@ -126,6 +132,7 @@ function load(values: Record<string, unknown>, io: Io): Loaded {
       appProject: cfg.source.argocd.project,
       locate: configLocator(file, io.cwd),
       from: `--config ${config}`,
+      stack: cfg.name,
     };
   }
   const dir = resolve(io.cwd, from!);
@@ -138,6 +145,8 @@ function load(values: Record<string, unknown>, io: Io): Loaded {
     appProject: bundle.config.source.argocd.project,
     locate: bundleLocator(dir, bundle.files, io.cwd),
     from: `--from ${from}`,
+    bundle: true,
+    stack: bundle.config.name,
   };
 }
 
@@ -168,6 +177,8 @@ async function loadLiveState(
     appProject: cfg.source.argocd.project,
     locate: configLocator(file, io.cwd),
     from: `--live --config ${config}`,
+    stack: cfg.name,
+    callers: live.callers,
   };
 }
 
@@ -196,19 +207,28 @@ async function loadDiscovered(values: Record<string, unknown>, io: Io): Promise<
     // No file holds a discovered set-up; findings carry their resource ids.
     locate: () => undefined,
     from: `--live --discover --source-profile ${opts.sourceProfile}`,
+    stack: found.parsed.name,
+    callers: live.callers,
   };
 }
 
 function output(
   format: (typeof FORMATS)[number],
   result: VerifyResult,
-  loaded: Loaded & { inputs: string[]; force: boolean },
+  loaded: Loaded & { inputs: string[]; force: boolean; verbose: boolean },
   io: Io,
   out?: string,
 ): void {
   switch (format) {
     case "table":
-      io.stdout.write(formatTable(result, { color: useColor(io) }));
+      io.stdout.write(
+        formatTable(result, {
+          color: useColor(io),
+          verbose: loaded.verbose,
+          // A bundle's findings are located in the file a reviewer edits (as SARIF does).
+          ...(loaded.bundle ? { locate: loaded.locate } : {}),
+        }),
+      );
       return;
     case "json":
       io.stdout.write(formatJson(result));
@@ -221,7 +241,16 @@ function output(
       const replace = outputFile(file, { force: loaded.force, inputs: loaded.inputs });
       writeHtmlReport(
         file,
-        { result, state: loaded.state, chains: loaded.chains, generatedFrom: loaded.from },
+        {
+          result,
+          state: loaded.state,
+          chains: loaded.chains,
+          generatedFrom: loaded.from,
+          generatedAt: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+          version: xirsaVersion(),
+          ...(loaded.stack ? { stack: loaded.stack } : {}),
+          ...(loaded.callers?.length ? { callers: loaded.callers } : {}),
+        },
         { replace },
       );
       io.stdout.write(`xirsa verify: report written to ${file}\n`);
@@ -261,10 +290,13 @@ Flags:
                     agents' trust) → access entries and Capsule; whatever the role names are. Notes on stderr
                     say what was skipped or guessed. \`xirsa import\` writes the same as xirsa.yaml.
 ${DISCOVER_USAGE}
-  --output <fmt>    table (default; colour on a terminal unless NO_COLOR), json, sarif (SARIF 2.1.0 for code
-                    scanning, located in the bundle files or the config), html (needs --out)
+  --output <fmt>    table (default; within 120 columns, role names for ARNs, colour on a terminal unless
+                    NO_COLOR; with --from, the bundle file and line of each failing document), json (full
+                    values), sarif (SARIF 2.1.0 for code scanning, located in the bundle files or the
+                    config), html (needs --out)
   --out <file>      where --output html writes the report (never over the config or a file of the bundle;
                     over an existing file only with --force)
+  -v, --verbose     table: each hop's evidence under it (what was read, which statement decided)
   --target <name>   prove only this target's chains (repeatable)
   --fail-on <sev>   error (default), warning or info: exit 1 also when a finding of that severity or worse is
                     not accepted (accept: in xirsa.yaml; with warning or info, an unused or expired accept too)
@@ -283,6 +315,7 @@ Exit codes: 0 every chain proven (and no finding at --fail-on), 1 a chain is bro
         ...DISCOVER_OPTIONS,
         "fail-on": { type: "string" },
         target: { type: "string", multiple: true },
+        verbose: { type: "boolean" },
         ...FORCE_OPTION,
       },
       "verify",
@@ -341,7 +374,13 @@ Exit codes: 0 every chain proven (and no finding at --fail-on), 1 a chain is bro
     const read = values.config ? [resolve(io.cwd, values.config as string)] : [];
     const from = values.from ? resolve(io.cwd, values.from as string) : undefined;
     const inputs = from ? [...read, ...bundleFiles(from)] : read;
-    output(format, accepted.result, { ...loaded, inputs, force: !!values.force }, io, out);
+    output(
+      format,
+      accepted.result,
+      { ...loaded, inputs, force: !!values.force, verbose: values.verbose === true },
+      io,
+      out,
+    );
     return exitCodeFor(accepted, failOn);
   },
 };
