@@ -103,14 +103,14 @@ describe("roles", () => {
       cfg([target("a", "222222222222")], {
         roleNameTemplate: "{role}-{name}",
         path: "/xirsa/",
-        permissionsBoundary: "arn:aws:iam::111111111111:policy/pb",
+        permissionsBoundary: "arn:aws:iam::{account}:policy/pb",
         tags: { team: "x" },
       }),
     ).state;
     for (const r of s.roles) {
       expect(r.arn).toBe(`arn:aws:iam::${r.accountId}:role/xirsa/${r.name}`);
       expect(r.name).toMatch(/^[A-Za-z]+-dev$/);
-      expect(r.permissionsBoundary).toBe("arn:aws:iam::111111111111:policy/pb");
+      expect(r.permissionsBoundary).toBe(`arn:aws:iam::${r.accountId}:policy/pb`);
       expect(r.tags).toEqual({ team: "x", "xirsa.io/managed-by": "xirsa", "xirsa.io/stack": "dev" });
     }
   });
