@@ -143,9 +143,8 @@ describe("folders of src/", () => {
   });
 
   it("the sandbox imports only the IAM evaluator, shared pure data (names/, rbac/) and itself", () => {
-    // config/ is still read by sandbox/bootstrap.ts and lifecycle.ts to seed a sandbox from a xirsa.yaml
-    // (issue 12 §1: that mapping moves to the CLI); it goes from this list when it does.
-    const allowed = ["iam", "names", "rbac", "state", "errors.ts", "fs", "config"];
+    // A xirsa.yaml becomes the sandbox's spec on the tool's side (topology/sandboxSpec.ts).
+    const allowed = ["iam", "names", "rbac", "state", "errors.ts", "fs"];
     const outside = [...(graph.get("sandbox")?.entries() ?? [])].filter(([to]) => !allowed.includes(to));
     expect(outside.map(([to, imports]) => `${to}: ${imports.join("; ")}`)).toEqual([]);
   });

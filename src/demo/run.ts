@@ -14,9 +14,9 @@ import { isXirsaError, OperationError } from "../errors.js";
 import { type Connections, openConnections } from "../live/connections.js";
 import { applyLive, loadLive, planLive } from "../live/service.js";
 import { writeHtmlReport } from "../report/index.js";
+import { mintSandboxToken } from "../sandbox/access.js";
 import { withClientEnv } from "../sandbox/clientEnv.js";
 import { readClientEnv } from "../sandbox/clientFiles.js";
-import { mintServiceAccountToken } from "../sandbox/jwt.js";
 import {
   readEndpoints,
   releasePid,
@@ -26,10 +26,10 @@ import {
   startInProcess,
 } from "../sandbox/lifecycle.js";
 import { files, type RunningSandbox } from "../sandbox/server.js";
-import { AwsStore } from "../sandbox/store.js";
 import type { ChainKind, KubeObject } from "../state/types.js";
 import { painter } from "../text/paint.js";
 import { roleNames } from "../topology/desired.js";
+import { sandboxSpecOf } from "../topology/sandboxSpec.js";
 import { type VerifyResult, verify } from "../verify/index.js";
 import { formatTable } from "../verify/output/table.js";
 import { sandboxConfigText } from "./config.js";
@@ -168,7 +168,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
           return `http://127.0.0.1:${endpoints.aws}`;
         }
         writeFileSync(configFile, configText);
-        const settings = resolveSettings(opts.stateDir, configFile, {});
+        const settings = resolveSettings(opts.stateDir, sandboxSpecOf(config), {});
         saveSettings(opts.stateDir, settings);
         running = await startInProcess(opts.stateDir, settings);
         say(
@@ -243,25 +243,18 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     // Projected service-account tokens, as the pods of cluster A would have them mounted.
     const tokenDir = join(opts.stateDir, "tokens");
     mkdirSync(tokenDir, { recursive: true, mode: 0o700 });
-    const store = AwsStore.load(files(opts.stateDir).aws);
-    expect(store, `no sandbox state in ${opts.stateDir}`);
-    const sourceCluster = store.state.clusters.find(
-      (c) => c.accountId === config.source.accountId && c.name === config.source.cluster,
-    );
-    expect(sourceCluster, `the sandbox has no cluster ${config.source.cluster}`);
     async function tokenFile(kind: ChainKind): Promise<string> {
       const [namespace, serviceAccount] =
         kind === "argocd"
           ? [config.source.argocd.namespace, config.source.argocd.serviceAccounts[0]!]
           : [config.source.krci.namespace, config.source.krci.serviceAccount];
-      const jwt = await mintServiceAccountToken({
-        cluster: sourceCluster!,
-        key: sourceCluster!.saKey,
+      const jwt = await mintSandboxToken(opts.stateDir, {
+        cluster: config.source.cluster,
+        accountId: config.source.accountId,
         namespace,
         serviceAccount,
         audience: "sts.amazonaws.com",
         ttlSeconds: 3600,
-        now: new Date(),
       });
       const file = join(tokenDir, `${kind}.jwt`);
       writeFileSync(file, jwt, { mode: 0o600 });

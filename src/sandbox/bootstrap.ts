@@ -1,11 +1,11 @@
 /**
- * The sandbox's starting point, from the config: one account per source/target account id (with an admin
+ * The sandbox's starting point, from its spec (the CLI maps a xirsa.yaml to one: topology/sandboxSpec.ts): one
+ * account per account id (with an admin
  * user holding AdministratorAccess) and one EKS cluster per source/target cluster, each like a new EKS
  * cluster: a deterministic issuer, a fresh service-account signing key, and the creator's access entry with
  * AmazonEKSClusterAdminPolicy. No IAM OIDC provider exists (xirsa apply creates it).
  */
 import { createHash } from "node:crypto";
-import type { Config } from "../config/schema.js";
 import { accessKeyId, type Random, secretAccessKey, uniqueId } from "./ids.js";
 import { generateSaSigningKey } from "./jwt.js";
 import type { AccountRec, AwsState, ClusterRec } from "./model.js";
@@ -23,19 +23,6 @@ export interface SandboxSpec {
 }
 
 export const ADMIN_USER = "sandbox-admin";
-
-export function specFromConfig(cfg: Config): SandboxSpec {
-  const clusters: ClusterSpec[] = [
-    { accountId: cfg.source.accountId, region: cfg.source.region, name: cfg.source.cluster },
-  ];
-  for (const t of cfg.targets) {
-    if (!clusters.some((c) => c.accountId === t.accountId && c.region === t.region && c.name === t.cluster)) {
-      clusters.push({ accountId: t.accountId, region: t.region, name: t.cluster });
-    }
-  }
-  const accounts = [...new Set([cfg.source.accountId, ...cfg.targets.map((t) => t.accountId)])];
-  return { accounts, clusters };
-}
 
 /** Upper-hex of sha256(account/region/name), 32 characters: stable across resets and machines. */
 export function issuerId(c: ClusterSpec): string {

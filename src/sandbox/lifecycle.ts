@@ -7,10 +7,9 @@
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, openSync, readFileSync, rmSync } from "node:fs";
 import { connect } from "node:net";
-import { loadConfig } from "../config/load.js";
 import { InputError, OperationError } from "../errors.js";
 import { replaceFileSync } from "../fs/atomic.js";
-import { type SandboxSpec, specFromConfig } from "./bootstrap.js";
+import type { SandboxSpec } from "./bootstrap.js";
 import { profileName, writeClientFiles } from "./clientFiles.js";
 import { type EndpointsFile, files, type RunningSandbox, startSandbox } from "./server.js";
 import type { Knobs } from "./services/context.js";
@@ -35,12 +34,12 @@ export function readSettings(stateDir: string): SandboxSettings | undefined {
  */
 export function resolveSettings(
   stateDir: string,
-  configFile: string | undefined,
+  fromConfig: SandboxSpec | undefined,
   knobFlags: Partial<Knobs>,
 ): SandboxSettings {
   const saved = readSettings(stateDir);
   let spec: SandboxSpec;
-  if (configFile) spec = specFromConfig(loadConfig(configFile));
+  if (fromConfig) spec = fromConfig;
   else if (saved) spec = saved.spec;
   else {
     throw new InputError(

@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { loadConfig } from "../../config/load.js";
 import { InputError, OperationError } from "../../errors.js";
+import { mintSandboxToken, sandboxCluster } from "../../sandbox/access.js";
 import { profileName } from "../../sandbox/clientFiles.js";
-import { mintServiceAccountToken } from "../../sandbox/jwt.js";
 import { writeKubeconfig } from "../../sandbox/kube/index.js";
 import {
   readEndpoints,
@@ -18,10 +19,9 @@ import {
   summary,
   wipe,
 } from "../../sandbox/lifecycle.js";
-import type { ClusterRec } from "../../sandbox/model.js";
 import { files } from "../../sandbox/server.js";
 import type { Knobs } from "../../sandbox/services/context.js";
-import { AwsStore } from "../../sandbox/store.js";
+import { sandboxSpecOf } from "../../topology/sandboxSpec.js";
 import { type Flags, oneOf, parseFlags, requireFlag } from "../args.js";
 import type { Command, Io } from "../command.js";
 import { FORCE_OPTION, filesIn, outputFile } from "../outputs.js";
@@ -111,18 +111,6 @@ function waitForSignal(): Promise<string> {
   });
 }
 
-function loadStore(stateDir: string): AwsStore {
-  const store = AwsStore.load(files(stateDir).aws);
-  if (!store) {
-    throw new InputError(
-      "sandbox.state",
-      `no sandbox state in ${stateDir}`,
-      "start one first: xirsa sandbox up --config xirsa.yaml --state-dir DIR",
-    );
-  }
-  return store;
-}
-
 /** --state-dir, which every subcommand needs, relative to the working directory. */
 function stateDirFlag(values: Flags["values"], command: string, io: Io): string {
   return resolve(io.cwd, requireFlag(values["state-dir"] as string | undefined, "--state-dir", command));
@@ -146,20 +134,6 @@ function clusterFlags(
     stateDir: stateDirFlag(v, command, io),
     clusterName: requireFlag(v.cluster, "--cluster", command),
   };
-}
-
-/** The cluster --cluster names, from the sandbox state in DIR. */
-function findCluster(stateDir: string, clusterName: string): ClusterRec {
-  const store = loadStore(stateDir);
-  const cluster = store.state.clusters.find((c) => c.name === clusterName);
-  if (!cluster) {
-    throw new InputError(
-      "sandbox.cluster",
-      `no sandbox cluster named ${clusterName}`,
-      `pick one of ${store.state.clusters.map((c) => c.name).join(", ")}`,
-    );
-  }
-  return cluster;
 }
 
 async function up(argv: string[], io: Io): Promise<0 | 1 | 2> {
@@ -208,7 +182,8 @@ async function up(argv: string[], io: Io): Promise<0 | 1 | 2> {
       "pass a directory",
     );
   }
-  const settings = resolveSettings(stateDir, configFile ? resolve(io.cwd, configFile) : undefined, knobs);
+  const spec = configFile ? sandboxSpecOf(loadConfig(resolve(io.cwd, configFile))) : undefined;
+  const settings = resolveSettings(stateDir, spec, knobs);
   const pid = runningPid(stateDir);
   if (pid !== undefined) {
     throw new OperationError(
@@ -325,15 +300,12 @@ async function token(argv: string[], io: Io): Promise<0> {
   const audience = v.audience ?? "sts.amazonaws.com";
   if (audience === "") throw new InputError("cli.flags", "sandbox token: --audience must not be empty");
   const ttlSeconds = wholeNumber(v.ttl, "--ttl", 60, 2 ** 31) ?? 3600;
-  const cluster = findCluster(stateDir, clusterName);
-  const jwt = await mintServiceAccountToken({
-    cluster,
-    key: cluster.saKey,
+  const jwt = await mintSandboxToken(stateDir, {
+    cluster: clusterName,
     namespace,
     serviceAccount,
     audience,
     ttlSeconds,
-    now: new Date(),
   });
   if (v.out) {
     // As a projected volume holds it: the bare token (no newline, which STS would refuse), readable by its owner only.
@@ -363,7 +335,7 @@ async function kubeconfig(argv: string[], io: Io): Promise<0> {
   if (v.profile && v["role-arn"])
     throw new InputError("cli.flags", "sandbox kubeconfig: pass --profile or --role-arn, not both");
   const command = oneOf(v.command, ["aws", "xirsa"] as const, "--command", "aws");
-  const cluster = findCluster(stateDir, clusterName);
+  const cluster = sandboxCluster(stateDir, clusterName);
   const port = readEndpoints(stateDir)?.kube[cluster.name];
   if (!port)
     throw new OperationError(
