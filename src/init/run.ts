@@ -8,7 +8,7 @@ import { isDeepStrictEqual } from "node:util";
 import { parseConfigText } from "../config/load.js";
 import { type ExitCode, InputError, OperationError } from "../errors.js";
 import { type Chooser, type DiscoveredCluster, discoverCluster, type EksPort } from "./discover.js";
-import { type FieldKey, fieldOf, type InitValues } from "./fields.js";
+import { type Field, type FieldKey, fieldOf, type InitValues } from "./fields.js";
 import { askMissing, type Prompter, streamPrompter } from "./prompt.js";
 import { renderInitYaml } from "./template.js";
 import { checkValue, checkValues, missingRequired, validateValues } from "./values.js";
@@ -33,6 +33,18 @@ function menuChooser(prompter: Prompter): Chooser {
     }
     return undefined;
   };
+}
+
+/** An optional value asked once more on a bad answer (at most 5 times); empty for none. */
+async function askOptional(prompter: Prompter, field: Field, question: string): Promise<string | undefined> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const a = (await prompter.ask(`${question}: `)).trim();
+    if (!a) return undefined;
+    const msg = checkValue(field, a);
+    if (!msg) return a;
+    prompter.say(`  ${msg}`);
+  }
+  throw new InputError("init.prompt", `no valid value for ${field.flag} after 5 tries`, `pass ${field.flag}`);
 }
 
 function fill(values: InitValues, pairs: [FieldKey, string | undefined][]): void {
@@ -139,13 +151,30 @@ export async function runInit(request: InitRequest, io: InitIo, deps: InitDeps):
   const prompter = tty ? streamPrompter(io.stdin, io.stderr) : undefined;
   try {
     let defaults: Partial<Record<FieldKey, string>> = {};
-    if (request.discover) {
+    const skip = new Set<FieldKey>();
+    let discovering = request.discover;
+    if (prompter && !discovering && !values.sourceProfile && !values.targetProfile) {
+      // On a terminal, offer to read the clusters from AWS instead of typing their values.
+      prompter.say(
+        "init can read the clusters from EKS with your AWS profiles (empty: type the values instead).",
+      );
+      for (const [key, side] of [
+        ["sourceProfile", "source (account A)"],
+        ["targetProfile", "target (account B)"],
+      ] as const) {
+        const answer = await askOptional(prompter, fieldOf(key), `AWS profile for the ${side} to read`);
+        if (answer) values[key] = answer;
+        else skip.add(key);
+      }
+      discovering = values.sourceProfile !== undefined || values.targetProfile !== undefined;
+    }
+    if (discovering) {
       const choose: Chooser = prompter ? menuChooser(prompter) : async () => undefined;
       defaults = await discover(values, deps, choose, io);
       checkValues(values);
     }
     if (prompter) {
-      values = await askMissing(values, prompter, defaults);
+      values = await askMissing(values, prompter, defaults, skip);
     } else {
       fill(values, [["targetName", defaults.targetName]]);
       const missing = missingRequired(values);
@@ -186,8 +215,11 @@ export async function runInit(request: InitRequest, io: InitIo, deps: InitDeps):
       `not set: ${later.join(", ")}; render and verify --config need them, plan and apply discover them\n`,
     );
   }
+  // render and verify --config need the issuer and endpoint; plan reads what is missing from AWS.
   io.stdout.write(
-    `next: xirsa render --config ${outArg} --out bundle, then xirsa verify --config ${outArg}\n`,
+    later.length
+      ? `next: xirsa plan --config ${outArg}, then xirsa apply --config ${outArg}\n`
+      : `next: xirsa render --config ${outArg} --out bundle, then xirsa verify --config ${outArg}\n`,
   );
   return 0;
 }

@@ -5,7 +5,7 @@
 import { formatPath } from "../config/load.js";
 import { type Config, type ConfigInput, configSchema } from "../config/schema.js";
 import { InputError } from "../errors.js";
-import { FIELDS, type Field, fieldAt, type InitValues } from "./fields.js";
+import { FIELDS, type Field, type FieldKey, fieldAt, type InitValues } from "./fields.js";
 
 function shown(value: string): string {
   return value.length > 40 ? `'${value.slice(0, 37)}...'` : `'${value}'`;
@@ -76,6 +76,30 @@ export function validateValues(values: InitValues): Config {
     );
   }
   throw badValue(field, v, issue.message);
+}
+
+/** Valid stand-ins for required values not given yet, so the cross-field rules can run on a partial answer. */
+const STAND_INS: Partial<Record<FieldKey, string>> = {
+  name: "stand-in",
+  sourceAccount: "000000000000",
+  sourceRegion: "us-east-1",
+  sourceCluster: "stand-in-source",
+  targetName: "stand-in",
+  targetAccount: "000000000001",
+  targetRegion: "us-east-1",
+  targetCluster: "stand-in-target",
+};
+
+/**
+ * The config schema's cross-field message about `field` (e.g. "a target cannot be the source cluster itself"),
+ * judged on the values given so far; undefined when the rules hold. Problems of stand-ins are not reported.
+ */
+export function crossFieldMessage(values: InitValues, field: Field): string | undefined {
+  const filled: InitValues = { ...values };
+  for (const [k, v] of Object.entries(STAND_INS) as [FieldKey, string][]) filled[k] ??= v;
+  const r = configSchema.safeParse(toConfigInput(filled));
+  if (r.success) return undefined;
+  return r.error.issues.find((i) => fieldAt(i.path)?.key === field.key)?.message;
 }
 
 /** Flags of required values that are still missing. */

@@ -92,30 +92,35 @@ describe("xirsa init", () => {
 
   it("asks on a terminal for what is missing, again when an answer is invalid", async () => {
     const answers = [
+      "", // read the source from EKS? no: type the values (and the profile question is not asked again)
+      "", // nor the target
       "123", // source account: invalid
       "111111111111",
       "eu-central-1",
       "krci-main",
+      "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC", // an issuer of another region: asked again
       ISSUER,
-      "", // source profile: skipped
       "prod",
-      "222222222222",
+      "111111111111",
       "", // target region: the source's, offered as the default
+      "krci-main", // the source cluster itself: asked again at this question
       "workloads-prod",
-      "", // endpoint, CA, target profile, namespaces, access: skipped
+      "", // endpoint, CA, namespaces, access: skipped
       "",
       "",
       "",
-      "",
-      "y", // Capsule
+      "maybe", // Capsule: not y or n, asked again
+      "y",
     ];
     const io = testIo(dir, { tty: true, input: `${answers.join("\n")}\n` });
     expect(await main(["init", "--name", "dev", "--out", "a.yaml"], io)).toBe(0);
     const config = loadConfig(join(dir, "a.yaml"));
-    expect(config.source.accountId).toBe("111111111111");
+    expect(config.source).toMatchObject({ accountId: "111111111111", oidcIssuer: ISSUER });
+    expect(config.source.profile).toBeUndefined();
     expect(config.targets[0]).toMatchObject({
       name: "prod",
       region: "eu-central-1",
+      cluster: "workloads-prod",
       namespaces: "krci-*",
       access: "cluster-admin",
     });
@@ -125,10 +130,63 @@ describe("xirsa init", () => {
       group: "cd-pipeline-operator",
       usersForm: "users",
     });
-    expect(io.err()).toContain("Source AWS account id (account A, 12 digits): ");
-    expect(io.err()).toContain("  expected a 12-digit AWS account id");
-    expect(io.err()).toContain("Target region [eu-central-1]: ");
+    const err = io.err();
+    expect(err).toContain("AWS profile for the source (account A) to read: ");
+    expect(err).not.toContain("AWS profile for the source account (empty for none)");
+    expect(err).toContain("Source AWS account id (account A, 12 digits): ");
+    expect(err).toContain("  expected a 12-digit AWS account id");
+    expect(err).toContain("  the issuer is in region eu-west-1 but source.region is eu-central-1");
+    expect(err).toContain("Target region [eu-central-1]: ");
+    expect(err).toContain("  a target cannot be the source cluster itself");
+    // The schema's defaults are shown in the questions they answer.
+    expect(err).toMatch(/Environment namespaces in the target[^\n]*\[krci-\*\]: /);
+    expect(err).toMatch(/Access in the target[^\n]*\[cluster-admin\]: /);
+    expect(err).toContain("Use Capsule tenancy in the target? [y/N]: ");
+    expect(err).toContain("  answer y or n");
     expect(io.out()).toContain("not set: targets[0].endpoint (--endpoint)");
+    // Without the endpoint, render would refuse the config: the next command is one that works.
+    expect(io.out()).toContain("next: xirsa plan --config a.yaml, then xirsa apply --config a.yaml");
+  });
+
+  it("on a terminal, offers to read the clusters from EKS with a profile", async () => {
+    const eks = (profile: string): EksPort => ({
+      async listClusters() {
+        return { clusters: [profile === "acct-a" ? "krci-main" : "workloads-prod"] };
+      },
+      async describeCluster(input) {
+        const [account, region] =
+          profile === "acct-a" ? ["111111111111", "eu-central-1"] : ["222222222222", "eu-west-1"];
+        return {
+          cluster: {
+            name: input.name,
+            arn: `arn:aws:eks:${region}:${account}:cluster/${input.name}`,
+            endpoint: ENDPOINT,
+            certificateAuthority: { data: CA_DATA },
+            identity: {
+              oidc: {
+                issuer: profile === "acct-a" ? ISSUER : "https://oidc.eks.eu-west-1.amazonaws.com/id/B",
+              },
+            },
+          },
+        };
+      },
+    });
+    // Two profiles, then the target name (offered from the cluster), namespaces, access, Capsule.
+    const answers = ["acct-a", "acct-b", "", "", "", "n"];
+    const io = testIo(dir, { tty: true, input: `${answers.join("\n")}\n` });
+    expect(await runInitCommand(["--name", "dev"], io, { eks })).toBe(0);
+    const config = loadConfig(join(dir, "xirsa.yaml"));
+    expect(config.source).toMatchObject({ cluster: "krci-main", oidcIssuer: ISSUER, profile: "acct-a" });
+    expect(config.targets[0]).toMatchObject({
+      name: "workloads-prod",
+      accountId: "222222222222",
+      endpoint: ENDPOINT,
+      profile: "acct-b",
+    });
+    expect(io.err()).toContain(
+      "init: target cluster workloads-prod in account 222222222222 eu-west-1 (profile acct-b)",
+    );
+    expect(io.out()).toContain("next: xirsa render --config xirsa.yaml --out bundle");
   });
 
   it("fails cleanly when the terminal input ends early", async () => {

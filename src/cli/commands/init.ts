@@ -19,8 +19,9 @@ const OPTIONS = {
 export const INIT_USAGE = `xirsa init [flags]
 
 Writes a commented xirsa.yaml for one source cluster (account A: KubeRocketCI + Argo CD) and one target cluster
-(account B). Values come from flags; on a terminal, init asks for the missing ones. Every value is checked as
-the config schema does; a bad one is refused naming its flag (exit 2).
+(account B). Values come from flags; on a terminal, init offers to read the clusters from EKS with your AWS
+profiles, then asks for what is still missing, showing each default and checking every answer (alone and against
+the answers before it) as the config schema does. A bad flag value is refused naming its flag (exit 2).
 
 ${FIELDS.map((f) => `  ${`${f.flag} <value>`.padEnd(26)}${f.question}${f.required ? "" : " (optional)"}`).join("\n")}
   --capsule                 use Capsule tenancy in the target (tenant krci, group cd-pipeline-operator)
