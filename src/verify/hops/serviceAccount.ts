@@ -2,6 +2,7 @@
  * Hop 1, `service-account`: each ServiceAccount of the chain carries eks.amazonaws.com/role-arn = the source
  * role, and (when the State carries pods, i.e. a live State) its pods were created after the annotation.
  */
+import { restartTargets } from "../../live/controllers.js";
 import type { ChainSpec, KubeObject } from "../../state/types.js";
 import { ROLE_ARN_ANNOTATION } from "../../topology/names.js";
 import {
@@ -51,6 +52,21 @@ function podsOf(source: ClusterIndex, namespace: string, sa: string): KubeObject
   return source.list("Pod", namespace).filter((p) => podServiceAccount(p) === sa);
 }
 
+/**
+ * The commands that restart the pods of a ServiceAccount, from a live State's pods and their controllers
+ * (`kubectl rollout restart` per Deployment/StatefulSet/DaemonSet, as apply's restarts step does); undefined when
+ * the State has no pods of it, or a pod that no controller re-creates (then the words say what to do).
+ */
+function restartCommands(source: ClusterIndex, namespace: string, sa: string): string | undefined {
+  const pods = podsOf(source, namespace, sa);
+  if (!pods.length) return undefined;
+  const { controllers, stranded } = restartTargets(pods, source.cluster.objects);
+  if (stranded.length || !controllers.length) return undefined;
+  return controllers
+    .map((c) => `kubectl rollout restart -n ${namespace} ${c.kind.toLowerCase()}/${c.name}`)
+    .join(" && ");
+}
+
 export function serviceAccountHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome {
   const id = "service-account";
   const source = ctx.cluster(chain.source);
@@ -86,7 +102,11 @@ export function serviceAccountHop(chain: ChainSpec, ctx: VerifyContext): HopOutc
           resource,
           {
             chain: chain.id,
-            remediation: `create ServiceAccount ${ref} annotated with ${ROLE_ARN_ANNOTATION}: ${role}`,
+            remediation: [
+              `kubectl create serviceaccount -n ${sa.namespace} ${sa.name}`,
+              `kubectl annotate serviceaccount -n ${sa.namespace} ${sa.name} ${ROLE_ARN_ANNOTATION}=${role}`,
+              ...[restartCommands(source, sa.namespace, sa.name) ?? []].flat(),
+            ].join(" && "),
           },
         ),
       );
@@ -96,7 +116,8 @@ export function serviceAccountHop(chain: ChainSpec, ctx: VerifyContext): HopOutc
     const annotations = obj.metadata.annotations ?? {};
     const actual = annotations[ROLE_ARN_ANNOTATION];
     checked.push({ serviceAccount: ref, exists: true, roleArn: actual ?? null });
-    const annotate = `kubectl annotate serviceaccount -n ${sa.namespace} ${sa.name} ${ROLE_ARN_ANNOTATION}=${role} --overwrite, then restart its pods`;
+    const restart = restartCommands(source, sa.namespace, sa.name);
+    const annotate = `kubectl annotate serviceaccount -n ${sa.namespace} ${sa.name} ${ROLE_ARN_ANNOTATION}=${role} --overwrite${restart ? ` && ${restart}` : ", then restart its pods"}`;
     if (actual === undefined) {
       problems.push(
         finding(
@@ -128,7 +149,10 @@ export function serviceAccountHop(chain: ChainSpec, ctx: VerifyContext): HopOutc
           "XIRSA-STS-GLOBAL-ENDPOINT",
           `ServiceAccount ${ref} sets ${REGIONAL_ANNOTATION}: "false" (global STS endpoint)`,
           resource,
-          { jsonPath: `metadata.annotations["${REGIONAL_ANNOTATION}"]` },
+          {
+            jsonPath: `metadata.annotations["${REGIONAL_ANNOTATION}"]`,
+            remediation: `kubectl annotate serviceaccount -n ${sa.namespace} ${sa.name} ${REGIONAL_ANNOTATION}=true --overwrite${restart ? ` && ${restart}` : ", then restart its pods"}`,
+          },
         ),
       );
     }
@@ -147,7 +171,9 @@ export function serviceAccountHop(chain: ChainSpec, ctx: VerifyContext): HopOutc
             podResource,
             {
               chain: chain.id,
-              remediation: `restart the pods of ServiceAccount ${ref} (kubectl rollout restart, or delete the pods) so they get AWS_ROLE_ARN=${role}`,
+              // The pods are known here: the restart is runnable (new pods get AWS_ROLE_ARN=<role>).
+              remediation:
+                restart ?? `restart the pods of ServiceAccount ${ref} so they get AWS_ROLE_ARN=${role}`,
             },
           ),
         );

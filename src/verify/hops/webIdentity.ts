@@ -12,7 +12,7 @@ import {
   STS_AUDIENCE,
   serviceAccountSubject,
 } from "../../topology/names.js";
-import { failed, type HopOutcome, passed, type VerifyContext } from "../context.js";
+import { failed, type HopOutcome, passed, profileFlag, type VerifyContext } from "../context.js";
 import { type HopEvidence, type IamDecisionEvidence, iamDecisionEvidence } from "../evidence.js";
 import { clusterResourceId, finding, remediationAt, trustPolicyId } from "../findings.js";
 import {
@@ -107,7 +107,8 @@ export function webIdentityHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome
         providerArn,
         {
           chain: chain.id,
-          remediation: `create the IAM OIDC provider for https://${hostPath} in account ${chain.source.accountId} with client id ${STS_AUDIENCE}`,
+          // IAM CreateOpenIDConnectProvider: ThumbprintList is optional (IAM then uses the issuer's CA).
+          remediation: `aws iam create-open-id-connect-provider --url https://${hostPath} --client-id-list ${STS_AUDIENCE}${profileFlag(ctx, chain.source.accountId)}`,
         },
       ),
     );
@@ -119,7 +120,7 @@ export function webIdentityHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome
         provider.arn,
         {
           chain: chain.id,
-          remediation: `aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn ${provider.arn} --client-id ${STS_AUDIENCE}`,
+          remediation: `aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn ${provider.arn} --client-id ${STS_AUDIENCE}${profileFlag(ctx, chain.source.accountId)}`,
         },
       ),
     );
