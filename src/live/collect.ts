@@ -489,9 +489,15 @@ async function readWorkloads(kube: KubeClient, workloads: Workload[]): Promise<K
       out.push({ ...d, apiVersion: "apps/v1", kind: "Deployment" });
       const sel = deploymentSelector(d);
       if (!Object.keys(sel).length) return;
-      out.push(
-        ...(await kube.list("v1", "Pod", { namespace: w.namespace, labelSelector: labelSelector(sel) })),
-      );
+      // Its ReplicaSets too: a pod's controller is one of them (controllers.ts follows it to the Deployment,
+      // so that verify can print the restart of the workload).
+      const [pods, replicaSets] = await Promise.all([
+        kube.list("v1", "Pod", { namespace: w.namespace, labelSelector: labelSelector(sel) }),
+        kube
+          .list("apps/v1", "ReplicaSet", { namespace: w.namespace, labelSelector: labelSelector(sel) })
+          .catch(() => [] as KubeObject[]),
+      ]);
+      out.push(...pods, ...replicaSets.map((r) => ({ ...r, apiVersion: "apps/v1", kind: "ReplicaSet" })));
     }),
     // One list of the namespace's pods (matched by spec.serviceAccountName in plan) and of its ReplicaSets
     // (a Deployment's pods belong to one: controllers.ts follows them to the Deployment).

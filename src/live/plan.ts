@@ -14,6 +14,7 @@ import {
   STACK_TAG,
   STS_AUDIENCE,
 } from "../names/index.js";
+import { restartTargets } from "../state/controllers.js";
 import type {
   AccessEntry,
   AccessPolicyAssociation,
@@ -37,7 +38,6 @@ import {
   type Step,
   type Workload,
 } from "./changes.js";
-import { restartTargets } from "./controllers.js";
 import { mergeList, type SharedList, sharedListOf } from "./merges.js";
 import { containedIn, jsonEqual, normalizePolicy, policiesEqual } from "./normalize.js";
 import {

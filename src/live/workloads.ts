@@ -5,10 +5,10 @@
  * injected role from a pod.
  */
 import type { Config } from "../config/schema.js";
+import { podsUsing } from "../state/controllers.js";
 import type { Json, KubeObject } from "../state/types.js";
 import { sourceCluster } from "../topology/desired.js";
 import type { Workload } from "./changes.js";
-import { podsUsing } from "./controllers.js";
 
 export const ARGOCD_POD_LABEL = "app.kubernetes.io/name";
 export const RESTARTED_AT_ANNOTATION = "kubectl.kubernetes.io/restartedAt";

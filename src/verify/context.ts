@@ -29,7 +29,8 @@ export interface VerifyOptions {
   profiles?: Record<string, string>;
   /**
    * For a live State: the command that restores what the config renders (`xirsa apply --config …`). A failed
-   * hop of a chain whose roles xirsa owns (tagged xirsa.io/managed-by) then names it first, the raw fix second.
+   * hop of a chain whose roles xirsa owns (tagged xirsa.io/managed-by) then names it first, limited to the
+   * chain's target (`--target`), the raw fix second.
    */
   applyCommand?: string;
 }
@@ -99,6 +100,12 @@ export class VerifyContext {
     this.memo.set(key, v);
     return v;
   }
+}
+
+/** ` --profile P` for an account's AWS CLI calls when the config names its profile, else nothing. */
+export function profileFlag(ctx: VerifyContext, accountId: string): string {
+  const profile = ctx.profiles[accountId];
+  return profile ? ` --profile ${profile}` : "";
 }
 
 /** A hop's verdict and the findings it raised. */

@@ -25,11 +25,27 @@ export const HOPS: ReadonlyArray<readonly [HopId, Hop]> = [
   ["registration", registrationHop],
 ];
 
-/** Does xirsa own the chain's roles (both tagged xirsa.io/managed-by = xirsa)? */
+/**
+ * Does xirsa own the chain's roles? Each is tagged xirsa.io/managed-by = xirsa, or absent while the config
+ * renders it (apply creates it; a role someone else made under that name would be tagged otherwise).
+ */
 function ownedByXirsa(ctx: VerifyContext, chain: ChainSpec): boolean {
-  return [chain.sourceRoleArn, chain.targetRoleArn].every(
-    (arn) => ctx.role(arn)?.tags[MANAGED_BY_TAG] === MANAGED_BY_VALUE,
-  );
+  return [chain.sourceRoleArn, chain.targetRoleArn].every((arn) => {
+    const role = ctx.role(arn);
+    if (role) return role.tags[MANAGED_BY_TAG] === MANAGED_BY_VALUE;
+    return !!ctx.desired?.roles.some((r) => r.arn === arn);
+  });
+}
+
+/**
+ * The apply that restores one chain: limited to its target (`--target`: the shared objects it needs come
+ * along), with --create-oidc-provider when the provider is missing (apply stops without it).
+ */
+function applyFor(base: string, chain: ChainSpec, findings: readonly Finding[]): string {
+  const oidc = findings.some((f) => f.code === "XIRSA-OIDC-PROVIDER-MISSING")
+    ? " --create-oidc-provider"
+    : "";
+  return `${base} --target ${chain.target}${oidc}`;
 }
 
 /**
@@ -57,18 +73,19 @@ export function verify(state: State, chains: readonly ChainSpec[], opts: VerifyO
   const ctx = new VerifyContext(state, opts);
   const findings: Finding[] = [];
   const results: ChainResult[] = chains.map((chain) => {
-    const apply = opts.applyCommand && ownedByXirsa(ctx, chain) ? opts.applyCommand : undefined;
-    const hops = HOPS.map(([, hop]) => {
-      const outcome = hop(chain, ctx);
-      for (const f of outcome.findings) findings.push(f); // not push(...): findings can be attacker-sized
-      if (apply && !outcome.hop.ok) {
-        const by = outcome.hop.fix ? `; or by hand: ${outcome.hop.fix}` : "";
-        return {
-          ...outcome.hop,
-          fix: `${apply} (xirsa owns this stack: it restores what the config renders)${by}`,
-        };
+    const outcomes = HOPS.map(([, hop]) => hop(chain, ctx));
+    const chainFindings = outcomes.flatMap((o) => o.findings);
+    for (const f of chainFindings) findings.push(f); // not push(...): findings can be attacker-sized
+    const apply =
+      opts.applyCommand && ownedByXirsa(ctx, chain)
+        ? applyFor(opts.applyCommand, chain, chainFindings)
+        : undefined;
+    const hops = outcomes.map(({ hop }) => {
+      if (apply && !hop.ok) {
+        const by = hop.fix ? `; or by hand: ${hop.fix}` : "";
+        return { ...hop, fix: `${apply} (xirsa owns this stack: it restores what the config renders)${by}` };
       }
-      return outcome.hop;
+      return hop;
     });
     return {
       id: chain.id,

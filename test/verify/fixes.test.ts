@@ -93,7 +93,8 @@ function applyEksCommands(state: State, fix: string): void {
         accessPolicies: [],
       });
     } else if (words[2] === "associate-access-policy") {
-      const scope = flag("access-scope")!;
+      // Quoted for a shell when it holds a * (krci-*).
+      const scope = flag("access-scope")!.replace(/^'(.*)'$/, "$1");
       const entry = cluster.accessEntries.find((e) => e.principalArn === arn)!;
       entry.accessPolicies.push({
         policyArn: flag("policy-arn")!,
@@ -131,7 +132,7 @@ describe("cluster-access fixes", () => {
           expect(fix).toContain(`--kubernetes-groups ${before.kubernetesGroups.join(" ")}`);
         if (before.accessPolicies.length === 0) expect(fix).not.toContain("associate-access-policy");
         for (const p of before.accessPolicies.filter((x) => x.accessScope.type === "namespace")) {
-          expect(fix).toContain(`--policy-arn ${p.policyArn} --access-scope type=namespace,namespaces=`);
+          expect(fix).toContain(`--policy-arn ${p.policyArn} --access-scope 'type=namespace,namespaces=`);
         }
         applyEksCommands(state, fix);
         const fixed = verify(state, chains, { appProject: project });
@@ -153,7 +154,7 @@ describe("fixes for a stack xirsa owns", () => {
         .chains.find((c) => c.id === chain.id)!
         .hops.find((h) => h.id === "cluster-access")!.fix!;
     expect(fixOf(state)).toMatch(
-      /^xirsa apply --config xirsa\.yaml \(xirsa owns this stack.*\); or by hand: aws eks create-access-entry /,
+      /^xirsa apply --config xirsa\.yaml --target staging \(xirsa owns this stack.*\); or by hand: aws eks create-access-entry /,
     );
     // Roles xirsa does not own (no xirsa.io/managed-by tag): only the raw command.
     for (const r of state.roles) r.tags = {};

@@ -360,7 +360,7 @@ Exit codes: 0 every chain proven (and no finding at --fail-on), 1 a chain is bro
       ...loaded.fixes,
       ...(values.live
         ? {
-            applyCommand: `xirsa apply --config ${values.config as string}${(targets ?? []).map((t) => ` --target ${t}`).join("")}`,
+            applyCommand: `xirsa apply --config ${values.config as string}`,
           }
         : {}),
     });

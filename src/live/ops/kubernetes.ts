@@ -1,9 +1,9 @@
 /** Kubernetes operations: objects, and the restarts that make workloads pick up a role. */
 import { OperationError } from "../../errors.js";
 import type { KubeClient } from "../../kube/client.js";
+import { podsUsing, restartTargets } from "../../state/controllers.js";
 import type { KubeObject } from "../../state/types.js";
 import type { Workload } from "../changes.js";
-import { podsUsing, restartTargets } from "../controllers.js";
 import {
   deploymentSelector,
   labelSelector,

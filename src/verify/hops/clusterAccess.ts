@@ -5,6 +5,7 @@
 import { parseRoleArn } from "../../iam/index.js";
 import {
   type AccessEntry,
+  type AccessPolicyAssociation,
   type ChainSpec,
   type ClusterRef,
   type EksCluster,
@@ -37,7 +38,7 @@ function describeEntry(e: AccessEntry): string {
 }
 
 /** ` --region R [--profile P]` for the account's AWS CLI calls. */
-function awsTarget(ctx: VerifyContext, ref: ClusterRef): string {
+export function awsTarget(ctx: VerifyContext, ref: ClusterRef): string {
   const profile = ctx.profiles[ref.accountId];
   return ` --region ${ref.region}${profile ? ` --profile ${profile}` : ""}`;
 }
@@ -57,17 +58,53 @@ function accessEntryFix(ctx: VerifyContext, ref: ClusterRef, arn: string): strin
   const groups = want.kubernetesGroups.length
     ? ` --kubernetes-groups ${want.kubernetesGroups.join(" ")}`
     : "";
-  const steps = [`${create}${groups}${where}`];
-  for (const p of want.accessPolicies) {
-    const scope =
-      p.accessScope.type === "cluster"
-        ? "type=cluster"
-        : `type=namespace,namespaces=${p.accessScope.namespaces.join(",")}`;
+  return [
+    `${create}${groups}${where}`,
+    ...want.accessPolicies.map((p) => associate(ref, arn, p, where)),
+  ].join(" && ");
+}
+
+function associate(ref: ClusterRef, arn: string, p: AccessPolicyAssociation, where: string): string {
+  // Quoted when it holds a * (krci-*): pasted into a shell, an unquoted glob could expand to file names.
+  const scope =
+    p.accessScope.type === "cluster"
+      ? "type=cluster"
+      : shellWord(`type=namespace,namespaces=${p.accessScope.namespaces.join(",")}`);
+  return `aws eks associate-access-policy --cluster-name ${ref.name} --principal-arn ${arn} --policy-arn ${p.policyArn} --access-scope ${scope}${where}`;
+}
+
+/**
+ * The commands that make an existing access entry what the config renders: the Kubernetes groups it lacks
+ * (UpdateAccessEntry replaces the list: the ones it has stay in it) and the access policies it lacks or holds
+ * with another scope (AssociateAccessPolicy again updates the scope). Undefined when the desired State is not
+ * known or the entry already is as rendered.
+ */
+export function accessEntryRepair(
+  ctx: VerifyContext,
+  ref: ClusterRef,
+  entry: AccessEntry,
+): string | undefined {
+  const desiredCluster = ctx.desired ? findCluster(ctx.desired, ref) : undefined;
+  const want = desiredCluster ? findAccessEntry(desiredCluster, entry.principalArn) : undefined;
+  if (!want) return undefined;
+  const where = awsTarget(ctx, ref);
+  const steps: string[] = [];
+  const lacking = want.kubernetesGroups.filter((g) => !entry.kubernetesGroups.includes(g));
+  if (lacking.length) {
     steps.push(
-      `aws eks associate-access-policy --cluster-name ${ref.name} --principal-arn ${arn} --policy-arn ${p.policyArn} --access-scope ${scope}${where}`,
+      `aws eks update-access-entry --cluster-name ${ref.name} --principal-arn ${entry.principalArn} --kubernetes-groups ${[...entry.kubernetesGroups, ...lacking].join(" ")}${where}`,
     );
   }
-  return steps.join(" && ");
+  for (const p of want.accessPolicies) {
+    const has = entry.accessPolicies.find((a) => a.policyArn === p.policyArn);
+    if (has && JSON.stringify(has.accessScope) === JSON.stringify(p.accessScope)) continue;
+    steps.push(associate(ref, entry.principalArn, p, where));
+  }
+  return steps.length ? steps.join(" && ") : undefined;
+}
+
+function shellWord(s: string): string {
+  return /[*?[\]]/.test(s) ? `'${s}'` : s;
 }
 
 export function clusterAccessHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome {
@@ -139,7 +176,8 @@ export function clusterAccessHop(chain: ChainSpec, ctx: VerifyContext): HopOutco
       resource,
       {
         chain: chain.id,
-        remediation: `aws eks delete-access-entry --cluster-name ${ref.name} --principal-arn ${arn}, then create it again with its policy associations`,
+        // The entry must be deleted and made again (EKS binds the principal id at creation).
+        remediation: `aws eks delete-access-entry --cluster-name ${ref.name} --principal-arn ${arn}${awsTarget(ctx, ref)} && ${accessEntryFix(ctx, ref, arn)}`,
       },
     );
     return failed(HOP, f.message, f.remediation, detail, [f, ...notes]);

@@ -15,12 +15,14 @@ import {
 } from "../context.js";
 import type { HopEvidence, PermissionEvidence } from "../evidence.js";
 import { accessEntryResourceId, finding, kubeResourceId } from "../findings.js";
+import { isObject } from "../json.js";
 import { accessPolicyName, isClusterAdminPolicy } from "../k8s/accessPolicies.js";
 import { Authorizer, namespaceCovers, type PermissionVerdict, subjectOf } from "../k8s/authorizer.js";
+import { appendOp, jsonPatch } from "../k8s/kubectlFix.js";
 import { describeRequest } from "../k8s/rules.js";
 import { type RequiredPermission, requiredPermissions } from "../permissions.js";
 import type { Finding } from "../types.js";
-import { findAccessEntry } from "./clusterAccess.js";
+import { accessEntryRepair, findAccessEntry } from "./clusterAccess.js";
 
 const HOP = "kubernetes-permissions";
 
@@ -111,7 +113,7 @@ export function kubernetesPermissionsHop(chain: ChainSpec, ctx: VerifyContext): 
     );
   }
 
-  const problems = refusals(chain, refused, authz, resource);
+  const problems = refusals(chain, refused, authz, resource, { ctx, target, entry });
   const first = problems[0]!;
   const more = problems.length > 1 ? ` (+${problems.length - 1} more)` : "";
   return failed(HOP, `${first.message}${more}`, first.remediation, detail, [...problems, ...notes]);
@@ -233,15 +235,61 @@ export function summarisePermissions(perms: readonly RequiredPermission[], patte
   ]);
 }
 
+/** The command that makes `group` a Capsule user in the CapsuleConfiguration's own form. */
+function capsuleUserFix(target: ClusterIndex, form: "users" | "userGroups", group: string): string {
+  const configs = target.list("CapsuleConfiguration");
+  const config = configs.find((c) => c.metadata.name === "default") ?? configs[0]!;
+  const op =
+    form === "users"
+      ? appendOp(config, "/spec/users", { kind: "Group", name: group })
+      : appendOp(config, "/spec/userGroups", group);
+  return jsonPatch(`capsuleconfiguration ${config.metadata.name}`, [op]);
+}
+
+/**
+ * The command that makes `group` an owner of the Tenant the config renders for this target (the Tenant of
+ * the desired State that lists the group), when it exists live; undefined otherwise.
+ */
+function tenantOwnerFix(
+  ctx: VerifyContext,
+  chain: ChainSpec,
+  target: ClusterIndex,
+  group: string,
+): string | undefined {
+  const desired = ctx.desired?.clusters.find(
+    (c) =>
+      c.accountId === chain.targetCluster.accountId &&
+      c.region === chain.targetCluster.region &&
+      c.name === chain.targetCluster.name,
+  );
+  const wanted = desired?.objects.find(
+    (o) =>
+      o.kind === "Tenant" &&
+      isObject(o.spec) &&
+      Array.isArray(o.spec.owners) &&
+      o.spec.owners.some((w) => isObject(w) && w.kind === "Group" && w.name === group),
+  );
+  const live = wanted ? target.get("Tenant", wanted.metadata.name) : undefined;
+  if (!live) return undefined;
+  return jsonPatch(`tenant ${live.metadata.name}`, [
+    appendOp(live, "/spec/owners", { kind: "Group", name: group }),
+  ]);
+}
+
 function refusals(
   chain: ChainSpec,
   refused: PermissionVerdict[],
   authz: Authorizer,
   resource: string,
+  at: { ctx: VerifyContext; target: ClusterIndex; entry: AccessEntry },
 ): Finding[] {
   const capsule = authz.capsule;
   const groups = authz.subject.groups.filter((g) => g !== "system:authenticated");
   const opts = { chain: chain.id };
+  // An access entry short of what the config renders (a group, a scoped policy) is the cause: the commands
+  // that make it so are the fix, whatever the refusal looks like from here.
+  const repair = accessEntryRepair(at.ctx, chain.targetCluster, at.entry);
+  const repaired = repair ? { ...opts, remediation: repair } : opts;
   const out: Finding[] = [];
   const plain: RequiredPermission[] = [];
   const role = chain.targetRoleArn;
@@ -253,13 +301,7 @@ function refusals(
           "XIRSA-CAPSULE-NOT-USER",
           `${role} cannot create namespaces: none of its access entry's groups (${groups.join(", ")}) is a Capsule user group of the CapsuleConfiguration (${capsule.userGroups.join(", ") || "none"})`,
           resource,
-          {
-            ...opts,
-            remediation:
-              capsule.form === "users"
-                ? `add {kind: Group, name: ${groups[0]}} to CapsuleConfiguration spec.users`
-                : `add ${groups[0]} to CapsuleConfiguration spec.userGroups (Capsule < 0.12; spec.users from 0.12)`,
-          },
+          { ...opts, remediation: capsuleUserFix(at.target, capsule.form, groups[0]!) },
         ),
       );
     } else if (
@@ -273,7 +315,12 @@ function refusals(
           "XIRSA-CAPSULE-NO-TENANT",
           `${role} cannot create namespaces: no Capsule Tenant lists group ${groups.join(" or ")} among its owners (Capsule: You do not have any Tenant assigned)`,
           resource,
-          { ...opts, remediation: `add {kind: Group, name: ${groups[0]}} to the Tenant's spec.owners` },
+          {
+            ...opts,
+            remediation:
+              tenantOwnerFix(at.ctx, chain, at.target, groups[0]!) ??
+              `add {kind: Group, name: ${groups[0]}} to the Tenant's spec.owners`,
+          },
         ),
       );
     } else if (v.escalation) {
@@ -282,7 +329,7 @@ function refusals(
           "XIRSA-K8S-RBAC-ESCALATION",
           `${role} cannot ${describePermission(p, chain.namespacePattern)}: RoleBinding tenant-admin → ClusterRole ${p.orHoldsClusterRole} needs bind on it or holding it through RBAC, and access policies are not RBAC`,
           resource,
-          opts,
+          repaired,
         ),
       );
     } else plain.push(p);
@@ -294,7 +341,7 @@ function refusals(
         "XIRSA-K8S-PERMISSION-MISSING",
         `${role} cannot ${summarisePermissions(plain, chain.namespacePattern)}: ${sources.length ? `none of ${sources.join(", ")} grants it` : "it has no grants"}`,
         resource,
-        opts,
+        repaired,
       ),
     );
   }

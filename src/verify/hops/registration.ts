@@ -17,6 +17,7 @@ import { isObject } from "../json.js";
 import { namespaceCovers } from "../k8s/authorizer.js";
 import { parseClusterConfig, secretValue } from "../k8s/clusterSecret.js";
 import { type Installs, managerOf, managerText, sourceOfTruth } from "../k8s/gitops.js";
+import { appendOp, jsonPatch, shellQuote } from "../k8s/kubectlFix.js";
 import type { Finding } from "../types.js";
 import { findAccessEntry } from "./clusterAccess.js";
 import { namespaceScopedOnly } from "./kubernetesPermissions.js";
@@ -174,11 +175,18 @@ function checkClusterSecret(chain: ChainSpec, endpoint: string | undefined, chec
   return out;
 }
 
-function missingLabels(secret: KubeObject, wanted: Record<string, string>): string[] {
+function missingLabelPairs(secret: KubeObject, wanted: Record<string, string>): [string, string][] {
   const labels = secret.metadata.labels ?? {};
-  return Object.entries(wanted)
-    .filter(([k, v]) => labels[k] !== v)
-    .map(([k, v]) => `${k}: ${v}`);
+  return Object.entries(wanted).filter(([k, v]) => labels[k] !== v);
+}
+
+function missingLabels(secret: KubeObject, wanted: Record<string, string>): string[] {
+  return missingLabelPairs(secret, wanted).map(([k, v]) => `${k}: ${v}`);
+}
+
+/** `kubectl label secret -n NS NAME k=v … --overwrite`. */
+function labelCommand(obj: KubeObject, pairs: [string, string][]): string {
+  return `kubectl label ${obj.kind.toLowerCase()} -n ${obj.metadata.namespace} ${obj.metadata.name} ${pairs.map(([k, v]) => `${k}=${v}`).join(" ")} --overwrite`;
 }
 
 /** Argo CD cluster Secrets of a namespace, indexed by server once per verify run (not once per chain). */
@@ -242,7 +250,11 @@ function argocd(
           "XIRSA-REG-LABELS",
           `Secret ${ns}/${secret.metadata.name} lacks label ${labels.join(", ")}, so Argo CD ignores it`,
           kubeResourceId(chain.source, secret),
-          { chain: chain.id, jsonPath: "metadata.labels", remediation: `add label ${labels.join(", ")}` },
+          {
+            chain: chain.id,
+            jsonPath: "metadata.labels",
+            remediation: labelCommand(secret, missingLabelPairs(secret, { [ARGOCD_SECRET_TYPE]: "cluster" })),
+          },
         ),
       );
     }
@@ -277,7 +289,15 @@ function argocd(
         {
           chain: chain.id,
           jsonPath: "spec.destinations",
-          remediation: `add {namespace: ${chain.namespacePattern}, server: ${endpoint ?? "<target endpoint>"}} to spec.destinations of AppProject ${ns}/${ctx.appProject}`,
+          remediation:
+            project && endpoint
+              ? jsonPatch(`appproject -n ${ns} ${ctx.appProject}`, [
+                  appendOp(project, "/spec/destinations", {
+                    namespace: chain.namespacePattern,
+                    server: endpoint,
+                  }),
+                ])
+              : `add {namespace: ${chain.namespacePattern}, server: ${endpoint ?? "<target endpoint>"}} to spec.destinations of AppProject ${ns}/${ctx.appProject}`,
         },
       ),
     );
@@ -490,7 +510,7 @@ function operator(
           {
             chain: chain.id,
             jsonPath: "metadata.labels",
-            remediation: `add ${labels.join(", ")} to metadata.labels`,
+            remediation: labelCommand(secret, missingLabelPairs(secret, KRCI_LABELS)),
           },
         ),
       );
@@ -526,8 +546,14 @@ function operator(
         {
           chain: chain.id,
           jsonPath: "data.available_clusters",
+          // Comma and space separated, as edp-install writes it (with edp-install as a Helm release the list is
+          // its global.availableClusters, and XIRSA-GITOPS-MANAGED says so).
           remediation: edp
-            ? `add ${chain.target} to available_clusters of ConfigMap ${ns}/${cmName} (comma and space separated; with edp-install as a Helm release: global.availableClusters)`
+            ? `kubectl patch configmap -n ${ns} ${cmName} --type merge -p ${shellQuote(
+                JSON.stringify({
+                  data: { available_clusters: raw.trim() ? `${raw.trim()}, ${chain.target}` : chain.target },
+                }),
+              )}`
             : `install KubeRocketCI (edp-install creates ConfigMap ${ns}/krci-config), then list ${chain.target} in its available_clusters`,
         },
       ),

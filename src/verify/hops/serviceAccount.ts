@@ -4,6 +4,7 @@
  */
 
 import { ROLE_ARN_ANNOTATION } from "../../names/index.js";
+import { restartTargets } from "../../state/controllers.js";
 import type { ChainSpec, KubeObject } from "../../state/types.js";
 import {
   type ClusterIndex,
@@ -52,6 +53,21 @@ function podsOf(source: ClusterIndex, namespace: string, sa: string): KubeObject
   return source.list("Pod", namespace).filter((p) => podServiceAccount(p) === sa);
 }
 
+/**
+ * The commands that restart the pods of a ServiceAccount, from a live State's pods and their controllers
+ * (`kubectl rollout restart` per Deployment/StatefulSet/DaemonSet, as apply's restarts step does); undefined when
+ * the State has no pods of it, or a pod that no controller re-creates (then the words say what to do).
+ */
+function restartCommands(source: ClusterIndex, namespace: string, sa: string): string | undefined {
+  const pods = podsOf(source, namespace, sa);
+  if (!pods.length) return undefined;
+  const { controllers, stranded } = restartTargets(pods, source.cluster.objects);
+  if (stranded.length || !controllers.length) return undefined;
+  return controllers
+    .map((c) => `kubectl rollout restart -n ${namespace} ${c.kind.toLowerCase()}/${c.name}`)
+    .join(" && ");
+}
+
 export function serviceAccountHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome {
   const id = "service-account";
   const source = ctx.cluster(chain.source);
@@ -87,7 +103,11 @@ export function serviceAccountHop(chain: ChainSpec, ctx: VerifyContext): HopOutc
           resource,
           {
             chain: chain.id,
-            remediation: `create ServiceAccount ${ref} annotated with ${ROLE_ARN_ANNOTATION}: ${role}`,
+            remediation: [
+              `kubectl create serviceaccount -n ${sa.namespace} ${sa.name}`,
+              `kubectl annotate serviceaccount -n ${sa.namespace} ${sa.name} ${ROLE_ARN_ANNOTATION}=${role}`,
+              ...[restartCommands(source, sa.namespace, sa.name) ?? []].flat(),
+            ].join(" && "),
           },
         ),
       );
@@ -97,7 +117,8 @@ export function serviceAccountHop(chain: ChainSpec, ctx: VerifyContext): HopOutc
     const annotations = obj.metadata.annotations ?? {};
     const actual = annotations[ROLE_ARN_ANNOTATION];
     checked.push({ serviceAccount: ref, exists: true, roleArn: actual ?? null });
-    const annotate = `kubectl annotate serviceaccount -n ${sa.namespace} ${sa.name} ${ROLE_ARN_ANNOTATION}=${role} --overwrite, then restart its pods`;
+    const restart = restartCommands(source, sa.namespace, sa.name);
+    const annotate = `kubectl annotate serviceaccount -n ${sa.namespace} ${sa.name} ${ROLE_ARN_ANNOTATION}=${role} --overwrite${restart ? ` && ${restart}` : ", then restart its pods"}`;
     if (actual === undefined) {
       problems.push(
         finding(
@@ -129,7 +150,10 @@ export function serviceAccountHop(chain: ChainSpec, ctx: VerifyContext): HopOutc
           "XIRSA-STS-GLOBAL-ENDPOINT",
           `ServiceAccount ${ref} sets ${REGIONAL_ANNOTATION}: "false" (global STS endpoint)`,
           resource,
-          { jsonPath: `metadata.annotations["${REGIONAL_ANNOTATION}"]` },
+          {
+            jsonPath: `metadata.annotations["${REGIONAL_ANNOTATION}"]`,
+            remediation: `kubectl annotate serviceaccount -n ${sa.namespace} ${sa.name} ${REGIONAL_ANNOTATION}=true --overwrite${restart ? ` && ${restart}` : ", then restart its pods"}`,
+          },
         ),
       );
     }
@@ -148,7 +172,9 @@ export function serviceAccountHop(chain: ChainSpec, ctx: VerifyContext): HopOutc
             podResource,
             {
               chain: chain.id,
-              remediation: `restart the pods of ServiceAccount ${ref} (kubectl rollout restart, or delete the pods) so they get AWS_ROLE_ARN=${role}`,
+              // The pods are known here: the restart is runnable (new pods get AWS_ROLE_ARN=<role>).
+              remediation:
+                restart ?? `restart the pods of ServiceAccount ${ref} so they get AWS_ROLE_ARN=${role}`,
             },
           ),
         );

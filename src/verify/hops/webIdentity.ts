@@ -7,7 +7,7 @@
 import { type Decision, describeStatement, explainDecision, parseArn } from "../../iam/index.js";
 import { issuerHostPath, oidcProviderArn, STS_AUDIENCE, serviceAccountSubject } from "../../names/index.js";
 import type { ChainSpec, IamRole, OidcProvider } from "../../state/types.js";
-import { failed, type HopOutcome, passed, type VerifyContext } from "../context.js";
+import { failed, type HopOutcome, passed, profileFlag, type VerifyContext } from "../context.js";
 import { type HopEvidence, type IamDecisionEvidence, iamDecisionEvidence } from "../evidence.js";
 import { clusterResourceId, finding, remediationAt, trustPolicyId } from "../findings.js";
 import {
@@ -102,7 +102,8 @@ export function webIdentityHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome
         providerArn,
         {
           chain: chain.id,
-          remediation: `create the IAM OIDC provider for https://${hostPath} in account ${chain.source.accountId} with client id ${STS_AUDIENCE}`,
+          // IAM CreateOpenIDConnectProvider: ThumbprintList is optional (IAM then uses the issuer's CA).
+          remediation: `aws iam create-open-id-connect-provider --url https://${hostPath} --client-id-list ${STS_AUDIENCE}${profileFlag(ctx, chain.source.accountId)}`,
         },
       ),
     );
@@ -114,7 +115,7 @@ export function webIdentityHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome
         provider.arn,
         {
           chain: chain.id,
-          remediation: `aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn ${provider.arn} --client-id ${STS_AUDIENCE}`,
+          remediation: `aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn ${provider.arn} --client-id ${STS_AUDIENCE}${profileFlag(ctx, chain.source.accountId)}`,
         },
       ),
     );

@@ -5,7 +5,7 @@
  * `kubectl.kubernetes.io/restartedAt`, as `kubectl rollout restart` does (kubernetes/kubectl
  * pkg/polymorphichelpers/objectrestarter.go).
  */
-import type { Json, KubeObject } from "../state/types.js";
+import type { Json, KubeObject } from "./types.js";
 
 export type RestartableKind = "Deployment" | "StatefulSet" | "DaemonSet";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { KubeObject } from "../state/types.js";
+import type { KubeObject } from "./types.js";
 import { controllerOf, podsUsing, restartTargets } from "./controllers.js";
 
 const owned = (
