@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { KubeObject } from "./types.js";
 import { controllerOf, podsUsing, restartTargets } from "./controllers.js";
+import type { KubeObject } from "./types.js";
 
 const owned = (
   kind: string,

@@ -18,7 +18,7 @@ import {
   startTestCluster,
   type TestCluster,
 } from "./harness.js";
-import { kubectlRunner, type Run, writeTokenKubeconfig } from "./kubectlHelper.js";
+import { kubectlRunner, newestKubectl, type Run, writeTokenKubeconfig } from "./kubectlHelper.js";
 
 const skip = requireTools("test/sandbox-kube/kubectl.test.ts", "kubectl");
 
@@ -261,6 +261,60 @@ spec:
     expect(list.code, list.stderr).toBe(0);
     expect(list.stdout).toContain("selfsubjectaccessreviews.authorization.k8s.io");
     expect(list.stdout).not.toMatch(/^rolebindings/m);
+  });
+
+  it("the newest kubectl here (1.33 sends protobuf) gets the same answers from can-i, whoami and create", async () => {
+    const bin = newestKubectl();
+    const newest = kubectlRunner(home, {}, bin);
+    const version = await newest(kc.dev!, ["version", "--client", "-o", "json"]);
+    expect(version.code, `${bin}: ${version.stderr}`).toBe(0);
+    const yes = await newest(kc.dev!, ["auth", "can-i", "create", "rolebindings", "-n", "krci-dev"]);
+    expect([yes.code, yes.stdout.trim(), yes.stderr]).toEqual([0, "yes", ""]);
+    const no = await newest(kc.dev!, ["auth", "can-i", "create", "pods", "-n", "default"]);
+    expect([no.code, no.stdout.trim()]).toEqual([1, "no"]);
+    const who = await newest(kc.dev!, ["auth", "whoami", "-o", "jsonpath={.status.userInfo.username}"]);
+    expect([who.code, who.stdout, who.stderr]).toEqual([
+      0,
+      "arn:aws:sts::111111111111:assumed-role/Dev/dev",
+      "",
+    ]);
+    const list = await newest(kc.dev!, ["auth", "can-i", "--list", "-n", "krci-dev"]);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toContain("selfsubjectaccessreviews.authorization.k8s.io");
+    const rb = await newest(kc.admin!, [
+      "create",
+      "rolebinding",
+      "pb-edit",
+      "-n",
+      "krci-dev",
+      "--clusterrole",
+      "edit",
+      "--group",
+      "developers",
+    ]);
+    expect(rb.code, rb.stderr).toBe(0);
+    const got = await admin(["get", "rolebinding", "pb-edit", "-n", "krci-dev", "-o", "json"]);
+    expect(JSON.parse(got.stdout)).toMatchObject({
+      roleRef: { kind: "ClusterRole", name: "edit" },
+      subjects: [{ kind: "Group", name: "developers" }],
+    });
+    const token = await newest(kc.admin!, [
+      "create",
+      "token",
+      "op",
+      "-n",
+      "krci-dev",
+      "--audience",
+      "sts.amazonaws.com",
+    ]);
+    expect(token.code, token.stderr).toBe(0);
+    const v = await verifyServiceAccountToken(token.stdout.trim(), {
+      issuer: tc.cluster.issuer,
+      publicJwk: tc.saKey.publicJwk,
+      audiences: ["sts.amazonaws.com"],
+      now: new Date(),
+    });
+    expect(v.ok && v.claims.sub).toBe("system:serviceaccount:krci-dev:op");
   });
 
   it("create token: a web identity JWT of this cluster, and an API credential for the ServiceAccount", async () => {

@@ -1,7 +1,7 @@
 /** Runs the real kubectl against a sandbox cluster with an explicit KUBECONFIG, cache dir and HOME. */
 import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readdirSync, realpathSync, writeFileSync } from "node:fs";
+import { delimiter, dirname, join } from "node:path";
 
 export interface Run {
   code: number;
@@ -41,11 +41,30 @@ ${userBlock}`,
   );
 }
 
-export function kubectlRunner(home: string, extraEnv: Record<string, string> = {}) {
+/**
+ * The newest kubectl on this machine. Google Cloud SDK's kubectl is a dispatcher that runs the `kubectl.1.N`
+ * beside it matching the server's minor version, so a sandbox cluster (v1.31) gets kubectl 1.31; newer ones
+ * behave differently on the wire (1.33 sends the auth reviews as protobuf). Without siblings: `kubectl`.
+ */
+export function newestKubectl(): string {
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    const found = join(dir, "kubectl");
+    if (!existsSync(found)) continue;
+    const real = dirname(realpathSync(found));
+    const minors = readdirSync(real)
+      .map((f) => /^kubectl\.1\.(\d+)$/.exec(f)?.[1])
+      .filter((m): m is string => m !== undefined)
+      .map(Number);
+    return minors.length ? join(real, `kubectl.1.${Math.max(...minors)}`) : found;
+  }
+  return "kubectl";
+}
+
+export function kubectlRunner(home: string, extraEnv: Record<string, string> = {}, bin = "kubectl") {
   mkdirSync(join(home, "cache"), { recursive: true });
   return (kubeconfig: string, args: string[], input?: string): Promise<Run> =>
     new Promise((resolve, reject) => {
-      const child = spawn("kubectl", args, {
+      const child = spawn(bin, args, {
         env: {
           PATH: process.env.PATH ?? "/usr/bin:/bin",
           HOME: home,

@@ -62,6 +62,70 @@ describe("protobuf envelope", () => {
       type: "Opaque",
     });
   });
+  it("decodes the reviews behind kubectl 1.33's auth can-i and whoami, a TokenRequest and a RoleBinding", () => {
+    const attrs = Buffer.concat([
+      bytes(1, "krci-dev"),
+      bytes(2, "create"),
+      bytes(3, "apps"),
+      bytes(5, "deployments"),
+    ]);
+    const ssar = envelope(
+      "authorization.k8s.io/v1",
+      "SelfSubjectAccessReview",
+      Buffer.concat([bytes(1, Buffer.alloc(0)), bytes(2, bytes(1, attrs))]),
+    );
+    expect(decodeProtobuf(ssar)).toEqual({
+      apiVersion: "authorization.k8s.io/v1",
+      kind: "SelfSubjectAccessReview",
+      metadata: {},
+      spec: {
+        resourceAttributes: { namespace: "krci-dev", verb: "create", group: "apps", resource: "deployments" },
+      },
+    });
+    const nonResource = envelope(
+      "authorization.k8s.io/v1",
+      "SelfSubjectAccessReview",
+      bytes(2, bytes(2, Buffer.concat([bytes(1, "/healthz"), bytes(2, "get")]))),
+    );
+    expect(decodeProtobuf(nonResource).spec).toEqual({
+      nonResourceAttributes: { path: "/healthz", verb: "get" },
+    });
+    const rules = envelope("authorization.k8s.io/v1", "SelfSubjectRulesReview", bytes(2, bytes(1, "argocd")));
+    expect(decodeProtobuf(rules).spec).toEqual({ namespace: "argocd" });
+    expect(
+      decodeProtobuf(envelope("authentication.k8s.io/v1", "SelfSubjectReview", bytes(1, Buffer.alloc(0)))),
+    ).toEqual({
+      apiVersion: "authentication.k8s.io/v1",
+      kind: "SelfSubjectReview",
+      metadata: {},
+    });
+    const token = envelope(
+      "authentication.k8s.io/v1",
+      "TokenRequest",
+      bytes(2, Buffer.concat([bytes(1, "sts.amazonaws.com"), Buffer.from([0x20]), varint(3600)])),
+    );
+    expect(decodeProtobuf(token).spec).toEqual({ audiences: ["sts.amazonaws.com"], expirationSeconds: 3600 });
+    const rb = envelope(
+      "rbac.authorization.k8s.io/v1",
+      "RoleBinding",
+      Buffer.concat([
+        bytes(1, Buffer.concat([bytes(1, "edit"), bytes(3, "krci-dev")])),
+        bytes(
+          2,
+          Buffer.concat([bytes(1, "Group"), bytes(2, "rbac.authorization.k8s.io"), bytes(3, "developers")]),
+        ),
+        bytes(
+          3,
+          Buffer.concat([bytes(1, "rbac.authorization.k8s.io"), bytes(2, "ClusterRole"), bytes(3, "edit")]),
+        ),
+      ]),
+    );
+    expect(decodeProtobuf(rb)).toMatchObject({
+      metadata: { name: "edit", namespace: "krci-dev" },
+      subjects: [{ kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: "developers" }],
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "edit" },
+    });
+  });
   it("refuses bodies without the magic, truncated ones and unknown kinds", () => {
     expect(() => decodeProtobuf(Buffer.from("{}"))).toThrow(/magic/);
     expect(() =>

@@ -1,7 +1,9 @@
 /**
  * The minimal Kubernetes protobuf envelope decoder: `k8s\0` magic + runtime.Unknown{typeMeta, raw}, with the raw
- * object decoded for the few kinds kubectl sends as protobuf (`kubectl create namespace|configmap|secret|
- * serviceaccount`). Field numbers from k8s.io/api generated.proto. Anything else is refused (415).
+ * object decoded for the kinds kubectl sends as protobuf (`kubectl create namespace|configmap|secret|
+ * serviceaccount|rolebinding|clusterrolebinding|token`, and from kubectl 1.33 on the reviews behind `auth can-i`
+ * and `auth whoami`). Field numbers from the protobuf tags in kubernetes/api (core/v1, rbac/v1,
+ * authorization/v1, authentication/v1 types.go). Anything else is refused (415).
  */
 import type { JsonObject } from "./json.js";
 import { badRequest, unsupportedMediaType } from "./status.js";
@@ -96,6 +98,50 @@ function objectMeta(b: Buffer): JsonObject {
 
 type KindDecoder = (fs: Field[], o: JsonObject) => void;
 
+/** A message of string fields only, by field number. */
+function strings(b: Buffer, names: Record<number, string>): JsonObject {
+  const o: JsonObject = {};
+  for (const f of fields(b)) {
+    const name = names[f.no];
+    if (name && f.bytes) o[name] = str(f);
+  }
+  return o;
+}
+
+// rbac/v1 Subject: 1 kind, 2 apiGroup, 3 name, 4 namespace; RoleRef: 1 apiGroup, 2 kind, 3 name.
+const SUBJECT = { 1: "kind", 2: "apiGroup", 3: "name", 4: "namespace" };
+const ROLE_REF = { 1: "apiGroup", 2: "kind", 3: "name" };
+
+// RoleBinding and ClusterRoleBinding: 1 metadata, 2 subjects, 3 roleRef.
+const binding: KindDecoder = (fs, o) => {
+  const subjects: JsonObject[] = [];
+  for (const f of fs) {
+    if (f.no === 2 && f.bytes) subjects.push(strings(f.bytes, SUBJECT));
+    else if (f.no === 3 && f.bytes) o.roleRef = strings(f.bytes, ROLE_REF);
+  }
+  if (subjects.length) o.subjects = subjects;
+};
+
+// authorization/v1 ResourceAttributes: 1 namespace, 2 verb, 3 group, 4 version, 5 resource, 6 subresource,
+// 7 name; NonResourceAttributes: 1 path, 2 verb.
+const RESOURCE_ATTRIBUTES = {
+  1: "namespace",
+  2: "verb",
+  3: "group",
+  4: "version",
+  5: "resource",
+  6: "subresource",
+  7: "name",
+};
+const NON_RESOURCE_ATTRIBUTES = { 1: "path", 2: "verb" };
+
+/** The `spec` (field 2) of a message, decoded by `decode`. */
+const withSpec =
+  (decode: (b: Buffer) => JsonObject): KindDecoder =>
+  (fs, o) => {
+    for (const f of fs) if (f.no === 2 && f.bytes) o.spec = decode(f.bytes);
+  };
+
 const KINDS: Record<string, KindDecoder> = {
   // Namespace: 1 metadata, 2 spec{1 finalizers}
   "v1/Namespace": (fs, o) => {
@@ -151,6 +197,35 @@ const KINDS: Record<string, KindDecoder> = {
     }
     if (pulls.length) o.imagePullSecrets = pulls;
   },
+  "rbac.authorization.k8s.io/v1/RoleBinding": binding,
+  "rbac.authorization.k8s.io/v1/ClusterRoleBinding": binding,
+  // SelfSubjectAccessReview: 1 metadata, 2 spec{1 resourceAttributes, 2 nonResourceAttributes}.
+  "authorization.k8s.io/v1/SelfSubjectAccessReview": withSpec((b) => {
+    const spec: JsonObject = {};
+    for (const f of fields(b)) {
+      if (f.no === 1 && f.bytes) spec.resourceAttributes = strings(f.bytes, RESOURCE_ATTRIBUTES);
+      else if (f.no === 2 && f.bytes) spec.nonResourceAttributes = strings(f.bytes, NON_RESOURCE_ATTRIBUTES);
+    }
+    return spec;
+  }),
+  // SelfSubjectRulesReview: 1 metadata, 2 spec{1 namespace}.
+  "authorization.k8s.io/v1/SelfSubjectRulesReview": withSpec((b) => strings(b, { 1: "namespace" })),
+  // SelfSubjectReview: 1 metadata, 2 status (set by the server): nothing to read but metadata.
+  "authentication.k8s.io/v1/SelfSubjectReview": () => {},
+  // TokenRequest: 1 metadata, 2 spec{1 audiences, 3 boundObjectRef{1 kind, 2 apiVersion, 3 name, 4 uid},
+  // 4 expirationSeconds}.
+  "authentication.k8s.io/v1/TokenRequest": withSpec((b) => {
+    const spec: JsonObject = {};
+    const audiences: string[] = [];
+    for (const f of fields(b)) {
+      if (f.no === 1) audiences.push(str(f));
+      else if (f.no === 3 && f.bytes)
+        spec.boundObjectRef = strings(f.bytes, { 1: "kind", 2: "apiVersion", 3: "name", 4: "uid" });
+      else if (f.no === 4 && f.varint !== undefined) spec.expirationSeconds = Number(f.varint);
+    }
+    if (audiences.length) spec.audiences = audiences;
+    return spec;
+  }),
 };
 
 /** Decodes a protobuf request body into the JSON object it stands for. */
