@@ -139,15 +139,19 @@ describe("docs that run", () => {
       }).stdout.split("\n");
       expect(written.filter((w) => !ignored.includes(w))).toEqual([]);
     });
-    it.each(blocks.map((b) => [`line ${b.line}`, b]))("%s", (_, block) => {
-      const r = runBlock(block.script, ws.dir, ws.env);
-      const where = `${block.file}:${block.line}\n$ ${block.script}\n${r.out}`;
-      expect(r.code, where).toBe(block.exitCode);
-      if (block.expected !== undefined) {
-        expect(outputMatches(block.expected, r.out), `${where}\n--- expected ---\n${block.expected}`).toBe(
-          true,
-        );
-      }
-    });
+    it.each(blocks.map((b) => [`line ${b.line}`, b]))(
+      "%s",
+      (_, block) => {
+        const r = runBlock(block.script, ws.dir, ws.env);
+        const where = `${block.file}:${block.line}\n$ ${block.script}\n${r.out}`;
+        expect(r.code, where).toBe(block.exitCode);
+        if (block.expected !== undefined) {
+          expect(outputMatches(block.expected, r.out), `${where}\n--- expected ---\n${block.expected}`).toBe(
+            true,
+          );
+        }
+      },
+      160_000,
+    ); // a block may run several CLI commands: the spawn allows each block 150 s
   });
 });
