@@ -164,7 +164,7 @@ const entries = [
     title: "oidc.<region>.eks typo",
     explanation:
       "The issuer is written oidc.<region>.eks.amazonaws.com instead of oidc.eks.<region>.amazonaws.com: the key or provider never matches.",
-    remediation: "Write the issuer as oidc.eks.<region>.amazonaws.com/id/<ID>.",
+    remediation: "Write the issuer with eks before the region, as the source cluster's issuer: <issuer>.",
   },
   {
     code: "XIRSA-TRUST-HTTPS-KEY",

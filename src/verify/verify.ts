@@ -75,15 +75,22 @@ export function verify(state: State, chains: readonly ChainSpec[], opts: VerifyO
   const results: ChainResult[] = chains.map((chain) => {
     const outcomes = HOPS.map(([, hop]) => hop(chain, ctx));
     const chainFindings = outcomes.flatMap((o) => o.findings);
-    for (const f of chainFindings) findings.push(f); // not push(...): findings can be attacker-sized
     const apply =
       opts.applyCommand && ownedByXirsa(ctx, chain)
-        ? applyFor(opts.applyCommand, chain, chainFindings)
+        ? `${applyFor(opts.applyCommand, chain, chainFindings)} (xirsa owns this stack: it restores what the config renders)`
         : undefined;
+    // An error on an owned chain whose hop still holds (a trust policy without aud, say) is drift too: the
+    // same apply puts the rendered document back.
+    const failing = new Set(outcomes.filter((o) => !o.hop.ok).map((o) => o.hop.id));
+    for (const f of chainFindings) {
+      const drift = apply && f.severity === "error" && f.hop && !failing.has(f.hop);
+      // not push(...): findings can be attacker-sized
+      findings.push(drift ? { ...f, remediation: `${apply}; or by hand: ${f.remediation}` } : f);
+    }
     const hops = outcomes.map(({ hop }) => {
       if (apply && !hop.ok) {
         const by = hop.fix ? `; or by hand: ${hop.fix}` : "";
-        return { ...hop, fix: `${apply} (xirsa owns this stack: it restores what the config renders)${by}` };
+        return { ...hop, fix: `${apply}${by}` };
       }
       return hop;
     });

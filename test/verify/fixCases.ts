@@ -29,7 +29,7 @@ export interface LiveCase {
   breakIt(sb: E2ESandbox, ok: (r: { code: number | null; stderr: string }) => void): void;
 }
 
-function json(r: { stdout: string }): Record<string, unknown> {
+export function json(r: { stdout: string }): Record<string, unknown> {
   return JSON.parse(r.stdout) as Record<string, unknown>;
 }
 
@@ -45,7 +45,11 @@ function deleteEntry(sb: E2ESandbox, cluster: string, account: string, arn: stri
   ]);
 }
 
-function trustOf(sb: E2ESandbox, account: string, name: string): { Statement: Record<string, unknown>[] } {
+export function trustOf(
+  sb: E2ESandbox,
+  account: string,
+  name: string,
+): { Statement: Record<string, unknown>[] } {
   const doc = (
     json(sb.aws(["iam", "get-role", "--role-name", name, ...profile(account)])).Role as {
       AssumeRolePolicyDocument: unknown;
@@ -56,7 +60,7 @@ function trustOf(sb: E2ESandbox, account: string, name: string): { Statement: Re
   };
 }
 
-function putTrust(sb: E2ESandbox, account: string, name: string, doc: unknown) {
+export function putTrust(sb: E2ESandbox, account: string, name: string, doc: unknown) {
   return sb.aws([
     "iam",
     "update-assume-role-policy",
@@ -69,7 +73,7 @@ function putTrust(sb: E2ESandbox, account: string, name: string, doc: unknown) {
 }
 
 /** Replaces a key of a Secret's data (base64) with kubectl. */
-function patchSecretData(sb: E2ESandbox, ns: string, name: string, key: string, value: string | null) {
+export function patchSecretData(sb: E2ESandbox, ns: string, name: string, key: string, value: string | null) {
   return sb.kubectl("krci-main", [
     "patch",
     "secret",
@@ -87,7 +91,7 @@ function patchSecretData(sb: E2ESandbox, ns: string, name: string, key: string, 
   ]);
 }
 
-function secretConfig(sb: E2ESandbox, ns: string, name: string): Record<string, unknown> {
+export function secretConfig(sb: E2ESandbox, ns: string, name: string): Record<string, unknown> {
   const s = json(sb.kubectl("krci-main", ["get", "secret", "-n", ns, name, "-o", "json"])) as {
     data: Record<string, string>;
   };

@@ -38,8 +38,9 @@ function trustLint(
   role: IamRole,
   hostPath: string,
   providerArn: string,
+  subjects: readonly string[],
 ): Finding[] | Error {
-  return ctx.memoise(`webid-lint\u0000${role.arn}\u0000${providerArn}`, () => {
+  return ctx.memoise(`webid-lint\u0000${role.arn}\u0000${providerArn}\u0000${subjects.join(",")}`, () => {
     const parsed = tryParse(role.trustPolicy, `trust:${role.arn}`, "resource");
     if ("error" in parsed) return parsed.error;
     const hits = [
@@ -50,11 +51,10 @@ function trustLint(
       finding(h.code, `trust policy of ${role.arn}: ${h.message}`, role.arn, {
         hop: HOP,
         jsonPath: h.jsonPath,
-        // The issuer is known here: no `<issuer>` placeholder in the fix.
-        remediation: remediationAt(h.code, `trust policy of ${role.arn}`, h.jsonPath).replaceAll(
-          "<issuer>",
-          hostPath,
-        ),
+        // The issuer and the chain's service accounts are known here: no placeholder in the fix.
+        remediation: remediationAt(h.code, `trust policy of ${role.arn}`, h.jsonPath)
+          .replaceAll("<issuer>", hostPath)
+          .replaceAll("system:serviceaccount:<namespace>:<service account>", subjects.join(", ")),
         document: trustPolicyId(role.arn),
       }),
     );
@@ -138,7 +138,13 @@ export function webIdentityHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome
     return done(problems, [], detail);
   }
 
-  const lint = trustLint(ctx, role, hostPath, providerArn);
+  const lint = trustLint(
+    ctx,
+    role,
+    hostPath,
+    providerArn,
+    chain.serviceAccounts.map((sa) => serviceAccountSubject(sa.namespace, sa.name)),
+  );
   if (lint instanceof Error) {
     const parsed = tryParse(role.trustPolicy, `trust:${role.arn}`, "resource");
     if ("error" in parsed) problems.unshift(invalidPolicyFinding(role, parsed.error, HOP, chain.id));
