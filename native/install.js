@@ -5,7 +5,7 @@
  * instead (docs/security.md says what each way guarantees).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -45,9 +45,10 @@ function nodedir() {
 function why(output) {
   const lines = output.split("\n");
   const pick = (re) => lines.find((l) => re.test(l));
+  if (pick(/gyp ERR! find Python/)) return "node-gyp found no Python";
   const line =
-    pick(/gyp ERR! (find Python|stack Error|configure error)/) ??
-    pick(/error:/) ??
+    pick(/: (fatal )?error: /) ??
+    pick(/gyp ERR! (stack Error|configure error)/) ??
     pick(/gyp ERR! /) ??
     "node-gyp failed";
   return line
@@ -56,10 +57,30 @@ function why(output) {
     .slice(0, 200);
 }
 
+/** Why the built addon cannot be used, or undefined when it loads and has exchange(). */
+function loads() {
+  try {
+    const addon = createRequire(import.meta.url)(ADDON);
+    return typeof addon.exchange === "function" ? undefined : "the built addon has no exchange()";
+  } catch (e) {
+    return `the built addon does not load: ${e.message.split("\n")[0]}`;
+  }
+}
+
+/** Built already, from these sources (npm runs this script twice in a checkout: for the root and for the
+ * `xirsa: file:` link to it). Node-API's ABI is stable, so a build that loads is one this Node can use. */
+function current() {
+  if (!existsSync(ADDON)) return false;
+  const built = statSync(ADDON).mtimeMs;
+  const sources = ["exchange.c", "binding.gyp"].map((f) => statSync(join(here, f)).mtimeMs);
+  return sources.every((t) => t <= built) && loads() === undefined;
+}
+
 function build() {
   if (process.platform !== "linux" && process.platform !== "darwin") {
     return `no atomic exchange on ${process.platform}`;
   }
+  if (current()) return undefined;
   const cc = process.env.CC ?? "cc";
   if (spawnSync(cc, ["--version"], { stdio: "ignore" }).status !== 0) return `no C compiler (${cc})`;
   const gyp = nodeGyp();
@@ -71,13 +92,7 @@ function build() {
     { encoding: "utf8", timeout: 300_000, env: { ...process.env, npm_config_loglevel: "error" } },
   );
   if (r.status !== 0) return r.error ? r.error.message : why(`${r.stdout}\n${r.stderr}`);
-  try {
-    const addon = createRequire(import.meta.url)(ADDON);
-    if (typeof addon.exchange !== "function") return "the built addon has no exchange()";
-  } catch (e) {
-    return `the built addon does not load: ${e.message.split("\n")[0]}`;
-  }
-  return undefined;
+  return loads();
 }
 
 let failed;
