@@ -50,6 +50,10 @@ function appLock(tarball: string): string {
       dependencies: pkg.dependencies,
       bin: pkg.bin,
       engines: pkg.engines,
+      // As npm records it: `npm ci` runs a package's install scripts only when its lockfile entry says it has one.
+      ...(["preinstall", "install", "postinstall"].some((s) => pkg.scripts?.[s]) && {
+        hasInstallScript: true,
+      }),
     },
   };
   for (const [path, entry] of Object.entries(
