@@ -6,6 +6,8 @@
 #
 # then push it where cluster A pulls from and pass that name to `render --only probe-job --image …`.
 # (This repository's CI has no container runtime: the image is not built or tested here.)
+# The slim image has no C compiler, so the package's install script skips its native addon (one line says so);
+# the Job never runs `render --out`, the one command that uses it.
 FROM node:20-bookworm-slim
 ARG TARBALL=xirsa-0.1.0.tgz
 COPY ${TARBALL} /tmp/xirsa.tgz

@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { nativeExchange } from "../src/fs/exchange.js";
 
 export type Tool =
   | "aws"
@@ -13,7 +14,8 @@ export type Tool =
   | "terraform"
   | "terraform-provider-aws"
   | "chromium"
-  | "python3-kubernetes";
+  | "python3-kubernetes"
+  | "native-exchange";
 
 /** Debian's chromium, which playwright-core drives (no browser download). */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -36,6 +38,12 @@ const TOOLS: Record<Tool, { present: () => boolean; install: string }> = {
   "python3-kubernetes": {
     present: () => PYTHON_K8S !== undefined,
     install: "apt-get install -y --no-install-recommends python3-kubernetes (as .ci/run does)",
+  },
+  "native-exchange": {
+    // Built by npm's install script; the env that turns it off is not this test process's business.
+    present: () => nativeExchange({}).kind === "native",
+    install:
+      "npm ci builds it with native/install.js (cc, make, python3 and Node's headers); or run that script",
   },
   chromium: {
     present: () => existsSync(CHROMIUM),

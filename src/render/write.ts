@@ -1,14 +1,20 @@
 /**
  * Puts a rendered bundle on disk without ever leaving a half-written one: files go into a temporary directory
- * beside the target, which then replaces it by rename. An existing directory is replaced only if it is empty or
- * a xirsa bundle and nothing else (a MANIFEST.json of this format, and only the files it lists), so that a
- * mistyped --out cannot wipe a Git checkout, notes or the config. The swap is two renames (old bundle aside,
- * new one in); a kill between them leaves the old bundle in `.<out>.old-*`, which the next run puts back
- * before anything else, and the next run removes every other leftover.
+ * beside the target, which then takes its place. An existing directory is replaced only if it is empty or a
+ * xirsa bundle and nothing else (a MANIFEST.json of this format, and only the files it lists), so that a
+ * mistyped --out cannot wipe a Git checkout, notes or the config.
+ *
+ * Over an old bundle, the new one is exchanged with it in one step (fs/exchange.ts: renameat2
+ * RENAME_EXCHANGE), so a kill at any moment leaves the old or the new bundle at --out; the old one, now at the
+ * temporary name, is then removed. Without the native addon (or on a file system that cannot exchange) the
+ * swap is two renames (old bundle aside, new one in): a kill between them leaves the old bundle in
+ * `.<out>.old-*` and nothing at --out, and the next run puts it back before anything else. Either way the next
+ * run removes every leftover.
  */
 import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { InputError, OperationError } from "../errors.js";
+import { exchangePaths } from "../fs/exchange.js";
 import { BUNDLE_FORMAT, MANIFEST_FILE } from "./layout.js";
 
 export interface WriteBundleOptions {
@@ -18,6 +24,14 @@ export interface WriteBundleOptions {
 
 const OLD = ".old-";
 const TMP = ".tmp-";
+
+/** The points between the steps of a write, where the crash test (test/render/swap-crash.test.ts) kills it. */
+export type WriteStep = "cleaned" | "writing" | "written" | "aside" | "swapped";
+
+/** Test hook: XIRSA_TEST_KILL_AT=<step> makes the process SIGKILL itself there, as a crash would. */
+function reached(step: WriteStep): void {
+  if (process.env.XIRSA_TEST_KILL_AT === step) process.kill(process.pid, "SIGKILL");
+}
 
 function refuse(message: string, hint: string): InputError {
   return new InputError("render.out", message, hint);
@@ -186,6 +200,7 @@ export async function writeBundle(
     );
   });
   const state = await existing(dir, out);
+  reached("cleaned");
   const tmp = await mkdtemp(join(parent, `.${basename(dir)}${TMP}`)).catch((e: NodeJS.ErrnoException) => {
     throw new OperationError(
       "render.out",
@@ -199,21 +214,28 @@ export async function writeBundle(
       const file = join(bundle, path);
       await mkdir(dirname(file), { recursive: true, mode: 0o755 });
       await writeFile(file, text, { encoding: "utf8", mode: modeOf(path) });
+      reached("writing");
     }
     await mkdir(bundle, { recursive: true });
     // The umask must not make scripts non-executable or directories unreadable.
     for (const [path] of files) await chmod(join(bundle, path), modeOf(path));
     await chmod(bundle, 0o755);
-    if (state === "bundle") {
+    reached("written");
+    if (state === "bundle" && exchangePaths(bundle, dir)) {
+      // The old bundle is now at `bundle`, inside tmp, which the finally below (or the next run) removes.
+      reached("swapped");
+    } else if (state === "bundle") {
       // The old one goes aside under a name recover() knows, then the new one takes its place.
       const old = await mkdtemp(join(parent, `.${basename(dir)}${OLD}`));
       await rename(dir, join(old, "bundle"));
+      reached("aside");
       try {
         await rename(bundle, dir);
       } catch (e) {
         await rename(join(old, "bundle"), dir);
         throw e;
       }
+      reached("swapped");
       await rm(old, { recursive: true, force: true });
     } else {
       await rename(bundle, dir); // in place of nothing, or of an empty directory (rename(2) replaces it)

@@ -7,16 +7,18 @@
  * dependency's registry metadata, which is not in the cache offline; the files installed are the same.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ROOT, tempDir } from "../helpers.js";
+import { inCI, missingTools } from "../tools.js";
 
 const dir = tempDir("xirsa-pack-");
 // npm's cache as this machine has it (HOME is the temp dir below, which would give npm an empty one).
 const NPM_CACHE = spawnSync("npm", ["config", "get", "cache"], { encoding: "utf8" }).stdout.trim();
 const app = join(dir, "app");
 const state = join(dir, "state");
+const ADDON = join(app, "node_modules/xirsa/native/build/Release/xirsa_exchange.node");
 
 function sh(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
   const r = spawnSync(cmd, args, {
@@ -48,6 +50,10 @@ function appLock(tarball: string): string {
       dependencies: pkg.dependencies,
       bin: pkg.bin,
       engines: pkg.engines,
+      // As npm records it: `npm ci` runs a package's install scripts only when its lockfile entry says it has one.
+      ...(["preinstall", "install", "postinstall"].some((s) => pkg.scripts?.[s]) && {
+        hasInstallScript: true,
+      }),
     },
   };
   for (const [path, entry] of Object.entries(
@@ -76,8 +82,17 @@ describe("npm pack, installed into an empty directory", () => {
     const [info] = JSON.parse(pack.stdout) as [{ filename: string; files: { path: string }[] }];
     const files = info.files.map((f) => f.path);
     expect(files).toEqual(
-      expect.arrayContaining(["bin/xirsa.js", "dist/cli/main.js", "examples/multi-target.yaml"]),
+      expect.arrayContaining([
+        "bin/xirsa.js",
+        "dist/cli/main.js",
+        "examples/multi-target.yaml",
+        // The native exchange's sources, which the package's install script builds where it is installed.
+        "native/binding.gyp",
+        "native/exchange.c",
+        "native/install.js",
+      ]),
     );
+    expect(files.filter((f) => f.startsWith("native/build/"))).toEqual([]);
     // Nothing of the checkout's tests or sources beyond what runs.
     expect(
       files.filter((f) => f.startsWith("src/") || f.startsWith("test/") || f.endsWith(".test.js")),
@@ -91,10 +106,24 @@ describe("npm pack, installed into an empty directory", () => {
     writeFileSync(join(app, "package-lock.json"), appLock(`../${info.filename}`));
     const install = sh("npm", ["ci", "--offline", "--no-audit", "--no-fund"], { cwd: app });
     expect(install.code, install.out).toBe(0);
+    // Its install script built the addon where this machine can (CI's can; a checkout with one built shows
+    // that this one can too), and otherwise still installed.
+    if (inCI() || missingTools(["native-exchange"]).length === 0)
+      expect(existsSync(ADDON), install.out).toBe(true);
     const version = xirsa(["--version"]);
     expect(version.stdout).toBe(
       `xirsa ${JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version}\n`,
     );
+  });
+
+  it("render --out from the installed package swaps bundles with its native exchange, if it has one", () => {
+    const out = join(dir, "bundle");
+    const config = join(app, "node_modules/xirsa/examples/xirsa.yaml");
+    expect(xirsa(["render", "--config", config, "--out", out]).code).toBe(0);
+    // With the exchange the kill point between two renames is never reached (test/render/swap-crash.test.ts).
+    const r = xirsa(["render", "--config", config, "--out", out], { XIRSA_TEST_KILL_AT: "aside" });
+    if (existsSync(ADDON)) expect(r.code, r.out).toBe(0);
+    else expect(r.code).toBeNull(); // killed there: the installed package fell back to two renames
   });
 
   it("runs xirsa demo from the installed package (its examples are packed)", () => {
