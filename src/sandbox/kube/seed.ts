@@ -6,6 +6,7 @@ import { BUILTIN_CLUSTER_ROLE_BINDINGS, BUILTIN_CLUSTER_ROLES } from "../../rbac
 import { bootstrapCrds } from "./bootstrapCrds.js";
 import { crdStatus } from "./crd.js";
 import type { JsonObject } from "./json.js";
+import { NODE_NAMES, nodeObject } from "./nodes.js";
 
 export const SYSTEM_NAMESPACES = ["default", "kube-node-lease", "kube-public", "kube-system"];
 
@@ -85,6 +86,11 @@ export function kubernetesService(uid: string, timestamp: string): JsonObject {
     },
     status: { loadBalancer: {} },
   };
+}
+
+/** The emulated Nodes, registered at bootstrap (and added to a state written before the sandbox had them). */
+export function seedNodes(uid: () => string, timestamp: string, region?: string): JsonObject[] {
+  return NODE_NAMES.map((n) => nodeObject(n, uid(), timestamp, region));
 }
 
 /** The bootstrap CRDs as stored: established, with their status. */
