@@ -249,4 +249,54 @@ describe.skipIf(!!skip)("controllers, events and deletion through kubectl", () =
     const gone = await kubectl(["get", "namespace", "doomed"]);
     expect(gone.stderr.trim()).toBe('Error from server (NotFound): namespaces "doomed" not found');
   });
+
+  it("built-in ClusterRoles: admin aggregates a labelled role; an admin-bound account sees it in auth can-i --list", async () => {
+    const names = (await items(["get", "clusterroles"])).map((r) => r.metadata.name);
+    for (const n of [
+      "admin",
+      "system:aggregate-to-admin",
+      "system:node",
+      "system:kube-scheduler",
+      "system:auth-delegator",
+    ])
+      expect(names).toContain(n);
+    await kubectl(["create", "namespace", "team"]);
+    await kubectl(["create", "serviceaccount", "dev", "-n", "team"]);
+    await kubectl([
+      "create",
+      "rolebinding",
+      "dev-admin",
+      "--clusterrole=admin",
+      "--serviceaccount=team:dev",
+      "-n",
+      "team",
+    ]);
+    await kubectl(
+      ["apply", "-f", "-"],
+      "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: widgets-admin\n  labels: {rbac.authorization.k8s.io/aggregate-to-admin: 'true'}\nrules:\n- {apiGroups: [example.com], resources: [widgets], verbs: ['*']}\n",
+    );
+    const admin = await json(["get", "clusterrole", "admin"]);
+    expect(admin.aggregationRule).toEqual({
+      clusterRoleSelectors: [{ matchLabels: { "rbac.authorization.k8s.io/aggregate-to-admin": "true" } }],
+    });
+    expect(admin.rules).toContainEqual({ apiGroups: ["example.com"], resources: ["widgets"], verbs: ["*"] });
+    const token = (await kubectl(["create", "token", "dev", "-n", "team"])).stdout.trim();
+    const file = join(home, "dev.kubeconfig");
+    writeTokenKubeconfig(file, tc.url, tc.caPem, { token });
+    const list = await kubectlRunner(home)(file, ["auth", "can-i", "--list", "-n", "team"]);
+    expect(list.stdout, list.stderr).toMatch(/^widgets\.example\.com\s+\[\]\s+\[\]\s+\[\*\]$/m);
+    expect(list.stdout).toMatch(/^rolebindings\.rbac\.authorization\.k8s\.io\s+\[\]\s+\[\]\s+\[/m);
+    // The aggregated rules are enforced, not only listed.
+    const can = await kubectlRunner(home)(file, ["auth", "can-i", "create", "rolebindings", "-n", "team"]);
+    expect(can.stdout.trim()).toBe("yes");
+    const other = await kubectlRunner(home)(file, [
+      "auth",
+      "can-i",
+      "create",
+      "rolebindings",
+      "-n",
+      "default",
+    ]);
+    expect(other.stdout.trim()).toBe("no");
+  });
 });

@@ -6,9 +6,11 @@
  */
 import { randomUUID } from "node:crypto";
 import { admitPod } from "./admission.js";
+import { aggregateClusterRoles } from "./aggregation.js";
 import { tenantStatus } from "./capsule.js";
 import {
   type ApiContext,
+  CLUSTER_ROLES,
   CONFIG_MAPS,
   CRON_JOBS,
   DAEMON_SETS,
@@ -74,6 +76,7 @@ export function afterWrite(
     if (delay > 0) ctx.capsuleBindings.set(ns, ctx.now().getTime() + delay);
   }
   if (r.kind === "Namespace") refreshTenants(ctx);
+  if (r.kind === "ClusterRole" && r.group === RBAC_GROUP) refreshAggregatedRoles(ctx);
   // The CRD's controllers: established at once, its resources served from now on.
   if (r.kind === "CustomResourceDefinition" && r.group === CRD_GROUP) ctx.registry.install(o);
   // A deleting object whose finalizers are gone is removed; its controllers do not act on it any more.
@@ -90,6 +93,13 @@ export function afterWrite(
   if (r.kind === "DaemonSet") reconcileDaemonSet(ctx, o);
   if (r.kind === "Job") reconcileJob(ctx, o);
   if (r.kind === "Node" && !before) for (const ds of ctx.store.list(DAEMON_SETS)) reconcileDaemonSet(ctx, ds);
+}
+
+const RBAC_GROUP = "rbac.authorization.k8s.io";
+
+/** The clusterrole-aggregation controller (aggregation.ts): admin/edit/view and any role with selectors. */
+export function refreshAggregatedRoles(ctx: ApiContext): void {
+  for (const role of aggregateClusterRoles(ctx.store.list(CLUSTER_ROLES))) ctx.store.put(CLUSTER_ROLES, role);
 }
 
 /** Capsule's tenant controller: each Tenant's status lists the namespaces its ownerReferences hold. */
@@ -374,6 +384,7 @@ export function afterDelete(ctx: ApiContext, deleted: Removed[]): void {
   const owners = new Map<string, { r: ResourceDef; ns: string; name: string }>();
   for (const { r, o } of deleted) {
     if (r.kind === "Namespace") refreshTenants(ctx);
+    if (r.kind === "ClusterRole" && r.group === RBAC_GROUP) refreshAggregatedRoles(ctx);
     if (r.kind === "ConfigMap" && nameOf(o) === ROOT_CA_CONFIGMAP) publishRootCa(ctx, namespaceOf(o));
     if (r.kind === "Node") for (const ds of ctx.store.list(DAEMON_SETS)) reconcileDaemonSet(ctx, ds);
     if (r.kind !== "Pod") continue;
