@@ -179,6 +179,19 @@ describe.skipIf(!!skip)("controllers, events and deletion through kubectl", () =
     const held: Obj = await json(["get", "configmap", "held", "-n", "default"]);
     expect(held.metadata.deletionTimestamp).toBeDefined();
     expect(held.metadata.finalizers).toEqual(["example.com/hold"]);
+    const more = await kubectl([
+      "patch",
+      "configmap",
+      "held",
+      "-n",
+      "default",
+      "--type=merge",
+      "-p",
+      '{"metadata":{"finalizers":["example.com/hold","example.com/more"]}}',
+    ]);
+    expect(more.stderr.trim()).toBe(
+      'The ConfigMap "held" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{"example.com/more"}',
+    );
     const patched = await kubectl([
       "patch",
       "configmap",

@@ -32,7 +32,13 @@ import {
   validateCrd,
 } from "./crd.js";
 import { daemonSetDefaults } from "./daemonSets.js";
-import { checkNamespaceActive, deleteObject, propagationPolicy, type Removed } from "./deletion.js";
+import {
+  checkNamespaceActive,
+  deleteObject,
+  finalizerUpdateCauses,
+  propagationPolicy,
+  type Removed,
+} from "./deletion.js";
 import { assertSerialisable, checkJsonTextDepth, parseYamlBounded } from "./depth.js";
 import {
   acceptsJson,
@@ -594,6 +600,7 @@ export class KubeApi {
         : r.kind === "Pod" && subresource !== "status"
           ? podUpdateCauses(next, cur)
           : [];
+    updateCauses.push(...finalizerUpdateCauses(next, cur));
     if (updateCauses.length) throw invalid(r, nameOf(cur), updateCauses);
     checkValid(this.ctx, r, next);
     checkEscalation(this.ctx, user, r, next, cur, nameOf(cur));

@@ -28,7 +28,7 @@ import {
 } from "./json.js";
 import type { ResourceDef } from "./resources.js";
 import { timestamp } from "./routing.js";
-import { KubeStatusError } from "./status.js";
+import { type FieldCause, KubeStatusError } from "./status.js";
 import { isOwnedBy } from "./store.js";
 
 export type PropagationPolicy = "Background" | "Foreground" | "Orphan";
@@ -59,6 +59,25 @@ export function propagationPolicy(opts: JsonObject, q: URLSearchParams): Propaga
     );
   if (opts.orphanDependents === true || q.get("orphanDependents") === "true") return "Orphan";
   return "Background";
+}
+
+/**
+ * Update validation of an object being deleted (staging/src/k8s.io/apimachinery/pkg/api/validation/
+ * objectmeta.go: ValidateNoNewFinalizers, from ValidateObjectMetaUpdate when the old object has a
+ * deletionTimestamp).
+ */
+export function finalizerUpdateCauses(next: JsonObject, cur: JsonObject): FieldCause[] {
+  if (!isDeleting(cur)) return [];
+  const old = new Set(finalizersOf(cur));
+  const added = [...new Set(finalizersOf(next).filter((f) => !old.has(f)))].sort();
+  if (added.length === 0) return [];
+  return [
+    {
+      field: "metadata.finalizers",
+      reason: "FieldValueForbidden",
+      message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(", ")}}`,
+    },
+  ];
 }
 
 /** 403 for a create in a namespace being deleted (NamespaceLifecycle admission). */
