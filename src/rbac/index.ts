@@ -13,6 +13,7 @@
  *   create and patch namespaces; the deleter may delete them).
  */
 import { ACCESS_POLICY_PREFIX } from "../names/index.js";
+import { SYSTEM_CLUSTER_ROLE_BINDINGS, SYSTEM_CLUSTER_ROLES } from "./system.js";
 
 export { ACCESS_POLICY_PREFIX };
 
@@ -126,8 +127,7 @@ const EKS_VIEW: ResourceRule[] = [
 ];
 
 /** AmazonEKSEditPolicy = view + writes on workloads, secrets readable. */
-const EKS_EDIT: ResourceRule[] = [
-  ...EKS_VIEW,
+const EKS_EDIT_ONLY: ResourceRule[] = [
   {
     apiGroups: ["apps"],
     resources: [
@@ -189,9 +189,10 @@ const EKS_EDIT: ResourceRule[] = [
   },
 ];
 
+const EKS_EDIT: ResourceRule[] = [...EKS_VIEW, ...EKS_EDIT_ONLY];
+
 /** AmazonEKSAdminPolicy = edit + namespaced RBAC + local access reviews. */
-const EKS_ADMIN: ResourceRule[] = [
-  ...EKS_EDIT,
+const EKS_ADMIN_ONLY: ResourceRule[] = [
   { apiGroups: ["authorization.k8s.io"], resources: ["localsubjectaccessreviews"], verbs: ["create"] },
   // Listed in the policy, but EKS access policies carry no `bind`/`escalate`: Kubernetes' escalation check
   // still refuses RoleBindings to roles the caller does not hold through RBAC (aws/containers-roadmap#2682).
@@ -201,6 +202,7 @@ const EKS_ADMIN: ResourceRule[] = [
     verbs: [...READ, ...WRITE],
   },
 ];
+const EKS_ADMIN: ResourceRule[] = [...EKS_EDIT, ...EKS_ADMIN_ONLY];
 
 const EKS_CLUSTER_ADMIN: PolicyRule[] = [
   { apiGroups: ["*"], resources: ["*"], verbs: ["*"] },
@@ -233,6 +235,31 @@ export const CAPSULE_PROVISIONER_ROLE = "capsule-namespace-provisioner";
 export const CAPSULE_DELETER_ROLE = "capsule-namespace-deleter";
 /** Capsule's default owner roles when a Tenant owner lists none. */
 export const CAPSULE_DEFAULT_OWNER_ROLES = ["admin", CAPSULE_DELETER_ROLE];
+
+/** The label a ClusterRole carries to have its rules aggregated into `admin`, `edit` or `view`. */
+export const aggregateToLabel = (role: "admin" | "edit" | "view"): string =>
+  `rbac.authorization.k8s.io/aggregate-to-${role}`;
+
+/**
+ * The aggregated roles of the bootstrap policy (policy.go): `admin` gathers the roles labelled
+ * aggregate-to-admin (`edit` and system:aggregate-to-admin), `edit` those labelled aggregate-to-edit (`view` and
+ * system:aggregate-to-edit), `view` those labelled aggregate-to-view; the clusterrole-aggregation controller
+ * (pkg/controller/clusterroleaggregation) writes their rules. BUILTIN_CLUSTER_ROLES holds the result.
+ */
+export const AGGREGATED_CLUSTER_ROLES: Readonly<
+  Record<"admin" | "edit" | "view", { selects: string; labels: Record<string, string> }>
+> = {
+  admin: { selects: aggregateToLabel("admin"), labels: {} },
+  edit: { selects: aggregateToLabel("edit"), labels: { [aggregateToLabel("admin")]: "true" } },
+  view: { selects: aggregateToLabel("view"), labels: { [aggregateToLabel("edit")]: "true" } },
+};
+
+/** The labelled pieces the aggregated roles are made of, and the label each carries. */
+export const AGGREGATION_SOURCES: Readonly<Record<string, { label: string; rules: PolicyRule[] }>> = {
+  "system:aggregate-to-admin": { label: aggregateToLabel("admin"), rules: EKS_ADMIN_ONLY },
+  "system:aggregate-to-edit": { label: aggregateToLabel("edit"), rules: [...EKS_EDIT_ONLY, ...EDIT_EXTRA] },
+  "system:aggregate-to-view": { label: aggregateToLabel("view"), rules: EKS_VIEW },
+};
 
 /** The ClusterRoles every cluster has (a sandbox cluster starts with them; verify assumes them). */
 export const BUILTIN_CLUSTER_ROLES: Readonly<Record<string, PolicyRule[]>> = {
@@ -269,12 +296,18 @@ export const BUILTIN_CLUSTER_ROLES: Readonly<Record<string, PolicyRule[]>> = {
   "system:public-info-viewer": [
     { nonResourceURLs: ["/healthz", "/livez", "/readyz", "/version", "/version/"], verbs: ["get"] },
   ],
+  ...Object.fromEntries(Object.entries(AGGREGATION_SOURCES).map(([n, s]) => [n, s.rules])),
+  ...SYSTEM_CLUSTER_ROLES,
   [CAPSULE_PROVISIONER_ROLE]: [{ apiGroups: [""], resources: ["namespaces"], verbs: ["create", "patch"] }],
   [CAPSULE_DELETER_ROLE]: [{ apiGroups: [""], resources: ["namespaces"], verbs: ["delete"] }],
 };
 
-/** Built-in ClusterRoleBindings: name -> [clusterRole, groups]. */
-export const BUILTIN_CLUSTER_ROLE_BINDINGS: Record<string, { role: string; groups: string[] }> = {
+/** Built-in ClusterRoleBindings: name -> [clusterRole, groups, users, service accounts]. */
+export const BUILTIN_CLUSTER_ROLE_BINDINGS: Record<
+  string,
+  { role: string; groups: string[]; users?: string[]; serviceAccounts?: string[] }
+> = {
+  ...SYSTEM_CLUSTER_ROLE_BINDINGS,
   "cluster-admin": { role: "cluster-admin", groups: ["system:masters"] },
   "system:discovery": { role: "system:discovery", groups: ["system:authenticated"] },
   "system:basic-user": { role: "system:basic-user", groups: ["system:authenticated"] },

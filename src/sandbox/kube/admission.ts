@@ -17,6 +17,8 @@ import {
   SERVICE_ACCOUNTS,
   TENANTS,
 } from "./context.js";
+import { daemonSetDefaults } from "./daemonSets.js";
+import { cronJobDefaults, jobCauses, jobDefaults, jobSelector } from "./jobs.js";
 import {
   asArray,
   asObject,
@@ -132,6 +134,15 @@ export function admit(ctx: ApiContext, user: KubeUser, r: ResourceDef, o: JsonOb
       return statefulSetDefaults(o);
     case "ReplicaSet":
       return replicaSetDefaults(o);
+    case "DaemonSet":
+      return daemonSetDefaults(o);
+    case "CronJob":
+      return cronJobDefaults(o);
+    case "Job": {
+      const causes = jobCauses(o);
+      if (causes.length) throw invalid(r, nameOf(o), causes);
+      return jobSelector(jobDefaults(o));
+    }
     case "Secret": {
       o.type ??= "Opaque";
       return foldStringData(o);

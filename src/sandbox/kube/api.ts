@@ -20,7 +20,7 @@ import {
   SERVICE_ACCOUNTS,
   TENANTS,
 } from "./context.js";
-import { afterDelete, afterWrite, removeCascade } from "./controllers.js";
+import { afterDelete, afterWrite } from "./controllers.js";
 import {
   CRD_GROUP,
   crdStatus,
@@ -31,6 +31,14 @@ import {
   unknownFieldWarning,
   validateCrd,
 } from "./crd.js";
+import { daemonSetDefaults } from "./daemonSets.js";
+import {
+  checkNamespaceActive,
+  deleteObject,
+  finalizerUpdateCauses,
+  propagationPolicy,
+  type Removed,
+} from "./deletion.js";
 import { assertSerialisable, checkJsonTextDepth, parseYamlBounded } from "./depth.js";
 import {
   acceptsJson,
@@ -46,6 +54,7 @@ import {
   openApiV2,
   versionInfo,
 } from "./discovery.js";
+import { cronJobDefaults, jobDefaults } from "./jobs.js";
 import {
   asArray,
   asObject,
@@ -440,6 +449,7 @@ export class KubeApi {
     checkValid(this.ctx, r, o);
     const name = nameOf(o);
     if (r.namespaced && !this.store.get(NAMESPACES, "", namespace)) throw notFound(NAMESPACES, namespace);
+    if (r.namespaced) checkNamespaceActive(this.ctx, r, namespace, name);
     // kube-apiserver's RBAC storages check escalation before the write (so dry runs are checked too).
     checkEscalation(this.ctx, user, r, o, undefined, "");
     if (this.store.get(r, namespace, name)) throw alreadyExists(r, name);
@@ -554,7 +564,15 @@ export class KubeApi {
     }
     const m = meta(next);
     const cm = asObject(cur.metadata);
-    for (const k of ["name", "namespace", "uid", "creationTimestamp", "generation"]) {
+    for (const k of [
+      "name",
+      "namespace",
+      "uid",
+      "creationTimestamp",
+      "generation",
+      "deletionTimestamp",
+      "deletionGracePeriodSeconds",
+    ]) {
       if (cm[k] === undefined) delete m[k];
       else m[k] = clone(cm[k]!);
     }
@@ -563,6 +581,9 @@ export class KubeApi {
     if (r.kind === "Deployment") next = deploymentDefaults(next);
     if (r.kind === "StatefulSet") next = statefulSetDefaults(next);
     if (r.kind === "ReplicaSet") next = replicaSetDefaults(next);
+    if (r.kind === "DaemonSet") next = daemonSetDefaults(next);
+    if (r.kind === "Job") next = jobDefaults(next);
+    if (r.kind === "CronJob") next = cronJobDefaults(next);
     if (r.kind === "Namespace")
       meta(next).labels = { ...labelsOf(next), "kubernetes.io/metadata.name": nameOf(next) };
     if (subresource !== "status") this.shape(r, next, writes, writes.patch === true);
@@ -579,6 +600,7 @@ export class KubeApi {
         : r.kind === "Pod" && subresource !== "status"
           ? podUpdateCauses(next, cur)
           : [];
+    updateCauses.push(...finalizerUpdateCauses(next, cur));
     if (updateCauses.length) throw invalid(r, nameOf(cur), updateCauses);
     checkValid(this.ctx, r, next);
     checkEscalation(this.ctx, user, r, next, cur, nameOf(cur));
@@ -643,15 +665,19 @@ export class KubeApi {
       );
     if (pre.resourceVersion !== undefined && pre.resourceVersion !== cm.resourceVersion)
       throw conflict(r, name);
+    const policy = propagationPolicy(opts, req.url.searchParams);
     const result = clone(cur);
     if (!dryRun) {
-      removeCascade(this.ctx, r, cur);
-      afterDelete(this.ctx, [{ r, o: cur }]);
+      const removed: Removed[] = [];
+      // Held by finalizers (or a namespace still finalizing): answered as it is stored now.
+      const kept = deleteObject(this.ctx, r, cur, policy, removed);
+      afterDelete(this.ctx, removed);
       await this.store.flush();
+      if (kept) return servedAs(r, clone(kept));
     }
     if (r.kind === "Pod" || r.kind === "Namespace") {
       meta(result).deletionTimestamp = timestamp(this.now());
-      if (r.kind === "Namespace") result.status = { phase: "Terminating" };
+      if (r.kind === "Namespace") result.status = { ...asObject(result.status), phase: "Terminating" };
       return result;
     }
     return {
@@ -673,11 +699,9 @@ export class KubeApi {
     const fields = parseFieldSelector(q.get("fieldSelector"), r.kind);
     const victims = this.store.list(r, namespace).filter((o) => matchObject(labels, fields, o));
     if (!dryRun) {
-      for (const o of victims) removeCascade(this.ctx, r, o);
-      afterDelete(
-        this.ctx,
-        victims.map((o) => ({ r, o })),
-      );
+      const removed: Removed[] = [];
+      for (const o of victims) deleteObject(this.ctx, r, o, propagationPolicy({}, q), removed);
+      afterDelete(this.ctx, removed);
       await this.store.flush();
     }
     return {

@@ -44,6 +44,11 @@ export const SERVICE_ACCOUNTS = res("serviceaccounts");
 export const DEPLOYMENTS = res("deployments", "apps");
 export const REPLICA_SETS = res("replicasets", "apps");
 export const STATEFUL_SETS = res("statefulsets", "apps");
+export const DAEMON_SETS = res("daemonsets", "apps");
+export const JOBS = res("jobs", "batch");
+export const CRON_JOBS = res("cronjobs", "batch");
+export const EVENTS = res("events");
+export const NODES = res("nodes");
 export const TENANTS = custom("capsule.clastix.io/v1beta2", "Tenant", "tenants", false);
 export const CAPSULE_CONFIGS = custom(
   "capsule.clastix.io/v1beta2",

@@ -1,16 +1,23 @@
 /**
  * Controllers driven by the writes of the API server: the ServiceAccount controller (a `default` account per
- * namespace), the Deployment, ReplicaSet and StatefulSet controllers, Capsule's tenant status, and garbage
- * collection by ownerReferences and namespace deletion.
+ * namespace), the Deployment, ReplicaSet, StatefulSet, DaemonSet, Job and CronJob controllers with the Events
+ * they record, Capsule's tenant status; deletion, garbage collection and namespace finalization are in
+ * deletion.ts.
  */
 import { randomUUID } from "node:crypto";
 import { admitPod } from "./admission.js";
+import { aggregateClusterRoles } from "./aggregation.js";
 import { tenantStatus } from "./capsule.js";
 import {
   type ApiContext,
+  CLUSTER_ROLES,
   CONFIG_MAPS,
+  CRON_JOBS,
+  DAEMON_SETS,
   DEPLOYMENTS,
+  JOBS,
   NAMESPACES,
+  NODES,
   PODS,
   REPLICA_SETS,
   REVISION_ANNOTATION,
@@ -19,6 +26,10 @@ import {
   TENANTS,
 } from "./context.js";
 import { CRD_GROUP } from "./crd.js";
+import { daemonSetStatus, planDaemonSet } from "./daemonSets.js";
+import { finishIfFinalized, isDeleting, type Removed } from "./deletion.js";
+import { type EventSource, recordEvent } from "./events.js";
+import { jobStatus, planJob, succeededPodStatus } from "./jobs.js";
 import {
   asArray,
   asObject,
@@ -65,11 +76,30 @@ export function afterWrite(
     if (delay > 0) ctx.capsuleBindings.set(ns, ctx.now().getTime() + delay);
   }
   if (r.kind === "Namespace") refreshTenants(ctx);
+  if (r.kind === "ClusterRole" && r.group === RBAC_GROUP) refreshAggregatedRoles(ctx);
   // The CRD's controllers: established at once, its resources served from now on.
   if (r.kind === "CustomResourceDefinition" && r.group === CRD_GROUP) ctx.registry.install(o);
+  // A deleting object whose finalizers are gone is removed; its controllers do not act on it any more.
+  if (before && isDeleting(o)) {
+    const removed: Removed[] = [];
+    finishIfFinalized(ctx, r, o, removed);
+    afterDelete(ctx, removed);
+    return;
+  }
+  if (isDeleting(o)) return;
   if (r.kind === "Deployment") reconcileDeployment(ctx, o);
   if (r.kind === "ReplicaSet") reconcileReplicaSet(ctx, o);
   if (r.kind === "StatefulSet") reconcileStatefulSet(ctx, o);
+  if (r.kind === "DaemonSet") reconcileDaemonSet(ctx, o);
+  if (r.kind === "Job") reconcileJob(ctx, o);
+  if (r.kind === "Node" && !before) for (const ds of ctx.store.list(DAEMON_SETS)) reconcileDaemonSet(ctx, ds);
+}
+
+const RBAC_GROUP = "rbac.authorization.k8s.io";
+
+/** The clusterrole-aggregation controller (aggregation.ts): admin/edit/view and any role with selectors. */
+export function refreshAggregatedRoles(ctx: ApiContext): void {
+  for (const role of aggregateClusterRoles(ctx.store.list(CLUSTER_ROLES))) ctx.store.put(CLUSTER_ROLES, role);
 }
 
 /** Capsule's tenant controller: each Tenant's status lists the namespaces its ownerReferences hold. */
@@ -81,19 +111,102 @@ export function refreshTenants(ctx: ApiContext): void {
   }
 }
 
-/** Creates pods (through ServiceAccount admission and the pod identity webhook) and deletes pods of a plan. */
-function applyPodPlan(ctx: ApiContext, ns: string, plan: PodPlan): void {
-  for (const name of plan.remove) ctx.store.delete(PODS, ns, name);
+/** How a controller words the Events of its pods. */
+interface PodEvents {
+  source: EventSource;
+  created(pod: string): string;
+  deleted(pod: string): string;
+}
+
+/** pkg/controller/controller_utils.go (RealPodControl): the ReplicaSet, DaemonSet and Job controllers. */
+const podControl = (component: string): PodEvents => ({
+  source: { component },
+  created: (pod) => `Created pod: ${pod}`,
+  deleted: (pod) => `Deleted pod: ${pod}`,
+});
+
+/** pkg/controller/statefulset/stateful_pod_control.go: recordPodEvent. */
+const statefulPodControl = (set: string): PodEvents => ({
+  source: { component: "statefulset-controller" },
+  created: (pod) => `create Pod ${pod} in StatefulSet ${set} successful`,
+  deleted: (pod) => `delete Pod ${pod} in StatefulSet ${set} successful`,
+});
+
+/**
+ * Creates pods (through ServiceAccount admission and the pod identity webhook) and deletes pods of a plan, with
+ * the owner's SuccessfulCreate/SuccessfulDelete Events; `finished`: the pods ran to completion (Job pods).
+ */
+function applyPodPlan(
+  ctx: ApiContext,
+  owner: JsonObject,
+  plan: PodPlan,
+  events: PodEvents,
+  finished = false,
+): void {
+  const ns = namespaceOf(owner);
+  const removed: Removed[] = [];
+  for (const name of plan.remove) {
+    const pod = ctx.store.get(PODS, ns, name);
+    if (!pod || !ctx.store.delete(PODS, ns, name)) continue;
+    removed.push({ r: PODS, o: pod });
+    recordEvent(ctx, owner, true, "Normal", "SuccessfulDelete", events.deleted(name), events.source);
+  }
+  podsStopped(ctx, removed);
   for (const p of plan.create) {
     try {
       const pod = admitPod(ctx, p);
       const pm = meta(pod);
       pm.uid = randomUUID();
       pm.creationTimestamp = timestamp(ctx.now());
-      ctx.store.put(PODS, pod);
+      if (finished)
+        pod.status = succeededPodStatus(
+          pod,
+          timestamp(ctx.now()),
+          asString(asObject(pod.status).podIP) ?? "",
+        );
+      const stored = ctx.store.put(PODS, pod);
+      recordEvent(
+        ctx,
+        owner,
+        true,
+        "Normal",
+        "SuccessfulCreate",
+        events.created(nameOf(stored)),
+        events.source,
+      );
+      podScheduled(ctx, stored);
     } catch {
       // As a controller whose pods are refused (missing ServiceAccount): no pod, the status shows it.
     }
+  }
+}
+
+/** The scheduler's Scheduled Event (pkg/scheduler/schedule_one.go: "Successfully assigned %v/%v to %v"). */
+function podScheduled(ctx: ApiContext, pod: JsonObject): void {
+  const node = asString(asObject(pod.spec).nodeName) ?? "";
+  recordEvent(
+    ctx,
+    pod,
+    true,
+    "Normal",
+    "Scheduled",
+    `Successfully assigned ${namespaceOf(pod)}/${nameOf(pod)} to ${node}`,
+    {
+      component: "default-scheduler",
+    },
+  );
+}
+
+/** The kubelet's Killing Events for pods that went (pkg/kubelet/kuberuntime: "Stopping container %s"). */
+function podsStopped(ctx: ApiContext, removed: Removed[]): void {
+  for (const { r, o } of removed) {
+    if (r.kind !== "Pod" || asObject(o.status).phase === "Succeeded") continue;
+    const host = asString(asObject(o.spec).nodeName);
+    for (const c of asArray(asObject(o.spec).containers).filter(isObject))
+      recordEvent(ctx, o, true, "Normal", "Killing", `Stopping container ${asString(c.name) ?? ""}`, {
+        component: "kubelet",
+        ...(host ? { host } : {}),
+      });
   }
 }
 
@@ -110,7 +223,12 @@ function putIfChanged(ctx: ApiContext, r: ResourceDef, next: JsonObject, before:
 
 /** The ReplicaSet controller: its pods, then its status. */
 export function reconcileReplicaSet(ctx: ApiContext, rs: JsonObject): void {
-  applyPodPlan(ctx, namespaceOf(rs), planReplicaSet(rs, ownedPods(ctx, rs), ctx.random));
+  applyPodPlan(
+    ctx,
+    rs,
+    planReplicaSet(rs, ownedPods(ctx, rs), ctx.random),
+    podControl("replicaset-controller"),
+  );
   putIfChanged(ctx, REPLICA_SETS, { ...rs, status: replicaSetStatus(rs, ownedPods(ctx, rs)) }, rs);
 }
 
@@ -134,6 +252,7 @@ export function reconcileDeployment(ctx: ApiContext, dep: JsonObject): void {
     m.creationTimestamp = timestamp(ctx.now());
     m.generation = 1;
     current = ctx.store.put(REPLICA_SETS, rs);
+    scalingEvent(ctx, dep, nameOf(current), 0, asNumber(asObject(current.spec).replicas));
   } else {
     const next = clone(current);
     const m = meta(next);
@@ -143,6 +262,7 @@ export function reconcileDeployment(ctx: ApiContext, dep: JsonObject): void {
     m.annotations = ann;
     const spec = asObject(next.spec);
     if (spec.replicas !== replicas) {
+      scalingEvent(ctx, dep, nameOf(current), asNumber(spec.replicas), asNumber(replicas ?? 1));
       spec.replicas = replicas ?? 1;
       m.generation = (typeof m.generation === "number" ? m.generation : 1) + 1;
     }
@@ -151,6 +271,7 @@ export function reconcileDeployment(ctx: ApiContext, dep: JsonObject): void {
   for (const old of sets) {
     if (uidOf(old) === uidOf(current)) continue;
     if (asObject(old.spec).replicas !== 0) {
+      scalingEvent(ctx, dep, nameOf(old), asNumber(asObject(old.spec).replicas), 0);
       const next = clone(old);
       asObject(next.spec).replicas = 0;
       reconcileReplicaSet(ctx, ctx.store.put(REPLICA_SETS, next));
@@ -158,6 +279,25 @@ export function reconcileDeployment(ctx: ApiContext, dep: JsonObject): void {
   }
   reconcileReplicaSet(ctx, ctx.store.get(REPLICA_SETS, ns, nameOf(current)) ?? current);
   refreshDeploymentStatus(ctx, dep);
+}
+
+const asNumber = (v: unknown) => (typeof v === "number" ? v : 1);
+
+/** pkg/controller/deployment/sync.go scaleReplicaSet: "Scaled %s replica set %s from %d to %d". */
+function scalingEvent(ctx: ApiContext, dep: JsonObject, rs: string, from: number, to: number): void {
+  if (from === to) return;
+  const op = to > from ? "up" : "down";
+  recordEvent(
+    ctx,
+    dep,
+    true,
+    "Normal",
+    "ScalingReplicaSet",
+    `Scaled ${op} replica set ${rs} from ${from} to ${to}`,
+    {
+      component: "deployment-controller",
+    },
+  );
 }
 
 function refreshDeploymentStatus(ctx: ApiContext, dep: JsonObject): void {
@@ -176,44 +316,80 @@ function refreshDeploymentStatus(ctx: ApiContext, dep: JsonObject): void {
 
 /** The StatefulSet controller: ordinal pods at the current revision, then its status. */
 export function reconcileStatefulSet(ctx: ApiContext, sts: JsonObject): void {
-  applyPodPlan(ctx, namespaceOf(sts), planStatefulSet(sts, ownedPods(ctx, sts)));
+  applyPodPlan(ctx, sts, planStatefulSet(sts, ownedPods(ctx, sts)), statefulPodControl(nameOf(sts)));
   putIfChanged(ctx, STATEFUL_SETS, { ...sts, status: statefulSetStatus(sts, ownedPods(ctx, sts)) }, sts);
 }
 
-/** Deletes an object and, as the namespace controller and garbage collector would, what depends on it. */
-export function removeCascade(ctx: ApiContext, r: ResourceDef, o: JsonObject): void {
-  if (!ctx.store.delete(r, namespaceOf(o), nameOf(o))) return;
-  if (r.kind === "CustomResourceDefinition" && r.group === CRD_GROUP) {
-    // apiextensions-apiserver's finalizer (pkg/controller/finalizer/crd_finalizer.go) deletes every custom
-    // resource of the CRD before the CRD goes; the sandbox does both at once.
-    const served = ctx.registry.all().filter((x) => x.crd?.crdName === nameOf(o));
-    const storage = served.find((x) => x.crd?.storageVersion === x.version) ?? served[0];
-    if (storage) for (const x of ctx.store.list(storage)) removeCascade(ctx, storage, x);
-    ctx.registry.remove(nameOf(o));
+/** The DaemonSet controller: a pod on each node, then its status. */
+export function reconcileDaemonSet(ctx: ApiContext, ds: JsonObject): void {
+  if (isDeleting(ds)) return;
+  const nodes = ctx.store.list(NODES);
+  applyPodPlan(
+    ctx,
+    ds,
+    planDaemonSet(ds, nodes, ownedPods(ctx, ds), ctx.random),
+    podControl("daemonset-controller"),
+  );
+  putIfChanged(ctx, DAEMON_SETS, { ...ds, status: daemonSetStatus(ds, nodes, ownedPods(ctx, ds)) }, ds);
+}
+
+/** The Job controller: its pods (which succeed at once), its status, and "Job completed" when it is. */
+export function reconcileJob(ctx: ApiContext, job: JsonObject): void {
+  if (isDeleting(job)) return;
+  applyPodPlan(ctx, job, planJob(job, ownedPods(ctx, job), ctx.random), podControl("job-controller"), true);
+  const wasDone = asArray(asObject(job.status).conditions).some((c) => isObject(c) && c.type === "Complete");
+  const next = putIfChanged(
+    ctx,
+    JOBS,
+    { ...job, status: jobStatus(job, ownedPods(ctx, job), timestamp(ctx.now())) },
+    job,
+  );
+  const done = asArray(asObject(next.status).conditions).some((c) => isObject(c) && c.type === "Complete");
+  if (done && !wasDone)
+    recordEvent(ctx, next, true, "Normal", "Completed", "Job completed", { component: "job-controller" });
+  // pkg/controller/cronjob/cronjob_controllerv2.go: a CronJob lists the Jobs it owns that are running.
+  const cjRef = asArray(asObject(job.metadata).ownerReferences)
+    .filter(isObject)
+    .find((x) => x.kind === "CronJob");
+  const cj = cjRef ? ctx.store.get(CRON_JOBS, namespaceOf(job), asString(cjRef.name) ?? "") : undefined;
+  if (cj && done) {
+    const status = {
+      ...asObject(cj.status),
+      lastSuccessfulTime: asString(asObject(next.status).completionTime) ?? "",
+    };
+    putIfChanged(ctx, CRON_JOBS, { ...cj, status }, cj);
   }
-  if (r.kind === "Namespace") for (const x of ctx.store.inNamespace(nameOf(o))) removeCascade(ctx, x.r, x.o);
-  const uid = asString(asObject(o.metadata).uid);
-  if (!uid) return;
-  for (const x of ctx.store.all()) if (isOwnedBy(x.o, uid)) removeCascade(ctx, x.r, x.o);
 }
 
 /** The root CA publisher: kube-root-ca.crt in a namespace (when the cluster knows its CA). */
 function publishRootCa(ctx: ApiContext, ns: string): void {
   const ca = ctx.opts.caPem;
-  if (!ca || ctx.store.get(CONFIG_MAPS, ns, ROOT_CA_CONFIGMAP) || !ctx.store.get(NAMESPACES, "", ns)) return;
+  const namespace = ctx.store.get(NAMESPACES, "", ns);
+  // pkg/controller/certificates/rootcacertpublisher/publisher.go: not into a terminating namespace.
+  if (!ca || ctx.store.get(CONFIG_MAPS, ns, ROOT_CA_CONFIGMAP) || !namespace || isDeleting(namespace)) return;
   ctx.store.put(CONFIG_MAPS, rootCaConfigMap(ns, ca, randomUUID(), timestamp(ctx.now())));
 }
 
-/** After deletions: the controllers of deleted pods make them again; tenant status follows. */
-export function afterDelete(ctx: ApiContext, deleted: { r: ResourceDef; o: JsonObject }[]): void {
+/** The controller of a pod, by its controller ownerReference. */
+const POD_OWNERS: Record<string, ResourceDef> = {
+  ReplicaSet: REPLICA_SETS,
+  StatefulSet: STATEFUL_SETS,
+  DaemonSet: DAEMON_SETS,
+  Job: JOBS,
+};
+
+/** After deletions: the kubelet stops deleted pods; their controllers make them again; tenant status follows. */
+export function afterDelete(ctx: ApiContext, deleted: Removed[]): void {
+  podsStopped(ctx, deleted);
   const owners = new Map<string, { r: ResourceDef; ns: string; name: string }>();
   for (const { r, o } of deleted) {
     if (r.kind === "Namespace") refreshTenants(ctx);
+    if (r.kind === "ClusterRole" && r.group === RBAC_GROUP) refreshAggregatedRoles(ctx);
     if (r.kind === "ConfigMap" && nameOf(o) === ROOT_CA_CONFIGMAP) publishRootCa(ctx, namespaceOf(o));
+    if (r.kind === "Node") for (const ds of ctx.store.list(DAEMON_SETS)) reconcileDaemonSet(ctx, ds);
     if (r.kind !== "Pod") continue;
     for (const ref of asArray(asObject(o.metadata).ownerReferences).filter(isObject)) {
-      const owner =
-        ref.kind === "ReplicaSet" ? REPLICA_SETS : ref.kind === "StatefulSet" ? STATEFUL_SETS : undefined;
+      const owner = POD_OWNERS[asString(ref.kind) ?? ""];
       if (owner)
         owners.set(`${owner.kind}/${namespaceOf(o)}/${asString(ref.name)}`, {
           r: owner,
@@ -224,16 +400,18 @@ export function afterDelete(ctx: ApiContext, deleted: { r: ResourceDef; o: JsonO
   }
   for (const { r, ns, name } of owners.values()) {
     const owner = ctx.store.get(r, ns, name);
-    if (!owner) continue;
-    if (r === STATEFUL_SETS) {
-      reconcileStatefulSet(ctx, owner);
-      continue;
+    if (!owner || isDeleting(owner)) continue;
+    if (r === STATEFUL_SETS) reconcileStatefulSet(ctx, owner);
+    else if (r === DAEMON_SETS) reconcileDaemonSet(ctx, owner);
+    else if (r === JOBS)
+      continue; // A Job's finished pods are not made again.
+    else {
+      reconcileReplicaSet(ctx, owner);
+      const depRef = asArray(asObject(owner.metadata).ownerReferences)
+        .filter(isObject)
+        .find((x) => x.kind === "Deployment");
+      const dep = depRef ? ctx.store.get(DEPLOYMENTS, ns, asString(depRef.name) ?? "") : undefined;
+      if (dep && !isDeleting(dep)) refreshDeploymentStatus(ctx, dep);
     }
-    reconcileReplicaSet(ctx, owner);
-    const depRef = asArray(asObject(owner.metadata).ownerReferences)
-      .filter(isObject)
-      .find((x) => x.kind === "Deployment");
-    const dep = depRef ? ctx.store.get(DEPLOYMENTS, ns, asString(depRef.name) ?? "") : undefined;
-    if (dep) refreshDeploymentStatus(ctx, dep);
   }
 }

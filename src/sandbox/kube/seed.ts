@@ -2,10 +2,17 @@
  * The objects a new sandbox cluster starts with: system namespaces, their default ServiceAccounts, built-in
  * RBAC, and the CRDs of Argo CD, Capsule and KubeRocketCI (installed, established).
  */
-import { BUILTIN_CLUSTER_ROLE_BINDINGS, BUILTIN_CLUSTER_ROLES } from "../../rbac/index.js";
+import {
+  AGGREGATED_CLUSTER_ROLES,
+  AGGREGATION_SOURCES,
+  BUILTIN_CLUSTER_ROLE_BINDINGS,
+  BUILTIN_CLUSTER_ROLES,
+} from "../../rbac/index.js";
+import { aggregateClusterRoles } from "./aggregation.js";
 import { bootstrapCrds } from "./bootstrapCrds.js";
 import { crdStatus } from "./crd.js";
-import type { JsonObject } from "./json.js";
+import { type JsonObject, nameOf } from "./json.js";
+import { NODE_NAMES, nodeObject } from "./nodes.js";
 
 export const SYSTEM_NAMESPACES = ["default", "kube-node-lease", "kube-public", "kube-system"];
 
@@ -87,6 +94,11 @@ export function kubernetesService(uid: string, timestamp: string): JsonObject {
   };
 }
 
+/** The emulated Nodes, registered at bootstrap (and added to a state written before the sandbox had them). */
+export function seedNodes(uid: () => string, timestamp: string, region?: string): JsonObject[] {
+  return NODE_NAMES.map((n) => nodeObject(n, uid(), timestamp, region));
+}
+
 /** The bootstrap CRDs as stored: established, with their status. */
 export function seedCrds(uid: () => string, timestamp: string): JsonObject[] {
   return bootstrapCrds().map((c) => {
@@ -104,22 +116,47 @@ export function seedObjects(uid: () => string, timestamp: string, caPem?: string
     if (caPem) out.push(rootCaConfigMap(ns, caPem, uid(), timestamp));
   }
   out.push(kubernetesService(uid(), timestamp));
+  // plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go: labels, the autoupdate annotation, the
+  // aggregationRules of admin/edit/view (their rules as the aggregation controller fills them).
   const bootstrap = { "kubernetes.io/bootstrapping": "rbac-defaults" };
+  const annotations = { "rbac.authorization.kubernetes.io/autoupdate": "true" };
+  const roles: JsonObject[] = [];
   for (const [name, rules] of Object.entries(BUILTIN_CLUSTER_ROLES)) {
-    out.push({
+    const agg = AGGREGATED_CLUSTER_ROLES[name as keyof typeof AGGREGATED_CLUSTER_ROLES];
+    const source = AGGREGATION_SOURCES[name];
+    roles.push({
       apiVersion: "rbac.authorization.k8s.io/v1",
       kind: "ClusterRole",
-      metadata: { name, uid: uid(), creationTimestamp: timestamp, labels: bootstrap },
+      metadata: {
+        name,
+        uid: uid(),
+        creationTimestamp: timestamp,
+        labels: { ...bootstrap, ...(agg?.labels ?? {}), ...(source ? { [source.label]: "true" } : {}) },
+        annotations,
+      },
+      ...(agg
+        ? { aggregationRule: { clusterRoleSelectors: [{ matchLabels: { [agg.selects]: "true" } }] } }
+        : {}),
       rules: rules.map((r) => ({ ...r })) as unknown as JsonObject[],
     });
   }
+  const aggregated = new Map(aggregateClusterRoles(roles).map((r) => [nameOf(r), r]));
+  out.push(...roles.map((r) => aggregated.get(nameOf(r)) ?? r));
   for (const [name, b] of Object.entries(BUILTIN_CLUSTER_ROLE_BINDINGS)) {
+    const subject = (kind: string, n: string) => ({ apiGroup: "rbac.authorization.k8s.io", kind, name: n });
     out.push({
       apiVersion: "rbac.authorization.k8s.io/v1",
       kind: "ClusterRoleBinding",
-      metadata: { name, uid: uid(), creationTimestamp: timestamp, labels: bootstrap },
+      metadata: { name, uid: uid(), creationTimestamp: timestamp, labels: bootstrap, annotations },
       roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: b.role },
-      subjects: b.groups.map((g) => ({ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: g })),
+      subjects: [
+        ...b.groups.map((g) => subject("Group", g)),
+        ...(b.users ?? []).map((u) => subject("User", u)),
+        ...(b.serviceAccounts ?? []).map((sa) => {
+          const [namespace, n] = sa.split("/") as [string, string];
+          return { kind: "ServiceAccount", name: n, namespace };
+        }),
+      ],
     });
   }
   return out;

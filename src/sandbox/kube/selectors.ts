@@ -104,7 +104,24 @@ const EXTRA_FIELDS: Record<string, string[]> = {
   Pod: ["spec.nodeName", "spec.serviceAccountName", "status.phase", "spec.restartPolicy", "status.podIP"],
   Secret: ["type"],
   Namespace: ["status.phase"],
+  // kubernetes/kubernetes pkg/apis/core/v1/conversion.go: AddFieldLabelConversionsForEvent.
+  Event: [
+    "involvedObject.kind",
+    "involvedObject.namespace",
+    "involvedObject.name",
+    "involvedObject.uid",
+    "involvedObject.apiVersion",
+    "involvedObject.resourceVersion",
+    "involvedObject.fieldPath",
+    "reason",
+    "reportingComponent",
+    "source",
+    "type",
+  ],
 };
+
+/** Field labels that name a field at another path. */
+const FIELD_PATHS: Record<string, string> = { source: "source.component" };
 
 export function parseFieldSelector(s: string | null | undefined, kind: string): FieldRequirement[] {
   if (!s) return [];
@@ -120,7 +137,7 @@ export function parseFieldSelector(s: string | null | undefined, kind: string): 
 
 function fieldValue(o: JsonObject, path: string): string {
   let cur: unknown = o;
-  for (const p of path.split(".")) cur = asObject(cur)[p];
+  for (const p of (FIELD_PATHS[path] ?? path).split(".")) cur = asObject(cur)[p];
   return asString(cur) ?? "";
 }
 

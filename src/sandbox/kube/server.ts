@@ -3,8 +3,9 @@ import { randomUUID } from "node:crypto";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { KubeApi } from "./api.js";
+import { NODES } from "./context.js";
 import { Registry } from "./registry.js";
-import { seedCrds, seedObjects } from "./seed.js";
+import { seedCrds, seedNodes, seedObjects } from "./seed.js";
 import { ObjectStore } from "./store.js";
 import type { KubeApiOptions, RunningKubeApi } from "./types.js";
 
@@ -21,6 +22,10 @@ export async function startKubeApi(opts: KubeApiOptions): Promise<RunningKubeApi
     // A state from before the CRDs were bootstrapped held these kinds as built-ins: install their CRDs.
     () => seedCrds(randomUUID, ts()),
   );
+  if (store.list(NODES).length === 0) {
+    for (const n of seedNodes(randomUUID, ts(), opts.cluster.region)) store.put(NODES, n);
+    await store.flush();
+  }
   let url = "";
   const api = new KubeApi(opts, store, () => url);
   const server = createServer({ key: opts.tls.key, cert: opts.tls.cert }, (req, res) => {

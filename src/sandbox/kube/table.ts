@@ -148,6 +148,65 @@ function columns(r: ResourceDef, now: Date): Column[] {
         col("Available", "integer", (o) => num(asObject(o.status).availableReplicas)),
         age,
       ];
+    // pkg/printers/internalversion/printers.go: eventColumnDefinitions, jobColumnDefinitions,
+    // daemonSetColumnDefinitions, nodeColumnDefinitions (the columns kubectl shows without -o wide).
+    case "Event": {
+      const since = (v: unknown) => {
+        const t = Date.parse(asString(v) ?? "");
+        return Number.isFinite(t) ? humanDuration(now.getTime() - t) : "<unknown>";
+      };
+      return [
+        col("Last Seen", "string", (o) => since(o.lastTimestamp ?? o.eventTime)),
+        col("Type", "string", (o) => asString(o.type) ?? ""),
+        col("Reason", "string", (o) => asString(o.reason) ?? ""),
+        col("Object", "string", (o) => {
+          const ref = asObject(o.involvedObject);
+          return `${(asString(ref.kind) ?? "").toLowerCase()}/${asString(ref.name) ?? ""}`;
+        }),
+        col("Message", "string", (o) => asString(o.message) ?? ""),
+      ];
+    }
+    case "Job":
+      return [
+        name,
+        col("Status", "string", (o) =>
+          asArray(asObject(o.status).conditions).some((c) => isObject(c) && c.type === "Complete")
+            ? "Complete"
+            : "Running",
+        ),
+        col(
+          "Completions",
+          "string",
+          (o) => `${num(asObject(o.status).succeeded)}/${num(asObject(o.spec).completions)}`,
+        ),
+        age,
+      ];
+    case "DaemonSet": {
+      const st = (k: string) => (o: JsonObject) => num(asObject(o.status)[k]);
+      return [
+        name,
+        col("Desired", "integer", st("desiredNumberScheduled")),
+        col("Current", "integer", st("currentNumberScheduled")),
+        col("Ready", "integer", st("numberReady")),
+        col("Up-to-date", "integer", st("updatedNumberScheduled")),
+        col("Available", "integer", st("numberAvailable")),
+        age,
+      ];
+    }
+    case "Node":
+      return [
+        name,
+        col("Status", "string", (o) =>
+          asArray(asObject(o.status).conditions).some(
+            (c) => isObject(c) && c.type === "Ready" && c.status === "True",
+          )
+            ? "Ready"
+            : "NotReady",
+        ),
+        col("Roles", "string", () => "<none>"),
+        age,
+        col("Version", "string", (o) => asString(asObject(asObject(o.status).nodeInfo).kubeletVersion) ?? ""),
+      ];
     case "Namespace":
       return [name, col("Status", "string", (o) => asString(asObject(o.status).phase) ?? "Active"), age];
     case "ConfigMap":

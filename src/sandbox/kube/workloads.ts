@@ -7,6 +7,7 @@
  * statefulset.kubernetes.io/pod-name, apps.kubernetes.io/pod-index). Rollouts happen in one step.
  */
 import { asArray, asObject, asString, clone, isObject, type JsonObject, labelsOf, nameOf } from "./json.js";
+import { DEFAULT_NODE, nodeIp } from "./nodes.js";
 
 export const TEMPLATE_HASH_LABEL = "pod-template-hash";
 const SAFE_CHARS = "bcdfghjklmnpqrstvwxz2456789";
@@ -48,7 +49,7 @@ export function podDefaults(pod: JsonObject): JsonObject {
   spec.dnsPolicy ??= "ClusterFirst";
   spec.schedulerName ??= "default-scheduler";
   spec.terminationGracePeriodSeconds ??= 30;
-  spec.nodeName ??= "ip-10-0-0-1.sandbox.internal";
+  spec.nodeName ??= DEFAULT_NODE;
   return out;
 }
 
@@ -58,7 +59,7 @@ export function runningPodStatus(pod: JsonObject, now: string, ip: string): Json
   return {
     phase: "Running",
     conditions: [cond("Initialized"), cond("Ready"), cond("ContainersReady"), cond("PodScheduled")],
-    hostIP: "10.0.0.1",
+    hostIP: nodeIp(asString(asObject(pod.spec).nodeName) ?? DEFAULT_NODE),
     podIP: ip,
     podIPs: [{ ip }],
     startTime: now,
@@ -101,7 +102,7 @@ function controllerRef(o: JsonObject): JsonObject {
   };
 }
 
-function podFromTemplate(owner: JsonObject, name: string, labels: Record<string, string>): JsonObject {
+export function podFromTemplate(owner: JsonObject, name: string, labels: Record<string, string>): JsonObject {
   const template = asObject(asObject(owner.spec).template);
   const tmplMeta = asObject(template.metadata);
   return {
