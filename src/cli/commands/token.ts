@@ -16,6 +16,15 @@ the default AWS credentials (or --profile), after assuming --role-arn when given
 (mode 0600, in $XIRSA_CACHE_DIR or ~/.cache/xirsa/tokens) and reused until one minute before they expire.
 Honours AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_STS and uses the regional STS endpoint.
 
+Flags:
+  --cluster-name N   the EKS cluster the token is for (required)
+  --region G         the region the token is signed for (default: $AWS_REGION, else $AWS_DEFAULT_REGION)
+  --profile P        the AWS profile whose credentials sign it (default: $AWS_PROFILE, else the default chain);
+                     a profile the shared AWS files do not define is refused, naming the known ones
+  --role-arn R       assume this role first (a cross-account role of the target account)
+  --session-name S   the session name of --role-arn (default xirsa-token)
+  --no-cache         neither read nor write the token cache
+
 kubeconfig user:
   exec:
     apiVersion: client.authentication.k8s.io/v1beta1

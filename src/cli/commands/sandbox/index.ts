@@ -32,9 +32,12 @@ A local emulation of the AWS accounts (IAM, STS, EKS, OIDC issuers) and EKS clus
       prints a projected service-account token of cluster C (default audience sts.amazonaws.com, ttl 3600);
       --out FILE writes it as a pod's token file (no trailing newline, mode 0600) for AWS_WEB_IDENTITY_TOKEN_FILE
       (an existing FILE only with --force; never a file of DIR)
-  kubeconfig --state-dir DIR --cluster C [--profile P | --role-arn R] [--out FILE] [--command aws|xirsa]
-      writes a kubeconfig for cluster C (default FILE: DIR/kubeconfig-C, default profile: the cluster's account admin;
-      an existing --out FILE only with --force)`;
+  kubeconfig --state-dir DIR --cluster C [--profile P | --role-arn R] [--region G] [--out FILE]
+        [--command aws|xirsa]
+      writes a kubeconfig for cluster C (default FILE: DIR/kubeconfig-C; an existing --out FILE only with --force)
+      --profile P   the profile its token is made with (default: sandbox-<account id>, the cluster's account
+                    admin); one of DIR/aws-config's, else refused naming the known ones
+      --region G    the region its token is signed for (default: the cluster's)`;
 
 const SUBCOMMANDS = ["up", "down", "status", "reset", "token", "kubeconfig"] as const;
 

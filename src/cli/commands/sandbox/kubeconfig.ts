@@ -1,7 +1,9 @@
 /** `xirsa sandbox kubeconfig`: a kubeconfig for a sandbox cluster, its credentials from a profile or a role. */
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { checkProfile } from "../../../aws/profiles.js";
 import { InputError, OperationError } from "../../../errors.js";
+import { REGION } from "../../../names/index.js";
 import { sandboxCluster } from "../../../sandbox/access.js";
 import { profileName } from "../../../sandbox/clientFiles.js";
 import { writeKubeconfig } from "../../../sandbox/kube/index.js";
@@ -18,6 +20,7 @@ export async function kubeconfig(argv: string[], io: Io): Promise<0> {
     {
       ...CLUSTER_OPTIONS,
       profile: { type: "string" },
+      region: { type: "string" },
       "role-arn": { type: "string" },
       out: { type: "string" },
       ...FORCE_OPTION,
@@ -30,6 +33,19 @@ export async function kubeconfig(argv: string[], io: Io): Promise<0> {
     throw new InputError("cli.flags", "sandbox kubeconfig: pass --profile or --role-arn, not both");
   const command = oneOf(v.command, ["aws", "xirsa"] as const, "--command", "aws");
   const cluster = sandboxCluster(stateDir, clusterName);
+  const region = v.region ?? cluster.region;
+  if (!REGION.test(region)) {
+    throw new InputError(
+      "cli.region",
+      `sandbox kubeconfig: --region '${region}' is not an AWS region`,
+      "pass a region such as eu-west-1 (default: the cluster's)",
+    );
+  }
+  // The kubeconfig's exec plugin reads the sandbox's shared files (env.sh): the profile must be one of theirs.
+  if (v.profile) {
+    const f = files(stateDir);
+    checkProfile(v.profile, { AWS_CONFIG_FILE: f.awsConfig, AWS_SHARED_CREDENTIALS_FILE: f.awsCredentials });
+  }
   const port = readEndpoints(stateDir)?.kube[cluster.name];
   if (!port)
     throw new OperationError(
@@ -58,7 +74,7 @@ export async function kubeconfig(argv: string[], io: Io): Promise<0> {
     clusterName: cluster.name,
     server: `https://127.0.0.1:${port}`,
     caPem: readFileSync(files(stateDir).ca, "utf8"),
-    region: cluster.region,
+    region,
     profile: v["role-arn"] ? undefined : (v.profile ?? profileName(cluster.accountId)),
     roleArn: v["role-arn"],
     envFile: files(stateDir).env,
