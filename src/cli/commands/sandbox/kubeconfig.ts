@@ -33,6 +33,9 @@ export async function kubeconfig(argv: string[], io: Io): Promise<0> {
     throw new InputError("cli.flags", "sandbox kubeconfig: pass --profile or --role-arn, not both");
   const command = oneOf(v.command, ["aws", "xirsa"] as const, "--command", "aws");
   const cluster = sandboxCluster(stateDir, clusterName);
+  // The token's STS region need not be the cluster's: aws-iam-authenticator (kubernetes-sigs/aws-iam-authenticator,
+  // pkg/token/token.go, stsHostsForPartition and verifyHost) accepts every STS host of the partition, as
+  // the sandbox does (sandbox/kube/eksToken.ts).
   const region = v.region ?? cluster.region;
   if (!REGION.test(region)) {
     throw new InputError(
