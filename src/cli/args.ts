@@ -2,14 +2,22 @@ import { type ParseArgsConfig, parseArgs } from "node:util";
 import { InputError } from "../errors.js";
 import { didYouMean } from "../text/suggest.js";
 
-type Options = NonNullable<ParseArgsConfig["options"]>;
+export type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/**
+ * What `parseArgs` infers for these options in strict mode: `values.region` is `string | undefined`, a boolean
+ * `boolean | undefined`, a `multiple` option `string[] | undefined`. Commands read their flags without casts.
+ */
+export type FlagValues<O extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>
+>["values"];
 
 /**
  * Strict flag parsing shared by every command: an unknown flag or a missing value is bad input (exit 2)
  * with one line naming the flag.
  */
-export interface Flags {
-  values: Record<string, string | boolean | string[] | undefined>;
+export interface Flags<O extends Options> {
+  values: FlagValues<O>;
   positionals: string[];
 }
 
@@ -37,20 +45,20 @@ function withAliases(argv: string[], options: Options): string[] {
   return out;
 }
 
-export function parseFlags(
+export function parseFlags<const O extends Options>(
   argv: string[],
-  options: Options,
+  options: O,
   command: string,
   opts: { positionals?: boolean } = {},
-): Flags {
-  let flags: Flags;
+): Flags<O> {
+  let flags: Flags<O>;
   try {
     flags = parseArgs({
       args: withAliases(argv, options),
       options,
       allowPositionals: true,
       strict: true,
-    }) as Flags;
+    });
   } catch (e) {
     const msg = (e as Error).message.split("\n")[0]?.replace(/\. To specify.*$/, "") ?? "bad arguments";
     const unknown = /^Unknown option '(-[^']*)'/.exec(msg)?.[1];

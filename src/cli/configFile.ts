@@ -9,15 +9,18 @@ import type { Io } from "./command.js";
 
 export const CONFIG_DISCOVERY = "--config FILE, else $XIRSA_CONFIG, else ./xirsa.yaml";
 
-export function findConfig(values: Record<string, unknown>, io: Pick<Io, "env" | "cwd">): string | undefined {
-  const flag = values.config as string | undefined;
+export function findConfig(
+  values: { config?: string | undefined },
+  io: Pick<Io, "env" | "cwd">,
+): string | undefined {
+  const flag = values.config;
   if (flag !== undefined) return flag;
   if (io.env.XIRSA_CONFIG) return io.env.XIRSA_CONFIG;
   return existsSync(join(io.cwd, "xirsa.yaml")) ? "xirsa.yaml" : undefined;
 }
 
 export function requireConfig(
-  values: Record<string, unknown>,
+  values: { config?: string | undefined },
   io: Pick<Io, "env" | "cwd">,
   command: string,
 ): string {

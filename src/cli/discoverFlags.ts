@@ -3,7 +3,7 @@
  */
 import type { DiscoverOptions } from "../discover/index.js";
 import { parseProfileFor } from "../discover/index.js";
-import { type Flags, requireFlag } from "./args.js";
+import { type FlagValues, requireFlag } from "./args.js";
 
 export const DISCOVER_OPTIONS = {
   discover: { type: "boolean" },
@@ -27,20 +27,20 @@ export const DISCOVER_USAGE = `  --source-profile <p>    AWS profile of account 
   --name <stack>          stack name when the role names do not carry one`;
 
 export function discoverOptions(
-  values: Flags["values"],
+  values: FlagValues<typeof DISCOVER_OPTIONS>,
   command: string,
   env: NodeJS.ProcessEnv,
 ): DiscoverOptions & { name?: string } {
-  const s = (k: string) => values[k] as string | undefined;
+  const v = values;
   return {
     env,
-    sourceProfile: requireFlag(s("source-profile"), "--source-profile", command),
-    ...(s("source-context") ? { sourceContext: s("source-context")! } : {}),
-    ...(s("source-cluster") ? { sourceCluster: s("source-cluster")! } : {}),
-    ...(s("source-region") ? { sourceRegion: s("source-region")! } : {}),
-    profileFor: parseProfileFor(values["profile-for"] as string[] | undefined),
-    krciNamespace: s("krci-namespace") ?? "krci",
-    argocdNamespace: s("argocd-namespace") ?? "argocd",
-    ...(s("name") ? { name: s("name")! } : {}),
+    sourceProfile: requireFlag(v["source-profile"], "--source-profile", command),
+    ...(v["source-context"] ? { sourceContext: v["source-context"] } : {}),
+    ...(v["source-cluster"] ? { sourceCluster: v["source-cluster"] } : {}),
+    ...(v["source-region"] ? { sourceRegion: v["source-region"] } : {}),
+    profileFor: parseProfileFor(v["profile-for"]),
+    krciNamespace: v["krci-namespace"] ?? "krci",
+    argocdNamespace: v["argocd-namespace"] ?? "argocd",
+    ...(v.name ? { name: v.name } : {}),
   };
 }

@@ -8,7 +8,7 @@ import { decodeJwt, decodeProtectedHeader } from "jose";
 import { resolveTokenFile } from "../agent/session.js";
 import { ENDPOINT_FROM, type EndpointFrom } from "../agent/targets.js";
 import { InputError } from "../errors.js";
-import { type Flags, oneOf, requireFlag } from "./args.js";
+import { type FlagValues, oneOf, requireFlag } from "./args.js";
 import type { Io } from "./command.js";
 import { requireConfig } from "./configFile.js";
 
@@ -30,26 +30,21 @@ export interface FlowFlags<O extends string> {
 
 /** Reads the shared flags in this order (the first bad one is the error); `outputs[0]` is the default output. */
 export function flowFlags<O extends string>(
-  values: Flags["values"],
+  values: FlagValues<typeof FLOW_OPTIONS>,
   command: string,
   outputs: readonly [O, ...O[]],
   io: Pick<Io, "env" | "cwd">,
 ): FlowFlags<O> {
   const configFile = requireConfig(values, io, command);
-  const target = requireFlag(values.target as string | undefined, "--target", command);
-  const output = oneOf(values.output as string | undefined, outputs, "--output", outputs[0]);
-  const endpointFrom = oneOf(
-    values["endpoint-from"] as string | undefined,
-    ENDPOINT_FROM,
-    "--endpoint-from",
-    "auto",
-  );
+  const target = requireFlag(values.target, "--target", command);
+  const output = oneOf(values.output, outputs, "--output", outputs[0]);
+  const endpointFrom = oneOf(values["endpoint-from"], ENDPOINT_FROM, "--endpoint-from", "auto");
   return { configFile, target, output, endpointFrom };
 }
 
 /** The projected token file: --token-file, else $AWS_WEB_IDENTITY_TOKEN_FILE, relative to the working directory. */
-export function flowTokenFile(values: Flags["values"], io: Io): string {
-  const file = resolve(io.cwd, resolveTokenFile(values["token-file"] as string | undefined, io.env));
+export function flowTokenFile(values: FlagValues<typeof TOKEN_FILE_OPTION>, io: Io): string {
+  const file = resolve(io.cwd, resolveTokenFile(values["token-file"], io.env));
   checkJwtFile(file);
   return file;
 }

@@ -39,6 +39,7 @@ export const EXAMPLES: Record<string, string[]> = {
   init: [
     "xirsa init                                   # asks on a terminal",
     "xirsa init --discover --source-profile a --target-profile b --name dev --target-name prod",
+    "xirsa init --discover --profile platform --region eu-west-1 --name dev --target-name prod",
   ],
   schema: ["xirsa schema > xirsa.schema.json"],
   render: [
@@ -82,6 +83,7 @@ export const EXAMPLES: Record<string, string[]> = {
   ],
   token: [
     "xirsa token --cluster-name workloads-prod --region eu-west-1",
+    "xirsa token --cluster-name workloads-prod --region eu-west-1 --profile account-b",
     "xirsa token --cluster-name workloads-prod --role-arn arn:aws:iam::222222222222:role/Admin --no-cache",
   ],
   "sandbox up": [
@@ -100,6 +102,7 @@ export const EXAMPLES: Record<string, string[]> = {
   "sandbox kubeconfig": [
     "xirsa sandbox kubeconfig --state-dir .sandbox --cluster workloads-prod",
     "xirsa sandbox kubeconfig --state-dir .sandbox --cluster workloads-prod --command xirsa --out prod.kubeconfig",
+    "xirsa sandbox kubeconfig --state-dir .sandbox --cluster workloads-prod --profile sandbox-222222222222 --region eu-central-1",
   ],
   demo: ["xirsa demo", "xirsa demo --state-dir .sandbox/demo --out out/demo"],
   version: ["xirsa version", "xirsa --version"],

@@ -22,7 +22,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   plan: async () => (await import("./commands/plan.js")).default,
   probe: async () => (await import("./commands/probe.js")).default,
   render: async () => (await import("./commands/render.js")).default,
-  sandbox: async () => (await import("./commands/sandbox.js")).default,
+  sandbox: async () => (await import("./commands/sandbox/index.js")).default,
   schema: async () => (await import("./commands/schema.js")).default,
   token: async () => (await import("./commands/token.js")).default,
   verify: async () => (await import("./commands/verify.js")).default,

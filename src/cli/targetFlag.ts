@@ -1,7 +1,5 @@
 /** `--target NAME` (repeatable) of plan, apply, destroy and verify: the names, once each, in the order given. */
-import type { Flags } from "./args.js";
-
-export function targetsFlag(values: Flags["values"]): { targets?: string[] } {
+export function targetsFlag(values: { target?: string | string[] | undefined }): { targets?: string[] } {
   const raw = values.target;
   const list = Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : [];
   const names = [...new Set(list)];

@@ -70,13 +70,8 @@ Exit codes: 0 applied and every chain proven, 1 a step failed or a chain is stil
       "apply",
     );
     const file = requireConfig(values, io, "apply");
-    const output = oneOf(
-      values.output as string | undefined,
-      ["table", "json"] as const,
-      "apply: --output",
-      "table",
-    );
-    const wait = values["wait-timeout"] as string | undefined;
+    const output = oneOf(values.output, ["table", "json"] as const, "apply: --output", "table");
+    const wait = values["wait-timeout"];
     if (wait !== undefined && !(Number(wait) > 0)) {
       throw new InputError("cli.flags", `apply: --wait-timeout must be a number of seconds, not '${wait}'`);
     }

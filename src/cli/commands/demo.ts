@@ -24,12 +24,9 @@ Exit 0 when every step behaved as shown, 1 otherwise, 2 on bad input.`,
       "demo",
     );
     const root = resolve(import.meta.dirname, "..", "..", "..");
-    const example = resolve(
-      io.cwd,
-      (values.example as string | undefined) ?? resolve(root, "examples/multi-target.yaml"),
-    );
-    const stateDir = resolve(io.cwd, (values["state-dir"] as string | undefined) ?? ".sandbox/demo");
-    const outDir = resolve(io.cwd, (values.out as string | undefined) ?? "out/demo");
+    const example = resolve(io.cwd, values.example ?? resolve(root, "examples/multi-target.yaml"));
+    const stateDir = resolve(io.cwd, values["state-dir"] ?? ".sandbox/demo");
+    const outDir = resolve(io.cwd, values.out ?? "out/demo");
     // Checked before anything starts, so that a typo does not fail the demo after it has provisioned everything.
     if (!existsSync(example) || !statSync(example).isFile()) {
       throw new InputError(

@@ -41,9 +41,9 @@ available in time), 2 bad input (manifests, namespace outside the pattern, flags
       "deploy",
     );
     const { configFile, target, output, endpointFrom } = flowFlags(values, "deploy", ["text", "json"], io);
-    const namespace = requireFlag(values.namespace as string | undefined, "--namespace", "deploy");
-    const file = requireFlag(values.file as string | undefined, "-f", "deploy");
-    const timeoutText = (values.timeout as string | undefined) ?? "120";
+    const namespace = requireFlag(values.namespace, "--namespace", "deploy");
+    const file = requireFlag(values.file, "-f", "deploy");
+    const timeoutText = values.timeout ?? "120";
     if (!/^\d+$/.test(timeoutText) || Number(timeoutText) < 1 || Number(timeoutText) > 3600) {
       throw new InputError("cli.flags", `--timeout must be 1 to 3600 seconds, not '${timeoutText}'`);
     }

@@ -63,12 +63,7 @@ Exit codes: 0 done (or nothing to remove), 1 a step failed, 2 bad input (includi
       throw new InputError("cli.flags", "destroy: --token-file is for --environments", "drop --token-file");
     }
     const file = requireConfig(values, io, "destroy");
-    const output = oneOf(
-      values.output as string | undefined,
-      ["table", "json"] as const,
-      "destroy: --output",
-      "table",
-    );
+    const output = oneOf(values.output, ["table", "json"] as const, "destroy: --output", "table");
     const failAfterStep = failAfterStepFromEnv(io.env);
     const tokenFile = environments ? flowTokenFile(values, io) : undefined;
     const config = loadConfig(resolve(io.cwd, file));

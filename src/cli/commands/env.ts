@@ -104,13 +104,13 @@ const command: Command = {
       }
       return 0;
     }
-    const pipeline = requireFlag(values.pipeline as string | undefined, "--pipeline", cmd);
-    const stage = requireFlag(values.stage as string | undefined, "--stage", cmd);
+    const pipeline = requireFlag(values.pipeline, "--pipeline", cmd);
+    const stage = requireFlag(values.stage, "--stage", cmd);
     const input = {
       ...common,
       pipeline,
       stage,
-      ...(values["copy-secret"] ? { copySecret: values["copy-secret"] as string } : {}),
+      ...(values["copy-secret"] ? { copySecret: values["copy-secret"] } : {}),
     };
     const r = action === "create" ? await createEnv(input) : await deleteEnv(input);
     if (output === "json") io.stdout.write(`${JSON.stringify(r, null, 2)}\n`);

@@ -55,7 +55,7 @@ Exit codes: 0 written, 1 the set-up could not be read, 2 bad input.`,
         "e.g. xirsa import --discover --source-profile A-admin --out xirsa.yaml",
       );
     }
-    const out = values.out as string | undefined;
+    const out = values.out;
     if (!out) {
       throw new InputError("cli.flags", "import: --out <file> is required", "e.g. --out xirsa.yaml");
     }

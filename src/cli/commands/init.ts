@@ -3,13 +3,15 @@
  */
 
 import { type ExitCode, InputError } from "../../errors.js";
-import { FIELDS, type InitValues } from "../../init/fields.js";
+import { FIELDS, type FieldKey, type InitValues } from "../../init/fields.js";
 import { type InitDeps, runInit } from "../../init/run.js";
 import { parseFlags } from "../args.js";
 import type { Command, Io } from "../command.js";
 
 const OPTIONS = {
   ...Object.fromEntries(FIELDS.map((f) => [f.flag.slice(2), { type: "string" as const }])),
+  profile: { type: "string" as const },
+  region: { type: "string" as const },
   capsule: { type: "boolean" as const },
   discover: { type: "boolean" as const },
   out: { type: "string" as const },
@@ -24,6 +26,10 @@ profiles, then asks for what is still missing, showing each default and checking
 the answers before it) as the config schema does. A bad flag value is refused naming its flag (exit 2).
 
 ${FIELDS.map((f) => `  ${`${f.flag} <value>`.padEnd(26)}${f.question}${f.required ? "" : " (optional)"}`).join("\n")}
+  --profile <p>             the AWS profile of both accounts where --source-profile/--target-profile is not
+                            given (a set-up whose source and target are in one account, or one profile that
+                            reaches both); a profile the shared AWS files do not define is refused
+  --region <r>              the region of both clusters where --source-region/--target-region is not given
   --capsule                 use Capsule tenancy in the target (tenant krci, group cd-pipeline-operator)
   --discover                read the clusters from AWS: --source-profile and/or --target-profile list the EKS
                             clusters (pick one with --source-cluster/--target-cluster when there are several)
@@ -35,7 +41,14 @@ Examples:
   xirsa init --name dev --source-account 111111111111 --source-region eu-central-1 --source-cluster krci-main \\
     --issuer https://oidc.eks.eu-central-1.amazonaws.com/id/ABC --target-name prod \\
     --target-account 222222222222 --target-region eu-west-1 --target-cluster workloads-prod
-  xirsa init --discover --source-profile account-a --target-profile account-b --name dev --target-name prod`;
+  xirsa init --discover --source-profile account-a --target-profile account-b --name dev --target-name prod
+  xirsa init --discover --profile platform --region eu-west-1 --name dev --target-name prod`;
+
+/** The flags that stand for a field of both sides. */
+const BOTH_SIDES: Record<"profile" | "region", FieldKey[]> = {
+  profile: ["sourceProfile", "targetProfile"],
+  region: ["sourceRegion", "targetRegion"],
+};
 
 function flagValues(values: Record<string, unknown>): InitValues {
   const out: InitValues = {};
@@ -44,6 +57,12 @@ function flagValues(values: Record<string, unknown>): InitValues {
     if (typeof v === "string") out[f.key] = v;
   }
   if (values.capsule === true) out.capsule = true;
+  // --profile/--region: one account (or one region) for both sides; a side's own flag wins.
+  for (const [flag, keys] of Object.entries(BOTH_SIDES)) {
+    const v = values[flag];
+    if (typeof v !== "string" || v === "") continue;
+    for (const k of keys) out[k] ??= v;
+  }
   return out;
 }
 
@@ -78,6 +97,8 @@ const command: Command = {
     return runInitCommand(argv, io, {
       // The SDK is loaded only when --discover asks for it.
       async eks(profile, region) {
+        // "profile 'x' is not in …; known: …" rather than the SDK's "Could not load credentials".
+        (await import("../../aws/profiles.js")).checkProfile(profile, io.env);
         const { EKS } = await import("@aws-sdk/client-eks");
         return new EKS(region ? { profile, region } : { profile });
       },

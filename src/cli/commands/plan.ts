@@ -72,12 +72,7 @@ async function planCommand(argv: string[], io: Io): Promise<0 | 2> {
     "plan",
   );
   const file = requireConfig(values, io, "plan");
-  const output = oneOf(
-    values.output as string | undefined,
-    ["table", "json"] as const,
-    "plan: --output",
-    "table",
-  );
+  const output = oneOf(values.output, ["table", "json"] as const, "plan: --output", "table");
   const config = loadConfig(resolve(io.cwd, file));
   const { snapshot, changes } = await planLive(
     config,

@@ -56,7 +56,7 @@ Exit codes: 0 the chain works, 1 it is broken, 2 bad input.`,
       ["table", "json"],
       io,
     );
-    const kindFlag = requireFlag(values.chain as string | undefined, "--chain", "probe");
+    const kindFlag = requireFlag(values.chain, "--chain", "probe");
     const kind = oneOf(kindFlag, CHAIN_KINDS, "--chain", "cd-pipeline-operator");
     const config = loadConfig(resolve(io.cwd, configFile));
     for (const n of names) findTarget(config, n);
@@ -72,7 +72,7 @@ Exit codes: 0 the chain works, 1 it is broken, 2 bad input.`,
           env: io.env,
           endpointFrom,
           sourceChecks: !values["skip-source"],
-          ...(values.namespace ? { namespace: values.namespace as string } : {}),
+          ...(values.namespace ? { namespace: values.namespace } : {}),
           log: (line) => io.stderr.write(`xirsa probe: ${line}\n`),
         }),
       );

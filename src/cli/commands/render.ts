@@ -84,29 +84,29 @@ not a bundle.`,
       "render",
     );
     const configPath = requireConfig(values, io, "render");
-    const onlyFlag = values.only as string | undefined;
+    const onlyFlag = values.only;
     if (onlyFlag && (EXTRAS as readonly string[]).includes(onlyFlag)) {
       const config = loadConfig(resolve(io.cwd, configPath));
       const text = await renderExtra(onlyFlag as Extra, config, {
-        ...(values.chain ? { chain: values.chain as string } : {}),
-        ...(values.target ? { target: values.target as string } : {}),
-        ...(values.image ? { image: values.image as string } : {}),
+        ...(values.chain ? { chain: values.chain } : {}),
+        ...(values.target ? { target: values.target } : {}),
+        ...(values.image ? { image: values.image } : {}),
       });
       if (values.out) {
         const { writeFileAtomic } = await import("../../fs/atomic.js");
-        const file = resolve(io.cwd, values.out as string);
+        const file = resolve(io.cwd, values.out);
         const replace = outputFile(file, { force: !!values.force, inputs: [resolve(io.cwd, configPath)] });
-        writeFileAtomic(file, text, { what: values.out as string, code: "render", replace });
-        io.stdout.write(`wrote ${values.out as string}\n`);
+        writeFileAtomic(file, text, { what: values.out, code: "render", replace });
+        io.stdout.write(`wrote ${values.out}\n`);
       } else io.stdout.write(text);
       return 0;
     }
-    const out = requireFlag(values.out as string | undefined, "--out", "render");
-    const output = (values.output as string | undefined) ?? "text";
+    const out = requireFlag(values.out, "--out", "render");
+    const output = values.output ?? "text";
     if (output !== "text" && output !== "json") {
       throw new InputError("cli.flags", `render: --output must be text or json, not '${output}'`);
     }
-    const only = parseOnly(values.only as string | undefined);
+    const only = parseOnly(values.only);
     const config = loadConfig(resolve(io.cwd, configPath));
     const files = renderBundle(config, only ? { only } : {});
     const dir = resolve(io.cwd, out);

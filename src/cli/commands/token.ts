@@ -16,6 +16,15 @@ the default AWS credentials (or --profile), after assuming --role-arn when given
 (mode 0600, in $XIRSA_CACHE_DIR or ~/.cache/xirsa/tokens) and reused until one minute before they expire.
 Honours AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_STS and uses the regional STS endpoint.
 
+Flags:
+  --cluster-name N   the EKS cluster the token is for (required)
+  --region G         the region the token is signed for (default: $AWS_REGION, else $AWS_DEFAULT_REGION)
+  --profile P        the AWS profile whose credentials sign it (default: $AWS_PROFILE, else the default chain);
+                     a profile the shared AWS files do not define is refused, naming the known ones
+  --role-arn R       assume this role first (a cross-account role of the target account)
+  --session-name S   the session name of --role-arn (default xirsa-token)
+  --no-cache         neither read nor write the token cache
+
 kubeconfig user:
   exec:
     apiVersion: client.authentication.k8s.io/v1beta1
@@ -34,8 +43,8 @@ kubeconfig user:
       },
       "token",
     );
-    const clusterName = requireFlag(values["cluster-name"] as string | undefined, "--cluster-name", "token");
-    const region = (values.region as string | undefined) || io.env.AWS_REGION || io.env.AWS_DEFAULT_REGION;
+    const clusterName = requireFlag(values["cluster-name"], "--cluster-name", "token");
+    const region = values.region || io.env.AWS_REGION || io.env.AWS_DEFAULT_REGION;
     if (!region) throw new InputError("cli.region", "no region", "pass --region or set AWS_REGION");
     // The region becomes the STS host of the presigned URL: refuse anything that is not a region.
     const { REGION } = await import("../../names/index.js");
@@ -46,7 +55,7 @@ kubeconfig user:
         "pass a region such as eu-west-1",
       );
     }
-    const roleArn = values["role-arn"] as string | undefined;
+    const roleArn = values["role-arn"];
     if (roleArn !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(roleArn)) {
       throw new InputError(
         "cli.roleArn",
@@ -54,7 +63,7 @@ kubeconfig user:
         "expected arn:aws:iam::<account>:role/<name>",
       );
     }
-    const profile = (values.profile as string | undefined) || io.env.AWS_PROFILE;
+    const profile = values.profile || io.env.AWS_PROFILE;
     const { stsEndpoint } = await import("../../aws/endpoints.js");
     const endpoint = stsEndpoint(region, io.env);
     const { cacheKey, fileStamps, readCachedToken, tokenCacheDir, writeCachedToken } = await import(
@@ -75,7 +84,7 @@ kubeconfig user:
       roleArn,
       // Web identity (IRSA): which role the token file is exchanged for, and the session.
       webIdentityRole: io.env.AWS_WEB_IDENTITY_TOKEN_FILE ? io.env.AWS_ROLE_ARN : undefined,
-      session: (values["session-name"] as string | undefined) ?? io.env.AWS_ROLE_SESSION_NAME,
+      session: values["session-name"] ?? io.env.AWS_ROLE_SESSION_NAME,
       clusterName,
       region,
       endpoint,
@@ -88,22 +97,20 @@ kubeconfig user:
     }
     const { defaultCredentials } = await import("../../aws/credentials.js");
     const { awsFailure } = await import("../../aws/sts.js");
-    let credentials = await defaultCredentials(values.profile as string | undefined, io.env, region)().catch(
-      (e) => {
-        if (isXirsaError(e)) throw e;
-        throw awsFailure(
-          "loading AWS credentials",
-          e,
-          "check the profile, AWS_* variables or the web identity token file",
-        );
-      },
-    );
+    let credentials = await defaultCredentials(values.profile, io.env, region)().catch((e) => {
+      if (isXirsaError(e)) throw e;
+      throw awsFailure(
+        "loading AWS credentials",
+        e,
+        "check the profile, AWS_* variables or the web identity token file",
+      );
+    });
     if (roleArn) {
       const { assumeRole } = await import("../../aws/sts.js");
       credentials = await assumeRole({
         credentials,
         roleArn,
-        sessionName: (values["session-name"] as string | undefined) ?? "xirsa-token",
+        sessionName: values["session-name"] ?? "xirsa-token",
         region,
         env: io.env,
       });

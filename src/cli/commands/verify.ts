@@ -9,13 +9,14 @@ import type { ChainSpec, State } from "../../state/types.js";
 import { desiredState } from "../../topology/desired.js";
 import { type Acceptance, applyAcceptances, exitCodeFor } from "../../verify/accept.js";
 import { fixOptions } from "../../verify/fixOptions.js";
-import type { Finding, VerifyResult } from "../../verify/index.js";
+import type { VerifyResult } from "../../verify/index.js";
 import { verify } from "../../verify/index.js";
+import { shellWord } from "../../verify/k8s/kubectlFix.js";
 import { formatJson } from "../../verify/output/json.js";
-import { lineOfPath, lineOfText } from "../../verify/output/locate.js";
-import { formatSarif, type Locate, type SarifLocation } from "../../verify/output/sarif.js";
+import { bundleLocator, configLocator } from "../../verify/output/locateFindings.js";
+import { formatSarif, type Locate } from "../../verify/output/sarif.js";
 import { formatTable } from "../../verify/output/table.js";
-import { oneOf, parseFlags } from "../args.js";
+import { type FlagValues, oneOf, parseFlags } from "../args.js";
 import { useColor } from "../color.js";
 import type { Command, Io } from "../command.js";
 import { findConfig } from "../configFile.js";
@@ -31,66 +32,50 @@ function posix(path: string): string {
   return path.split(sep).join("/");
 }
 
-/** Reads a file for locating findings; a file that vanished is simply not located. */
-function readText(path: string, cache: Map<string, string | undefined>): string | undefined {
-  if (!cache.has(path)) {
-    try {
-      cache.set(path, readFileSync(path, "utf8"));
-    } catch {
-      cache.set(path, undefined);
+/** Reads a file for locating findings (once); a file that vanished is simply not located. */
+function textReader(): (path: string) => string | undefined {
+  const cache = new Map<string, string | undefined>();
+  return (path) => {
+    if (!cache.has(path)) {
+      try {
+        cache.set(path, readFileSync(path, "utf8"));
+      } catch {
+        cache.set(path, undefined);
+      }
     }
-  }
-  return cache.get(path);
-}
-
-/** `k8s:<cluster>/<ns>/<kind>/<name>` or `k8s:<cluster>/<kind>/<name>` → kind and name. */
-function kubeSelector(id: string): { kind: string; name: string } | undefined {
-  if (!id.startsWith("k8s:")) return undefined;
-  const parts = id.slice(4).split("/");
-  if (parts.length < 3) return undefined;
-  return { kind: parts[parts.length - 2]!, name: parts[parts.length - 1]! };
-}
-
-/** Locates findings in the bundle file that holds their resource (loadBundle's `files`). */
-function bundleLocator(dir: string, files: Map<string, string>, cwd: string): Locate {
-  const cache = new Map<string, string | undefined>();
-  return (f: Finding): SarifLocation | undefined => {
-    const id = f.location?.resource ?? f.resource;
-    const entry = /^eks:([^/]+)\/access-entry\//.exec(f.resource);
-    const rel =
-      files.get(id) ??
-      files.get(f.resource) ??
-      (entry ? files.get(`eks:${entry[1]}/access-entries`) : undefined) ??
-      files.get("bundle:MANIFEST.json");
-    if (!rel) return undefined;
-    const abs = join(dir, rel);
-    const loc: SarifLocation = { uri: posix(relative(cwd, abs)) };
-    const text = readText(abs, cache);
-    if (text === undefined) return loc;
-    const select = kubeSelector(id);
-    let line: number | undefined;
-    const path = f.location?.jsonPath;
-    // Bundles write Secrets with stringData (readable); the State has them as data.
-    if (path) line = lineOfPath(text, [path, path.replace(/^data\./, "stringData.")], select ?? {});
-    else if (select) line = lineOfPath(text, "metadata.name", select);
-    else if (entry) line = lineOfText(text, f.resource.slice(`eks:${entry[1]}/access-entry/`.length));
-    loc.startLine = line ?? 1;
-    return loc;
+    return cache.get(path);
   };
 }
 
-/** Locates findings in the config: a chain's finding at its target, others at the top. */
-function configLocator(file: string, cwd: string): Locate {
-  const cache = new Map<string, string | undefined>();
-  return (f: Finding): SarifLocation => {
-    const text = readText(file, cache) ?? "";
-    const target = f.chain?.split("/")[0];
-    const line = target
-      ? (lineOfText(text, `name: ${target}\n`) ?? lineOfText(text, `name: "${target}"`))
-      : undefined;
-    return { uri: posix(relative(cwd, file)), startLine: line ?? 1 };
-  };
+/** The bundle's findings located in its files (verify/output/locateFindings.ts), read here at the edge. */
+function bundleFileLocator(dir: string, files: Map<string, string>, cwd: string): Locate {
+  const read = textReader();
+  return bundleLocator({
+    files,
+    text: (rel) => read(join(dir, rel)),
+    uri: (rel) => posix(relative(cwd, join(dir, rel))),
+  });
 }
+
+/** The config's findings located at their target's entry. */
+function configFileLocator(file: string, cwd: string): Locate {
+  const read = textReader();
+  return (f) => configLocator(read(file) ?? "", posix(relative(cwd, file)))(f);
+}
+
+const OPTIONS = {
+  config: { type: "string" },
+  from: { type: "string" },
+  output: { type: "string" },
+  out: { type: "string" },
+  live: { type: "boolean" },
+  ...DISCOVER_OPTIONS,
+  "fail-on": { type: "string" },
+  target: { type: "string", multiple: true },
+  verbose: { type: "boolean" },
+  ...FORCE_OPTION,
+} as const;
+type Values = FlagValues<typeof OPTIONS>;
 
 interface Loaded {
   /** The config's `accept` entries. */
@@ -109,10 +94,10 @@ interface Loaded {
   callers?: { accountId: string; arn: string }[];
 }
 
-function load(values: Record<string, unknown>, io: Io): Loaded {
-  const from = values.from as string | undefined;
+function load(values: Values, io: Io): Loaded {
+  const from = values.from;
   // Without --from, the config is found as every command finds it (--config, $XIRSA_CONFIG, ./xirsa.yaml).
-  const config = from === undefined ? findConfig(values, io) : (values.config as string | undefined);
+  const config = from === undefined ? findConfig(values, io) : values.config;
   if ((config === undefined) === (from === undefined)) {
     throw new InputError(
       "cli.flags",
@@ -130,7 +115,7 @@ function load(values: Record<string, unknown>, io: Io): Loaded {
       state,
       chains,
       appProject: cfg.source.argocd.project,
-      locate: configLocator(file, io.cwd),
+      locate: configFileLocator(file, io.cwd),
       from: `--config ${config}`,
       stack: cfg.name,
     };
@@ -143,7 +128,7 @@ function load(values: Record<string, unknown>, io: Io): Loaded {
     state: bundle.state,
     chains: bundle.chains,
     appProject: bundle.config.source.argocd.project,
-    locate: bundleLocator(dir, bundle.files, io.cwd),
+    locate: bundleFileLocator(dir, bundle.files, io.cwd),
     from: `--from ${from}`,
     bundle: true,
     stack: bundle.config.name,
@@ -151,11 +136,7 @@ function load(values: Record<string, unknown>, io: Io): Loaded {
 }
 
 /** --live: the State collected read-only from AWS and the clusters, the chains of the config (src/live). */
-async function loadLiveState(
-  values: Record<string, unknown>,
-  io: Io,
-  targets: string[] | undefined,
-): Promise<Loaded> {
+async function loadLiveState(values: Values, io: Io, targets: string[] | undefined): Promise<Loaded> {
   const config = values.from === undefined ? findConfig(values, io) : undefined;
   if (config === undefined || values.from !== undefined) {
     throw new InputError(
@@ -175,7 +156,7 @@ async function loadLiveState(
     state: live.state,
     chains: live.chains,
     appProject: cfg.source.argocd.project,
-    locate: configLocator(file, io.cwd),
+    locate: configFileLocator(file, io.cwd),
     from: `--live --config ${config}`,
     stack: cfg.name,
     callers: live.callers,
@@ -183,7 +164,7 @@ async function loadLiveState(
 }
 
 /** --live --discover: the config of a hand-made set-up, read from cluster A outwards (src/discover). */
-async function loadDiscovered(values: Record<string, unknown>, io: Io): Promise<Loaded> {
+async function loadDiscovered(values: Values, io: Io): Promise<Loaded> {
   if (!values.live || values.config !== undefined || values.from !== undefined) {
     throw new InputError(
       "cli.flags",
@@ -191,7 +172,7 @@ async function loadDiscovered(values: Record<string, unknown>, io: Io): Promise<
       "e.g. xirsa verify --live --discover --source-profile A-admin",
     );
   }
-  const opts = discoverOptions(values as Record<string, string>, "verify", io.env);
+  const opts = discoverOptions(values, "verify", io.env);
   const { discover } = await import("../../discover/index.js");
   const found = await discover(opts);
   for (const n of found.notes) io.stderr.write(`xirsa verify: note: ${n}\n`);
@@ -304,26 +285,11 @@ ${DISCOVER_USAGE}
 Exit codes: 0 every chain proven (and no finding at --fail-on), 1 a chain is broken (or such a finding),
 2 bad input (config, bundle or flags).`,
   async run(argv, io) {
-    const { values } = parseFlags(
-      argv,
-      {
-        config: { type: "string" },
-        from: { type: "string" },
-        output: { type: "string" },
-        out: { type: "string" },
-        live: { type: "boolean" },
-        ...DISCOVER_OPTIONS,
-        "fail-on": { type: "string" },
-        target: { type: "string", multiple: true },
-        verbose: { type: "boolean" },
-        ...FORCE_OPTION,
-      },
-      "verify",
-    );
+    const { values } = parseFlags(argv, OPTIONS, "verify");
     const { targets } = targetsFlag(values);
-    const format = oneOf(values.output as string | undefined, FORMATS, "--output", "table");
-    const failOn = oneOf(values["fail-on"] as string | undefined, FAIL_ON, "--fail-on", "error");
-    const out = values.out as string | undefined;
+    const format = oneOf(values.output, FORMATS, "--output", "table");
+    const failOn = oneOf(values["fail-on"], FAIL_ON, "--fail-on", "error");
+    const out = values.out;
     if (format === "html" && !out) {
       throw new InputError("cli.flags", "--output html needs --out <file>", "e.g. --out report.html");
     }
@@ -334,7 +300,9 @@ Exit codes: 0 every chain proven (and no finding at --fail-on), 1 a chain is bro
         `redirect it instead, e.g. > verify.${format === "sarif" ? "sarif" : format === "json" ? "json" : "txt"}`,
       );
     }
-    const stray = Object.keys(DISCOVER_OPTIONS).find((k) => k !== "discover" && values[k] !== undefined);
+    const stray = Object.entries(values).find(
+      ([k, v]) => k in DISCOVER_OPTIONS && k !== "discover" && v !== undefined,
+    )?.[0];
     if (stray && !values.discover) {
       throw new InputError(
         "cli.flags",
@@ -360,7 +328,9 @@ Exit codes: 0 every chain proven (and no finding at --fail-on), 1 a chain is bro
       ...loaded.fixes,
       ...(values.live
         ? {
-            applyCommand: `xirsa apply --config ${values.config as string}`,
+            // The file verify read (also when found through $XIRSA_CONFIG or ./xirsa.yaml), one shell word;
+            // verify.ts adds --target per chain.
+            applyCommand: `xirsa apply --config ${shellWord(findConfig(values, io) ?? "xirsa.yaml")}`,
           }
         : {}),
     });
@@ -371,8 +341,8 @@ Exit codes: 0 every chain proven (and no finding at --fail-on), 1 a chain is bro
     const accepted = applyAcceptances(verified, loaded.accept, new Date().toISOString().slice(0, 10));
     for (const w of accepted.warnings) io.stderr.write(`xirsa verify: warning: ${w}\n`);
     // What was read (the config, or every file of the bundle) is never the report.
-    const read = values.config ? [resolve(io.cwd, values.config as string)] : [];
-    const from = values.from ? resolve(io.cwd, values.from as string) : undefined;
+    const read = values.config ? [resolve(io.cwd, values.config)] : [];
+    const from = values.from ? resolve(io.cwd, values.from) : undefined;
     const inputs = from ? [...read, ...bundleFiles(from)] : read;
     output(
       format,

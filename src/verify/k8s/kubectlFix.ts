@@ -10,6 +10,11 @@ export function shellQuote(s: string): string {
   return `'${s.replace(/'/g, "'\\''")}'`;
 }
 
+/** As `shellQuote`, but a word of only safe characters stays as it is (a path, a name). */
+export function shellWord(s: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(s) ? s : shellQuote(s);
+}
+
 /** `kubectl patch` with a JSON patch (RFC 6902), single-quoted for a shell. */
 export function jsonPatch(what: string, ops: unknown[]): string {
   return `kubectl patch ${what} --type json -p ${shellQuote(JSON.stringify(ops))}`;
