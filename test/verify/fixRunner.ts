@@ -30,8 +30,15 @@ interface Verified {
   findings: { code: string; chain?: string; resource: string; remediation: string; severity: string }[];
 }
 
-/** Registers the cases of `file` (a test file) as one describe on their own sandbox. */
-export function describeFixes(file: string, cases: readonly LiveCase[]): void {
+/**
+ * Registers the cases of `file` (a test file) as one describe on their own sandbox. `config`: how verify finds
+ * the config, `--config FILE` or `$XIRSA_CONFIG` (the printed apply must name the same file either way).
+ */
+export function describeFixes(
+  file: string,
+  cases: readonly LiveCase[],
+  config: "flag" | "env" = "flag",
+): void {
   const skip = requireTools(file, "aws", "kubectl");
   describe.skipIf(!!skip)("printed fixes applied on the sandbox", () => {
     let sb: E2ESandbox;
@@ -60,7 +67,13 @@ export function describeFixes(file: string, cases: readonly LiveCase[]): void {
     }, 120_000);
 
     const liveVerify = async (): Promise<Verified> => {
-      const r = await inProcess(["verify", "--live", "--config", sb.configFile, "--output", "json"], sb.env);
+      const r =
+        config === "flag"
+          ? await inProcess(["verify", "--live", "--config", sb.configFile, "--output", "json"], sb.env)
+          : await inProcess(["verify", "--live", "--output", "json"], {
+              ...sb.env,
+              XIRSA_CONFIG: sb.configFile,
+            });
       expect(r.stderr).toBe("");
       const out = JSON.parse(r.stdout) as Verified;
       // verify exits 1 for a broken chain and for an error finding (--fail-on error) on a proven one.

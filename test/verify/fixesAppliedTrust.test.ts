@@ -2,4 +2,5 @@
 import { TRUST_CASES } from "./fixCasesTrust.js";
 import { describeFixes } from "./fixRunner.js";
 
-describeFixes("test/verify/fixesAppliedTrust.test.ts", TRUST_CASES);
+// verify finds the config through $XIRSA_CONFIG here: its printed apply must still name the file.
+describeFixes("test/verify/fixesAppliedTrust.test.ts", TRUST_CASES, "env");
