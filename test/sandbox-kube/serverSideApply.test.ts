@@ -45,7 +45,9 @@ describe.skipIf(!!skip)("server-side apply with kubectl", () => {
   let kubectl: (kubeconfig: string, args: string[], input?: string) => Promise<Run>;
   const k = (args: string[], input?: string) => kubectl(kubeconfig, args, input);
   const get = async (): Promise<Entry> =>
-    JSON.parse((await k(["get", "deploy", "web", "-n", "default", "-o", "json", "--show-managed-fields"])).stdout);
+    JSON.parse(
+      (await k(["get", "deploy", "web", "-n", "default", "-o", "json", "--show-managed-fields"])).stdout,
+    );
   const managers = (o: Entry) =>
     (o.metadata.managedFields as Entry[]).map((e) => `${e.manager}/${e.operation}`);
   const entry = (o: Entry, manager: string, operation: string) =>
@@ -85,17 +87,41 @@ describe.skipIf(!!skip)("server-side apply with kubectl", () => {
     expect(refused.stderr).toContain("--force-conflicts");
     expect((await get()).spec.replicas).toBe(2);
 
-    // The same value is no conflict: both own it then.
+    // The same value is no conflict. kubectl then keeps the last-applied annotation under a manager of its
+    // own and migrates the client-side manager's fields into its apply entry (a JSON patch of managedFields,
+    // which the server takes as written).
     const same = await k(["apply", "--server-side", "-f", "-"], deployment({ replicas: 2 }));
     expect(same.code, same.stderr).toBe(0);
     expect(same.stdout.trim()).toBe("deployment.apps/web serverside-applied");
-    const shared = await get();
-    expect(entry(shared, "kubectl", "Apply").fieldsV1["f:spec"]["f:replicas"]).toEqual({});
-    expect(entry(shared, "kubectl-client-side-apply", "Update").fieldsV1["f:spec"]["f:replicas"]).toEqual({});
+    const migrated = await get();
+    expect(entry(migrated, "kubectl", "Apply").fieldsV1["f:spec"]["f:replicas"]).toEqual({});
+    expect(entry(migrated, "kubectl-client-side-apply", "Update")).toBeUndefined();
+    expect(
+      entry(migrated, "kubectl-last-applied", "Apply").fieldsV1["f:metadata"]["f:annotations"],
+    ).toHaveProperty(["f:kubectl.kubernetes.io/last-applied-configuration"]);
   });
 
   it("--force-conflicts takes the field; the loser no longer owns it", async () => {
-    const forced = await k(["apply", "--server-side", "--force-conflicts", "-f", "-"], deployment({ replicas: 3 }));
+    const scaled = await k([
+      "patch",
+      "deploy",
+      "web",
+      "-n",
+      "default",
+      "--type=merge",
+      "--field-manager=autoscaler",
+      "-p",
+      '{"spec":{"replicas":4}}',
+    ]);
+    expect(scaled.code, scaled.stderr).toBe(0);
+    const refused = await k(["apply", "--server-side", "-f", "-"], deployment({ replicas: 3 }));
+    expect(refused.stderr.split("\n")[0]).toBe(
+      'error: Apply failed with 1 conflict: conflict with "autoscaler" using apps/v1: .spec.replicas',
+    );
+    const forced = await k(
+      ["apply", "--server-side", "--force-conflicts", "-f", "-"],
+      deployment({ replicas: 3 }),
+    );
     expect(forced.code, forced.stderr).toBe(0);
     const o = await get();
     expect(o.spec.replicas).toBe(3);
@@ -105,7 +131,8 @@ describe.skipIf(!!skip)("server-side apply with kubectl", () => {
       "f:metadata": { "f:labels": { "f:app": {} } },
       "f:spec": { "f:replicas": {}, "f:selector": {} },
     });
-    expect(entry(o, "kubectl-client-side-apply", "Update").fieldsV1["f:spec"]["f:replicas"]).toBeUndefined();
+    // autoscaler owned nothing else: its entry is gone.
+    expect(entry(o, "autoscaler", "Update")).toBeUndefined();
     // Apply entries come first (sortEncodedManagedFields); kubectl keeps the last-applied annotation of an
     // object applied client-side before under a manager of its own.
     const ops = managers(o).map((m) => m.split("/")[1]);
@@ -168,7 +195,7 @@ describe.skipIf(!!skip)("server-side apply with kubectl", () => {
     const shown = await k(["get", "deploy", "web", "-n", "default", "-o", "yaml", "--show-managed-fields"]);
     const doc = parseYaml(shown.stdout) as Entry;
     expect(doc.metadata.managedFields.map((e: Entry) => e.manager)).toEqual(
-      expect.arrayContaining(["kubectl", "team-b", "kubectl-client-side-apply"]),
+      expect.arrayContaining(["kubectl", "team-b", "kubectl-last-applied"]),
     );
     // kubectl-patch lost both its fields to team-b's forced apply: an entry without fields is dropped.
     expect(doc.metadata.managedFields.map((e: Entry) => e.manager)).not.toContain("kubectl-patch");
@@ -177,7 +204,10 @@ describe.skipIf(!!skip)("server-side apply with kubectl", () => {
   });
 
   it("diff --server-side shows the change of a dry-run apply and stores nothing", async () => {
-    const diff = await k(["diff", "--server-side", "--force-conflicts", "-f", "-"], deployment({ replicas: 4 }));
+    const diff = await k(
+      ["diff", "--server-side", "--force-conflicts", "-f", "-"],
+      deployment({ replicas: 4 }),
+    );
     expect(diff.code, diff.stderr).toBe(1);
     expect(diff.stdout).toMatch(/^-\s+replicas: 1$/m);
     expect(diff.stdout).toMatch(/^\+\s+replicas: 4$/m);
@@ -185,7 +215,8 @@ describe.skipIf(!!skip)("server-side apply with kubectl", () => {
   });
 
   it("an apply to a missing object creates it, owned by the applier alone", async () => {
-    const cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: default\ndata:\n  a: '1'\n";
+    const cm =
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: default\ndata:\n  a: '1'\n";
     const made = await k(["apply", "--server-side", "-f", "-"], cm);
     expect(made.code, made.stderr).toBe(0);
     expect(made.stdout.trim()).toBe("configmap/settings serverside-applied");
@@ -223,11 +254,16 @@ describe.skipIf(!!skip)("server-side apply with kubectl", () => {
     expect(forced.json.message).toBe(
       'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch',
     );
-    const wrongKind = await call(tc, "PATCH", "/api/v1/namespaces/default/configmaps/settings?fieldManager=x", {
-      token,
-      body: JSON.stringify({ apiVersion: "v1", kind: "Secret", metadata: { name: "settings" } }),
-      contentType: "application/apply-patch+yaml",
-    });
+    const wrongKind = await call(
+      tc,
+      "PATCH",
+      "/api/v1/namespaces/default/configmaps/settings?fieldManager=x",
+      {
+        token,
+        body: JSON.stringify({ apiVersion: "v1", kind: "Secret", metadata: { name: "settings" } }),
+        contentType: "application/apply-patch+yaml",
+      },
+    );
     expect(wrongKind.status).toBe(400);
     expect(wrongKind.json.message).toBe("invalid object type: v1, Kind=Secret");
   });

@@ -461,6 +461,7 @@ export class KubeApi {
   ): Promise<JsonObject> {
     let o = this.normaliseIncoming(r, body, namespace);
     const m = meta(o);
+    const requested = m.managedFields;
     if (!asString(m.name) && asString(m.generateName))
       m.name = `${asString(m.generateName)}${randomSuffix(this.random)}`;
     checkValid(this.ctx, r, o);
@@ -481,7 +482,7 @@ export class KubeApi {
       o.status = crdStatus(o, timestamp(this.now()));
     }
     o = admit(this.ctx, user, r, o);
-    this.own(r, undefined, o, writes);
+    this.own(r, undefined, o, writes, requested);
     if (dryRun) return o;
     assertSerialisable(o);
     this.store.put(r, o);
@@ -658,6 +659,7 @@ export class KubeApi {
       }
     }
     const m = meta(next);
+    const requested = m.managedFields;
     const cm = asObject(cur.metadata);
     for (const k of ["name", "namespace", "uid", "creationTimestamp", "generation"]) {
       if (cm[k] === undefined) delete m[k];
@@ -689,7 +691,7 @@ export class KubeApi {
     checkEscalation(this.ctx, user, r, next, cur, nameOf(cur));
     if (tracksGeneration(r) && !jsonEqual(specPart(cur), specPart(next)))
       meta(next).generation = (typeof cm.generation === "number" ? cm.generation : 1) + 1;
-    this.own(r, cur, next, writes);
+    this.own(r, cur, next, writes, requested);
     const sameAsBefore = jsonEqual(
       { ...next, metadata: { ...m, resourceVersion: null } },
       {
@@ -706,7 +708,13 @@ export class KubeApi {
   }
 
   /** metadata.managedFields of what a write stores, as its owner says (none for the server's own writes). */
-  private own(r: ResourceDef, cur: JsonObject | undefined, next: JsonObject, writes: Writes): void {
+  private own(
+    r: ResourceDef,
+    cur: JsonObject | undefined,
+    next: JsonObject,
+    writes: Writes,
+    requested?: unknown,
+  ): void {
     const m = meta(next);
     const owner = writes.owner;
     if (!owner) {
@@ -715,7 +723,8 @@ export class KubeApi {
       return;
     }
     delete m.managedFields;
-    const managers = owner.op === "apply" ? owner.managers : trackUpdate(r, cur, next, owner.writer);
+    const managers =
+      owner.op === "apply" ? owner.managers : trackUpdate(r, cur, next, owner.writer, requested);
     const encoded = writeManagers(managers);
     if (encoded.length) m.managedFields = encoded;
   }

@@ -126,14 +126,28 @@ export interface Writer {
   now: string;
 }
 
-/** Who owns what after an Update from `live` (undefined: a create) to `next`. */
+/**
+ * Who owns what after an Update from `live` (undefined: a create) to `next`. `requested`: the managedFields the
+ * request's object carries (kubectl's migration from client-side apply writes them): an empty list (or one
+ * empty entry) resets them, entries that decode replace the live ones, anything else keeps the live ones; a
+ * subresource write always keeps the live ones (fieldmanager.go decodeLiveOrNew, isResetManagedFields).
+ */
 export function trackUpdate(
   r: ResourceDef,
   live: JsonObject | undefined,
   next: JsonObject,
   w: Writer,
+  requested?: unknown,
 ): Manager[] {
-  const managers = readManagers(live);
+  let managers = readManagers(live);
+  if (Array.isArray(requested) && w.subresource === "") {
+    const reset =
+      requested.length === 0 ||
+      (requested.length === 1 && isObject(requested[0]) && Object.keys(requested[0]).length === 0);
+    const asked = reset ? [] : readManagers({ metadata: { managedFields: requested } });
+    if (reset) managers = [];
+    else if (asked.length && asked.every((m) => m.manager !== "" || m.set.size > 0)) managers = asked;
+  }
   if (live && managers.length === 0) return [];
   return update(r, live, next, managers, w);
 }
