@@ -86,7 +86,19 @@ const LIST_KEYS: Record<string, (item: JsonObject) => string[]> = {
 
 const SETS = new Set(["finalizers"]);
 
+const builtinShapes = new Map<string, Shape>();
+
+/** Shapes by field name, made once. */
 function builtinChild(name: string): Shape {
+  let s = builtinShapes.get(name);
+  if (!s) {
+    s = makeBuiltinChild(name);
+    if (builtinShapes.size < 1000) builtinShapes.set(name, s);
+  }
+  return s;
+}
+
+function makeBuiltinChild(name: string): Shape {
   if (ATOMIC_FIELDS.has(name)) return ATOMIC;
   if (STRING_MAPS.has(name)) return node({ mapEntries: true }, () => ATOMIC);
   const keys = LIST_KEYS[name];

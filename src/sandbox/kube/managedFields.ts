@@ -39,6 +39,10 @@ export class FieldSet {
   get size(): number {
     return this.members.size;
   }
+  /** The members, in no particular order. */
+  unsorted(): Path[] {
+    return [...this.members].map((m) => m.split(SEP));
+  }
   paths(): Path[] {
     return [...this.members].map((m) => m.split(SEP)).sort(comparePaths);
   }
@@ -58,7 +62,9 @@ export class FieldSet {
     return s;
   }
   filter(keep: (p: Path) => boolean): FieldSet {
-    return FieldSet.of(this.paths().filter(keep));
+    const s = new FieldSet();
+    for (const m of this.members) if (keep(m.split(SEP))) s.members.add(m);
+    return s;
   }
   /** Whether a member lies below `p` (p is a strict prefix of it). */
   hasBelow(p: Path): boolean {
@@ -143,23 +149,53 @@ export function fieldSet(v: Json, s: Shape, at: Path = []): FieldSet {
   return out;
 }
 
+/** `path` is a stack: each level pushes its element and pops it on the way back. */
 function walkSet(v: Json, s: Shape, path: string[], out: FieldSet): void {
   if (isGranularObject(s, v)) {
-    for (const [k, c] of Object.entries(v)) {
-      const cs = s.child(k);
-      const p = [...path, `f:${k}`];
-      walkSet(c, cs, p, out);
-      if (s.mapEntries || c === null || (isObject(c) && Object.keys(c).length === 0)) out.insert(p);
+    for (const k in v) {
+      const c = v[k]!;
+      path.push(`f:${k}`);
+      walkSet(c, s.child(k), path, out);
+      if (s.mapEntries || c === null || (isObject(c) && Object.keys(c).length === 0)) out.insert(path);
+      path.pop();
     }
     return;
   }
   if (isGranularList(s, v)) {
+    const is = s.item();
     for (const item of v) {
       const e = itemElement(s, item);
       if (e === undefined) continue;
-      const p = [...path, e];
-      out.insert(p);
-      walkSet(item, s.item(), p, out);
+      path.push(e);
+      out.insert(path);
+      walkSet(item, is, path, out);
+      path.pop();
+    }
+    return;
+  }
+  if (path.length) out.insert(path);
+}
+
+/** What a value added (or removed) whole counts as: its field set and its nested structs and items. */
+function walkWhole(v: Json, s: Shape, path: string[], out: FieldSet): void {
+  if (isGranularObject(s, v)) {
+    if (path.length && !ALWAYS_PRESENT.has(path[path.length - 1]!)) out.insert(path);
+    for (const k in v) {
+      path.push(`f:${k}`);
+      walkWhole(v[k]!, s.child(k), path, out);
+      path.pop();
+    }
+    return;
+  }
+  if (isGranularList(s, v)) {
+    const is = s.item();
+    for (const item of v) {
+      const e = itemElement(s, item);
+      if (e === undefined) continue;
+      path.push(e);
+      out.insert(path);
+      if (!s.set) walkWhole(item, is, path, out);
+      path.pop();
     }
     return;
   }
@@ -199,13 +235,25 @@ function walkCompare(
   path: string[],
   c: Comparison,
 ): void {
+  // An unchanged subtree adds, modifies and removes nothing; a new or dropped one adds or removes it all.
+  if (lhs === undefined || rhs === undefined) {
+    const v = lhs ?? rhs;
+    if (v !== undefined) walkWhole(v, s, path, lhs === undefined ? c.added : c.removed);
+    return;
+  }
+  if (jsonEqual(lhs, rhs)) return;
   const objectish = (v: Json | undefined) => v === undefined || (isObject(v) && !s.atomic);
   if ((isGranularObject(s, lhs) || isGranularObject(s, rhs)) && objectish(lhs) && objectish(rhs)) {
     const l = (lhs ?? {}) as JsonObject;
     const r = (rhs ?? {}) as JsonObject;
     if (lhs === undefined && path.length && !ALWAYS_PRESENT.has(path[path.length - 1]!)) c.added.insert(path);
-    for (const k of new Set([...Object.keys(l), ...Object.keys(r)]))
-      walkCompare(l[k], r[k], s.child(k), [...path, `f:${k}`], c);
+    const visit = (k: string) => {
+      path.push(`f:${k}`);
+      walkCompare(l[k], r[k], s.child(k), path, c);
+      path.pop();
+    };
+    for (const k in l) visit(k);
+    for (const k in r) if (!Object.hasOwn(l, k)) visit(k);
     return;
   }
   const listish = (v: Json | undefined) => v === undefined || (Array.isArray(v) && isGranularList(s, v));
@@ -220,24 +268,33 @@ function walkCompare(
     };
     const l = index(lhs as Json[] | undefined);
     const r = index(rhs as Json[] | undefined);
-    for (const e of new Set([...l.keys(), ...r.keys()])) {
-      const p = [...path, e];
-      const [li, ri] = [l.get(e), r.get(e)];
-      if (li === undefined) c.added.insert(p);
-      else if (ri === undefined) c.removed.insert(p);
-      if (s.set) continue;
-      walkCompare(li, ri, s.item(), p, c);
-    }
+    const is = s.item();
+    const visit = (e: string) => {
+      path.push(e);
+      const li = l.get(e);
+      const ri = r.get(e);
+      if (li === undefined) c.added.insert(path);
+      else if (ri === undefined) c.removed.insert(path);
+      if (!s.set) walkCompare(li, ri, is, path, c);
+      path.pop();
+    };
+    for (const e of l.keys()) visit(e);
+    for (const e of r.keys()) if (!l.has(e)) visit(e);
     return;
   }
   leaf(lhs, rhs, path, c);
 }
 
-/** An applied configuration merged over the live value. */
+/** An applied configuration merged over the live value (neither is changed). */
 export function merge(live: Json | undefined, config: Json, s: Shape): Json {
+  return mergeOwned(live === undefined ? undefined : clone(live), config, s);
+}
+
+/** merge, where `live` is a copy of the caller's to reuse. */
+function mergeOwned(live: Json | undefined, config: Json, s: Shape): Json {
   if (isObject(config) && !s.atomic && (live === undefined || isObject(live))) {
-    const out: JsonObject = live ? clone(live) : {};
-    for (const [k, v] of Object.entries(config)) out[k] = merge(out[k], v, s.child(k));
+    const out: JsonObject = live ?? {};
+    for (const k in config) out[k] = mergeOwned(out[k], config[k]!, s.child(k));
     return out;
   }
   if (Array.isArray(config) && Array.isArray(live) && isGranularList(s, config))
@@ -263,7 +320,7 @@ function mergeList(live: Json[], config: Json[], s: Shape): Json[] {
       if (upTo === undefined || liveKeys.has(e) === false || e === upTo) {
         done.add(e);
         const l = live.find((y) => el(y) === e);
-        out.push(s.set ? clone(x) : merge(l, x, s.item()));
+        out.push(s.set ? clone(x) : mergeOwned(l, x, s.item()));
         if (e === upTo) return;
       } else return;
     }
@@ -272,7 +329,7 @@ function mergeList(live: Json[], config: Json[], s: Shape): Json[] {
     const e = el(l);
     if (done.has(e)) continue;
     if (!byConfig.has(e)) {
-      out.push(clone(l));
+      out.push(l);
       done.add(e);
     } else emitConfig(e);
   }
@@ -308,7 +365,7 @@ export function removeItems(v: Json, set: FieldSet, s: Shape, path: string[] = [
 export function toFieldsV1(set: FieldSet): JsonObject {
   type Node = { member: boolean; children: Map<string, Node> };
   const root: Node = { member: false, children: new Map() };
-  for (const p of set.paths()) {
+  for (const p of set.unsorted()) {
     let n = root;
     for (const e of p) {
       let c = n.children.get(e);

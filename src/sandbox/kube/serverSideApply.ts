@@ -55,7 +55,9 @@ const STRIPPED = [
 export function ownable(r: ResourceDef, subresource: string): (p: Path) => boolean {
   const hasStatus = (r.subresources ?? []).includes("status");
   return (p) => {
-    if (STRIPPED.some((s) => s.every((e, i) => p[i] === e))) return false;
+    const top = p[0];
+    if (top === "f:apiVersion" || top === "f:kind") return false;
+    if (top === "f:metadata" && STRIPPED.some((s) => s[1] === p[1])) return false;
     if (subresource === "status") return p[0] === "f:status";
     return !(hasStatus && p[0] === "f:status");
   };
