@@ -233,6 +233,42 @@ describe.skipIf(!!skip)("server-side apply with kubectl", () => {
     });
   });
 
+  it("a custom resource merges by its CRD schema: a list without x-kubernetes-list-type is atomic", async () => {
+    const project = (repos: string[], description?: string) => `
+apiVersion: argoproj.io/v1alpha1
+kind: AppProject
+metadata:
+  name: team
+  namespace: default
+spec:${description ? `\n  description: ${description}` : ""}
+  sourceRepos: ${JSON.stringify(repos)}
+`;
+    const a = await k(
+      ["apply", "--server-side", "--field-manager=platform", "-f", "-"],
+      project(["https://a"], "x"),
+    );
+    expect(a.code, a.stderr).toBe(0);
+    const b = await k(["apply", "--server-side", "--field-manager=team", "-f", "-"], project(["https://b"]));
+    expect(b.code).toBe(1);
+    expect(b.stderr.split("\n")[0]).toBe(
+      'error: Apply failed with 1 conflict: conflict with "platform": .spec.sourceRepos',
+    );
+    const forced = await k(
+      ["apply", "--server-side", "--field-manager=team", "--force-conflicts", "-f", "-"],
+      project(["https://b"]),
+    );
+    expect(forced.code, forced.stderr).toBe(0);
+    const o = JSON.parse(
+      (await k(["get", "appproject", "team", "-n", "default", "-o", "json", "--show-managed-fields"])).stdout,
+    );
+    // The whole list was replaced and changed hands; platform keeps its description.
+    expect(o.spec).toMatchObject({ sourceRepos: ["https://b"], description: "x" });
+    const fields = Object.fromEntries(
+      o.metadata.managedFields.map((e: Entry) => [e.manager, Object.keys(e.fieldsV1["f:spec"] ?? {})]),
+    );
+    expect(fields).toEqual({ platform: ["f:description"], team: ["f:sourceRepos"] });
+  });
+
   it("refuses an apply without a field manager, and force on another patch, as kube-apiserver does", async () => {
     const token = await tc.token(ADMIN);
     const body = JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "settings" } });
