@@ -177,3 +177,11 @@ describe("merge and compare", () => {
     ).toEqual({ metadata: { annotations: { y: "2" } }, spec: { containers: [{ name: "a" }] } });
   });
 });
+
+describe("null in an applied configuration", () => {
+  it("unsets the field and is still owned", () => {
+    const config: JsonObject = { spec: { replicas: null, paused: true } };
+    expect(merge({ spec: { replicas: 3 } }, config, BUILTIN)).toEqual({ spec: { paused: true } });
+    expect(toFieldsV1(fieldSet(config, BUILTIN))).toEqual({ "f:spec": { "f:paused": {}, "f:replicas": {} } });
+  });
+});

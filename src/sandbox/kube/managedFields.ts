@@ -294,7 +294,11 @@ export function merge(live: Json | undefined, config: Json, s: Shape): Json {
 function mergeOwned(live: Json | undefined, config: Json, s: Shape): Json {
   if (isObject(config) && !s.atomic && (live === undefined || isObject(live))) {
     const out: JsonObject = live ?? {};
-    for (const k in config) out[k] = mergeOwned(out[k], config[k]!, s.child(k));
+    for (const k in config) {
+      // A null applied is owned and leaves the field unset (the typed object drops it on decoding).
+      if (config[k] === null) delete out[k];
+      else out[k] = mergeOwned(out[k], config[k]!, s.child(k));
+    }
     return out;
   }
   if (Array.isArray(config) && Array.isArray(live) && isGranularList(s, config))
