@@ -31,6 +31,7 @@ import {
   unknownFieldWarning,
   validateCrd,
 } from "./crd.js";
+import { prune } from "./crdSchema.js";
 import { daemonSetDefaults } from "./daemonSets.js";
 import {
   checkNamespaceActive,
@@ -88,6 +89,15 @@ import {
 import { scaleOf, withScale } from "./scale.js";
 import { matchObject, parseFieldSelector, parseLabelSelector } from "./selectors.js";
 import {
+  type Manager,
+  managerOf,
+  patchOptionsError,
+  apply as serverSideApply,
+  trackUpdate,
+  type Writer,
+  writeManagers,
+} from "./serverSideApply.js";
+import {
   alreadyExists,
   badRequest,
   conflict,
@@ -144,6 +154,11 @@ interface Writes {
   warnings: string[];
   validation: FieldValidation;
   patch?: boolean;
+  /**
+   * Who owns the fields a write sets (serverSideApply.ts): an Update recorded for its writer, or the managers an
+   * apply computed. Absent for the server's own writes.
+   */
+  owner?: { op: "update"; writer: Writer } | { op: "apply"; managers: Manager[] };
 }
 
 export class KubeApi {
@@ -329,8 +344,19 @@ export class KubeApi {
     const warnings: string[] = [];
     if (r.crd?.deprecated)
       warnings.push(r.crd.deprecationWarning ?? `${apiVersionOf(r)} ${r.kind} is deprecated`);
-    const writes = { warnings, validation: "Warn" as FieldValidation };
-    if (["create", "update", "patch"].includes(route.verb)) writes.validation = fieldValidation(q);
+    const writes: Writes = { warnings, validation: "Warn" as FieldValidation };
+    if (["create", "update", "patch"].includes(route.verb)) {
+      writes.validation = fieldValidation(q);
+      writes.owner = {
+        op: "update",
+        writer: {
+          manager: managerOf(q, asString(req.headers["user-agent"])),
+          apiVersion: apiVersionOf(r),
+          subresource,
+          now: timestamp(this.now()),
+        },
+      };
+    }
     const answer = (code: number, body: Json | string, contentType?: string): ApiResult => ({
       code,
       body,
@@ -379,8 +405,8 @@ export class KubeApi {
         return answer(200, subresource === "scale" ? scaleOf(o) : servedAs(r, clone(o)));
       }
       case "patch": {
-        const o = await this.patch(user, r, namespace, name, subresource, req, dryRun, writes);
-        return answer(200, subresource === "scale" ? scaleOf(o) : servedAs(r, clone(o)));
+        const { o, created } = await this.patch(user, r, namespace, name, subresource, req, dryRun, writes);
+        return answer(created ? 201 : 200, subresource === "scale" ? scaleOf(o) : servedAs(r, clone(o)));
       }
       case "delete":
         return answer(200, await this.delete(r, namespace, name, req, dryRun));
@@ -444,6 +470,7 @@ export class KubeApi {
   ): Promise<JsonObject> {
     let o = this.normaliseIncoming(r, body, namespace);
     const m = meta(o);
+    const requested = m.managedFields;
     if (!asString(m.name) && asString(m.generateName))
       m.name = `${asString(m.generateName)}${randomSuffix(this.random)}`;
     checkValid(this.ctx, r, o);
@@ -465,6 +492,7 @@ export class KubeApi {
       o.status = crdStatus(o, timestamp(this.now()));
     }
     o = admit(this.ctx, user, r, o);
+    this.own(r, undefined, o, writes, requested);
     if (dryRun) return o;
     assertSerialisable(o);
     this.store.put(r, o);
@@ -511,12 +539,15 @@ export class KubeApi {
     req: ApiRequest,
     dryRun: boolean,
     writes: Writes,
-  ): Promise<JsonObject> {
+  ): Promise<{ o: JsonObject; created: boolean }> {
     const type = mediaType(asString(req.headers["content-type"]));
     if (!Object.values(PATCH_TYPES).includes(type as (typeof PATCH_TYPES)[keyof typeof PATCH_TYPES]))
       throw unsupportedMediaType(type, Object.values(PATCH_TYPES));
+    // PatchOptions are validated before the object is looked up (patch.go).
+    const optionsError = patchOptionsError(type === PATCH_TYPES.apply, req.url.searchParams);
+    if (optionsError) throw optionsError;
     if (type === PATCH_TYPES.apply)
-      throw unsupportedMediaType(type, [PATCH_TYPES.json, PATCH_TYPES.merge, PATCH_TYPES.strategic]);
+      return this.apply(user, r, namespace, name, subresource, req, dryRun, writes);
     let patchBody: Json;
     const patchText = req.body.toString("utf8");
     checkJsonTextDepth(patchText);
@@ -529,12 +560,87 @@ export class KubeApi {
     if (!cur) throw notFound(r, name);
     if (subresource === "scale") {
       const scale = applyPatch(scaleOf(cur), type, patchBody, true);
-      return this.replace(user, r, cur, withScale(r, clone(cur), scale), "", dryRun, writes);
+      const o = await this.replace(user, r, cur, withScale(r, clone(cur), scale), "", dryRun, writes);
+      return { o, created: false };
     }
     const next = applyPatch(servedAs(r, clone(cur)), type, patchBody, r.custom === true);
     const rv = asString(asObject(next.metadata).resourceVersion);
     if (rv && rv !== asString(asObject(cur.metadata).resourceVersion)) throw conflict(r, name);
-    return this.replace(user, r, cur, next, subresource, dryRun, { ...writes, patch: true });
+    const o = await this.replace(user, r, cur, next, subresource, dryRun, { ...writes, patch: true });
+    return { o, created: false };
+  }
+
+  /**
+   * Server-side apply (`application/apply-patch+yaml`): the configuration merged by field ownership
+   * (serverSideApply.ts); an apply to a missing object creates it (patch.go: forceAllowCreate for apply).
+   */
+  private async apply(
+    user: KubeUser,
+    r: ResourceDef,
+    namespace: string,
+    name: string,
+    subresource: string,
+    req: ApiRequest,
+    dryRun: boolean,
+    writes: Writes,
+  ): Promise<{ o: JsonObject; created: boolean }> {
+    const q = req.url.searchParams;
+    if (subresource === "scale")
+      throw unsupportedMediaType(PATCH_TYPES.apply, [
+        PATCH_TYPES.json,
+        PATCH_TYPES.merge,
+        PATCH_TYPES.strategic,
+      ]);
+    const text = req.body.toString("utf8");
+    let parsed: unknown;
+    try {
+      parsed = parseYamlBounded(text);
+    } catch (e) {
+      if (e instanceof KubeStatusError) throw e;
+      throw badRequest(`error decoding YAML: ${(e as Error).message}`);
+    }
+    if (!isObject(parsed)) throw badRequest("error decoding YAML: the apply configuration is not an object");
+    const gvk = `${asString(parsed.apiVersion) ?? "/"}, Kind=${asString(parsed.kind) ?? ""}`;
+    // internal/versioncheck.go: the configuration must name the resource's group, version and kind.
+    if (parsed.apiVersion !== apiVersionOf(r) || parsed.kind !== r.kind)
+      throw badRequest(`invalid object type: ${gvk}`);
+    if (isObject(parsed.metadata) && parsed.metadata.managedFields !== undefined)
+      throw badRequest("metadata.managedFields must be nil");
+    const config = this.normaliseIncoming(r, parsed, namespace);
+    const bodyName = nameOf(config);
+    if (bodyName && bodyName !== name)
+      throw badRequest(`the name of the object (${bodyName}) does not match the name on the URL (${name})`);
+    meta(config).name = name;
+    // Unknown fields of the configuration are dropped (and reported) before it is merged.
+    const dropped = r.custom
+      ? r.crd?.schema
+        ? prune(r.crd.schema, config)
+        : []
+      : dropUnknownBuiltinFields(r.kind, config);
+    if (dropped.length && writes.validation === "Strict") throw strictDecodingError(r, dropped, true);
+    if (writes.validation === "Warn") writes.warnings.push(...dropped.map(unknownFieldWarning));
+    if (writes.owner?.op !== "update") throw internalError("apply without a field manager");
+    const writer = writes.owner.writer;
+    const force = ["1", "t", "T", "true", "TRUE", "True"].includes(q.get("force") ?? "");
+    const cur = this.store.get(r, namespace, name);
+    if (!cur) {
+      if (subresource) throw notFound(r, name);
+      const { object, managers } = serverSideApply(r, undefined, config, writer, force);
+      const o = await this.create(user, r, namespace, object, dryRun, {
+        ...writes,
+        owner: { op: "apply", managers },
+      });
+      return { o, created: true };
+    }
+    const rv = asString(meta(config).resourceVersion);
+    if (rv && rv !== asString(asObject(cur.metadata).resourceVersion)) throw conflict(r, name);
+    const { object, managers } = serverSideApply(r, servedAs(r, clone(cur)), config, writer, force);
+    const o = await this.replace(user, r, cur, object, subresource, dryRun, {
+      ...writes,
+      patch: true,
+      owner: { op: "apply", managers },
+    });
+    return { o, created: false };
   }
 
   /** Shared tail of update and patch: server-owned fields kept, generation, validation, controllers. */
@@ -563,6 +669,7 @@ export class KubeApi {
       }
     }
     const m = meta(next);
+    const requested = m.managedFields;
     const cm = asObject(cur.metadata);
     for (const k of [
       "name",
@@ -606,6 +713,7 @@ export class KubeApi {
     checkEscalation(this.ctx, user, r, next, cur, nameOf(cur));
     if (tracksGeneration(r) && !jsonEqual(specPart(cur), specPart(next)))
       meta(next).generation = (typeof cm.generation === "number" ? cm.generation : 1) + 1;
+    this.own(r, cur, next, writes, requested);
     const sameAsBefore = jsonEqual(
       { ...next, metadata: { ...m, resourceVersion: null } },
       {
@@ -619,6 +727,28 @@ export class KubeApi {
     afterWrite(this.ctx, r, next, cur);
     await this.store.flush();
     return this.store.get(r, namespaceOf(next), nameOf(next)) ?? next;
+  }
+
+  /** metadata.managedFields of what a write stores, as its owner says (none for the server's own writes). */
+  private own(
+    r: ResourceDef,
+    cur: JsonObject | undefined,
+    next: JsonObject,
+    writes: Writes,
+    requested?: unknown,
+  ): void {
+    const m = meta(next);
+    const owner = writes.owner;
+    if (!owner) {
+      if (cur && isObject(cur.metadata) && cur.metadata.managedFields !== undefined)
+        m.managedFields = clone(cur.metadata.managedFields);
+      return;
+    }
+    delete m.managedFields;
+    const managers =
+      owner.op === "apply" ? owner.managers : trackUpdate(r, cur, next, owner.writer, requested);
+    const encoded = writeManagers(managers);
+    if (encoded.length) m.managedFields = encoded;
   }
 
   /**
