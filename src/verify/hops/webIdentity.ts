@@ -190,8 +190,13 @@ export function webIdentityHop(chain: ChainSpec, ctx: VerifyContext): HopOutcome
     // The mistakes that explain the refusal, bound to this chain; or what the evaluator says.
     const errors = lint.filter((f) => f.severity === "error").map((f) => ({ ...f, chain: chain.id }));
     const explained = errors.length > 0 || problems.some((p) => p.code === "XIRSA-TRUST-DENY-UNSETTLED");
+    // A subject no statement accepts is a mistake of its own even beside lint errors (sub and aud both
+    // wrong): it comes first, as the evaluator's refusal names the sub condition first.
+    const bySubject = classify(role, hostPath, chain, first.subject);
+    const subjectToo = bySubject.code === "XIRSA-TRUST-SUB-MISMATCH" && !errors.some(aboutSub);
+    const explaining = explained ? (subjectToo ? [bySubject, ...errors] : errors) : [bySubject];
     // A loop, not push(...spread): the list can be attacker-sized.
-    for (const f of explained ? errors : [classify(role, hostPath, chain, first.subject)]) problems.push(f);
+    for (const f of explaining) problems.push(f);
   }
   return done(problems, lint, detail, { allowedBy, count: chain.serviceAccounts.length, refusal });
 }
@@ -228,6 +233,11 @@ function unsettledDeny(role: IamRole, decision: Decision, chain: string): Findin
       ),
     },
   );
+}
+
+/** A finding about the `sub` condition (its code, or the condition it points at). */
+function aboutSub(f: Finding): boolean {
+  return f.code.includes("-SUB-") || f.code.endsWith("-SUB") || (f.location?.jsonPath ?? "").includes(":sub");
 }
 
 /** `system:serviceaccount:<ns>:<sa>` → `<ns>/<sa>`; other values as they are. */
@@ -289,5 +299,7 @@ function done(
   const first = problems[0]!;
   const lead = first.code.startsWith("XIRSA-OIDC") || !how.refusal ? first.message : how.refusal;
   const more = problems.length > 1 ? ` (+${problems.length - 1} more)` : "";
-  return failed(HOP, `${lead}${more}`, first.remediation, detail, [...problems, ...lint]);
+  // A refusal with several mistakes in the trust policy: the fix names each, or fixing one only uncovers the next.
+  const fixes = how.refusal ? [...new Set(problems.map((p) => p.remediation))] : [first.remediation];
+  return failed(HOP, `${lead}${more}`, fixes.join("; also: "), detail, [...problems, ...lint]);
 }
