@@ -36,4 +36,15 @@ describe("wrap", () => {
     expect(lines).toEqual(["at very/long/path/to/a/", "file/in/a/bundle.json:12"]);
     expect(wrap("x".repeat(30), 12, "", "")).toEqual(["x".repeat(12), "x".repeat(12), "x".repeat(6)]);
   });
+
+  it("never leaves a short word alone before a path that fits a line of its own", () => {
+    // The path (22 columns) fits a line but not after "at ": it is cut at a slash on the at-line.
+    const lines = wrap("at ../tmp/x/bundle.json:1", 24, "", "");
+    expect(lines).toEqual(["at ../tmp/x/", "bundle.json:1"]);
+    // Longer words after longer text move whole: an ARN in a fix stays one piece to copy.
+    expect(wrap("fix: --principal-arn arn:aws:iam::1:role/R", 30, "", "")).toEqual([
+      "fix: --principal-arn",
+      "arn:aws:iam::1:role/R",
+    ]);
+  });
 });

@@ -37,6 +37,14 @@ function pieces(word: string, room: number): string[] {
   return [...out, rest];
 }
 
+/** `word` cut after its last `/` (else `:` or `,`) within `room` columns, when that leaves a useful head. */
+function cutAt(word: string, room: number): [string | undefined, string] {
+  const head = [...word].slice(0, Math.max(0, room)).join("");
+  const slash = head.lastIndexOf("/");
+  const cut = slash >= 0 ? slash : Math.max(head.lastIndexOf(":"), head.lastIndexOf(","));
+  return cut >= 8 ? [word.slice(0, cut + 1), word.slice(cut + 1)] : [undefined, word];
+}
+
 /**
  * Wraps `text` at spaces so that `firstPrefix + line` and `indent + line` fit in `width` columns. A word longer
  * than a line (an ARN, a path) is cut after a `/`, `:` or `,`.
@@ -46,15 +54,23 @@ export function wrap(text: string, width: number, firstPrefix: string, indent: s
   let line = "";
   let prefix = firstPrefix;
   const room = width - visibleLength(indent);
-  for (const word of text.split(" ").flatMap((w) => pieces(w, room))) {
+  const words = text.split(" ").flatMap((w) => pieces(w, room));
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
     const fits = width - visibleLength(prefix);
     if (line === "" || visibleLength(line) + 1 + visibleLength(word) <= fits) {
       line = line === "" ? word : `${line} ${word}`;
       continue;
     }
-    out.push(prefix + line);
+    // A long path after a short word ("at …") is cut at a `/`, `:` or `,` rather than leaving the word alone on
+    // its line; other words move whole (an ARN in a fix stays one piece to copy).
+    const left = fits - visibleLength(line) - 1;
+    const [head, tail] = visibleLength(line) <= 3 ? cutAt(word, left) : [undefined, word];
+    out.push(prefix + (head ? `${line} ${head}` : line));
     prefix = indent;
-    line = word;
+    line = "";
+    if (head) words.splice(i + 1, 0, ...pieces(tail, room));
+    else line = tail;
   }
   out.push(prefix + line);
   return out;
