@@ -119,8 +119,9 @@ export function instrumentation(
           });
         });
       };
-      // Right after the SDK's retry middleware (step finalizeRequest), so it runs once per attempt and before
-      // signing: an attempt that fails to get credentials is counted, as every `send` attempt was before.
+      // Right after the SDK's retry middleware (step finalizeRequest), so it runs once per attempt. Credentials
+      // are resolved earlier, once per send (httpAuthSchemeMiddleware, step serialize): a send that fails there
+      // made no request and is not counted (the old `send` wrapper logged it as a failed call).
       client.middlewareStack.addRelativeTo(middleware, {
         relation: "after",
         toMiddleware: "retryMiddleware",
