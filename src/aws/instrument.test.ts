@@ -167,7 +167,7 @@ describe("xirsaRetryStrategy", () => {
         try {
           token = await strategy.refreshRetryTokenForRetry(token, {
             errorType: "CLIENT_ERROR",
-            error: { name: "X", $metadata: {} },
+            error: { name: "X", message: "x", $metadata: {} },
           });
         } catch {
           break;
