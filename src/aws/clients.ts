@@ -1,15 +1,17 @@
 /**
  * AWS SDK v3 clients for one account: IAM, EKS (per region) and STS (regional), sharing one cached credential
- * source (the account's `profile` from the config, else the default chain). Every `send` is counted in a CallLog
- * and retried with bounded backoff on throttling, 5xx, connection resets and IAM propagation delays.
+ * source (the account's `profile` from the config, else the default chain). Every attempt is counted in a CallLog
+ * and retried with bounded backoff on throttling, 5xx, connection resets and IAM propagation delays, through the
+ * SDK's own retry strategy and middleware stack (./instrument.ts).
  */
 import { EKSClient } from "@aws-sdk/client-eks";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { STSClient } from "@aws-sdk/client-sts";
-import { isNetworkError, type RetryPolicy, type Transience, withRetry } from "../transport/backoff.js";
-import { type Api, type ApiCall, type CallLog, isMutatingAwsOperation } from "../transport/calls.js";
+import { isNetworkError, type RetryPolicy, type Transience } from "../transport/backoff.js";
+import { type CallLog, isMutatingAwsOperation } from "../transport/calls.js";
 import { type CredentialSource, defaultCredentials } from "./credentials.js";
 import { endpointOverride, stsEndpoint } from "./endpoints.js";
+import { instrumentation } from "./instrument.js";
 import { cached } from "./sts.js";
 
 const THROTTLING = new Set([
@@ -56,8 +58,6 @@ export function classifyAwsError(operation: string, e: unknown): Transience {
   return "permanent";
 }
 
-type Sendable = { send: (command: unknown, options?: unknown) => Promise<unknown> };
-
 /** At most this many requests in flight per account (IAM, STS and EKS together), so reads made in parallel
  * stay under AWS's per-account request rates instead of provoking throttling. */
 export const MAX_IN_FLIGHT_PER_ACCOUNT = 8;
@@ -76,37 +76,6 @@ export function limiter(max: number): <T>(fn: () => Promise<T>) => Promise<T> {
       waiting.shift()?.();
     }
   };
-}
-
-/** Wraps `client.send` with counting and retries; returns the same client. */
-export function instrument<C extends object>(
-  client: C,
-  api: Api,
-  target: string,
-  log: CallLog,
-  policy: RetryPolicy,
-  gate: <T>(fn: () => Promise<T>) => Promise<T> = (fn) => fn(),
-): C {
-  const sendable = client as unknown as Sendable;
-  const send = sendable.send.bind(client);
-  sendable.send = (command: unknown, options?: unknown) => {
-    const operation = (command as object).constructor.name.replace(/Command$/, "");
-    return withRetry(
-      policy,
-      (e) => classifyAwsError(operation, e),
-      () => {
-        const call: ApiCall = { api, operation, target, mutating: isMutatingAwsOperation(operation) };
-        return gate(() => {
-          log.record(call);
-          return send(command, options).catch((e: unknown) => {
-            call.failed = (e as { name?: string })?.name ?? "Error";
-            throw e;
-          });
-        });
-      },
-    );
-  };
-  return client;
 }
 
 export interface AccountClients {
@@ -133,25 +102,22 @@ export interface AccountClientOptions {
 
 export function accountClients(opts: AccountClientOptions): AccountClients {
   const credentials = opts.credentials ?? cached(defaultCredentials(opts.profile, opts.env));
-  // Our wrapper retries; the SDK's own retry layer would multiply attempts and hide them from the CallLog.
-  const common = { credentials, maxAttempts: 1 };
-  const gate = limiter(MAX_IN_FLIGHT_PER_ACCOUNT);
+  const calls = instrumentation(
+    opts.accountId,
+    opts.log,
+    opts.retry,
+    classifyAwsError,
+    limiter(MAX_IN_FLIGHT_PER_ACCOUNT),
+  );
+  const common = { credentials, ...calls.config };
   const iamEndpoint = endpointOverride("iam", opts.env);
-  const iam = instrument(
+  const iam = calls.attach(
     new IAMClient({ ...common, region: opts.region, ...(iamEndpoint ? { endpoint: iamEndpoint } : {}) }),
     "iam",
-    opts.accountId,
-    opts.log,
-    opts.retry,
-    gate,
   );
-  const sts = instrument(
+  const sts = calls.attach(
     new STSClient({ ...common, region: opts.region, endpoint: stsEndpoint(opts.region, opts.env) }),
     "sts",
-    opts.accountId,
-    opts.log,
-    opts.retry,
-    gate,
   );
   const eksByRegion = new Map<string, EKSClient>();
   const eksEndpoint = endpointOverride("eks", opts.env);
@@ -163,13 +129,9 @@ export function accountClients(opts: AccountClientOptions): AccountClients {
     eks(region) {
       let c = eksByRegion.get(region);
       if (!c) {
-        c = instrument(
+        c = calls.attach(
           new EKSClient({ ...common, region, ...(eksEndpoint ? { endpoint: eksEndpoint } : {}) }),
           "eks",
-          opts.accountId,
-          opts.log,
-          opts.retry,
-          gate,
         );
         eksByRegion.set(region, c);
       }
