@@ -1,7 +1,8 @@
 /**
  * Discovery documents of a sandbox cluster: /version, /api, /apis, the legacy APIResourceLists, aggregated
  * discovery (apidiscovery.k8s.io v2 and v2beta1) and /openapi/v3 with one document per group-version. The
- * OpenAPI documents are permissive (objects preserve unknown fields) but carry, per kind, the PATCH operation
+ * schemas are a CRD's own, the built-in kinds' schema table (builtinFields.ts: types and required fields,
+ * unmodelled subtrees preserving unknown fields), or permissive for other kinds; they carry, per kind, the PATCH operation
  * with x-kubernetes-group-version-kind and the fieldValidation parameter, which is what `kubectl apply` looks
  * for before it lets the server validate.
  */
