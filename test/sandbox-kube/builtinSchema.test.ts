@@ -113,4 +113,37 @@ describe.skipIf(!!skip)("built-in kinds validated from their schemas", () => {
     expect(c.stdout).toMatch(/FIELD: +containers <\[\]Object>/);
     expect(c.stdout).toMatch(/name\s+<string> -required-/);
   });
+
+  it("serves the controllers' Events as events.k8s.io/v1 too, with kube-apiserver's field mapping", async () => {
+    // The Deployment applied above made a ReplicaSet: the deployment controller's ScalingReplicaSet Event.
+    const core = JSON.parse((await admin(["get", "events.v1.", "-n", "default", "-o", "json"])).stdout);
+    const scaled = core.items.find((e: { reason: string }) => e.reason === "ScalingReplicaSet");
+    expect(scaled, JSON.stringify(core.items)).toBeDefined();
+    const r = await admin([
+      "get",
+      "events.v1.events.k8s.io",
+      scaled.metadata.name,
+      "-n",
+      "default",
+      "-o",
+      "json",
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const ev = JSON.parse(r.stdout);
+    expect(ev.apiVersion).toBe("events.k8s.io/v1");
+    expect(ev.regarding).toEqual(scaled.involvedObject);
+    expect(ev.note).toBe(scaled.message);
+    expect(ev.reportingController).toBe(scaled.reportingComponent);
+    expect(ev.deprecatedSource).toEqual(scaled.source);
+    expect(ev.deprecatedCount).toBe(scaled.count);
+    expect(ev.deprecatedLastTimestamp).toBe(scaled.lastTimestamp);
+    expect(ev.involvedObject).toBeUndefined();
+    expect(ev.metadata.resourceVersion).toBe(scaled.metadata.resourceVersion);
+    const table = await admin(["get", "events.events.k8s.io", "-n", "default"]);
+    expect(table.stdout).toMatch(/Normal\s+ScalingReplicaSet\s+deployment\/web\s+Scaled up replica set web-/);
+    const groups = await admin(["api-resources", "--api-group=events.k8s.io", "--no-headers"]);
+    expect(groups.stdout).toMatch(/^events\s+ev\s+events.k8s.io\/v1\s+true\s+Event$/m);
+    const write = await admin(["delete", "events.events.k8s.io", scaled.metadata.name, "-n", "default"]);
+    expect(write.stderr).toContain("MethodNotAllowed");
+  });
 });
