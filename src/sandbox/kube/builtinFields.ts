@@ -353,7 +353,14 @@ export function dropUnknownBuiltinFields(kind: string, o: JsonObject): string[] 
 
 /** path: with list indices (strict decoding); goPath: without (UnmarshalTypeError.Field); owner: the struct. */
 function walk(n: Node, v: Json, path: string, goPath: string, owner: string, w: Walk): void {
-  if (v === null || n.t === "open" || n.t === "map" || n.t === "scalar") return;
+  if (v === null || n.t === "open" || n.t === "scalar") return;
+  if (n.t === "map") {
+    // map[string]string: the field's path names the map, not the key (encoding/json's error context).
+    if (isObject(v))
+      for (const x of Object.values(v))
+        if (x !== null && typeof x !== "string") typeError(S, x, goPath, owner, w);
+    return;
+  }
   if (n.t === "list") {
     if (!Array.isArray(v)) return;
     for (const [i, x] of v.entries()) {
