@@ -10,7 +10,7 @@ import { authenticate, StsCache } from "./authn.js";
 import { type AuthzSnapshot, authorize, type Decision, denialMessage } from "./authz/authorize.js";
 import type { RequestAttributes } from "./authz/rules.js";
 import { buildSnapshot } from "./authz/snapshot.js";
-import { dropUnknownBuiltinFields } from "./builtinFields.js";
+import { decodeBuiltin } from "./builtinFields.js";
 import {
   type ApiContext,
   CAPSULE_CONFIGS,
@@ -473,6 +473,8 @@ export class KubeApi {
     const requested = m.managedFields;
     if (!asString(m.name) && asString(m.generateName))
       m.name = `${asString(m.generateName)}${randomSuffix(this.random)}`;
+    // kube-apiserver decodes a built-in (wrong types, unknown fields) before it validates it.
+    if (!r.custom) this.shape(r, o, writes, false);
     checkValid(this.ctx, r, o);
     const name = nameOf(o);
     if (r.namespaced && !this.store.get(NAMESPACES, "", namespace)) throw notFound(NAMESPACES, namespace);
@@ -485,7 +487,7 @@ export class KubeApi {
     m.creationTimestamp = timestamp(this.now());
     if (tracksGeneration(r)) m.generation = 1;
     if ((r.subresources ?? []).includes("status") && r.custom) delete o.status;
-    this.shape(r, o, writes, false);
+    if (r.custom) this.shape(r, o, writes, false);
     if (isCrd(r)) {
       const causes = validateCrd(o);
       if (causes.length) throw invalid(r, name, causes);
@@ -616,7 +618,7 @@ export class KubeApi {
       ? r.crd?.schema
         ? prune(r.crd.schema, config)
         : []
-      : dropUnknownBuiltinFields(r.kind, config);
+      : decodeBuiltinOrThrow(r, config, true);
     if (dropped.length && writes.validation === "Strict") throw strictDecodingError(r, dropped, true);
     if (writes.validation === "Warn") writes.warnings.push(...dropped.map(unknownFieldWarning));
     if (writes.owner?.op !== "update") throw internalError("apply without a field manager");
@@ -759,7 +761,7 @@ export class KubeApi {
   private shape(r: ResourceDef, o: JsonObject, writes: Writes, patch: boolean): void {
     const { dropped, causes } = r.custom
       ? shapeCustom(r, o)
-      : { dropped: dropUnknownBuiltinFields(r.kind, o), causes: [] };
+      : { dropped: decodeBuiltinOrThrow(r, o, patch), causes: [] };
     if (dropped.length && writes.validation === "Strict") throw strictDecodingError(r, dropped, patch);
     if (writes.validation === "Warn") writes.warnings.push(...dropped.map(unknownFieldWarning));
     if (causes.length) throw invalid(r, nameOf(o), causes);
@@ -841,4 +843,16 @@ export class KubeApi {
       items: victims.map((o) => clone(o)),
     };
   }
+}
+
+/** The unknown fields of a built-in object (dropped); a value of the wrong type is kube-apiserver's 400. */
+function decodeBuiltinOrThrow(r: ResourceDef, o: JsonObject, patch: boolean): string[] {
+  const { dropped, typeError } = decodeBuiltin(r.kind, o);
+  if (typeError)
+    throw badRequest(
+      patch
+        ? typeError
+        : `${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: ${typeError}`,
+    );
+  return dropped;
 }

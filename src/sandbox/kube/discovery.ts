@@ -1,11 +1,13 @@
 /**
  * Discovery documents of a sandbox cluster: /version, /api, /apis, the legacy APIResourceLists, aggregated
  * discovery (apidiscovery.k8s.io v2 and v2beta1) and /openapi/v3 with one document per group-version. The
- * OpenAPI documents are permissive (objects preserve unknown fields) but carry, per kind, the PATCH operation
+ * schemas are a CRD's own, the built-in kinds' schema table (builtinFields.ts: types and required fields,
+ * unmodelled subtrees preserving unknown fields), or permissive for other kinds; they carry, per kind, the PATCH operation
  * with x-kubernetes-group-version-kind and the fieldValidation parameter, which is what `kubectl apply` looks
  * for before it lets the server validate.
  */
 import { createHash } from "node:crypto";
+import { builtinSchema } from "./builtinFields.js";
 import type { JsonObject } from "./json.js";
 import { compareKubeVersions, type Registry } from "./registry.js";
 import { apiVersionOf, type ResourceDef, subresourceInfo } from "./resources.js";
@@ -209,14 +211,17 @@ export function openApiDocument(reg: Registry, group: string, version: string): 
         delete: { ...operation(r, "delete", false), parameters: [] },
       };
     const gvk = [{ group: r.group, version: r.version, kind: r.kind }];
+    const builtin = r.custom ? undefined : builtinSchema(r.kind, true);
     schemas[schemaName(r)] = r.crd?.schema
       ? { ...r.crd.schema, "x-kubernetes-group-version-kind": gvk }
-      : {
-          type: "object",
-          description: `${r.kind} (sandbox: permissive schema)`,
-          "x-kubernetes-preserve-unknown-fields": true,
-          "x-kubernetes-group-version-kind": gvk,
-        };
+      : builtin
+        ? { ...builtin, "x-kubernetes-group-version-kind": gvk }
+        : {
+            type: "object",
+            description: `${r.kind} (sandbox: permissive schema)`,
+            "x-kubernetes-preserve-unknown-fields": true,
+            "x-kubernetes-group-version-kind": gvk,
+          };
   }
   return {
     openapi: "3.0.0",
@@ -270,13 +275,16 @@ export function openApiV2(reg: Registry): JsonObject {
   const paths: JsonObject = {};
   for (const r of reg.all()) {
     const gvk = [{ group: r.group, version: r.version, kind: r.kind }];
+    const builtin = r.custom ? undefined : builtinSchema(r.kind, false);
     definitions[schemaName(r)] = r.crd?.schema
       ? { ...r.crd.schema, "x-kubernetes-group-version-kind": gvk }
-      : {
-          type: "object",
-          description: `${r.kind} (sandbox: permissive schema)`,
-          "x-kubernetes-group-version-kind": gvk,
-        };
+      : builtin
+        ? { ...builtin, "x-kubernetes-group-version-kind": gvk }
+        : {
+            type: "object",
+            description: `${r.kind} (sandbox: permissive schema)`,
+            "x-kubernetes-group-version-kind": gvk,
+          };
     const base = `/${gvPath(r.group, r.version)}${r.namespaced ? "/namespaces/{namespace}" : ""}/${r.plural}`;
     const ref = { $ref: `#/definitions/${schemaName(r)}` };
     const op = (action: string) => ({

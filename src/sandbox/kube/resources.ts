@@ -24,6 +24,8 @@ export interface ResourceDef {
   crd?: CrdVersion;
   /** Only `create` is served (reviews). */
   createOnly?: boolean;
+  /** Served from another resource's objects, converted (events.k8s.io/v1 Events: the core v1 ones). */
+  viewOf?: { group: string; plural: string };
 }
 
 export interface PrinterColumn {
@@ -64,6 +66,7 @@ interface Row {
   verbs?: string[];
   custom?: true;
   createOnly?: true;
+  viewOf?: { group: string; plural: string };
 }
 
 /**
@@ -88,6 +91,16 @@ const ROWS: Row[] = [
   { gv: "v1", kind: "Service", plural: "services", short: ["svc"], all: true, sub: ["status"] },
   { gv: "v1", kind: "Endpoints", plural: "endpoints", short: ["ep"] },
   { gv: "v1", kind: "Event", plural: "events", short: ["ev"] },
+  // events.k8s.io/v1 Events are the core v1 Events in another shape (kube-apiserver serves both from one
+  // storage, pkg/registry/core/rest); read-only here.
+  {
+    gv: "events.k8s.io/v1",
+    kind: "Event",
+    plural: "events",
+    short: ["ev"],
+    verbs: ["get", "list", "watch"],
+    viewOf: { group: "", plural: "events" },
+  },
   { gv: "v1", kind: "Node", plural: "nodes", cluster: true, short: ["no"], sub: ["status"] },
   {
     gv: "v1",
@@ -210,6 +223,7 @@ function fromRow(row: Row): ResourceDef {
     ...(row.sub ? { subresources: row.sub } : {}),
     ...(row.custom ? { custom: true } : {}),
     ...(row.createOnly ? { createOnly: true } : {}),
+    ...(row.viewOf ? { viewOf: row.viewOf } : {}),
   };
 }
 
@@ -218,7 +232,36 @@ export const RESOURCES: readonly ResourceDef[] = ROWS.map(fromRow);
 
 /** The same resource (group and plural), whatever version it is served in: the store keys on that. */
 export function sameResource(a: ResourceDef, b: ResourceDef): boolean {
-  return a === b || (a.group === b.group && a.plural === b.plural);
+  return a === b || (storageGroup(a) === storageGroup(b) && storagePlural(a) === storagePlural(b));
+}
+
+/** The group and plural a resource's objects are stored under (a view's: the resource it shows). */
+export const storageGroup = (r: ResourceDef): string => r.viewOf?.group ?? r.group;
+export const storagePlural = (r: ResourceDef): string => r.viewOf?.plural ?? r.plural;
+
+/**
+ * A core v1 Event as events.k8s.io/v1 serves it (kubernetes/kubernetes pkg/apis/events/v1/conversion.go
+ * Convert_core_Event_To_v1_Event, and the generated autoConvert: reportingComponent is the Go field
+ * ReportingController of both): involvedObject → regarding, message → note, source → deprecatedSource,
+ * first/lastTimestamp and count → deprecated*; eventTime, series, action, reason, related, type,
+ * reportingInstance as they are.
+ */
+export function coreEventToEventsV1(o: JsonObject): JsonObject {
+  const out: JsonObject = { apiVersion: "events.k8s.io/v1", kind: "Event", metadata: o.metadata ?? {} };
+  out.eventTime = o.eventTime ?? null;
+  for (const k of ["series", "reportingInstance", "action", "reason", "related", "type"])
+    if (o[k] !== undefined && o[k] !== "") out[k] = o[k]!;
+  const renames: [string, string][] = [
+    ["reportingComponent", "reportingController"],
+    ["involvedObject", "regarding"],
+    ["message", "note"],
+    ["source", "deprecatedSource"],
+    ["firstTimestamp", "deprecatedFirstTimestamp"],
+    ["lastTimestamp", "deprecatedLastTimestamp"],
+    ["count", "deprecatedCount"],
+  ];
+  for (const [from, to] of renames) if (o[from] !== undefined && o[from] !== "") out[to] = o[from]!;
+  return out;
 }
 
 /**
@@ -226,6 +269,7 @@ export function sameResource(a: ResourceDef, b: ResourceDef): boolean {
  * changes); `copy` when `o` must not be changed in place.
  */
 export function servedAs(r: ResourceDef, o: JsonObject, copy = false): JsonObject {
+  if (r.viewOf && o.apiVersion === "v1" && o.kind === "Event") return coreEventToEventsV1(o);
   if (!r.crd || r.crd.storageVersion === r.version || o.kind !== r.kind) return o;
   const apiVersion = apiVersionOf(r);
   if (o.apiVersion === apiVersion) return o;

@@ -9,7 +9,7 @@ import { dirname } from "node:path";
 import { replaceFile } from "../../fs/atomic.js";
 import { asObject, asString, isObject, type JsonObject, nameOf, namespaceOf } from "./json.js";
 import type { Registry } from "./registry.js";
-import { apiVersionOf, type ResourceDef, sameResource } from "./resources.js";
+import { apiVersionOf, type ResourceDef, sameResource, storageGroup, storagePlural } from "./resources.js";
 
 export interface WatchEvent {
   type: "ADDED" | "MODIFIED" | "DELETED";
@@ -31,7 +31,8 @@ interface FileShape {
   objects: JsonObject[];
 }
 
-const key = (r: ResourceDef, ns: string, name: string): string => `${r.group}|${r.plural}|${ns}|${name}`;
+const key = (r: ResourceDef, ns: string, name: string): string =>
+  `${storageGroup(r)}|${storagePlural(r)}|${ns}|${name}`;
 
 export class ObjectStore {
   readonly events = new EventEmitter();

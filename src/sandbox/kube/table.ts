@@ -156,14 +156,15 @@ function columns(r: ResourceDef, now: Date): Column[] {
         return Number.isFinite(t) ? humanDuration(now.getTime() - t) : "<unknown>";
       };
       return [
-        col("Last Seen", "string", (o) => since(o.lastTimestamp ?? o.eventTime)),
+        // The same columns for events.k8s.io/v1 (kube-apiserver prints both from the internal type).
+        col("Last Seen", "string", (o) => since(o.lastTimestamp ?? o.deprecatedLastTimestamp ?? o.eventTime)),
         col("Type", "string", (o) => asString(o.type) ?? ""),
         col("Reason", "string", (o) => asString(o.reason) ?? ""),
         col("Object", "string", (o) => {
-          const ref = asObject(o.involvedObject);
+          const ref = asObject(o.involvedObject ?? o.regarding);
           return `${(asString(ref.kind) ?? "").toLowerCase()}/${asString(ref.name) ?? ""}`;
         }),
-        col("Message", "string", (o) => asString(o.message) ?? ""),
+        col("Message", "string", (o) => asString(o.message ?? o.note) ?? ""),
       ];
     }
     case "Job":

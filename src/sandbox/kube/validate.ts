@@ -1,4 +1,5 @@
 /** The validation kube-apiserver applies that matters to clients here: names and a few required fields. */
+import { POD_SPEC_PATHS } from "./builtinFields.js";
 import { asObject, asString, isObject, type JsonObject, labelsOf } from "./json.js";
 import type { ResourceDef } from "./resources.js";
 import { matchLabelSelectorObject } from "./selectors.js";
@@ -49,6 +50,36 @@ export function validateName(r: ResourceDef, name: string): FieldCause[] {
   return SUBDOMAIN.test(name) ? [] : invalid(SUBDOMAIN_MSG);
 }
 
+/**
+ * The containers of a pod spec: a DNS-1123 label as name and an image are required (kubernetes/kubernetes
+ * pkg/apis/core/validation/validation.go validateContainerCommon, for regular and init containers).
+ */
+function containerCauses(kind: string, o: JsonObject): FieldCause[] {
+  const at = POD_SPEC_PATHS[kind];
+  if (!at) return [];
+  let spec: JsonObject = o;
+  for (const k of at) spec = asObject(spec[k]);
+  const out: FieldCause[] = [];
+  for (const list of ["initContainers", "containers"]) {
+    const cs = spec[list];
+    if (!Array.isArray(cs)) continue;
+    for (const [i, c] of cs.entries()) {
+      const p = `${at.join(".")}.${list}[${i}]`;
+      const name = asString(asObject(c).name) ?? "";
+      if (!name) out.push({ field: `${p}.name`, reason: "FieldValueRequired", message: "Required value" });
+      else if (name.length > 63 || !LABEL.test(name))
+        out.push({
+          field: `${p}.name`,
+          reason: "FieldValueInvalid",
+          message: `Invalid value: ${JSON.stringify(name)}: ${name.length > 63 ? "must be no more than 63 characters" : LABEL_MSG}`,
+        });
+      if (!asString(asObject(c).image))
+        out.push({ field: `${p}.image`, reason: "FieldValueRequired", message: "Required value" });
+    }
+  }
+  return out;
+}
+
 export function validateObject(r: ResourceDef, o: JsonObject): FieldCause[] {
   const causes: FieldCause[] = [];
   const spec = asObject(o.spec);
@@ -92,5 +123,6 @@ export function validateObject(r: ResourceDef, o: JsonObject): FieldCause[] {
         message: `Unsupported value: "Role": supported values: "ClusterRole"`,
       });
   }
+  causes.push(...containerCauses(r.kind, o));
   return causes;
 }
