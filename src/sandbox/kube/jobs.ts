@@ -7,9 +7,8 @@
  * have: SuccessCriteriaMet then Complete, reason CompletionsReached.
  */
 import { asArray, asObject, asString, clone, isObject, type JsonObject, nameOf } from "./json.js";
-import { DEFAULT_NODE, nodeIp } from "./nodes.js";
 import type { FieldCause } from "./status.js";
-import { type PodPlan, podFromTemplate, randomSuffix } from "./workloads.js";
+import { type PodPlan, podCondition, podFromTemplate, podStatus, randomSuffix } from "./workloads.js";
 
 const UID_LABEL = "batch.kubernetes.io/controller-uid";
 const NAME_LABEL = "batch.kubernetes.io/job-name";
@@ -81,15 +80,8 @@ export function planJob(job: JsonObject, owned: JsonObject[], random: () => numb
 
 /** A pod whose containers exited 0 (what the kubelet reports once a Job's pod finished). */
 export function succeededPodStatus(pod: JsonObject, now: string, ip: string): JsonObject {
-  const containers = asArray(asObject(pod.spec).containers).filter(isObject);
-  const cond = (type: string, status: string, reason?: string) => ({
-    type,
-    status,
-    lastProbeTime: null,
-    lastTransitionTime: now,
-    ...(reason ? { reason } : {}),
-  });
-  return {
+  const cond = (type: string, status: string, reason?: string) => podCondition(now, type, status, reason);
+  return podStatus(pod, now, ip, {
     phase: "Succeeded",
     conditions: [
       cond("PodReadyToStartContainers", "False"),
@@ -98,23 +90,14 @@ export function succeededPodStatus(pod: JsonObject, now: string, ip: string): Js
       cond("ContainersReady", "False", "PodCompleted"),
       cond("PodScheduled", "True"),
     ],
-    hostIP: nodeIp(asString(asObject(pod.spec).nodeName) ?? DEFAULT_NODE),
-    podIP: ip,
-    podIPs: [{ ip }],
-    startTime: now,
-    qosClass: "BestEffort",
-    containerStatuses: containers.map((c) => ({
-      name: asString(c.name) ?? "",
-      image: asString(c.image) ?? "",
-      imageID: "",
+    container: {
       ready: false,
       started: false,
-      restartCount: 0,
       state: {
         terminated: { exitCode: 0, reason: "Completed", startedAt: now, finishedAt: now, containerID: "" },
       },
-    })),
-  };
+    },
+  });
 }
 
 /** The Job's status given its pods (all Succeeded). */

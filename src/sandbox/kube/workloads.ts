@@ -53,12 +53,21 @@ export function podDefaults(pod: JsonObject): JsonObject {
   return out;
 }
 
-export function runningPodStatus(pod: JsonObject, now: string, ip: string): JsonObject {
+/** A pod's status as the kubelet reports it: the parts every phase shares, then the phase's own. */
+export function podStatus(
+  pod: JsonObject,
+  now: string,
+  ip: string,
+  phase: {
+    phase: string;
+    conditions: JsonObject[];
+    container: { ready: boolean; started: boolean; state: JsonObject };
+  },
+): JsonObject {
   const containers = asArray(asObject(pod.spec).containers).filter(isObject);
-  const cond = (type: string) => ({ type, status: "True", lastProbeTime: null, lastTransitionTime: now });
   return {
-    phase: "Running",
-    conditions: [cond("Initialized"), cond("Ready"), cond("ContainersReady"), cond("PodScheduled")],
+    phase: phase.phase,
+    conditions: phase.conditions,
     hostIP: nodeIp(asString(asObject(pod.spec).nodeName) ?? DEFAULT_NODE),
     podIP: ip,
     podIPs: [{ ip }],
@@ -68,12 +77,26 @@ export function runningPodStatus(pod: JsonObject, now: string, ip: string): Json
       name: asString(c.name) ?? "",
       image: asString(c.image) ?? "",
       imageID: "",
-      ready: true,
-      started: true,
+      ready: phase.container.ready,
+      started: phase.container.started,
       restartCount: 0,
-      state: { running: { startedAt: now } },
+      state: phase.container.state,
     })),
   };
+}
+
+/** A pod condition at `now`. */
+export function podCondition(now: string, type: string, status: string, reason?: string): JsonObject {
+  return { type, status, lastProbeTime: null, lastTransitionTime: now, ...(reason ? { reason } : {}) };
+}
+
+export function runningPodStatus(pod: JsonObject, now: string, ip: string): JsonObject {
+  const cond = (type: string) => podCondition(now, type, "True");
+  return podStatus(pod, now, ip, {
+    phase: "Running",
+    conditions: [cond("Initialized"), cond("Ready"), cond("ContainersReady"), cond("PodScheduled")],
+    container: { ready: true, started: true, state: { running: { startedAt: now } } },
+  });
 }
 
 export interface PodPlan {
