@@ -2,13 +2,11 @@
  * The DaemonSet, Job and CronJob controllers, the Events the controllers write, finalizers, propagation
  * policies and namespace finalization, through the real kubectl.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { requireTools } from "../tools.js";
-import { ADMIN, startTestCluster, type TestCluster } from "./harness.js";
-import { kubectlRunner, type Run, writeTokenKubeconfig } from "./kubectlHelper.js";
+import { adminCluster } from "./adminCluster.js";
+import { kubectlRunner, writeTokenKubeconfig } from "./kubectlHelper.js";
 
 const skip = requireTools("test/sandbox-kube/controllers.test.ts", "kubectl");
 
@@ -50,28 +48,14 @@ interface Obj {
 }
 
 describe.skipIf(!!skip)("controllers, events and deletion through kubectl", () => {
-  let tc: TestCluster;
-  let home: string;
-  let kubectl: (args: string[], input?: string) => Promise<Run>;
+  const sandbox = adminCluster("xirsa-controllers-");
+  const kubectl = (args: string[], input?: string) => sandbox.kubectl(args, input);
   const json = async (args: string[]) => {
     const r = await kubectl([...args, "-o", "json"]);
     if (r.code !== 0) throw new Error(`kubectl ${args.join(" ")}: ${r.stderr}`);
     return JSON.parse(r.stdout);
   };
   const items = async (args: string[]): Promise<Obj[]> => (await json(args)).items;
-
-  beforeAll(async () => {
-    home = mkdtempSync(join(tmpdir(), "xirsa-controllers-"));
-    tc = await startTestCluster();
-    const file = join(home, "admin.kubeconfig");
-    writeTokenKubeconfig(file, tc.url, tc.caPem, { token: await tc.token(ADMIN) });
-    const run = kubectlRunner(home);
-    kubectl = (args, input) => run(file, args, input);
-  });
-  afterAll(async () => {
-    await tc?.stop();
-    if (home) rmSync(home, { recursive: true, force: true });
-  });
 
   it("a DaemonSet runs one pod per Node, owned by it; rollout restart and status work", async () => {
     const nodes = (await items(["get", "nodes"])).map((n) => n.metadata.name);
@@ -294,15 +278,22 @@ describe.skipIf(!!skip)("controllers, events and deletion through kubectl", () =
     });
     expect(admin.rules).toContainEqual({ apiGroups: ["example.com"], resources: ["widgets"], verbs: ["*"] });
     const token = (await kubectl(["create", "token", "dev", "-n", "team"])).stdout.trim();
-    const file = join(home, "dev.kubeconfig");
-    writeTokenKubeconfig(file, tc.url, tc.caPem, { token });
-    const list = await kubectlRunner(home)(file, ["auth", "can-i", "--list", "-n", "team"]);
+    const file = join(sandbox.home, "dev.kubeconfig");
+    writeTokenKubeconfig(file, sandbox.tc.url, sandbox.tc.caPem, { token });
+    const list = await kubectlRunner(sandbox.home)(file, ["auth", "can-i", "--list", "-n", "team"]);
     expect(list.stdout, list.stderr).toMatch(/^widgets\.example\.com\s+\[\]\s+\[\]\s+\[\*\]$/m);
     expect(list.stdout).toMatch(/^rolebindings\.rbac\.authorization\.k8s\.io\s+\[\]\s+\[\]\s+\[/m);
     // The aggregated rules are enforced, not only listed.
-    const can = await kubectlRunner(home)(file, ["auth", "can-i", "create", "rolebindings", "-n", "team"]);
+    const can = await kubectlRunner(sandbox.home)(file, [
+      "auth",
+      "can-i",
+      "create",
+      "rolebindings",
+      "-n",
+      "team",
+    ]);
     expect(can.stdout.trim()).toBe("yes");
-    const other = await kubectlRunner(home)(file, [
+    const other = await kubectlRunner(sandbox.home)(file, [
       "auth",
       "can-i",
       "create",

@@ -3,13 +3,9 @@
  * `kubectl apply` with default validation of one object of each kind, short-name gets, the scale and log
  * subresources.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { requireTools } from "../tools.js";
-import { ADMIN, startTestCluster, type TestCluster } from "./harness.js";
-import { kubectlRunner, type Run, writeTokenKubeconfig } from "./kubectlHelper.js";
+import { adminCluster } from "./adminCluster.js";
 
 const POD_TEMPLATE = `
     metadata:
@@ -135,22 +131,8 @@ metadata: {name: ip-10-0-0-1.ec2.internal}
 const skip = requireTools("test/sandbox-kube/kinds.test.ts", "kubectl");
 
 describe.skipIf(!!skip)("built-in kinds through kubectl", () => {
-  let tc: TestCluster;
-  let home: string;
-  let kubectl: (args: string[], input?: string) => Promise<Run>;
-
-  beforeAll(async () => {
-    home = mkdtempSync(join(tmpdir(), "xirsa-kinds-"));
-    tc = await startTestCluster();
-    const file = join(home, "admin.kubeconfig");
-    writeTokenKubeconfig(file, tc.url, tc.caPem, { token: await tc.token(ADMIN) });
-    const run = kubectlRunner(home);
-    kubectl = (args, input) => run(file, args, input);
-  });
-  afterAll(async () => {
-    await tc?.stop();
-    if (home) rmSync(home, { recursive: true, force: true });
-  });
+  const sandbox = adminCluster("xirsa-kinds-");
+  const kubectl = (args: string[], input?: string) => sandbox.kubectl(args, input);
 
   it("discovery lists each kind with kube-apiserver's scope and short names", async () => {
     const r = await kubectl(["api-resources", "--no-headers"]);

@@ -2,33 +2,16 @@
  * Lifecycle and update rules through kubectl: undeletable system namespaces, immutable ConfigMaps and Secrets,
  * a pod's fixed service account, the root CA publisher and the default/kubernetes Service.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { requireTools } from "../tools.js";
-import { ADMIN, call, startTestCluster, type TestCluster } from "./harness.js";
-import { kubectlRunner, type Run, writeTokenKubeconfig } from "./kubectlHelper.js";
+import { adminCluster } from "./adminCluster.js";
+import { ADMIN, call } from "./harness.js";
 
 const skip = requireTools("test/sandbox-kube/lifecycle.test.ts", "kubectl");
 
 describe.skipIf(!!skip)("lifecycle and update rules", () => {
-  let tc: TestCluster;
-  let home: string;
-  let kubectl: (args: string[], input?: string) => Promise<Run>;
-
-  beforeAll(async () => {
-    home = mkdtempSync(join(tmpdir(), "xirsa-lifecycle-"));
-    tc = await startTestCluster();
-    const file = join(home, "admin.kubeconfig");
-    writeTokenKubeconfig(file, tc.url, tc.caPem, { token: await tc.token(ADMIN) });
-    const run = kubectlRunner(home);
-    kubectl = (args, input) => run(file, args, input);
-  });
-  afterAll(async () => {
-    await tc?.stop();
-    if (home) rmSync(home, { recursive: true, force: true });
-  });
+  const sandbox = adminCluster("xirsa-lifecycle-");
+  const kubectl = (args: string[], input?: string) => sandbox.kubectl(args, input);
 
   it("default, kube-system and kube-public may not be deleted", async () => {
     for (const ns of ["default", "kube-system", "kube-public"]) {
@@ -76,16 +59,16 @@ describe.skipIf(!!skip)("lifecycle and update rules", () => {
   it("every namespace has kube-root-ca.crt with the cluster's CA, published again when deleted", async () => {
     const ca = (ns: string) =>
       kubectl(["get", "configmap", "kube-root-ca.crt", "-n", ns, "-o", "jsonpath={.data.ca\\.crt}"]);
-    expect((await ca("kube-system")).stdout).toBe(tc.caPem);
+    expect((await ca("kube-system")).stdout).toBe(sandbox.tc.caPem);
     await kubectl(["create", "namespace", "team"]);
-    expect((await ca("team")).stdout).toBe(tc.caPem);
+    expect((await ca("team")).stdout).toBe(sandbox.tc.caPem);
     await kubectl(["delete", "configmap", "kube-root-ca.crt", "-n", "team"]);
-    expect((await ca("team")).stdout).toBe(tc.caPem);
+    expect((await ca("team")).stdout).toBe(sandbox.tc.caPem);
   });
 
   it("default/kubernetes is the API server's Service at the first address of the service range", async () => {
-    const r = await call(tc, "GET", "/api/v1/namespaces/default/services/kubernetes", {
-      token: await tc.token(ADMIN),
+    const r = await call(sandbox.tc, "GET", "/api/v1/namespaces/default/services/kubernetes", {
+      token: await sandbox.tc.token(ADMIN),
     });
     expect(r.json.spec).toMatchObject({
       clusterIP: "172.20.0.1",
