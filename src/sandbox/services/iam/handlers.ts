@@ -21,6 +21,7 @@ import {
 } from "../../protocol/query.js";
 import type { XmlValue } from "../../protocol/xml.js";
 import type { ServiceContext } from "../context.js";
+import { checkTags, type TagRefusals } from "../tags.js";
 import { AWS_MANAGED } from "./managed.js";
 import { effectiveTrust, type PolicyKind, policySize, validatePolicyDocument } from "./policyDocument.js";
 import {
@@ -160,41 +161,32 @@ function document(
 
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 
-// botocore iam tagKeyType / tagValueType patterns.
-const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u;
-const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+// IAM's refusals of the shared tag rules (`../tags.ts`); IAM's exact text for the aws: prefix is not published.
+const IAM_TAG_REFUSALS: TagRefusals = {
+  count: () => validationError("[…]", "tags", "Member must have length less than or equal to 50"),
+  key: (t) =>
+    validationError(
+      t.Key,
+      "tags.member.key",
+      "Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+",
+    ),
+  value: (t) =>
+    validationError(
+      t.Value,
+      "tags.member.value",
+      "Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*",
+    ),
+  reserved: (t) =>
+    new AwsApiError("InvalidInput", `Tag keys starting with 'aws:' are reserved for internal use: ${t.Key}`),
+  duplicate: () =>
+    new AwsApiError(
+      "InvalidInput",
+      "Duplicate tag keys found. Please note that Tag keys are case insensitive.",
+    ),
+};
 
 function validTags(tags: Tag[], existing: Tag[] = []): Tag[] {
-  if (tags.length > 50)
-    throw validationError("[…]", "tags", "Member must have length less than or equal to 50");
-  const seen = new Set<string>();
-  for (const t of tags) {
-    if (!TAG_KEY.test(t.Key))
-      throw validationError(
-        t.Key,
-        "tags.member.key",
-        "Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+",
-      );
-    if (!TAG_VALUE.test(t.Value))
-      throw validationError(
-        t.Value,
-        "tags.member.value",
-        "Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*",
-      );
-    // The aws: prefix is reserved in any case (AWS tagging docs); IAM's exact text for it is not published.
-    if (/^aws:/i.test(t.Key))
-      throw new AwsApiError(
-        "InvalidInput",
-        `Tag keys starting with 'aws:' are reserved for internal use: ${t.Key}`,
-      );
-    // IAM tag keys are case-insensitive (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html).
-    if (seen.has(t.Key.toLowerCase()))
-      throw new AwsApiError(
-        "InvalidInput",
-        "Duplicate tag keys found. Please note that Tag keys are case insensitive.",
-      );
-    seen.add(t.Key.toLowerCase());
-  }
+  checkTags(tags, IAM_TAG_REFUSALS);
   const merged = [...existing];
   for (const t of tags) {
     // An existing key differing only in case is the same key: its value (and spelling) is replaced.

@@ -15,6 +15,7 @@ import type { XmlValue } from "../../protocol/xml.js";
 import type { ServiceContext } from "../context.js";
 import { principalIdOf } from "../iam/handlers.js";
 import { effectiveTrust, policySize, validatePolicyDocument } from "../iam/policyDocument.js";
+import { checkTags, type TagRefusals } from "../tags.js";
 
 export const STS_XMLNS = "https://sts.amazonaws.com/doc/2011-06-15/";
 
@@ -69,6 +70,26 @@ function sessionPolicyParam(p: Params): string | undefined {
   return text;
 }
 
+// STS's refusals of the shared tag rules (`../tags.ts`): one text for a bad key or value.
+const badSessionTag = (t: Tag) =>
+  new AwsApiError("ValidationError", `Tag ${t.Key} has characters STS does not accept in a session tag`);
+
+const STS_TAG_REFUSALS: TagRefusals = {
+  count: () => validationError("[…]", "tags", "Member must have length less than or equal to 50"),
+  key: (t) => badSessionTag(t),
+  value: (t) => badSessionTag(t),
+  reserved: (t) =>
+    new AwsApiError(
+      "ValidationError",
+      `Tag keys starting with 'aws:' are reserved for internal use: ${t.Key}`,
+    ),
+  duplicate: () =>
+    new AwsApiError(
+      "InvalidParameterValue",
+      "Duplicate tag keys found. Please note that Tag keys are case insensitive.",
+    ),
+};
+
 /**
  * Session tags of AssumeRole (`Tags`, `TransitiveTagKeys`), as "Pass session tags in AWS STS" (IAM User Guide)
  * limits them: at most 50, keys 1–128 and values 0–256 of IAM's tag characters, no `aws:` prefix, keys unique
@@ -77,27 +98,7 @@ function sessionPolicyParam(p: Params): string | undefined {
 function sessionTagsParam(p: Params): { tags: Tag[]; transitive: string[] } {
   const tags = tagList(p);
   const transitive = list(p, "TransitiveTagKeys") ?? [];
-  if (tags.length > 50)
-    throw validationError("[…]", "tags", "Member must have length less than or equal to 50");
-  const seen = new Set<string>();
-  for (const t of tags) {
-    if (!/^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u.test(t.Key) || !/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u.test(t.Value))
-      throw new AwsApiError(
-        "ValidationError",
-        `Tag ${t.Key} has characters STS does not accept in a session tag`,
-      );
-    if (/^aws:/i.test(t.Key))
-      throw new AwsApiError(
-        "ValidationError",
-        `Tag keys starting with 'aws:' are reserved for internal use: ${t.Key}`,
-      );
-    if (seen.has(t.Key.toLowerCase()))
-      throw new AwsApiError(
-        "InvalidParameterValue",
-        "Duplicate tag keys found. Please note that Tag keys are case insensitive.",
-      );
-    seen.add(t.Key.toLowerCase());
-  }
+  const seen = checkTags(tags, STS_TAG_REFUSALS);
   for (const k of transitive) {
     if (!seen.has(k.toLowerCase()))
       throw new AwsApiError(
