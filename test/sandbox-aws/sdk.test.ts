@@ -38,13 +38,16 @@ import {
   ListAttachedRolePoliciesCommand,
   ListOpenIDConnectProviderTagsCommand,
   ListPoliciesCommand,
+  ListPolicyTagsCommand,
   ListRolePoliciesCommand,
   ListRolesCommand,
   ListRoleTagsCommand,
   PutRolePolicyCommand,
   RemoveClientIDFromOpenIDConnectProviderCommand,
   TagOpenIDConnectProviderCommand,
+  TagPolicyCommand,
   TagRoleCommand,
+  UntagPolicyCommand,
   UntagRoleCommand,
   UpdateAssumeRolePolicyCommand,
   UpdateRoleCommand,
@@ -227,6 +230,22 @@ describe("sandbox through AWS SDK v3", () => {
       }),
     );
     expect((await a.iam.send(new GetPolicyCommand({ PolicyArn: arn }))).Policy?.DefaultVersionId).toBe("v2");
+    await a.iam.send(new TagPolicyCommand({ PolicyArn: arn, Tags: [{ Key: "team", Value: "p" }] }));
+    await a.iam.send(new TagPolicyCommand({ PolicyArn: arn, Tags: [{ Key: "TEAM", Value: "q" }] }));
+    expect((await a.iam.send(new ListPolicyTagsCommand({ PolicyArn: arn }))).Tags).toEqual([
+      { Key: "TEAM", Value: "q" },
+    ]);
+    await a.iam.send(new UntagPolicyCommand({ PolicyArn: arn, TagKeys: ["TEAM"] }));
+    expect((await a.iam.send(new ListPolicyTagsCommand({ PolicyArn: arn }))).Tags).toEqual([]);
+    // An AWS managed policy's tags can be read, not changed.
+    const managed = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+    expect((await a.iam.send(new ListPolicyTagsCommand({ PolicyArn: managed }))).Tags).toEqual([]);
+    expect(
+      await fails(a.iam.send(new TagPolicyCommand({ PolicyArn: managed, Tags: [{ Key: "k", Value: "v" }] }))),
+    ).toMatchObject({ name: "AccessDenied", status: 403 });
+    expect(await fails(a.iam.send(new TagPolicyCommand({ PolicyArn: arn, Tags: [] })))).toMatchObject({
+      name: "ValidationError",
+    });
     const v2 = await a.iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: "v2" }));
     expect(JSON.parse(decodeURIComponent(v2.PolicyVersion!.Document!)).Statement[0].Resource).toBe(
       `arn:aws:iam::${B}:role/*`,

@@ -446,40 +446,6 @@ const ListInstanceProfilesForRole: Handler = async (ctx, p) => {
   return { InstanceProfiles: [], IsTruncated: false };
 };
 
-const TagRole: Handler = async (ctx, p) => {
-  const roleName = name(p, "RoleName", "roleName", 64);
-  authorizeIam(ctx, "iam:TagRole", roleArn(ctx, roleName));
-  const tags = tagList(p);
-  if (!tags.length) throw validationError(undefined, "tags", "Member must not be null");
-  await ctx.store.mutate((s) => {
-    const role = findRole(s, ctx.caller.accountId, roleName);
-    if (!role) throw noSuchRole(roleName);
-    role.tags = validTags(tags, role.tags);
-  });
-  return undefined;
-};
-
-const UntagRole: Handler = async (ctx, p) => {
-  const roleName = name(p, "RoleName", "roleName", 64);
-  authorizeIam(ctx, "iam:UntagRole", roleArn(ctx, roleName));
-  const keys = list(p, "TagKeys");
-  if (!keys) throw validationError(undefined, "tagKeys", "Member must not be null");
-  await ctx.store.mutate((s) => {
-    const role = findRole(s, ctx.caller.accountId, roleName);
-    if (!role) throw noSuchRole(roleName);
-    role.tags = role.tags.filter((t) => !keys.includes(t.Key));
-  });
-  return undefined;
-};
-
-const ListRoleTags: Handler = async (ctx, p) => {
-  const roleName = name(p, "RoleName", "roleName", 64);
-  authorizeIam(ctx, "iam:ListRoleTags", roleArn(ctx, roleName));
-  const role = roleOrThrow(ctx, roleName);
-  const pg = page(role.tags, p);
-  return { Tags: pg.items, IsTruncated: pg.IsTruncated, Marker: pg.Marker };
-};
-
 // ---- inline policies --------------------------------------------------------------------------------------
 
 const PutRolePolicy: Handler = async (ctx, p) => {
@@ -958,37 +924,6 @@ const RemoveClientIDFromOpenIDConnectProvider: Handler = async (ctx, p) => {
 
 // ---- tags of providers and policies ------------------------------------------------------------------------
 
-const TagOpenIDConnectProvider: Handler = async (ctx, p) => {
-  const arn = providerArnParam(p);
-  authorizeIam(ctx, "iam:TagOpenIDConnectProvider", arn, arnAccount(ctx, arn));
-  const x = providerOrThrow(ctx, arn);
-  const tags = tagList(p);
-  if (!tags.length) throw validationError(undefined, "tags", "Member must not be null");
-  await ctx.store.mutate(() => {
-    x.tags = validTags(tags, x.tags);
-  });
-  return undefined;
-};
-
-const UntagOpenIDConnectProvider: Handler = async (ctx, p) => {
-  const arn = providerArnParam(p);
-  authorizeIam(ctx, "iam:UntagOpenIDConnectProvider", arn, arnAccount(ctx, arn));
-  const x = providerOrThrow(ctx, arn);
-  const keys = list(p, "TagKeys");
-  if (!keys) throw validationError(undefined, "tagKeys", "Member must not be null");
-  await ctx.store.mutate(() => {
-    x.tags = x.tags.filter((t) => !keys.includes(t.Key));
-  });
-  return undefined;
-};
-
-const ListOpenIDConnectProviderTags: Handler = async (ctx, p) => {
-  const arn = providerArnParam(p);
-  authorizeIam(ctx, "iam:ListOpenIDConnectProviderTags", arn, arnAccount(ctx, arn));
-  const pg = page(providerOrThrow(ctx, arn).tags, p);
-  return { Tags: pg.items, IsTruncated: pg.IsTruncated, Marker: pg.Marker };
-};
-
 function customerPolicy(ctx: Ctx, arn: string, action: string): PolicyRec {
   const policy = policyOrThrow(ctx, arn);
   if (policy.accountId === "aws")
@@ -996,35 +931,70 @@ function customerPolicy(ctx: Ctx, arn: string, action: string): PolicyRec {
   return policy;
 }
 
-const TagPolicy: Handler = async (ctx, p) => {
-  const arn = policyArnParam(p);
-  authorizeIam(ctx, "iam:TagPolicy", arn, arnAccount(ctx, arn));
-  const policy = customerPolicy(ctx, arn, "iam:TagPolicy");
-  const tags = tagList(p);
-  if (!tags.length) throw validationError(undefined, "tags", "Member must not be null");
-  await ctx.store.mutate(() => {
-    policy.tags = validTags(tags, policy.tags);
-  });
-  return undefined;
-};
+/**
+ * A resource IAM tags through `Tag<Noun>`, `Untag<Noun>` and `List<Noun>Tags`: authorized first, then the
+ * request's parameters, then the record looked up.
+ */
+interface Taggable {
+  /** What the request names: the key to find it by, and the ARN and account the action is authorized on. */
+  target(ctx: Ctx, p: Params): { key: string; arn: string; account: string };
+  /** Its record, or IAM's not-found; `write` names the action when the tags are to change. */
+  record(ctx: Ctx, key: string, write?: string): { tags: Tag[] };
+}
 
-const UntagPolicy: Handler = async (ctx, p) => {
-  const arn = policyArnParam(p);
-  authorizeIam(ctx, "iam:UntagPolicy", arn, arnAccount(ctx, arn));
-  const policy = customerPolicy(ctx, arn, "iam:UntagPolicy");
-  const keys = list(p, "TagKeys");
-  if (!keys) throw validationError(undefined, "tagKeys", "Member must not be null");
-  await ctx.store.mutate(() => {
-    policy.tags = policy.tags.filter((t) => !keys.includes(t.Key));
-  });
-  return undefined;
-};
+function tagHandlers(noun: string, t: Taggable): Record<string, Handler> {
+  const Tag: Handler = async (ctx, p) => {
+    const action = `iam:Tag${noun}`;
+    const { key, arn, account } = t.target(ctx, p);
+    authorizeIam(ctx, action, arn, account);
+    const tags = tagList(p);
+    if (!tags.length) throw validationError(undefined, "tags", "Member must not be null");
+    const rec = t.record(ctx, key, action);
+    await ctx.store.mutate(() => {
+      rec.tags = validTags(tags, rec.tags);
+    });
+    return undefined;
+  };
+  const Untag: Handler = async (ctx, p) => {
+    const action = `iam:Untag${noun}`;
+    const { key, arn, account } = t.target(ctx, p);
+    authorizeIam(ctx, action, arn, account);
+    const keys = list(p, "TagKeys");
+    if (!keys) throw validationError(undefined, "tagKeys", "Member must not be null");
+    const rec = t.record(ctx, key, action);
+    await ctx.store.mutate(() => {
+      rec.tags = rec.tags.filter((x) => !keys.includes(x.Key));
+    });
+    return undefined;
+  };
+  const List: Handler = async (ctx, p) => {
+    const { key, arn, account } = t.target(ctx, p);
+    authorizeIam(ctx, `iam:List${noun}Tags`, arn, account);
+    const pg = page(t.record(ctx, key).tags, p);
+    return { Tags: pg.items, IsTruncated: pg.IsTruncated, Marker: pg.Marker };
+  };
+  return { [`Tag${noun}`]: Tag, [`Untag${noun}`]: Untag, [`List${noun}Tags`]: List };
+}
 
-const ListPolicyTags: Handler = async (ctx, p) => {
-  const arn = policyArnParam(p);
-  authorizeIam(ctx, "iam:ListPolicyTags", arn, arnAccount(ctx, arn));
-  const pg = page(policyOrThrow(ctx, arn).tags, p);
-  return { Tags: pg.items, IsTruncated: pg.IsTruncated, Marker: pg.Marker };
+const byArn = (arn: string, ctx: Ctx) => ({ key: arn, arn, account: arnAccount(ctx, arn) });
+
+const TAG_HANDLERS: Record<string, Handler> = {
+  ...tagHandlers("Role", {
+    target: (ctx, p) => {
+      const roleName = name(p, "RoleName", "roleName", 64);
+      return { key: roleName, arn: roleArn(ctx, roleName), account: ctx.caller.accountId };
+    },
+    record: (ctx, roleName) => roleOrThrow(ctx, roleName),
+  }),
+  ...tagHandlers("OpenIDConnectProvider", {
+    target: (ctx, p) => byArn(providerArnParam(p), ctx),
+    record: (ctx, arn) => providerOrThrow(ctx, arn),
+  }),
+  // A managed policy's tags can be listed but not changed.
+  ...tagHandlers("Policy", {
+    target: (ctx, p) => byArn(policyArnParam(p), ctx),
+    record: (ctx, arn, write) => (write ? customerPolicy(ctx, arn, write) : policyOrThrow(ctx, arn)),
+  }),
 };
 
 // ---- simulation and account authorization details ---------------------------------------------------------
@@ -1164,15 +1134,10 @@ const GetAccountAuthorizationDetails: Handler = async (ctx, p) => {
 };
 
 export const IAM_HANDLERS: Record<string, Handler> = {
+  ...TAG_HANDLERS,
   SimulatePrincipalPolicy,
   SimulateCustomPolicy,
   GetAccountAuthorizationDetails,
-  TagOpenIDConnectProvider,
-  UntagOpenIDConnectProvider,
-  ListOpenIDConnectProviderTags,
-  TagPolicy,
-  UntagPolicy,
-  ListPolicyTags,
   CreateRole,
   GetRole,
   ListRoles,
@@ -1183,9 +1148,6 @@ export const IAM_HANDLERS: Record<string, Handler> = {
   ListInstanceProfilesForRole,
   PutRolePermissionsBoundary,
   DeleteRolePermissionsBoundary,
-  TagRole,
-  UntagRole,
-  ListRoleTags,
   PutRolePolicy,
   GetRolePolicy,
   DeleteRolePolicy,
