@@ -12,7 +12,7 @@ import { parse, stringify } from "yaml";
 import { flowChain } from "../../src/aws/chain.js";
 import { HOP_IDS } from "../../src/verify/types.js";
 import { ROOT } from "../helpers.js";
-import { type E2ESandbox, sandboxConfigText } from "../live/sandbox.js";
+import { type E2ESandbox, platformRole, sandboxConfigText } from "../live/sandbox.js";
 import { requireTools } from "../tools.js";
 import { flowToken, inProcess, startFlowSandbox } from "./config.js";
 
@@ -20,7 +20,7 @@ const skip = requireTools("test/agent/flows.test.ts", "aws", "kubectl");
 
 const A = "111111111111";
 const B = "222222222222";
-const role = (account: string, kind: string) => `arn:aws:iam::${account}:role/AWSIRSA_platform_${kind}`;
+const role = platformRole;
 const CLUSTERS = ["krci-main", "workloads-staging", "workloads-prod"];
 const APP = join(ROOT, "examples", "app.yaml");
 

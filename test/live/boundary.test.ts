@@ -7,12 +7,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireTools } from "../tools.js";
-import { type E2ESandbox, FIXTURE_A, sandboxConfigText, startE2ESandbox } from "./sandbox.js";
+import { A, B, type E2ESandbox, sandboxConfigText, startPlatformSandbox } from "./sandbox.js";
 
 const skip = requireTools("test/live/boundary.test.ts", "aws", "kubectl");
 
-const A = "111111111111";
-const B = "222222222222";
 const BOUNDARY = `arn:aws:iam::${A}:policy/platform-boundary`;
 const B_BOUNDARY = `arn:aws:iam::${B}:policy/platform-boundary`;
 const CHAINS = ["staging/cd-pipeline-operator", "staging/argocd"];
@@ -35,9 +33,7 @@ describe.skipIf(!!skip)("verify --live through a permissions boundary", () => {
       expect(targets[0]!.accountId).toBe(B);
       doc.targets = [targets[0]];
     });
-    sb = startE2ESandbox(config, ["krci-main", "workloads-staging"]);
-    const fixture = sb.kubectl("krci-main", ["apply", "-f", FIXTURE_A]);
-    expect(fixture.code, fixture.stderr).toBe(0);
+    sb = startPlatformSandbox(config, ["krci-main", "workloads-staging"]);
   }, 120_000);
 
   afterAll(() => sb?.stop());

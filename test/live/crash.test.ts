@@ -9,7 +9,7 @@ import { APPLY_STEPS, DESTROY_STEPS } from "../../src/live/changes.js";
 import { applyLive, destroyLive, planLive } from "../../src/live/service.js";
 import { CallLog } from "../../src/transport/calls.js";
 import { requireTools } from "../tools.js";
-import { type E2ESandbox, FIXTURE_A, sandboxConfigText, startE2ESandbox } from "./sandbox.js";
+import { type E2ESandbox, sandboxConfigText, startPlatformSandbox } from "./sandbox.js";
 
 const skip = requireTools("test/live/crash.test.ts", "aws", "kubectl");
 
@@ -17,8 +17,7 @@ describe.skipIf(!!skip)("apply and destroy converge after a crash after any step
   let sb: E2ESandbox;
 
   beforeAll(() => {
-    sb = startE2ESandbox(sandboxConfigText(), ["krci-main"]);
-    expect(sb.kubectl("krci-main", ["apply", "-f", FIXTURE_A]).code).toBe(0);
+    sb = startPlatformSandbox(sandboxConfigText(), ["krci-main"]);
     Object.assign(process.env, sb.env);
   }, 120_000);
 

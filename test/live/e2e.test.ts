@@ -27,29 +27,27 @@ import { defaultRetryPolicy } from "../../src/transport/backoff.js";
 import { CallLog } from "../../src/transport/calls.js";
 import { requireTools } from "../tools.js";
 import {
+  A,
+  ALL_CLUSTERS,
+  B,
+  C,
   type E2ESandbox,
-  FIXTURE_A,
   type PlanChange,
+  platformRole,
   sandboxConfigText,
-  startE2ESandbox,
+  startPlatformSandbox,
 } from "./sandbox.js";
 
 const skip = requireTools("test/live/e2e.test.ts", "aws", "kubectl");
 
-const A = "111111111111";
-const B = "222222222222";
-const C = "333333333333";
-const role = (account: string, kind: string) => `arn:aws:iam::${account}:role/AWSIRSA_platform_${kind}`;
-const CLUSTERS = ["krci-main", "workloads-staging", "workloads-prod"];
+const role = platformRole;
+const CLUSTERS = ALL_CLUSTERS;
 
 describe.skipIf(!!skip)("live provisioning on the sandbox", () => {
   let sb: E2ESandbox;
 
   beforeAll(() => {
-    sb = startE2ESandbox(sandboxConfigText(), CLUSTERS);
-    const fixture = sb.kubectl("krci-main", ["apply", "-f", FIXTURE_A]);
-    expect(fixture.stderr).toBe("");
-    expect(fixture.code).toBe(0);
+    sb = startPlatformSandbox(sandboxConfigText(), CLUSTERS);
     // The in-process calls below (CallLog) read credentials like the CLI does: from the sandbox's env.sh.
     Object.assign(process.env, sb.env);
   }, 120_000);

@@ -8,12 +8,11 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireTools } from "../tools.js";
-import { type E2ESandbox, FIXTURE_A, sandboxConfigText, startE2ESandbox } from "./sandbox.js";
+import { A, ALL_CLUSTERS, type E2ESandbox, sandboxConfigText, startPlatformSandbox } from "./sandbox.js";
 
 const skip = requireTools("test/live/environments.test.ts", "aws", "kubectl");
 
-const A = "111111111111";
-const CLUSTERS = ["krci-main", "workloads-staging", "workloads-prod"];
+const CLUSTERS = ALL_CLUSTERS;
 
 function stageYaml(name: string, cluster: string, namespace: string): string {
   return JSON.stringify({
@@ -75,9 +74,7 @@ describe.skipIf(!!skip)("destroy and KubeRocketCI's environments", () => {
     ).map((r) => r.RoleName);
 
   beforeAll(() => {
-    sb = startE2ESandbox(sandboxConfigText(), CLUSTERS);
-    const fixture = sb.kubectl("krci-main", ["apply", "-f", FIXTURE_A]);
-    expect(fixture.code, fixture.stderr).toBe(0);
+    sb = startPlatformSandbox(sandboxConfigText(), CLUSTERS);
     token = join(sb.dir, "operator.token");
     const minted = sb.xirsa([
       "sandbox",

@@ -31,6 +31,16 @@ export interface PlanChange {
 /** What the seed assumes exists in cluster A; the demo installs the same file. */
 export const FIXTURE_A = join(ROOT, "examples", "sandbox", "cluster-a.yaml");
 
+/** The accounts of examples/multi-target.yaml: A runs KubeRocketCI and Argo CD, B and C hold the targets. */
+export const A = "111111111111";
+export const B = "222222222222";
+export const C = "333333333333";
+/** The ARN of an xirsa-made role of the example config (`AWSIRSA_<stack>_<kind>`, stack "platform"). */
+export const platformRole = (account: string, kind: string) =>
+  `arn:aws:iam::${account}:role/AWSIRSA_platform_${kind}`;
+/** Its clusters: the source cluster in A, then staging in B and prod in C. */
+export const ALL_CLUSTERS = ["krci-main", "workloads-staging", "workloads-prod"];
+
 /** examples/multi-target.yaml pointed at the sandbox as the demo does it (src/demo/config.ts), then `mutate`d. */
 export function sandboxConfigText(mutate?: (doc: Record<string, unknown>) => void): string {
   const file = join(ROOT, "examples", "multi-target.yaml");
@@ -93,4 +103,19 @@ export function startE2ESandbox(configText: string, clusters: string[], upFlags:
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A sandbox whose source cluster holds what the seed assumes (FIXTURE_A), applied with kubectl as a user would. */
+export function startPlatformSandbox(
+  configText: string,
+  clusters: string[],
+  upFlags: string[] = [],
+): E2ESandbox {
+  const sb = startE2ESandbox(configText, clusters, upFlags);
+  const fixture = sb.kubectl("krci-main", ["apply", "-f", FIXTURE_A]);
+  if (fixture.code !== 0 || fixture.stderr !== "") {
+    sb.stop();
+    throw new Error(`kubectl apply -f ${FIXTURE_A} failed (${fixture.code}): ${fixture.stderr}`);
+  }
+  return sb;
 }

@@ -9,17 +9,17 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireTools } from "../tools.js";
 import {
+  A,
+  ALL_CLUSTERS,
   type E2ESandbox,
-  FIXTURE_A,
   type PlanChange,
   sandboxConfigText,
-  startE2ESandbox,
+  startPlatformSandbox,
 } from "./sandbox.js";
 
 const skip = requireTools("test/live/stacks.test.ts", "aws", "kubectl");
 
-const A = "111111111111";
-const CLUSTERS = ["krci-main", "workloads-staging", "workloads-prod"];
+const CLUSTERS = ALL_CLUSTERS;
 const ROLE_ARN = "eks.amazonaws.com/role-arn";
 
 describe.skipIf(!!skip)("two stacks in one source cluster (issue 17 §3)", () => {
@@ -27,9 +27,7 @@ describe.skipIf(!!skip)("two stacks in one source cluster (issue 17 §3)", () =>
   let second: string;
 
   beforeAll(() => {
-    sb = startE2ESandbox(sandboxConfigText(), CLUSTERS);
-    const fixture = sb.kubectl("krci-main", ["apply", "-f", FIXTURE_A]);
-    expect(fixture.code, fixture.stderr).toBe(0);
+    sb = startPlatformSandbox(sandboxConfigText(), CLUSTERS);
     // Stack two: the same source cluster and ServiceAccounts, its own target (staging again, renamed).
     second = join(sb.dir, "team-b.yaml");
     writeFileSync(

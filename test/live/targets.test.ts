@@ -10,20 +10,21 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireTools } from "../tools.js";
 import {
+  A,
+  ALL_CLUSTERS,
+  B,
+  C,
   type E2ESandbox,
-  FIXTURE_A,
   type PlanChange,
+  platformRole,
   sandboxConfigText,
-  startE2ESandbox,
+  startPlatformSandbox,
 } from "./sandbox.js";
 
 const skip = requireTools("test/live/targets.test.ts", "aws", "kubectl");
 
-const A = "111111111111";
-const B = "222222222222";
-const C = "333333333333";
-const arn = (account: string, kind: string) => `arn:aws:iam::${account}:role/AWSIRSA_platform_${kind}`;
-const CLUSTERS = ["krci-main", "workloads-staging", "workloads-prod"];
+const arn = platformRole;
+const CLUSTERS = ALL_CLUSTERS;
 
 describe.skipIf(!!skip)("--target and removed targets on the sandbox", () => {
   let sb: E2ESandbox;
@@ -31,9 +32,7 @@ describe.skipIf(!!skip)("--target and removed targets on the sandbox", () => {
   let stagingOnly: string;
 
   beforeAll(() => {
-    sb = startE2ESandbox(sandboxConfigText(), CLUSTERS);
-    const fixture = sb.kubectl("krci-main", ["apply", "-f", FIXTURE_A]);
-    expect(fixture.code, fixture.stderr).toBe(0);
+    sb = startPlatformSandbox(sandboxConfigText(), CLUSTERS);
     both = sb.configFile;
     stagingOnly = join(sb.dir, "staging-only.yaml");
     writeFileSync(

@@ -12,15 +12,20 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type E2ESandbox, FIXTURE_A, sandboxConfigText, startE2ESandbox } from "../live/sandbox.js";
+import {
+  A,
+  ALL_CLUSTERS,
+  B,
+  C,
+  type E2ESandbox,
+  sandboxConfigText,
+  startPlatformSandbox,
+} from "../live/sandbox.js";
 import { requireTools, TF_PLUGIN_DIR } from "../tools.js";
 
 const PLUGIN_DIR = TF_PLUGIN_DIR;
-const A = "111111111111";
-const B = "222222222222";
-const C = "333333333333";
 const ACCOUNTS = [A, B, C];
-const CLUSTERS = ["krci-main", "workloads-staging", "workloads-prod"];
+const CLUSTERS = ALL_CLUSTERS;
 const AWS_KINDS = ["OidcProvider", "IamRole", "InlinePolicy", "AccessEntry", "AccessPolicyAssociation"];
 
 const why = requireTools(
@@ -70,9 +75,7 @@ describe.skipIf(!!why)("the rendered Terraform on the sandbox with the real prov
   };
 
   beforeAll(() => {
-    sb = startE2ESandbox(sandboxConfigText(), CLUSTERS);
-    const fixture = sb.kubectl("krci-main", ["apply", "-f", FIXTURE_A]);
-    expect(fixture.code, fixture.stderr).toBe(0);
+    sb = startPlatformSandbox(sandboxConfigText(), CLUSTERS);
     // Render for the running sandbox: the issuer and endpoints it decided, read as a user would.
     const describe = (name: string, region: string, account: string) =>
       awsJson([

@@ -8,13 +8,10 @@
 
 import type { FindingCode } from "../../src/verify/catalogue.js";
 import type { HopId } from "../../src/verify/types.js";
-import type { E2ESandbox } from "../live/sandbox.js";
+import { A, B, C, type E2ESandbox, platformRole } from "../live/sandbox.js";
 
-export const A = "111111111111";
-export const B = "222222222222";
-export const C = "333333333333";
-export const role = (account: string, kind: string) =>
-  `arn:aws:iam::${account}:role/AWSIRSA_platform_${kind}`;
+export { A, B, C };
+export const role = platformRole;
 const profile = (account: string) => ["--profile", `sandbox-${account}`];
 
 export interface LiveCase {
