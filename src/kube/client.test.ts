@@ -6,7 +6,7 @@ import { defaultRetryPolicy } from "../transport/backoff.js";
 import { CallLog } from "../transport/calls.js";
 import { KubeClient, KubeStatusError } from "./client.js";
 import { eksSession } from "./connect.js";
-import { resourcePath } from "./resources.js";
+import { known, resourcePath } from "./resources.js";
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -152,16 +152,14 @@ describe("KubeClient", () => {
 
 describe("resources and sessions", () => {
   it("builds REST paths for core, grouped, namespaced and cluster-scoped kinds", () => {
-    expect(resourcePath({ apiVersion: "apps/v1", kind: "Deployment", namespace: "krci", name: "op" })).toBe(
+    expect(resourcePath(known("apps/v1", "Deployment"), { namespace: "krci", name: "op" })).toBe(
       "/apis/apps/v1/namespaces/krci/deployments/op",
     );
-    expect(resourcePath({ apiVersion: "capsule.clastix.io/v1beta2", kind: "Tenant", name: "krci" })).toBe(
+    expect(resourcePath(known("capsule.clastix.io/v1beta2", "Tenant"), { name: "krci" })).toBe(
       "/apis/capsule.clastix.io/v1beta2/tenants/krci",
     );
-    expect(resourcePath({ apiVersion: "v1", kind: "Pod", namespace: "argocd" })).toBe(
-      "/api/v1/namespaces/argocd/pods",
-    );
-    expect(() => resourcePath({ apiVersion: "v1", kind: "Secret", name: "x" })).toThrow(/needs a namespace/);
+    expect(resourcePath(known("v1", "Pod"), { namespace: "argocd" })).toBe("/api/v1/namespaces/argocd/pods");
+    expect(() => resourcePath(known("v1", "Secret"), { name: "x" })).toThrow(/needs a namespace/);
   });
 
   it("makes an EKS session: a presigned token for the cluster, the CA from DescribeCluster, renewed at 13 minutes", async () => {
