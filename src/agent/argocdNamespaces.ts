@@ -9,7 +9,6 @@ import { OperationError } from "../errors.js";
 import type { KubeClient } from "../kube/client.js";
 import { argocdClusterSecretName } from "../names/index.js";
 import { diagnose, errorText } from "./diagnose.js";
-import { getObject, patchObject, SECRETS } from "./kubeApi.js";
 
 /** The list after adding and removing one name: sorted, unique, comma-separated (pure). */
 export function nextNamespaces(current: string, change: { add?: string; remove?: string }): string {
@@ -41,7 +40,8 @@ export async function updateArgocdNamespaces(args: {
   const ns = args.config.source.argocd.namespace;
   const name = argocdClusterSecretName(args.target.name);
   try {
-    const secret = await getObject(args.source, SECRETS, ns, name);
+    const ref = { apiVersion: "v1", kind: "Secret", name, namespace: ns };
+    const secret = await args.source.get(ref);
     if (!secret) return "absent";
     const data = (secret.data ?? {}) as Record<string, string>;
     const current = data.namespaces ? Buffer.from(data.namespaces, "base64").toString("utf8") : "";
@@ -49,13 +49,17 @@ export async function updateArgocdNamespaces(args: {
     if (data.namespaces !== undefined && next === current && data.clusterResources === b64("false")) {
       return "unchanged";
     }
-    await patchObject(args.source, SECRETS, ns, name, {
-      data: { namespaces: b64(next), clusterResources: b64("false") },
-      // Optimistic concurrency: a parallel env create is not overwritten.
-      ...(secret.metadata.resourceVersion
-        ? { metadata: { resourceVersion: secret.metadata.resourceVersion } }
-        : {}),
-    });
+    await args.source.patch(
+      ref,
+      {
+        data: { namespaces: b64(next), clusterResources: b64("false") },
+        // Optimistic concurrency: a parallel env create is not overwritten.
+        ...(secret.metadata.resourceVersion
+          ? { metadata: { resourceVersion: secret.metadata.resourceVersion } }
+          : {}),
+      },
+      "strategic",
+    );
     return "updated";
   } catch (e) {
     const d = diagnose(e, { step: "kubernetes", clusterName: args.config.source.cluster });

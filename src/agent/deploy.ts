@@ -7,6 +7,8 @@
 import type { Config, TargetConfig } from "../config/schema.js";
 import { InputError, OperationError } from "../errors.js";
 import type { KubeClient } from "../kube/client.js";
+import { groupOf, type KindInfo, resourceName, unservedKind } from "../kube/resources.js";
+import { accessReview } from "../kube/reviews.js";
 import { containedIn } from "../live/normalize.js";
 import { ADMIN_POLICY } from "../names/index.js";
 import type { Json, JsonObject, KubeObject } from "../state/types.js";
@@ -14,15 +16,6 @@ import { extraResourceRules } from "../topology/objects.js";
 import { accessPolicyRules } from "../verify/k8s/accessPolicies.js";
 import { rulesAllow } from "../verify/k8s/rules.js";
 import { diagnose, errorText } from "./diagnose.js";
-import {
-  type ApiResource,
-  accessReview,
-  createObject,
-  Discovery,
-  getObject,
-  groupOf,
-  patchObject,
-} from "./kubeApi.js";
 import { inNamespace } from "./manifests.js";
 import { type AgentOptions, adminConnections, establish, openFlowSession } from "./session.js";
 import { findTarget, matchesPattern, targetEndpoint } from "./targets.js";
@@ -82,7 +75,7 @@ export function checkDeployNamespace(config: Config, target: string, namespace: 
  * everything with cluster-admin access; under namespaced access the rules of AmazonEKSAdminPolicy (built-in
  * groups only, Amazon EKS User Guide "Review access policy permissions") and targets[].extraResources.
  */
-export function configGrantsCreate(target: TargetConfig, r: ApiResource): boolean {
+export function configGrantsCreate(target: TargetConfig, r: KindInfo): boolean {
   if (target.access !== "namespaced") return true;
   const req = { verb: "create", group: groupOf(r.apiVersion), resource: r.plural };
   return rulesAllow([...(accessPolicyRules(ADMIN_POLICY) ?? []), ...extraResourceRules(target)], req);
@@ -102,11 +95,6 @@ export function applied(obj: KubeObject): JsonObject {
   return out;
 }
 
-export function resourceName(r: ApiResource, name: string): string {
-  const group = groupOf(r.apiVersion);
-  return `${r.kind.toLowerCase()}${group ? `.${group}` : ""}/${name}`;
-}
-
 /** Available when the controller saw the latest spec and every replica is updated and available. */
 export function deploymentStatus(d: KubeObject): DeploymentStatus & { ready: boolean } {
   const spec = (d.spec ?? {}) as { replicas?: number };
@@ -124,13 +112,19 @@ export function deploymentStatus(d: KubeObject): DeploymentStatus & { ready: boo
   return { name: d.metadata.name, replicas, available, ready };
 }
 
-async function applyOne(kube: KubeClient, r: ApiResource, obj: KubeObject): Promise<ApplyAction> {
-  const ns = obj.metadata.namespace;
-  const have = await getObject(kube, r, ns, obj.metadata.name);
+async function applyOne(kube: KubeClient, obj: KubeObject): Promise<ApplyAction> {
+  const ref = {
+    apiVersion: obj.apiVersion,
+    kind: obj.kind,
+    name: obj.metadata.name,
+    namespace: obj.metadata.namespace,
+  };
+  const have = await kube.get(ref);
   if (!have) {
-    if (await createObject(kube, r, obj)) return "created";
+    if (await kube.createIfAbsent(obj)) return "created";
   } else if (containedIn(applied(obj), applied(have))) return "unchanged";
-  await patchObject(kube, r, ns, obj.metadata.name, applied(obj));
+  // As kubectl apply: strategic merge for built-in kinds, merge patch for custom resources.
+  await kube.patch(ref, applied(obj), "auto");
   return "configured";
 }
 
@@ -171,23 +165,19 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
     for (const w of endpoint.warnings) input.log?.(w);
     await establish(session);
     const kube = session.kube(endpoint);
-    const discovery = new Discovery(kube);
 
     // Every kind is resolved before anything is written: nothing half-applied because of a typo.
-    const resources: ApiResource[] = [];
+    const resources: KindInfo[] = [];
     for (const o of objects) {
-      let r: ApiResource | undefined;
+      let r: KindInfo | undefined;
       try {
-        r = await discovery.find(o.apiVersion, o.kind);
+        r = await kube.resolve(o.apiVersion, o.kind);
       } catch (e) {
         throw fail(`discovery of ${o.apiVersion} on cluster ${ref.cluster.name}`, e, endpoint.endpoint);
       }
       if (!r) {
-        throw new OperationError(
-          "deploy.kind",
-          `cluster ${ref.cluster.name} does not serve ${o.kind} (${o.apiVersion}) named in ${source}`,
-          "check apiVersion and kind, or install the CRD first",
-        );
+        const unserved = unservedKind(o.apiVersion, o.kind, ref.cluster.name);
+        throw new OperationError("deploy.kind", `${unserved.message} named in ${source}`, unserved.hint);
       }
       if (!r.namespaced) {
         throw new InputError(
@@ -223,7 +213,7 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
     for (const [i, o] of objects.entries()) {
       const r = resources[i]!;
       try {
-        results.push({ resource: resourceName(r, o.metadata.name), action: await applyOne(kube, r, o) });
+        results.push({ resource: resourceName(r, o.metadata.name), action: await applyOne(kube, o) });
       } catch (e) {
         throw fail(
           `applying ${resourceName(r, o.metadata.name)} in ${input.namespace}`,
@@ -244,7 +234,12 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
       for (;;) {
         let d: KubeObject | undefined;
         try {
-          d = await getObject(kube, r, input.namespace, o.metadata.name);
+          d = await kube.get({
+            apiVersion: r.apiVersion,
+            kind: r.kind,
+            name: o.metadata.name,
+            namespace: input.namespace,
+          });
         } catch (e) {
           throw fail(`reading Deployment ${input.namespace}/${o.metadata.name}`, e, endpoint.endpoint);
         }

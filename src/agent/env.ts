@@ -15,7 +15,6 @@ import { sourceCluster } from "../topology/desired.js";
 import { extraResourcesBinding, needsExtraResources } from "../topology/objects.js";
 import { updateArgocdNamespaces } from "./argocdNamespaces.js";
 import { diagnose, errorText } from "./diagnose.js";
-import { createObject, getObject, NAMESPACES, patchObject, ROLE_BINDINGS, SECRETS } from "./kubeApi.js";
 import { type AgentOptions, adminConnections, establish, openFlowSession } from "./session.js";
 import { findTarget, matchesPattern, type TargetEndpoint, targetEndpoint } from "./targets.js";
 
@@ -24,6 +23,8 @@ export const CAPSULE_TENANT_LABEL = "capsule.clastix.io/tenant";
 export const TENANT_ADMIN_BINDING = "tenant-admin";
 export const REGISTRY_SECRET = "regcred";
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+const namespaceRef = (name: string) => ({ apiVersion: "v1", kind: "Namespace", name });
 
 export interface EnvName {
   pipeline: string;
@@ -285,9 +286,9 @@ export async function createEnv(input: EnvInput): Promise<EnvResult> {
 
     let ns: KubeObject | undefined;
     try {
-      ns = await createObject(kube, NAMESPACES, objects.namespace);
+      ns = await kube.createIfAbsent(objects.namespace);
       steps.push({ object: `namespace/${namespace}`, result: ns ? "created" : "exists" });
-      ns ??= await getObject(kube, NAMESPACES, undefined, namespace);
+      ns ??= await kube.get(namespaceRef(namespace));
     } catch (e) {
       throw stepFailure(`creating namespace ${namespace} in cluster ${ref.cluster.name}`, e, ctx);
     }
@@ -306,7 +307,7 @@ export async function createEnv(input: EnvInput): Promise<EnvResult> {
     }
 
     try {
-      const create = () => createObject(kube, ROLE_BINDINGS, objects.binding);
+      const create = () => kube.createIfAbsent(objects.binding);
       const rb = capsule ? await untilCapsuleBinds(input, namespace, capsule.tenant, create) : await create();
       steps.push({ object: `rolebinding/${TENANT_ADMIN_BINDING}`, result: rb ? "created" : "exists" });
     } catch (e) {
@@ -317,7 +318,7 @@ export async function createEnv(input: EnvInput): Promise<EnvResult> {
     if (needsExtraResources(ref.target)) {
       const binding = extraResourcesBinding(input.config, namespace);
       try {
-        const rb = await createObject(kube, ROLE_BINDINGS, binding);
+        const rb = await kube.createIfAbsent(binding);
         steps.push({ object: `rolebinding/${binding.metadata.name}`, result: rb ? "created" : "exists" });
       } catch (e) {
         throw stepFailure(`creating RoleBinding ${namespace}/${binding.metadata.name}`, e, ctx);
@@ -326,13 +327,14 @@ export async function createEnv(input: EnvInput): Promise<EnvResult> {
 
     if (copy) {
       try {
-        const made = await createObject(kube, SECRETS, copy);
+        const made = await kube.createIfAbsent(copy);
         if (made) steps.push({ object: `secret/${copy.metadata.name}`, result: "created" });
         else {
-          const have = await getObject(kube, SECRETS, namespace, copy.metadata.name);
+          const ref = { apiVersion: "v1", kind: "Secret", name: copy.metadata.name, namespace };
+          const have = await kube.get(ref);
           const data = (copy.data ?? {}) as JsonObject;
           const same = jsonEqual((have?.data ?? {}) as JsonObject, data);
-          if (!same) await patchObject(kube, SECRETS, namespace, copy.metadata.name, { data });
+          if (!same) await kube.patch(ref, { data }, "strategic");
           steps.push({ object: `secret/${copy.metadata.name}`, result: same ? "unchanged" : "updated" });
         }
       } catch (e) {
@@ -417,7 +419,7 @@ export async function deleteEnvNamespace(
   try {
     let have: KubeObject | undefined;
     try {
-      have = await getObject(kube, NAMESPACES, undefined, namespace);
+      have = await kube.get(namespaceRef(namespace));
     } catch (e) {
       throw orphaned(e, ctx);
     }
@@ -446,17 +448,18 @@ export async function deleteEnvNamespace(
         "delete it by hand if it really is one (kubectl delete namespace)",
       );
     }
+    let deleted: boolean;
     try {
-      await kube.request("DELETE", `/api/v1/namespaces/${encodeURIComponent(namespace)}`, "Namespace");
+      deleted = await kube.delete(namespaceRef(namespace));
     } catch (e) {
-      if (e instanceof KubeStatusError && e.status === 404) {
-        return {
-          namespace,
-          cluster: ref.cluster.name,
-          steps: [{ object: `namespace/${namespace}`, result: "absent" }],
-        };
-      }
       throw orphaned(e, ctx);
+    }
+    if (!deleted) {
+      return {
+        namespace,
+        cluster: ref.cluster.name,
+        steps: [{ object: `namespace/${namespace}`, result: "absent" }],
+      };
     }
     const steps: EnvStep[] = [{ object: `namespace/${namespace}`, result: "deleted" }];
     const listed = await argocdNamespacesStep(input, ref, admin, { remove: namespace });

@@ -10,6 +10,7 @@ import { readWebIdentityToken, webIdentityClaims } from "../aws/chain.js";
 import type { Config } from "../config/schema.js";
 import { InputError } from "../errors.js";
 import { type KubeClient, KubeStatusError } from "../kube/client.js";
+import { accessReview, whoAmI } from "../kube/reviews.js";
 import type { ChainKind, ChainSpec, EksCluster, KubeObject, State } from "../state/types.js";
 import { sourceCluster } from "../topology/desired.js";
 import { VerifyContext } from "../verify/context.js";
@@ -19,7 +20,6 @@ import { serviceAccountHop } from "../verify/hops/serviceAccount.js";
 import { type RequiredPermission, requiredPermissions, sampleNamespace } from "../verify/permissions.js";
 import type { Finding, HopId, HopResult, VerifyResult } from "../verify/types.js";
 import { type Diagnosis, diagnose, errorText, type FlowStep, permissionDenied } from "./diagnose.js";
-import { accessReview, createObject, NAMESPACES, ROLE_BINDINGS, whoAmI } from "./kubeApi.js";
 import { type AgentOptions, adminConnections, openFlowSession } from "./session.js";
 import { registrationObjects, serviceAccountObjects } from "./sourceView.js";
 import { findTarget, matchesPattern, type TargetEndpoint, targetEndpoint } from "./targets.js";
@@ -130,9 +130,7 @@ function reviewNamespace(p: RequiredPermission, namespace: string): { name?: str
  */
 async function canBindByHolding(kube: KubeClient, namespace: string, clusterRole: string): Promise<boolean> {
   try {
-    await createObject(
-      kube,
-      ROLE_BINDINGS,
+    await kube.createIfAbsent(
       {
         apiVersion: "rbac.authorization.k8s.io/v1",
         kind: "RoleBinding",
@@ -186,9 +184,7 @@ async function capsuleDryRun(
   tenant: string,
 ): Promise<{ assigned: boolean; detail: string }> {
   try {
-    const created = await createObject(
-      kube,
-      NAMESPACES,
+    const created = await kube.createIfAbsent(
       { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } },
       { dryRun: true },
     );

@@ -2,11 +2,13 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import { KubeConfig } from "@kubernetes/client-node";
 import { afterEach, describe, expect, it } from "vitest";
 import { tokenUrl } from "../aws/eksToken.js";
+import { KubeError } from "../errors.js";
 import { defaultRetryPolicy } from "../transport/backoff.js";
 import { CallLog } from "../transport/calls.js";
 import { KubeClient, KubeStatusError } from "./client.js";
 import { eksSession } from "./connect.js";
-import { resourcePath } from "./resources.js";
+import { known, resourcePath } from "./resources.js";
+import { accessReview, whoAmI } from "./reviews.js";
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -152,16 +154,14 @@ describe("KubeClient", () => {
 
 describe("resources and sessions", () => {
   it("builds REST paths for core, grouped, namespaced and cluster-scoped kinds", () => {
-    expect(resourcePath({ apiVersion: "apps/v1", kind: "Deployment", namespace: "krci", name: "op" })).toBe(
+    expect(resourcePath(known("apps/v1", "Deployment"), { namespace: "krci", name: "op" })).toBe(
       "/apis/apps/v1/namespaces/krci/deployments/op",
     );
-    expect(resourcePath({ apiVersion: "capsule.clastix.io/v1beta2", kind: "Tenant", name: "krci" })).toBe(
+    expect(resourcePath(known("capsule.clastix.io/v1beta2", "Tenant"), { name: "krci" })).toBe(
       "/apis/capsule.clastix.io/v1beta2/tenants/krci",
     );
-    expect(resourcePath({ apiVersion: "v1", kind: "Pod", namespace: "argocd" })).toBe(
-      "/api/v1/namespaces/argocd/pods",
-    );
-    expect(() => resourcePath({ apiVersion: "v1", kind: "Secret", name: "x" })).toThrow(/needs a namespace/);
+    expect(resourcePath(known("v1", "Pod"), { namespace: "argocd" })).toBe("/api/v1/namespaces/argocd/pods");
+    expect(() => resourcePath(known("v1", "Secret"), { name: "x" })).toThrow(/needs a namespace/);
   });
 
   it("makes an EKS session: a presigned token for the cluster, the CA from DescribeCluster, renewed at 13 minutes", async () => {
@@ -182,5 +182,197 @@ describe("resources and sessions", () => {
     expect(tokenUrl(user.token!).host).toBe("sts.us-east-1.amazonaws.com");
     expect(s.kc.getCurrentCluster()).toMatchObject({ server: "https://127.0.0.1:6443", caData: ca });
     expect(s.renewAt?.toISOString()).toBe("2026-03-04T05:19:07.000Z");
+  });
+});
+
+describe("discovery", () => {
+  const widgets = {
+    kind: "APIResourceList",
+    groupVersion: "example.com/v1",
+    resources: [
+      { name: "widgets", singularName: "widget", namespaced: true, kind: "Widget", verbs: ["get", "create"] },
+      { name: "widgets/status", namespaced: true, kind: "Widget", verbs: ["get", "patch"] },
+      { name: "gadgets", namespaced: false, kind: "Gadget", verbs: ["get"] },
+    ],
+  };
+  const notFound = [
+    404,
+    { kind: "Status", reason: "NotFound", message: "the server could not find the requested resource" },
+  ] as const;
+
+  function client(url: string, log = new CallLog()) {
+    const clock = { now: new Date() };
+    return new KubeClient({
+      cluster: "w",
+      session: tokenSession(url, clock).session,
+      log,
+      retry: defaultRetryPolicy({ sleep: async () => {} }),
+      now: () => clock.now,
+    });
+  }
+
+  it("resolves a custom kind in no table through its group version, once per group version", async () => {
+    const widget = {
+      apiVersion: "example.com/v1",
+      kind: "Widget",
+      metadata: { name: "w1", namespace: "apps" },
+      spec: { size: 1 },
+    };
+    const { url, seen } = await apiServer((req) => {
+      if (req.url === "/apis/example.com/v1") return [200, widgets];
+      if (req.method === "POST") return [201, JSON.parse(req.body)];
+      if (req.method === "PATCH") return [200, widget];
+      if (req.url.endsWith("/gadgets")) return [200, { items: [{ metadata: { name: "g" } }] }];
+      return [200, widget];
+    });
+    const log = new CallLog();
+    const kube = client(url, log);
+    const ref = { apiVersion: "example.com/v1", kind: "Widget", name: "w1", namespace: "apps" };
+    expect(await kube.resolve("example.com/v1", "Widget")).toEqual({
+      apiVersion: "example.com/v1",
+      kind: "Widget",
+      plural: "widgets",
+      namespaced: true,
+      custom: true,
+    });
+    await kube.create(widget);
+    await kube.get(ref);
+    await kube.patch(ref, { spec: { size: 2 } }, "auto");
+    const gadgets = await kube.list("example.com/v1", "Gadget");
+    expect(gadgets).toEqual([{ apiVersion: "example.com/v1", kind: "Gadget", metadata: { name: "g" } }]);
+    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
+      "GET /apis/example.com/v1",
+      "POST /apis/example.com/v1/namespaces/apps/widgets",
+      "GET /apis/example.com/v1/namespaces/apps/widgets/w1",
+      "PATCH /apis/example.com/v1/namespaces/apps/widgets/w1",
+      "GET /apis/example.com/v1/gadgets",
+    ]);
+    // A custom resource takes a merge patch: it has no strategic-merge schema.
+    expect(seen[3]!.type).toBe("application/merge-patch+json");
+    expect(log.calls[0]!.operation).toBe("GET discovery");
+  });
+
+  it("asks concurrent resolutions of one group version with one request, and knows its own kinds without any", async () => {
+    const { url, seen } = await apiServer((req) =>
+      req.url === "/api/v1"
+        ? [
+            200,
+            {
+              kind: "APIResourceList",
+              groupVersion: "v1",
+              resources: [
+                { name: "services", namespaced: true, kind: "Service" },
+                { name: "pods", namespaced: true, kind: "Pod" },
+              ],
+            },
+          ]
+        : [200, { metadata: { name: "x" } }],
+    );
+    const kube = client(url);
+    const [a, b] = await Promise.all([kube.resolve("v1", "Service"), kube.resolve("v1", "Service")]);
+    expect(a).toEqual(b);
+    expect(a?.plural).toBe("services");
+    await kube.patch(
+      { apiVersion: "v1", kind: "Service", name: "web", namespace: "apps" },
+      { spec: {} },
+      "auto",
+    );
+    // Pod is a kind xirsa reads itself: the table answers, no discovery.
+    await kube.get({ apiVersion: "v1", kind: "Pod", name: "p", namespace: "apps" });
+    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
+      "GET /api/v1",
+      "PATCH /api/v1/namespaces/apps/services/web",
+      "GET /api/v1/namespaces/apps/pods/p",
+    ]);
+    expect(seen[1]!.type).toBe("application/strategic-merge-patch+json");
+  });
+
+  it("says the cluster does not serve a kind, whether its group version is missing or only the kind", async () => {
+    const { url, seen } = await apiServer((req) =>
+      req.url === "/apis/example.com/v1" ? [200, widgets] : [...notFound],
+    );
+    const kube = client(url);
+    const gizmo = { apiVersion: "example.com/v1", kind: "Gizmo", metadata: { name: "g", namespace: "apps" } };
+    const err = await kube.create(gizmo).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KubeError);
+    expect((err as KubeError).code).toBe("kube.kind");
+    expect((err as KubeError).message).toBe("cluster w does not serve Gizmo (example.com/v1)");
+    const missing = {
+      apiVersion: "nope.example.com/v2",
+      kind: "Thing",
+      metadata: { name: "t", namespace: "apps" },
+    };
+    await expect(kube.create(missing)).rejects.toThrow(
+      "cluster w does not serve Thing (nope.example.com/v2)",
+    );
+    await expect(
+      kube.patch({ apiVersion: "nope.example.com/v2", kind: "Thing", name: "t", namespace: "apps" }, {}),
+    ).rejects.toThrow(/does not serve Thing/);
+    // Reading or deleting what cannot exist finds nothing.
+    expect(
+      await kube.get({ apiVersion: "nope.example.com/v2", kind: "Thing", name: "t", namespace: "apps" }),
+    ).toBeUndefined();
+    expect(await kube.list("example.com/v1", "Gizmo")).toEqual([]);
+    expect(
+      await kube.delete({ apiVersion: "example.com/v1", kind: "Gizmo", name: "g", namespace: "apps" }),
+    ).toBe(false);
+    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
+      "GET /apis/example.com/v1",
+      "GET /apis/nope.example.com/v2",
+    ]);
+  });
+
+  it("does not remember a discovery that failed", async () => {
+    let down = true;
+    const { url, seen } = await apiServer(() =>
+      down ? [403, { kind: "Status", reason: "Forbidden", message: "no" }] : [200, widgets],
+    );
+    const kube = client(url);
+    await expect(kube.resolve("example.com/v1", "Widget")).rejects.toBeInstanceOf(KubeStatusError);
+    down = false;
+    expect((await kube.resolve("example.com/v1", "Widget"))?.plural).toBe("widgets");
+    expect(seen).toHaveLength(2);
+  });
+});
+
+describe("reviews", () => {
+  it("asks an access review and who the caller is; a cluster without SelfSubjectReview answers undefined", async () => {
+    let served = true;
+    const { url, seen } = await apiServer((req) => {
+      if (req.url.endsWith("/selfsubjectreviews")) {
+        return served
+          ? [201, { status: { userInfo: { username: "arn:aws:sts::1:assumed-role/r/s", groups: ["g"] } } }]
+          : [404, { kind: "Status", reason: "NotFound" }];
+      }
+      return [201, { status: { allowed: false, reason: "no RBAC policy matched" } }];
+    });
+    const clock = { now: new Date() };
+    const kube = new KubeClient({
+      cluster: "r",
+      session: tokenSession(url, clock).session,
+      log: new CallLog(),
+      retry: defaultRetryPolicy({ sleep: async () => {} }),
+      now: () => clock.now,
+    });
+    expect(
+      await accessReview(kube, { verb: "create", group: "apps", resource: "deployments", namespace: "n" }),
+    ).toEqual({
+      allowed: false,
+      reason: "no RBAC policy matched",
+    });
+    expect(JSON.parse(seen[0]!.body).spec.resourceAttributes).toEqual({
+      verb: "create",
+      group: "apps",
+      resource: "deployments",
+      namespace: "n",
+    });
+    expect(await whoAmI(kube)).toEqual({ username: "arn:aws:sts::1:assumed-role/r/s", groups: ["g"] });
+    served = false;
+    expect(await whoAmI(kube)).toBeUndefined();
+    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
+      "POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+      "POST /apis/authentication.k8s.io/v1/selfsubjectreviews",
+      "POST /apis/authentication.k8s.io/v1/selfsubjectreviews",
+    ]);
   });
 });

@@ -10,7 +10,15 @@ import { KubeError, XirsaError } from "../errors.js";
 import type { JsonObject, KubeObject } from "../state/types.js";
 import { isNetworkError, type RetryPolicy, type Transience, withRetry } from "../transport/backoff.js";
 import type { CallLog } from "../transport/calls.js";
-import { type ObjectRef, refText, resourcePath } from "./resources.js";
+import { Discovery } from "./discovery.js";
+import {
+  type KindInfo,
+  knownKind,
+  type ObjectRef,
+  refText,
+  resourcePath,
+  unservedKind,
+} from "./resources.js";
 
 /** A KubeConfig ready to use, and when it must be rebuilt (a bearer token's expiry). */
 export interface KubeSession {
@@ -58,6 +66,15 @@ const KUBECONFIG_REAPPLY_MS = 60_000;
 
 export class KubeClient {
   private prepared: Prepared | undefined;
+  /** Per client, as kubectl keeps discovery per cluster: one request per group version at most. */
+  private readonly discovery = new Discovery(async (path) => {
+    try {
+      return await this.request("GET", path, "APIResourceList");
+    } catch (e) {
+      if (e instanceof KubeStatusError && e.status === 404) return undefined;
+      throw e;
+    }
+  });
 
   constructor(private readonly opts: KubeClientOptions) {}
 
@@ -65,9 +82,24 @@ export class KubeClient {
     return this.opts.cluster;
   }
 
+  /** The kind as the cluster serves it (known kinds without a request, others by discovery), or undefined. */
+  async resolve(apiVersion: string, kind: string): Promise<KindInfo | undefined> {
+    return knownKind(apiVersion, kind) ?? (await this.discovery.find(apiVersion, kind));
+  }
+
+  /** resolve, or the error saying the cluster does not serve the kind. */
+  async resource(apiVersion: string, kind: string): Promise<KindInfo> {
+    const info = await this.resolve(apiVersion, kind);
+    if (!info) throw unservedKind(apiVersion, kind, this.opts.cluster);
+    return info;
+  }
+
+  /** The object; undefined when it does not exist (or its kind is not served, so it cannot). */
   async get(ref: ObjectRef): Promise<KubeObject | undefined> {
+    const info = await this.resolve(ref.apiVersion, ref.kind);
+    if (!info) return undefined;
     try {
-      return (await this.request("GET", resourcePath(ref), ref.kind)) as KubeObject;
+      return (await this.request("GET", resourcePath(info, ref), ref.kind)) as KubeObject;
     } catch (e) {
       if (e instanceof KubeStatusError && e.status === 404) return undefined;
       throw e;
@@ -79,38 +111,66 @@ export class KubeClient {
     kind: string,
     opts: { namespace?: string; labelSelector?: string } = {},
   ): Promise<KubeObject[]> {
-    const base = resourcePath({ apiVersion, kind, ...(opts.namespace ? { namespace: opts.namespace } : {}) });
+    // A custom resource whose CRD is not installed is not served: nothing there.
+    const info = await this.resolve(apiVersion, kind);
+    if (!info) return [];
+    const base = resourcePath(info, opts.namespace ? { namespace: opts.namespace } : {});
     const query = opts.labelSelector ? `?labelSelector=${encodeURIComponent(opts.labelSelector)}` : "";
     try {
       const body = (await this.request("GET", base + query, kind)) as { items?: KubeObject[] };
       // List items carry no apiVersion/kind; restore them so objects look the same however they were read.
       return (body.items ?? []).map((o) => ({ ...o, apiVersion, kind }));
     } catch (e) {
-      // A custom resource whose CRD is not installed answers 404 on the collection: nothing there.
+      // A known custom kind whose CRD is not installed answers 404 on the collection.
       if (e instanceof KubeStatusError && e.status === 404) return [];
       throw e;
     }
   }
 
-  async create(obj: KubeObject): Promise<KubeObject> {
-    const ref = { apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace };
-    return (await this.request("POST", resourcePath(ref), obj.kind, obj)) as KubeObject;
-  }
-
-  async patch(ref: ObjectRef, patch: JsonObject, type: PatchType = "merge"): Promise<KubeObject> {
+  /** Creates; `dryRun` runs admission and authorization without keeping anything. */
+  async create(obj: KubeObject, opts: { dryRun?: boolean } = {}): Promise<KubeObject> {
+    const info = await this.resource(obj.apiVersion, obj.kind);
+    const path = resourcePath(info, obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {});
     return (await this.request(
-      "PATCH",
-      resourcePath(ref),
-      ref.kind,
-      patch,
-      PATCH_CONTENT_TYPES[type],
+      "POST",
+      path + (opts.dryRun ? "?dryRun=All" : ""),
+      obj.kind,
+      obj,
     )) as KubeObject;
   }
 
-  /** Deletes; false when it was already gone. */
-  async delete(ref: ObjectRef): Promise<boolean> {
+  /** create, but `undefined` when it already exists (AlreadyExists is fine for idempotent flows). */
+  async createIfAbsent(obj: KubeObject, opts: { dryRun?: boolean } = {}): Promise<KubeObject | undefined> {
     try {
-      await this.request("DELETE", resourcePath(ref), ref.kind);
+      return await this.create(obj, opts);
+    } catch (e) {
+      if (e instanceof KubeStatusError && e.status === 409 && e.reason === "AlreadyExists") return undefined;
+      throw e;
+    }
+  }
+
+  /**
+   * Patches with the given type; "auto" is what kubectl would send: strategic merge for built-in kinds, merge
+   * patch for custom resources.
+   */
+  async patch(ref: ObjectRef, patch: JsonObject, type: PatchType | "auto" = "merge"): Promise<KubeObject> {
+    const info = await this.resource(ref.apiVersion, ref.kind);
+    const t = type === "auto" ? (info.custom ? "merge" : "strategic") : type;
+    return (await this.request(
+      "PATCH",
+      resourcePath(info, ref),
+      ref.kind,
+      patch,
+      PATCH_CONTENT_TYPES[t],
+    )) as KubeObject;
+  }
+
+  /** Deletes; false when it was already gone (or its kind is not served, so it cannot exist). */
+  async delete(ref: ObjectRef): Promise<boolean> {
+    const info = await this.resolve(ref.apiVersion, ref.kind);
+    if (!info) return false;
+    try {
+      await this.request("DELETE", resourcePath(info, ref), ref.kind);
       return true;
     } catch (e) {
       if (e instanceof KubeStatusError && e.status === 404) return false;
@@ -153,7 +213,7 @@ export class KubeClient {
       if (e instanceof XirsaError) throw e;
       const err = e as { code?: string; message?: string };
       throw new KubeError(
-        "kube.unreachable",
+        UNREACHABLE,
         `${method} ${path.split("?")[0]} on cluster ${this.opts.cluster} failed: ${err.code ?? err.message ?? String(e)}`,
         "check that the cluster endpoint is reachable from here (DescribeCluster endpoint or the kubeContext server)",
         { cause: e },
@@ -185,13 +245,24 @@ export class KubeClient {
 }
 
 function kindPlural(segments: string[]): string {
-  // /api/v1/namespaces/x/pods/name → pods; /apis/g/v/tenants → tenants
+  // /api/v1/namespaces/x/pods/name → pods; /apis/g/v/tenants → tenants; /apis/g/v → discovery
   const core = segments[1] === "api" ? 3 : 4;
   const rest = segments.slice(core);
   if (rest[0] === "namespaces" && rest.length >= 3) return rest[2]!;
-  return rest[0] ?? "unknown";
+  return rest[0] ?? "discovery";
 }
 
+const UNREACHABLE = "kube.unreachable";
+
+/**
+ * Whether an error means the cluster could not be talked to at all (no answer from it): what `request` makes
+ * of a connection failure once its retries are spent.
+ */
+export function isUnreachable(e: unknown): boolean {
+  return e instanceof KubeError && e.code === UNREACHABLE;
+}
+
+/** For withRetry: 429 and 5xx are worth another try, connection failures too, any other answer is final. */
 export function classifyKubeError(e: unknown): Transience {
   if (e instanceof KubeStatusError) {
     if (e.status === 429) return "throttle";

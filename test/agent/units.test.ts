@@ -1,13 +1,14 @@
 /** The pure parts of the runtime flows: names, objects, manifests, probe Job, chain specs, endpoints. */
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
-import { applied, checkDeployNamespace, deploymentStatus, resourceName } from "../../src/agent/deploy.js";
+import { applied, checkDeployNamespace, deploymentStatus } from "../../src/agent/deploy.js";
 import { envNamespace, envObjects, secretCopy, tenantGroups } from "../../src/agent/env.js";
 import { inNamespace, parseManifests } from "../../src/agent/manifests.js";
 import { probeJobManifest, probeJobObjects } from "../../src/agent/probeJob.js";
 import { flowChainSpec, targetEndpoint } from "../../src/agent/targets.js";
 import { parseConfig } from "../../src/config/load.js";
 import { AwsError, InputError } from "../../src/errors.js";
+import { resourceName } from "../../src/kube/resources.js";
 import type { ClusterInfo } from "../../src/live/connections.js";
 import type { KubeObject } from "../../src/state/types.js";
 import { CA_DATA, testConfig } from "./config.js";
