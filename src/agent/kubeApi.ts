@@ -4,8 +4,8 @@
  * version, so that `deploy` applies whatever the cluster serves).
  */
 import { KubeError } from "../errors.js";
-import { type KubeClient, KubeStatusError } from "../kube/client.js";
-import type { JsonObject, KubeObject } from "../state/types.js";
+import { type KubeClient, KubeStatusError } from "../kube/index.js";
+import type { JsonObject, KubeObject } from "../state/index.js";
 
 export interface ResourceAttributes {
   verb: string;
