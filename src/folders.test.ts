@@ -238,6 +238,32 @@ describe("folders of src/", () => {
     expect(importsOf(join(SRC, "cli/commands/token.ts")).some((i) => !i.lazy)).toBe(true);
   });
 
+  it("do nothing when loaded, as package.json's sideEffects says (so the token bundle drops unused barrel parts)", () => {
+    // Top-level statements that act (a call, a loop, an import for its effect); initializers are not looked into.
+    const declares = (st: ts.Statement): boolean =>
+      ts.isImportDeclaration(st)
+        ? st.importClause !== undefined
+        : ts.isExportDeclaration(st) ||
+          ts.isExportAssignment(st) ||
+          ts.isFunctionDeclaration(st) ||
+          ts.isClassDeclaration(st) ||
+          ts.isInterfaceDeclaration(st) ||
+          ts.isTypeAliasDeclaration(st) ||
+          ts.isEnumDeclaration(st) ||
+          ts.isModuleDeclaration(st) ||
+          ts.isVariableStatement(st) ||
+          ts.isEmptyStatement(st);
+    const acting = files.flatMap((file) => {
+      const sf = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
+      return sf.statements
+        .filter((st) => !declares(st))
+        .map((st) => `${relative(SRC, file)}:${sf.getLineAndCharacterOfPosition(st.getStart()).line + 1}`);
+    });
+    expect(acting).toEqual([]);
+    const pkg = JSON.parse(readFileSync(join(SRC, "../package.json"), "utf8"));
+    expect(pkg.sideEffects).toEqual(["./bin/*.js", "./native/*.js"]);
+  });
+
   it("the sandbox imports only the IAM evaluator, shared pure data (names/, rbac/) and itself", () => {
     // A xirsa.yaml becomes the sandbox's spec on the tool's side (topology/sandboxSpec.ts).
     const allowed = ["iam", "names", "rbac", "state", "errors.ts", "fs"];
