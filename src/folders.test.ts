@@ -1,7 +1,8 @@
 /**
  * The folders of src/ form layers that only point down: no import cycle between folders (issue 12 §1). The
  * graph is read with the TypeScript compiler's own import scanner (static, type-only, re-exports and dynamic
- * `import()`), from every non-test file.
+ * `import()`), from every non-test file. Each folder's index.ts is its public face: imports across folders go
+ * through it, and no module imports its own folder's index (that would make a module cycle).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -90,7 +91,67 @@ function explain(graph: FolderGraph, cycle: readonly string[]): string {
   return lines.join("\n");
 }
 
-const graph = folderGraph(sourceFiles(SRC));
+/** One relative import of a file, resolved. `lazy`: an `import()` (or `import("…").T`), not a static import. */
+interface Import {
+  file: string;
+  target: string;
+  lazy: boolean;
+}
+
+function importsOf(file: string): Import[] {
+  const text = readFileSync(file, "utf8");
+  return ts
+    .preProcessFile(text, true, true)
+    .importedFiles.filter(({ fileName }) => fileName.startsWith("."))
+    .map(({ fileName, pos }) => ({
+      file,
+      target: resolve(dirname(file), fileName.replace(/\.js$/, ".ts")),
+      // pos is where the specifier's literal starts; a lazy import has `import(` before it.
+      lazy: /import\s*\(\s*["'`]?$/.test(text.slice(Math.max(0, pos - 40), pos)),
+    }));
+}
+
+const indexOf = (folder: string): string => join(SRC, folder, "index.ts");
+const isDirFolder = (folder: string): boolean => !folder.endsWith(".ts");
+const show = ({ file, target }: Import): string => `${relative(SRC, file)} => ${relative(SRC, target)}`;
+
+/**
+ * Imports that bypass a folder's index: a static import of another folder must name its index.ts; a lazy
+ * `import()` may name one module (so that a command loads only what it uses) but only one the index re-exports.
+ */
+function deepImports(imports: readonly Import[]): string[] {
+  const publicModules = new Map<string, Set<string>>();
+  const publicOf = (folder: string): Set<string> => {
+    let set = publicModules.get(folder);
+    if (!set) {
+      const index = indexOf(folder);
+      set = new Set([index, ...importsOf(index).map((i) => i.target)]);
+      publicModules.set(folder, set);
+    }
+    return set;
+  };
+  return imports
+    .filter(({ file, target, lazy }) => {
+      const to = folderOf(target);
+      if (to === folderOf(file) || !isDirFolder(to)) return false;
+      return lazy ? !publicOf(to).has(target) : target !== indexOf(to);
+    })
+    .map(show);
+}
+
+/** Modules that import their own folder's index.ts (the index re-exports them: a cycle through the barrel). */
+function ownIndexImports(imports: readonly Import[]): string[] {
+  return imports
+    .filter(({ file, target }) => {
+      const folder = folderOf(file);
+      return isDirFolder(folder) && file !== indexOf(folder) && target === indexOf(folder);
+    })
+    .map(show);
+}
+
+const files = sourceFiles(SRC);
+const graph = folderGraph(files);
+const imports = files.flatMap(importsOf);
 
 describe("folders of src/", () => {
   it("import each other without a cycle", () => {
@@ -138,8 +199,69 @@ describe("folders of src/", () => {
   });
 
   it("the graph is read from the real imports (a known edge is seen)", () => {
-    expect(graph.get("aws")?.get("transport")).toContain("aws/clients.ts => transport/backoff.ts");
+    expect(graph.get("aws")?.get("transport")).toContain("aws/clients.ts => transport/index.ts");
     expect(graph.get("cli")?.has("names")).toBe(true); // a dynamic import() in cli/commands/token.ts
+  });
+
+  it("import each other only through the target folder's index.ts (a lazy import() only a public module)", () => {
+    expect(deepImports(imports)).toEqual([]);
+  });
+
+  it("never import their own folder's index.ts", () => {
+    expect(ownIndexImports(imports)).toEqual([]);
+  });
+
+  it("the index checks see a deep import, a lazy import of a private module and an own-index import", () => {
+    const at = (file: string, target: string, lazy = false): Import => ({
+      file: join(SRC, file),
+      target: join(SRC, target),
+      lazy,
+    });
+    expect(
+      deepImports([
+        at("cli/commands/render.ts", "kube/client.ts"),
+        at("cli/commands/render.ts", "kube/index.ts"),
+        at("cli/commands/render.ts", "errors.ts"),
+        at("cli/commands/token.ts", "aws/eksToken.ts", true),
+        at("cli/commands/token.ts", "aws/arn.nonexistent.ts", true),
+        at("kube/connect.ts", "kube/client.ts"),
+      ]),
+    ).toEqual([
+      "cli/commands/render.ts => kube/client.ts",
+      "cli/commands/token.ts => aws/arn.nonexistent.ts",
+    ]);
+    expect(
+      ownIndexImports([at("rbac/system.ts", "rbac/index.ts"), at("rbac/index.ts", "rbac/system.ts")]),
+    ).toEqual(["rbac/system.ts => rbac/index.ts"]);
+    // The scanner tells a lazy import() from a static one.
+    expect(importsOf(join(SRC, "cli/commands/token.ts")).some((i) => i.lazy)).toBe(true);
+    expect(importsOf(join(SRC, "cli/commands/token.ts")).some((i) => !i.lazy)).toBe(true);
+  });
+
+  it("do nothing when loaded, as package.json's sideEffects says (so the token bundle drops unused barrel parts)", () => {
+    // Top-level statements that act (a call, a loop, an import for its effect); initializers are not looked into.
+    const declares = (st: ts.Statement): boolean =>
+      ts.isImportDeclaration(st)
+        ? st.importClause !== undefined
+        : ts.isExportDeclaration(st) ||
+          ts.isExportAssignment(st) ||
+          ts.isFunctionDeclaration(st) ||
+          ts.isClassDeclaration(st) ||
+          ts.isInterfaceDeclaration(st) ||
+          ts.isTypeAliasDeclaration(st) ||
+          ts.isEnumDeclaration(st) ||
+          ts.isModuleDeclaration(st) ||
+          ts.isVariableStatement(st) ||
+          ts.isEmptyStatement(st);
+    const acting = files.flatMap((file) => {
+      const sf = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
+      return sf.statements
+        .filter((st) => !declares(st))
+        .map((st) => `${relative(SRC, file)}:${sf.getLineAndCharacterOfPosition(st.getStart()).line + 1}`);
+    });
+    expect(acting).toEqual([]);
+    const pkg = JSON.parse(readFileSync(join(SRC, "../package.json"), "utf8"));
+    expect(pkg.sideEffects).toEqual(["./bin/*.js", "./native/*.js"]);
   });
 
   it("the sandbox imports only the IAM evaluator, shared pure data (names/, rbac/) and itself", () => {

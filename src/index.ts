@@ -6,17 +6,23 @@
 export type {
   CredentialSource,
   Credentials,
-} from "./aws/credentials.js";
-export { defaultCredentials } from "./aws/credentials.js";
-export { type EksToken, eksToken, TOKEN_PREFIX } from "./aws/eksToken.js";
-export { execCredential } from "./aws/execCredential.js";
-export { assumeRole, assumeRoleWithWebIdentity, webIdentityChain } from "./aws/sts.js";
-export { configJsonSchema, loadConfig, parseConfig, parseConfigText } from "./config/load.js";
-export type { Config, ConfigInput, SourceConfig, TargetConfig } from "./config/schema.js";
+} from "./aws/index.js";
+export {
+  assumeRole,
+  assumeRoleWithWebIdentity,
+  defaultCredentials,
+  type EksToken,
+  eksToken,
+  execCredential,
+  TOKEN_PREFIX,
+  webIdentityChain,
+} from "./aws/index.js";
+export type { Config, ConfigInput, SourceConfig, TargetConfig } from "./config/index.js";
+export { configJsonSchema, loadConfig, parseConfig, parseConfigText } from "./config/index.js";
 export { AwsError, ConfigError, InputError, KubeError, OperationError, XirsaError } from "./errors.js";
+export type { AuthorizeInput, Decision, EvalRequest } from "./iam/index.js";
 export { authorize, explainDecision, PolicyError, parsePolicy } from "./iam/index.js";
-export type { AuthorizeInput, Decision, EvalRequest } from "./iam/types.js";
-export { applyLive, destroyLive, loadLive, planLive } from "./live/service.js";
+export { applyLive, destroyLive, loadLive, planLive } from "./live/index.js";
 export { loadBundle, renderBundle, writeBundle } from "./render/index.js";
 export { renderHtmlReport, writeHtmlReport } from "./report/index.js";
 export type {
@@ -29,14 +35,16 @@ export type {
   KubeObject,
   OidcProvider,
   State,
-} from "./state/types.js";
-export { desiredState } from "./topology/desired.js";
-export { CATALOGUE } from "./verify/catalogue.js";
+} from "./state/index.js";
+export { desiredState } from "./topology/index.js";
 export type {
+  ChainResult,
   DecidingStatement,
   FailedCondition,
+  Finding,
   HopEvidence,
+  HopResult,
   IamDecisionEvidence,
-} from "./verify/evidence.js";
-export { requiredPermissions, verify } from "./verify/index.js";
-export type { ChainResult, Finding, HopResult, VerifyResult } from "./verify/types.js";
+  VerifyResult,
+} from "./verify/index.js";
+export { CATALOGUE, requiredPermissions, verify } from "./verify/index.js";

@@ -4,9 +4,9 @@
  * `env create` adds the new namespace, `env delete` removes it; `apply` recomputes the whole list from the
  * namespaces that exist (live/envNamespaces.ts).
  */
-import type { Config, TargetConfig } from "../config/schema.js";
+import type { Config, TargetConfig } from "../config/index.js";
 import { OperationError } from "../errors.js";
-import type { KubeClient } from "../kube/client.js";
+import type { KubeClient } from "../kube/index.js";
 import { argocdClusterSecretName } from "../names/index.js";
 import { diagnose, errorText } from "./diagnose.js";
 

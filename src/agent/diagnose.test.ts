@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { awsFailure } from "../aws/sts.js";
+import { awsFailure } from "../aws/index.js";
 import { KubeError } from "../errors.js";
-import { KubeStatusError } from "../kube/client.js";
+import { KubeStatusError } from "../kube/index.js";
 import { type DiagnoseContext, diagnose } from "./diagnose.js";
 
 const A = "arn:aws:iam::111111111111:role/AWSIRSA_dev_CDPipelineOperator";

@@ -3,7 +3,7 @@
  * error they see). Pure: reads the error's AWS code, HTTP status, network code and message, and the step of
  * the chain it happened in; never the credentials.
  */
-import { KubeStatusError } from "../kube/client.js";
+import { KubeStatusError } from "../kube/index.js";
 
 /** Where in the chain the error happened. */
 export type FlowStep =

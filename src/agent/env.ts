@@ -4,15 +4,14 @@
  * ClusterRole admin for the OIDC groups, an optional copy of Secret regcred from cluster A. Idempotent. Unlike
  * the operator, delete never orphans a namespace silently: if the cluster cannot be told, it fails and says so.
  */
-import type { Config } from "../config/schema.js";
+import type { Config } from "../config/index.js";
 import { AwsError, InputError, KubeError, OperationError, XirsaError } from "../errors.js";
-import type { KubeClient } from "../kube/client.js";
-import { KubeStatusError } from "../kube/client.js";
-import { jsonEqual } from "../live/normalize.js";
+import type { KubeClient } from "../kube/index.js";
+import { KubeStatusError } from "../kube/index.js";
+import { jsonEqual } from "../live/index.js";
 import { argocdClusterSecretName, K8S_STACK_LABEL } from "../names/index.js";
-import type { JsonObject, KubeObject } from "../state/types.js";
-import { sourceCluster } from "../topology/desired.js";
-import { extraResourcesBinding, needsExtraResources } from "../topology/objects.js";
+import type { JsonObject, KubeObject } from "../state/index.js";
+import { extraResourcesBinding, needsExtraResources, sourceCluster } from "../topology/index.js";
 import { updateArgocdNamespaces } from "./argocdNamespaces.js";
 import { diagnose, errorText } from "./diagnose.js";
 import { type AgentOptions, adminConnections, establish, openFlowSession } from "./session.js";

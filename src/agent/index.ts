@@ -7,6 +7,7 @@ export { type Diagnosis, diagnose } from "./diagnose.js";
 export {
   createEnv,
   deleteEnv,
+  deleteEnvNamespace,
   type EnvInput,
   type EnvListResult,
   type EnvResult,
@@ -19,4 +20,4 @@ export { type ProbeInput, probe } from "./probe.js";
 export { probeJobManifest, probeJobObjects } from "./probeJob.js";
 export { type RegisterInput, type RegisterResult, registerCluster, registrationObjects } from "./register.js";
 export { type AgentOptions, resolveTokenFile } from "./session.js";
-export { CHAIN_KINDS, ENDPOINT_FROM, type EndpointFrom, flowChainSpec } from "./targets.js";
+export { CHAIN_KINDS, ENDPOINT_FROM, type EndpointFrom, findTarget, flowChainSpec } from "./targets.js";

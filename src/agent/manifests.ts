@@ -4,7 +4,7 @@
  */
 import { parseAllDocuments } from "yaml";
 import { InputError } from "../errors.js";
-import type { KubeObject } from "../state/types.js";
+import type { KubeObject } from "../state/index.js";
 
 function isMap(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);

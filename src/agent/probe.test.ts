@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HOPS } from "../verify/verify.js";
+import { HOPS } from "../verify/index.js";
 import { PROBE_HOPS } from "./probe.js";
 
 describe("probe", () => {

@@ -5,9 +5,9 @@
  */
 import { createHash } from "node:crypto";
 import { stringify } from "yaml";
-import type { Config } from "../config/schema.js";
+import type { Config } from "../config/index.js";
 import { K8S_MANAGED_BY_LABEL, K8S_STACK_LABEL, MANAGED_BY_VALUE } from "../names/index.js";
-import type { ChainKind, KubeObject } from "../state/types.js";
+import type { ChainKind, KubeObject } from "../state/index.js";
 import { findTarget, flowChainSpec } from "./targets.js";
 
 export interface ProbeJobOptions {

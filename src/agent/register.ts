@@ -5,20 +5,28 @@
  * ownership labels, same record of the list items xirsa added) and are made by the live executor, so a later
  * `apply` or `destroy` treats them as its own. Registering one target never removes another's items.
  */
-import type { Config, TargetConfig } from "../config/schema.js";
+import type { Config, TargetConfig } from "../config/index.js";
 import { OperationError } from "../errors.js";
-import type { Change } from "../live/changes.js";
-import { environmentNamespaces } from "../live/envNamespaces.js";
-import { execute } from "../live/execute.js";
-import { sharedListOf } from "../live/merges.js";
-import { addedKeys } from "../live/ownership.js";
-import { plan } from "../live/plan.js";
-import { withPlatformConfigMap } from "../live/platform.js";
-import { checkTargetNames } from "../live/targetNames.js";
+import type { Change } from "../live/index.js";
+import {
+  addedKeys,
+  checkTargetNames,
+  environmentNamespaces,
+  execute,
+  plan,
+  sharedListOf,
+  withPlatformConfigMap,
+} from "../live/index.js";
 import { argocdClusterSecretName, krciClusterSecretName, platformConfigMapName } from "../names/index.js";
-import type { ClusterRef, Json, KubeObject, State } from "../state/types.js";
-import { roleNames, sourceCluster } from "../topology/desired.js";
-import { appProject, argocdClusterSecret, edpConfig, krciClusterSecret } from "../topology/objects.js";
+import type { ClusterRef, Json, KubeObject, State } from "../state/index.js";
+import {
+  appProject,
+  argocdClusterSecret,
+  edpConfig,
+  krciClusterSecret,
+  roleNames,
+  sourceCluster,
+} from "../topology/index.js";
 import { diagnose, errorText } from "./diagnose.js";
 import { type AgentOptions, adminConnections } from "./session.js";
 import { findTarget, type TargetEndpoint, targetEndpoint } from "./targets.js";

@@ -4,16 +4,13 @@
  * operator and Argo CD (argocd-k8s-auth) do it. The admin-side connections (DescribeCluster, cluster A) are
  * the live part's Connections, opened from the config's profiles.
  */
-import { type FlowChain, flowChain } from "../aws/chain.js";
-import { stsEndpoint } from "../aws/endpoints.js";
-import type { Config } from "../config/schema.js";
+import { type FlowChain, flowChain, stsEndpoint } from "../aws/index.js";
+import type { Config } from "../config/index.js";
 import { InputError, OperationError } from "../errors.js";
-import { KubeClient } from "../kube/client.js";
-import { eksSession } from "../kube/connect.js";
-import { type Connections, openConnections } from "../live/connections.js";
-import type { ChainKind, ChainSpec } from "../state/types.js";
-import { defaultRetryPolicy, type RetryPolicy } from "../transport/backoff.js";
-import { CallLog } from "../transport/calls.js";
+import { eksSession, KubeClient } from "../kube/index.js";
+import { type Connections, openConnections } from "../live/index.js";
+import type { ChainKind, ChainSpec } from "../state/index.js";
+import { CallLog, defaultRetryPolicy, type RetryPolicy } from "../transport/index.js";
 import { diagnose, errorText } from "./diagnose.js";
 import {
   type EndpointFrom,

@@ -3,10 +3,10 @@
  * there: the flow's ServiceAccounts and the pods in their namespaces (annotated, and restarted since), and the
  * registration objects (cluster Secrets, AppProject, krci-config / edp-config). Read-only; the verify hops judge them.
  */
-import type { Config } from "../config/schema.js";
-import type { KubeClient } from "../kube/client.js";
+import type { Config } from "../config/index.js";
+import type { KubeClient } from "../kube/index.js";
 import { PLATFORM_CONFIGMAPS } from "../names/index.js";
-import type { ChainSpec, KubeObject } from "../state/types.js";
+import type { ChainSpec, KubeObject } from "../state/index.js";
 
 const CLUSTER_SECRET_SELECTOR = "argocd.argoproj.io/secret-type=cluster";
 

@@ -2,12 +2,12 @@
  * The parts of a config a runtime flow needs: the target by name, the chain a flow uses to reach it (role ARNs
  * come from names alone, so no issuer or endpoint is needed), and where the target's API server is.
  */
-import type { Config, TargetConfig } from "../config/schema.js";
+import type { Config, TargetConfig } from "../config/index.js";
 import { AwsError, InputError } from "../errors.js";
-import type { Connections } from "../live/connections.js";
-import type { ChainKind, ChainSpec, ClusterRef } from "../state/types.js";
-import { didYouMean } from "../text/suggest.js";
-import { roleNames, sourceCluster } from "../topology/desired.js";
+import type { Connections } from "../live/index.js";
+import type { ChainKind, ChainSpec, ClusterRef } from "../state/index.js";
+import { didYouMean } from "../text/index.js";
+import { roleNames, sourceCluster } from "../topology/index.js";
 
 export const CHAIN_KINDS: readonly ChainKind[] = ["cd-pipeline-operator", "argocd"];
 

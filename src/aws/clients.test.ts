@@ -1,8 +1,7 @@
 import { createServer, type Server } from "node:http";
 import { CreateRoleCommand, GetRoleCommand } from "@aws-sdk/client-iam";
 import { afterEach, describe, expect, it } from "vitest";
-import { defaultRetryPolicy } from "../transport/backoff.js";
-import { CallLog } from "../transport/calls.js";
+import { CallLog, defaultRetryPolicy } from "../transport/index.js";
 import { accountClients, classifyAwsError } from "./clients.js";
 
 const NS = "https://iam.amazonaws.com/doc/2010-05-08/";

@@ -7,8 +7,13 @@
 import { EKSClient } from "@aws-sdk/client-eks";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { STSClient } from "@aws-sdk/client-sts";
-import { isNetworkError, type RetryPolicy, type Transience } from "../transport/backoff.js";
-import { type CallLog, isMutatingAwsOperation } from "../transport/calls.js";
+import {
+  type CallLog,
+  isMutatingAwsOperation,
+  isNetworkError,
+  type RetryPolicy,
+  type Transience,
+} from "../transport/index.js";
 import { type CredentialSource, defaultCredentials } from "./credentials.js";
 import { endpointOverride, stsEndpoint } from "./endpoints.js";
 import { instrumentation } from "./instrument.js";

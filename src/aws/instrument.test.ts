@@ -2,8 +2,7 @@ import { createServer, type Server } from "node:http";
 import { DescribeClusterCommand } from "@aws-sdk/client-eks";
 import { CreateRoleCommand, GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { afterEach, describe, expect, it } from "vitest";
-import { defaultRetryPolicy, type Transience } from "../transport/backoff.js";
-import { CallLog } from "../transport/calls.js";
+import { CallLog, defaultRetryPolicy, type Transience } from "../transport/index.js";
 import { accountClients } from "./clients.js";
 import { CALL_LOG_MIDDLEWARE, xirsaRetryStrategy } from "./instrument.js";
 

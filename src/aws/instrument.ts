@@ -20,8 +20,15 @@ import type {
   RetryStrategyV2,
   RetryToken,
 } from "@smithy/types";
-import { backoffDelay, type RetryPolicy, type Transience } from "../transport/backoff.js";
-import { type Api, type ApiCall, type CallLog, isMutatingAwsOperation } from "../transport/calls.js";
+import {
+  type Api,
+  type ApiCall,
+  backoffDelay,
+  type CallLog,
+  isMutatingAwsOperation,
+  type RetryPolicy,
+  type Transience,
+} from "../transport/index.js";
 
 /** Classifies an SDK error of one operation (`CreateRole`). */
 export type AwsClassifier = (operation: string, e: unknown) => Transience;

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { InputError } from "../errors.js";
-import { didYouMean } from "../text/suggest.js";
+import { didYouMean } from "../text/index.js";
 
 function sections(file: string): string[] | undefined {
   let text: string;

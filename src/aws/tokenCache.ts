@@ -18,7 +18,7 @@ import {
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { InputError } from "../errors.js";
-import { writeFileAtomic } from "../fs/atomic.js";
+import { writeFileAtomic } from "../fs/index.js";
 import { TOKEN_LIFETIME_MS, TOKEN_PREFIX } from "./eksToken.js";
 
 export interface CachedToken {

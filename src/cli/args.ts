@@ -1,6 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { InputError } from "../errors.js";
-import { didYouMean } from "../text/suggest.js";
+import { didYouMean } from "../text/index.js";
 
 export type Options = NonNullable<ParseArgsConfig["options"]>;
 

@@ -3,7 +3,7 @@
  * and the subcommand table, so that they cannot drift from what the commands accept.
  */
 import { InputError } from "../errors.js";
-import { didYouMean } from "../text/suggest.js";
+import { didYouMean } from "../text/index.js";
 import type { Command } from "./command.js";
 import { SUBCOMMANDS } from "./help.js";
 

@@ -5,8 +5,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { decodeJwt, decodeProtectedHeader } from "jose";
-import { resolveTokenFile } from "../agent/session.js";
-import { ENDPOINT_FROM, type EndpointFrom } from "../agent/targets.js";
+import { ENDPOINT_FROM, type EndpointFrom, resolveTokenFile } from "../agent/index.js";
 import { InputError } from "../errors.js";
 import { type FlagValues, oneOf, requireFlag } from "./args.js";
 import type { Io } from "./command.js";

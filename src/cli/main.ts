@@ -4,7 +4,7 @@
  */
 
 import { type ExitCode, InputError, isXirsaError } from "../errors.js";
-import { didYouMean } from "../text/suggest.js";
+import { didYouMean } from "../text/index.js";
 import type { Command, Io } from "./command.js";
 import { commandHelp, EXIT_CODES, GLOBAL_FLAGS, SUBCOMMANDS } from "./help.js";
 import { runCommand } from "./run.js";

@@ -2,7 +2,7 @@ import { readFileSync, statSync } from "node:fs";
 import { type Document, isMap, isScalar, LineCounter, parseDocument, visit } from "yaml";
 import { z } from "zod";
 import { ConfigError } from "../errors.js";
-import { didYouMean } from "../text/suggest.js";
+import { didYouMean } from "../text/index.js";
 import { FIELD_DESCRIPTIONS } from "./descriptions.js";
 import { type Config, configSchema } from "./schema.js";
 

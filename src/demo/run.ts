@@ -8,30 +8,28 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DeleteAccessEntryCommand } from "@aws-sdk/client-eks";
 import { createEnv, deploy, parseManifests, probe, registerCluster } from "../agent/index.js";
-import { parseConfigText } from "../config/load.js";
-import type { Config } from "../config/schema.js";
+import type { Config } from "../config/index.js";
+import { parseConfigText } from "../config/index.js";
 import { isXirsaError, OperationError } from "../errors.js";
-import { type Connections, openConnections } from "../live/connections.js";
-import { applyLive, loadLive, planLive } from "../live/service.js";
+import { applyLive, type Connections, loadLive, openConnections, planLive } from "../live/index.js";
 import { writeHtmlReport } from "../report/index.js";
-import { mintSandboxToken } from "../sandbox/access.js";
-import { withClientEnv } from "../sandbox/clientEnv.js";
-import { readClientEnv } from "../sandbox/clientFiles.js";
 import {
+  files,
+  mintSandboxToken,
+  type RunningSandbox,
+  readClientEnv,
   readEndpoints,
   releasePid,
   resolveSettings,
   runningPid,
   saveSettings,
   startInProcess,
-} from "../sandbox/lifecycle.js";
-import { files, type RunningSandbox } from "../sandbox/server.js";
-import type { ChainKind, KubeObject } from "../state/types.js";
-import { painter } from "../text/paint.js";
-import { roleNames } from "../topology/desired.js";
-import { sandboxSpecOf } from "../topology/sandboxSpec.js";
-import { type VerifyResult, verify } from "../verify/index.js";
-import { formatTable } from "../verify/output/table.js";
+  withClientEnv,
+} from "../sandbox/index.js";
+import type { ChainKind, KubeObject } from "../state/index.js";
+import { painter } from "../text/index.js";
+import { roleNames, sandboxSpecOf } from "../topology/index.js";
+import { formatTable, type VerifyResult, verify } from "../verify/index.js";
 import { sandboxConfigText } from "./config.js";
 
 export interface DemoOptions {

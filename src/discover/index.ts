@@ -2,8 +2,9 @@
  * `--discover`: the config of a set-up made by hand, read from cluster A outwards (read.ts), modelled as the
  * xirsa.yaml that reproduces it (model.ts). `verify --live --discover` proves it; `import` writes it.
  */
-import { parseConfig } from "../config/load.js";
-import type { Config } from "../config/schema.js";
+
+import type { Config } from "../config/index.js";
+import { parseConfig } from "../config/index.js";
 import { OperationError } from "../errors.js";
 import { type Imported, importConfig } from "./model.js";
 import { type DiscoverOptions, readSetUp } from "./read.js";

@@ -2,8 +2,8 @@
  * What was found (read.ts) → the xirsa.yaml that reproduces it, and what the config cannot say. Pure.
  * Only what the set-up shows goes in; a value equal to the schema's default is left out so the file stays short.
  */
-import type { ConfigInput } from "../config/schema.js";
-import { parseRoleArn } from "../iam/arn.js";
+import type { ConfigInput } from "../config/index.js";
+import { parseRoleArn } from "../iam/index.js";
 import {
   ADMIN_POLICY,
   argocdClusterSecretName,
@@ -15,7 +15,7 @@ import {
   ROLE_KINDS,
   type RoleKind,
 } from "../names/index.js";
-import type { IamRole, KubeObject } from "../state/types.js";
+import type { IamRole, KubeObject } from "../state/index.js";
 import { inferNaming, stackNameFrom } from "./naming.js";
 import { type Found, type FoundTarget, trustedRolePrincipals } from "./read.js";
 

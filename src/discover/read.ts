@@ -14,18 +14,14 @@ import {
 } from "@aws-sdk/client-eks";
 import { GetRoleCommand, GetRolePolicyCommand, ListRolePoliciesCommand } from "@aws-sdk/client-iam";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { type AccountClients, accountClients } from "../aws/clients.js";
-import { stsEndpoint } from "../aws/endpoints.js";
-import { awsFailure } from "../aws/sts.js";
+import { type AccountClients, accountClients, awsFailure, stsEndpoint } from "../aws/index.js";
 import { AwsError, InputError } from "../errors.js";
-import { parseRoleArn } from "../iam/arn.js";
-import { discoverCluster, type EksPort } from "../init/discover.js";
-import { KubeClient } from "../kube/client.js";
-import { eksSession, kubeconfigSession } from "../kube/connect.js";
-import { decodePolicyDocument } from "../live/normalize.js";
-import type { AccessEntry, AccessScope, IamRole, KubeObject } from "../state/types.js";
-import { defaultRetryPolicy } from "../transport/backoff.js";
-import { CallLog } from "../transport/calls.js";
+import { parseRoleArn } from "../iam/index.js";
+import { discoverCluster, type EksPort } from "../init/index.js";
+import { eksSession, KubeClient, kubeconfigSession } from "../kube/index.js";
+import { decodePolicyDocument } from "../live/index.js";
+import type { AccessEntry, AccessScope, IamRole, KubeObject } from "../state/index.js";
+import { CallLog, defaultRetryPolicy } from "../transport/index.js";
 import {
   ARGOCD_SECRET_TYPE_LABEL,
   KRCI_SECRET_TYPE_LABEL,

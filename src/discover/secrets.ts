@@ -10,7 +10,7 @@
  * epam/edp-cd-pipeline-operator controllers/clustersecret/clustersecret_controller.go (Reconcile) and
  * pkg/argocd/argocd_cluster.go (SecretToIRSACluster, ArgoIRSAClusterSecretToKubeconfig).
  */
-import type { Json, KubeObject } from "../state/types.js";
+import type { Json, KubeObject } from "../state/index.js";
 
 export const ARGOCD_SECRET_TYPE_LABEL = "argocd.argoproj.io/secret-type";
 export const KRCI_SECRET_TYPE_LABEL = "app.edp.epam.com/secret-type";

@@ -4,15 +4,20 @@
  * permissions each flow needs (requiredPermissions) and the access policies verify models. Pure: the hop
  * modules' source texts are passed in; scripts/gen-docs.ts reads and writes the files.
  */
-import { hopLabel } from "../report/diagram.js";
-import type { ChainKind } from "../state/types.js";
-import { CATALOGUE, type CatalogueEntry, isFindingCode } from "../verify/catalogue.js";
-import { HOP_EVIDENCE } from "../verify/evidence.js";
-import { ACCESS_POLICY_RULES } from "../verify/k8s/accessPolicies.js";
-import { describeRequest } from "../verify/k8s/rules.js";
-import { type RequiredPermission, requiredPermissions } from "../verify/permissions.js";
-import type { HopId, Severity } from "../verify/types.js";
-import { HOPS } from "../verify/verify.js";
+import { hopLabel } from "../report/index.js";
+import type { ChainKind } from "../state/index.js";
+import type { HopId, Severity } from "../verify/index.js";
+import {
+  ACCESS_POLICY_RULES,
+  CATALOGUE,
+  type CatalogueEntry,
+  describeRequest,
+  HOP_EVIDENCE,
+  HOPS,
+  isFindingCode,
+  type RequiredPermission,
+  requiredPermissions,
+} from "../verify/index.js";
 
 /** A hop module's file name and text (src/verify/hops/*.ts). */
 export interface HopSource {

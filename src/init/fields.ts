@@ -3,7 +3,7 @@
  * comment in the written file and the zod schema of src/config that validates it (the same one loadConfig uses).
  */
 import type { z } from "zod";
-import { configSchema, sourceSchema, targetSchema } from "../config/schema.js";
+import { configSchema, sourceSchema, targetSchema } from "../config/index.js";
 
 export const FIELD_KEYS = [
   "name",

@@ -5,7 +5,7 @@
 import { existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import { parseConfigText } from "../config/load.js";
+import { parseConfigText } from "../config/index.js";
 import { type ExitCode, InputError, OperationError } from "../errors.js";
 import { type Chooser, type DiscoveredCluster, discoverCluster, type EksPort } from "./discover.js";
 import { type Field, type FieldKey, fieldOf, type InitValues } from "./fields.js";

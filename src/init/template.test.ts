@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { validValues } from "../../test/init/testdata.js";
-import { loadConfig, parseConfigText } from "../config/load.js";
+import { loadConfig, parseConfigText } from "../config/index.js";
 import { renderInitYaml } from "./template.js";
 import { validateValues } from "./values.js";
 

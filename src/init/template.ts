@@ -4,8 +4,8 @@
  * field saying what it is and where its value comes from.
  */
 import { stringify } from "yaml";
-import type { Config } from "../config/schema.js";
-import { targetSchema } from "../config/schema.js";
+import type { Config } from "../config/index.js";
+import { targetSchema } from "../config/index.js";
 import { type FieldKey, fieldOf } from "./fields.js";
 
 const WIDTH = 110;

@@ -2,8 +2,7 @@
  * Init values → the config they describe, validated by src/config's schema. A bad value is refused with one
  * line naming its flag (exit 2), so scripts and people see which flag to fix.
  */
-import { formatPath } from "../config/load.js";
-import { type Config, type ConfigInput, configSchema } from "../config/schema.js";
+import { type Config, type ConfigInput, configSchema, formatPath } from "../config/index.js";
 import { InputError } from "../errors.js";
 import { FIELDS, type Field, type FieldKey, fieldAt, type InitValues } from "./fields.js";
 

@@ -1,6 +1,6 @@
 /** Writing the new config: atomically, and never over an existing file unless forced. */
 import { InputError } from "../errors.js";
-import { writeFileAtomic } from "../fs/atomic.js";
+import { writeFileAtomic } from "../fs/index.js";
 
 export function existsError(shown: string): InputError {
   return new InputError(

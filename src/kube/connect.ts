@@ -6,8 +6,8 @@ import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
-import type { CredentialSource } from "../aws/credentials.js";
-import { eksToken } from "../aws/eksToken.js";
+import type { CredentialSource } from "../aws/index.js";
+import { eksToken } from "../aws/index.js";
 import { ConfigError } from "../errors.js";
 import type { KubeSession } from "./client.js";
 

@@ -11,7 +11,7 @@ import type {
   JsonObject,
   KubeObject,
   OidcProvider,
-} from "../state/types.js";
+} from "../state/index.js";
 
 /** The apply order of the issue; `prune` removes what xirsa owns but no longer wants, last. */
 export const APPLY_STEPS = [

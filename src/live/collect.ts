@@ -22,10 +22,10 @@ import {
   ListRolesCommand,
   type ListRolesCommandOutput,
 } from "@aws-sdk/client-iam";
-import { awsFailure } from "../aws/sts.js";
-import type { Config } from "../config/schema.js";
+import { awsFailure } from "../aws/index.js";
+import type { Config } from "../config/index.js";
 import { AwsError } from "../errors.js";
-import { type KubeClient, KubeStatusError } from "../kube/client.js";
+import { type KubeClient, KubeStatusError } from "../kube/index.js";
 import { K8S_STACK_LABEL, ROLE_KINDS, roleName, roleNameOf } from "../names/index.js";
 import type {
   AccessEntry,
@@ -36,9 +36,9 @@ import type {
   KubeObject,
   OidcProvider,
   State,
-} from "../state/types.js";
-import { clusterKey } from "../state/types.js";
-import { type Desired, desiredState, sourceCluster } from "../topology/desired.js";
+} from "../state/index.js";
+import { clusterKey } from "../state/index.js";
+import { type Desired, desiredState, sourceCluster } from "../topology/index.js";
 import type { Workload } from "./changes.js";
 import { type ClusterInfo, type Connections, resolveConfig } from "./connections.js";
 import { listEnvNamespaces } from "./envNamespaces.js";

@@ -6,16 +6,12 @@
  */
 import { DescribeClusterCommand } from "@aws-sdk/client-eks";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
-import { type AccountClients, accountClients } from "../aws/clients.js";
-import { stsEndpoint } from "../aws/endpoints.js";
-import { awsFailure } from "../aws/sts.js";
-import type { Config } from "../config/schema.js";
+import { type AccountClients, accountClients, awsFailure, stsEndpoint } from "../aws/index.js";
+import type { Config } from "../config/index.js";
 import { AwsError, ConfigError, InputError } from "../errors.js";
-import { KubeClient } from "../kube/client.js";
-import { eksSession, kubeconfigSession } from "../kube/connect.js";
-import { type ClusterRef, clusterKey } from "../state/types.js";
-import { defaultRetryPolicy, type RetryPolicy } from "../transport/backoff.js";
-import { CallLog } from "../transport/calls.js";
+import { eksSession, KubeClient, kubeconfigSession } from "../kube/index.js";
+import { type ClusterRef, clusterKey } from "../state/index.js";
+import { CallLog, defaultRetryPolicy, type RetryPolicy } from "../transport/index.js";
 
 export interface ClusterInfo {
   ref: ClusterRef;

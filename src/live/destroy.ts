@@ -8,8 +8,8 @@
  */
 
 import { K8S_STACK_LABEL, PREVIOUS_ROLE_ARN_ANNOTATION, ROLE_ARN_ANNOTATION } from "../names/index.js";
-import type { ClusterRef, EksCluster, State } from "../state/types.js";
-import { findObject } from "../state/types.js";
+import type { ClusterRef, EksCluster, State } from "../state/index.js";
+import { findObject } from "../state/index.js";
 import { type Change, DESTROY_STEPS, type Workload } from "./changes.js";
 import { sharedListOf, unmergeList } from "./merges.js";
 import { normalizePolicy } from "./normalize.js";

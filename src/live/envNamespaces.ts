@@ -3,9 +3,9 @@
  * names the Argo CD cluster Secret's `namespaces` key must list (topology/objects.ts argocdNamespaces).
  * Terminating namespaces no longer count.
  */
-import type { Config, TargetConfig } from "../config/schema.js";
-import type { KubeObject } from "../state/types.js";
-import { namespaceCovers } from "../verify/k8s/authorizer.js";
+import type { Config, TargetConfig } from "../config/index.js";
+import type { KubeObject } from "../state/index.js";
+import { namespaceCovers } from "../verify/index.js";
 import type { Connections } from "./connections.js";
 
 /** The names of `namespaces` that are environments of the target (pure). */

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseConfigText } from "../config/load.js";
+import { parseConfigText } from "../config/index.js";
 import { OperationError } from "../errors.js";
-import type { JsonObject, KubeObject } from "../state/types.js";
+import type { JsonObject, KubeObject } from "../state/index.js";
 import type { Change } from "./changes.js";
 import { environmentsText, refuseStages, targetsLosingOperator } from "./environments.js";
 import { stagesOn } from "./stages.js";

@@ -6,10 +6,10 @@
  * remain in each target, and with --environments deletes them first, through the operator's chain as
  * `xirsa env delete` does.
  */
-import type { Config, TargetConfig } from "../config/schema.js";
+import type { Config, TargetConfig } from "../config/index.js";
 import { OperationError } from "../errors.js";
 import { krciClusterSecretName } from "../names/index.js";
-import { sourceCluster } from "../topology/desired.js";
+import { sourceCluster } from "../topology/index.js";
 import type { Change } from "./changes.js";
 import type { Connections } from "./connections.js";
 import { environmentNamespaces } from "./envNamespaces.js";

@@ -1,5 +1,5 @@
 /** The plan as a table for people (with each change's diff under it) and as JSON for machines. */
-import { type Paint, painter, type Style } from "../text/paint.js";
+import { type Paint, painter, type Style } from "../text/index.js";
 import { type Change, changeJson } from "./changes.js";
 import { type TerraformOwned, terraformCommand } from "./ownership.js";
 

@@ -11,9 +11,9 @@
  * Why not a tag on the source roles: an IAM tag value holds 256 characters, too few for a list of targets,
  * and the roles may be the first thing a crash leaves half-made.
  */
-import type { Config, TargetConfig } from "../config/schema.js";
-import type { EksCluster, JsonObject, KubeObject, State } from "../state/types.js";
-import { roleNames, sourceCluster } from "../topology/desired.js";
+import type { Config, TargetConfig } from "../config/index.js";
+import type { EksCluster, JsonObject, KubeObject, State } from "../state/index.js";
+import { roleNames, sourceCluster } from "../topology/index.js";
 import type { Change } from "./changes.js";
 import { ownershipLabels } from "./ownership.js";
 import { lineDiff } from "./textDiff.js";

@@ -1,9 +1,9 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../config/load.js";
+import { loadConfig } from "../config/index.js";
 import { INLINE_POLICY_NAME } from "../names/index.js";
-import type { IamRole, KubeObject, State } from "../state/types.js";
-import { desiredState } from "../topology/desired.js";
+import type { IamRole, KubeObject, State } from "../state/index.js";
+import { desiredState } from "../topology/index.js";
 import { checkTargets, limitDesired } from "./limit.js";
 import { addedAnnotation, ownershipLabels } from "./ownership.js";
 import { plan } from "./plan.js";

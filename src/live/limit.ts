@@ -5,14 +5,13 @@
  * ARNs (present or not), the AppProject and available_clusters keep their items, the other targets' cluster
  * Secrets stay as they are. Pure.
  */
-import type { Config } from "../config/schema.js";
+import type { Config } from "../config/index.js";
 import { InputError } from "../errors.js";
 import { argocdClusterSecretName, INLINE_POLICY_NAME, krciClusterSecretName } from "../names/index.js";
-import type { ChainSpec, IamRole, Json, JsonObject, KubeObject, State } from "../state/types.js";
-import { clusterKey } from "../state/types.js";
-import { didYouMean } from "../text/suggest.js";
-import { roleNames } from "../topology/desired.js";
-import { assumeRolesPolicy } from "../topology/policies.js";
+import type { ChainSpec, IamRole, Json, JsonObject, KubeObject, State } from "../state/index.js";
+import { clusterKey } from "../state/index.js";
+import { didYouMean } from "../text/index.js";
+import { assumeRolesPolicy, roleNames } from "../topology/index.js";
 import type { InventoryTarget } from "./inventory.js";
 import { sharedListOf } from "./merges.js";
 import { addedKeys, ownsObject } from "./ownership.js";

@@ -5,8 +5,8 @@
  */
 
 import { isPlatformConfigMap } from "../names/index.js";
-import type { Json, JsonObject, KubeObject } from "../state/types.js";
-import { capsuleUsersFormOf } from "../topology/capsuleConfig.js";
+import type { Json, JsonObject, KubeObject } from "../state/index.js";
+import { capsuleUsersFormOf } from "../topology/index.js";
 
 export interface SharedList {
   /** Items of the list in an object. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { JsonObject } from "../state/types.js";
+import type { JsonObject } from "../state/index.js";
 import { mergeList, sharedListOf, splitClusters, unmergeList } from "./merges.js";
 import { containedIn, decodePolicyDocument, policiesEqual } from "./normalize.js";
 import { lineDiff } from "./textDiff.js";

@@ -3,7 +3,7 @@
  * key order, and a one-element list may come back as a plain string (or the other way round). Two documents
  * that IAM treats the same compare equal here.
  */
-import type { Json, JsonObject } from "../state/types.js";
+import type { Json, JsonObject } from "../state/index.js";
 
 /** Policy fields whose value is a string or a set of strings. */
 const SET_FIELDS = new Set(["Action", "NotAction", "Resource", "NotResource"]);

@@ -15,7 +15,7 @@ import {
   STACK_TAG,
   TERRAFORM_MANAGED_BY_VALUE,
 } from "../names/index.js";
-import type { KubeObject, State } from "../state/types.js";
+import type { KubeObject, State } from "../state/index.js";
 
 export function ownershipTags(stack: string): Record<string, string> {
   return { [MANAGED_BY_TAG]: MANAGED_BY_VALUE, [STACK_TAG]: stack };

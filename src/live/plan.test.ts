@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseConfigText } from "../config/load.js";
-import type { Config } from "../config/schema.js";
+import type { Config } from "../config/index.js";
+import { parseConfigText } from "../config/index.js";
 import { INLINE_POLICY_NAME, PREVIOUS_ROLE_ARN_ANNOTATION, ROLE_ARN_ANNOTATION } from "../names/index.js";
-import type { JsonObject, KubeObject, State } from "../state/types.js";
-import { desiredState } from "../topology/desired.js";
+import type { JsonObject, KubeObject, State } from "../state/index.js";
+import { desiredState } from "../topology/index.js";
 import type { Change } from "./changes.js";
 import { destroyDecisions, destroyPlan, rolesTrustingProvider } from "./destroy.js";
 import { addedAnnotation, ownershipLabels, ownershipTags } from "./ownership.js";

@@ -4,7 +4,7 @@
  * Resources xirsa does not own are never changed unless --adopt; prerequisites xirsa must not create
  * (ServiceAccounts, AppProject, edp-config, the OIDC provider without --create-oidc-provider) block the plan.
  */
-import type { Config } from "../config/schema.js";
+import type { Config } from "../config/index.js";
 import {
   INLINE_POLICY_NAME,
   K8S_MANAGED_BY_LABEL,
@@ -14,7 +14,6 @@ import {
   STACK_TAG,
   STS_AUDIENCE,
 } from "../names/index.js";
-import { restartTargets } from "../state/controllers.js";
 import type {
   AccessEntry,
   AccessPolicyAssociation,
@@ -26,10 +25,10 @@ import type {
   KubeObject,
   OidcProvider,
   State,
-} from "../state/types.js";
-import { findCluster, findObject } from "../state/types.js";
-import { capsuleUsersFormOf, inCapsuleUsersForm } from "../topology/capsuleConfig.js";
-import { managerOf, managerText, sourceOfTruth } from "../verify/k8s/gitops.js";
+} from "../state/index.js";
+import { findCluster, findObject, restartTargets } from "../state/index.js";
+import { capsuleUsersFormOf, inCapsuleUsersForm } from "../topology/index.js";
+import { managerOf, managerText, sourceOfTruth } from "../verify/index.js";
 import {
   APPLY_STEPS,
   type Blocked,

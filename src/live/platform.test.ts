@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseConfigText } from "../config/load.js";
-import type { KubeObject, State } from "../state/types.js";
-import { desiredState } from "../topology/desired.js";
+import { parseConfigText } from "../config/index.js";
+import type { KubeObject, State } from "../state/index.js";
+import { desiredState } from "../topology/index.js";
 import { planTable } from "./format.js";
 import { plan } from "./plan.js";
 import { discoverPlatformConfigMap } from "./platform.js";

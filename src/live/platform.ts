@@ -4,8 +4,8 @@
  * pkg/platform/config.go GetKrciConfig falls back to edp-config). xirsa never creates either: when neither
  * exists the plan is blocked (merges.ts availableClusters.missingFix).
  */
-import type { Config } from "../config/schema.js";
-import type { KubeClient } from "../kube/client.js";
+import type { Config } from "../config/index.js";
+import type { KubeClient } from "../kube/index.js";
 import { PLATFORM_CONFIGMAPS, type PlatformConfigMap } from "../names/index.js";
 
 /** The first existing name in discovery order, or undefined (pure over an existence check). */

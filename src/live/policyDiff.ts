@@ -4,7 +4,7 @@
  * of pretty-printed JSON. Statements are compared in IAM's canonical form (normalize.ts), so key order, a
  * string versus a one-element list and the order of statements are no change. Pure.
  */
-import type { Json, JsonObject } from "../state/types.js";
+import type { Json, JsonObject } from "../state/index.js";
 import { normalizePolicy, stableStringify } from "./normalize.js";
 
 interface Stmt {

@@ -6,7 +6,7 @@
  * the structured before/after of plan JSON). Pure.
  */
 import { createHash, X509Certificate } from "node:crypto";
-import type { Json, JsonObject } from "../state/types.js";
+import type { Json, JsonObject } from "../state/index.js";
 
 const CA_KEYS = new Set(["caData", "certificate-authority-data"]);
 

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../config/load.js";
-import { desiredState } from "../topology/desired.js";
+import { loadConfig } from "../config/index.js";
+import { desiredState } from "../topology/index.js";
 import { inventoryRecord } from "./inventory.js";
 import { planRemoved, removedTargets } from "./removed.js";
 

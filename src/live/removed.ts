@@ -6,11 +6,11 @@
  * of the remaining targets already. Without working credentials for the account nothing there can be read or
  * deleted: the plan lists what the inventory says is left, with the commands that remove it.
  */
-import type { Config, RemovedConfig } from "../config/schema.js";
+import type { Config, RemovedConfig } from "../config/index.js";
 import { AwsError } from "../errors.js";
 import { partitionOf, ROLE_KINDS, roleArn, roleName, roleNameOf } from "../names/index.js";
-import type { EksCluster, IamRole, State } from "../state/types.js";
-import { clusterKey } from "../state/types.js";
+import type { EksCluster, IamRole, State } from "../state/index.js";
+import { clusterKey } from "../state/index.js";
 import type { Change } from "./changes.js";
 import { readAccessEntries, readObjects, readRole } from "./collect.js";
 import type { Connections } from "./connections.js";

@@ -2,14 +2,13 @@
  * The live commands as functions (the CLI and the tests call these): plan, apply and destroy against the
  * accounts and clusters of a config, and the live State for `verify --live`.
  */
-import type { Config } from "../config/schema.js";
+import type { Config } from "../config/index.js";
 import { InputError, OperationError } from "../errors.js";
-import type { ChainSpec, KubeObject, State } from "../state/types.js";
-import { sourceCluster } from "../topology/desired.js";
-import type { RetryPolicy } from "../transport/backoff.js";
-import type { CallLog } from "../transport/calls.js";
+import type { ChainSpec, KubeObject, State } from "../state/index.js";
+import { sourceCluster } from "../topology/index.js";
+import type { CallLog, RetryPolicy } from "../transport/index.js";
+import type { VerifyResult } from "../verify/index.js";
 import { verify } from "../verify/index.js";
-import type { VerifyResult } from "../verify/types.js";
 import { APPLY_STEPS, type Change, DESTROY_STEPS, STEP_TITLES } from "./changes.js";
 import { collect, type LiveSnapshot, listAccountRoles } from "./collect.js";
 import { type Connections, openConnections } from "./connections.js";

@@ -7,8 +7,8 @@
  * gone, deleting the Stage skips the namespace ("Failed to get cluster internalClient. Skipping namespace
  * deletion.", internal/controller/stage/chain/factory.go): the namespace is orphaned.
  */
-import { KubeStatusError } from "../kube/client.js";
-import type { KubeObject } from "../state/types.js";
+import { KubeStatusError } from "../kube/index.js";
+import type { KubeObject } from "../state/index.js";
 
 export const STAGE_API_VERSION = "v2.edp.epam.com/v1";
 export const STAGE_KIND = "Stage";

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseConfig, parseConfigText } from "../config/load.js";
-import type { KubeObject } from "../state/types.js";
+import { parseConfig, parseConfigText } from "../config/index.js";
+import type { KubeObject } from "../state/index.js";
 import { targetNameConflict } from "./targetNames.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");

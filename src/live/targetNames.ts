@@ -7,11 +7,11 @@
  *   existing `<name>` it did not make (e.g. regcred) would be overwritten; and `<name>-cluster` must be a
  *   cluster Secret of this stack, not someone else's Secret.
  */
-import type { Config } from "../config/schema.js";
+import type { Config } from "../config/index.js";
 import { InputError } from "../errors.js";
-import type { KubeClient } from "../kube/client.js";
+import type { KubeClient } from "../kube/index.js";
 import { K8S_STACK_LABEL, krciClusterSecretName } from "../names/index.js";
-import type { KubeObject } from "../state/types.js";
+import type { KubeObject } from "../state/index.js";
 
 export const IN_CLUSTER = "in-cluster";
 

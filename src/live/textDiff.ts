@@ -2,7 +2,7 @@
  * A readable line diff (live → desired) for the plan: `- ` lines only live has, `+ ` lines only desired has,
  * and up to `context` unchanged lines around each change. Inputs are small (policies, manifests): plain LCS.
  */
-import type { Json } from "../state/types.js";
+import type { Json } from "../state/index.js";
 import { stableStringify } from "./normalize.js";
 
 export function lineDiff(before: string, after: string, context = 2): string {

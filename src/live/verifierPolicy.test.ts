@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseConfigText } from "../config/load.js";
+import { parseConfigText } from "../config/index.js";
 import { verifierPolicies } from "./verifierPolicy.js";
 
 const config = parseConfigText(

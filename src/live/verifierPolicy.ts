@@ -4,7 +4,7 @@
  * read the Kubernetes objects. sts:GetCallerIdentity needs no permission. Pure: `xirsa render --only
  * verifier-policy` prints it.
  */
-import type { Config } from "../config/schema.js";
+import type { Config } from "../config/index.js";
 import {
   ACCESS_POLICY_PREFIX,
   issuerHostPath,
@@ -14,8 +14,8 @@ import {
   roleArn,
   roleName,
 } from "../names/index.js";
-import type { JsonObject } from "../state/types.js";
-import { boundaryArnFor } from "../topology/boundary.js";
+import type { JsonObject } from "../state/index.js";
+import { boundaryArnFor } from "../topology/index.js";
 
 /** Read-only on every Kubernetes resource, Secrets included (the cluster Secrets are read). */
 export const VERIFIER_ACCESS_POLICY = `${ACCESS_POLICY_PREFIX}AmazonEKSAdminViewPolicy`;

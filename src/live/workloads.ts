@@ -4,10 +4,10 @@
  * spec.serviceAccountName and restarted through their controllers (controllers.ts). And how to read the
  * injected role from a pod.
  */
-import type { Config } from "../config/schema.js";
-import { podsUsing } from "../state/controllers.js";
-import type { Json, KubeObject } from "../state/types.js";
-import { sourceCluster } from "../topology/desired.js";
+import type { Config } from "../config/index.js";
+import type { Json, KubeObject } from "../state/index.js";
+import { podsUsing } from "../state/index.js";
+import { sourceCluster } from "../topology/index.js";
 import type { Workload } from "./changes.js";
 
 export const ARGOCD_POD_LABEL = "app.kubernetes.io/name";

@@ -3,7 +3,7 @@
  * sandbox). Pure string functions; it imports only `iam/arn.ts` and the error types, so every folder may use it.
  */
 import { ConfigError } from "../errors.js";
-import { parseRoleArn } from "../iam/arn.js";
+import { parseRoleArn } from "../iam/index.js";
 
 export const ROLE_KINDS = [
   "CDPipelineOperator",

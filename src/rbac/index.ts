@@ -13,30 +13,11 @@
  *   create and patch namespaces; the deleter may delete them).
  */
 import { ACCESS_POLICY_PREFIX } from "../names/index.js";
+import type { PolicyRule, ResourceRule } from "./rules.js";
 import { SYSTEM_CLUSTER_ROLE_BINDINGS, SYSTEM_CLUSTER_ROLES } from "./system.js";
 
+export { type NonResourceRule, type PolicyRule, type ResourceRule, resourceRules } from "./rules.js";
 export { ACCESS_POLICY_PREFIX };
-
-/** A rule on API resources (RBAC PolicyRule with apiGroups and resources). */
-export interface ResourceRule {
-  apiGroups: string[];
-  resources: string[];
-  verbs: string[];
-  resourceNames?: string[];
-}
-
-/** A rule on non-resource URLs (`/healthz`, `/version`, `*`). */
-export interface NonResourceRule {
-  nonResourceURLs: string[];
-  verbs: string[];
-}
-
-export type PolicyRule = ResourceRule | NonResourceRule;
-
-/** The resource rules of a list (what an authorizer of resource requests looks at). */
-export function resourceRules(rules: readonly PolicyRule[]): ResourceRule[] {
-  return rules.filter((r): r is ResourceRule => "resources" in r);
-}
 
 const READ = ["get", "list", "watch"];
 const WRITE = ["create", "delete", "deletecollection", "patch", "update"];

@@ -5,7 +5,7 @@
  * ServiceAccountIssuerDiscovery are GA). The per-controller roles of controller_policy.go
  * (system:controller:*) are not here.
  */
-import type { PolicyRule, ResourceRule } from "./index.js";
+import type { PolicyRule, ResourceRule } from "./rules.js";
 
 const READ = ["get", "list", "watch"];
 const READ_UPDATE = ["get", "list", "watch", "update", "patch"];

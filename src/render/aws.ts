@@ -2,7 +2,7 @@
  * The `aws/` part: per account, each role's trust policy and inline policy, the OIDC providers, and per EKS
  * cluster its access entries, in the shapes of DESIGN.md "Contracts".
  */
-import type { AccessEntry, EksCluster, OidcProvider, State } from "../state/types.js";
+import type { AccessEntry, EksCluster, OidcProvider, State } from "../state/index.js";
 import { jsonText, orderPolicy } from "./format.js";
 import {
   accessEntriesPath,

@@ -3,9 +3,9 @@
  * byte deterministic. The writer (write.ts) puts them on disk; load.ts reads them back into a State.
  */
 import { createHash } from "node:crypto";
-import type { Config } from "../config/schema.js";
-import { type ChainSpec, clusterKey, type EksCluster } from "../state/types.js";
-import { desiredState } from "../topology/desired.js";
+import type { Config } from "../config/index.js";
+import { type ChainSpec, clusterKey, type EksCluster } from "../state/index.js";
+import { desiredState } from "../topology/index.js";
 import { renderAws } from "./aws.js";
 import { jsonText, sortKeysDeep } from "./format.js";
 import { renderHelm } from "./helm.js";

@@ -4,7 +4,7 @@
  * YAML without line folding.
  */
 import { stringify } from "yaml";
-import type { Json, KubeObject } from "../state/types.js";
+import type { Json, KubeObject } from "../state/index.js";
 
 type Plain = { [key: string]: unknown };
 

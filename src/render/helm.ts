@@ -2,9 +2,9 @@
  * The `helm/` part: values that make edp-install and the argo-cd chart annotate their own ServiceAccounts, as in
  * the seed ("Values.yaml" tabs), so that a Helm upgrade does not drop annotations applied by hand.
  */
-import type { Config } from "../config/schema.js";
+import type { Config } from "../config/index.js";
 import { ARGOCD_CHART_COMPONENTS, isPlatformConfigMap, ROLE_ARN_ANNOTATION } from "../names/index.js";
-import type { EksCluster } from "../state/types.js";
+import type { EksCluster } from "../state/index.js";
 import { yamlDocuments } from "./format.js";
 
 /** argo-cd chart components by the ServiceAccount (and pod label) names they use by default. */

@@ -14,7 +14,7 @@
  *
  * `<cluster>` is the EKS cluster name.
  */
-import type { KubeObject } from "../state/types.js";
+import type { KubeObject } from "../state/index.js";
 
 export const MANIFEST_ID = "bundle:MANIFEST.json";
 

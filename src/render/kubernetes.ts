@@ -4,7 +4,7 @@
  */
 
 import { isPlatformConfigMap } from "../names/index.js";
-import type { EksCluster, KubeObject, State } from "../state/types.js";
+import type { EksCluster, KubeObject, State } from "../state/index.js";
 import { orderKubeObject, yamlDocuments } from "./format.js";
 import { kubernetesDir } from "./layout.js";
 

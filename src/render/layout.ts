@@ -2,8 +2,8 @@
  * Where each part of the State lives in a bundle (DESIGN.md "Contracts"). Render and load both use these, so
  * the layout is written down once.
  */
-import type { Config } from "../config/schema.js";
-import { type ClusterRef, clusterKey } from "../state/types.js";
+import type { Config } from "../config/index.js";
+import { type ClusterRef, clusterKey } from "../state/index.js";
 
 export const PARTS = ["aws", "terraform", "kubernetes", "helm", "scripts"] as const;
 export type Part = (typeof PARTS)[number];

@@ -23,8 +23,8 @@ import { join, relative, sep } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { LineCounter, parseAllDocuments } from "yaml";
 import { z } from "zod";
-import { duplicateKey, formatPath, parseConfig } from "../config/load.js";
-import type { Config } from "../config/schema.js";
+import type { Config } from "../config/index.js";
+import { duplicateKey, formatPath, parseConfig } from "../config/index.js";
 import { InputError, isXirsaError } from "../errors.js";
 import { INLINE_POLICY_NAME, oidcProviderArn, roleArn } from "../names/index.js";
 import {
@@ -37,9 +37,8 @@ import {
   type KubeObject,
   type OidcProvider,
   type State,
-} from "../state/types.js";
-import { boundaryArnFor } from "../topology/boundary.js";
-import { desiredState, roleNames } from "../topology/desired.js";
+} from "../state/index.js";
+import { boundaryArnFor, desiredState, roleNames } from "../topology/index.js";
 import { sha256 } from "./bundle.js";
 import {
   accessEntriesId,

@@ -5,7 +5,7 @@
  * read the reviewed documents from the bundle (aws/, kubernetes/), check they talk to the right account, and
  * are safe to re-run: they create what is missing and update what exists.
  */
-import type { Config } from "../config/schema.js";
+import type { Config } from "../config/index.js";
 import { isPlatformConfigMap, partitionOf, ROLE_ARN_ANNOTATION } from "../names/index.js";
 import {
   type AccessEntry,
@@ -13,7 +13,7 @@ import {
   type EksCluster,
   type KubeObject,
   type State,
-} from "../state/types.js";
+} from "../state/index.js";
 import { concernOf } from "./kubernetes.js";
 import { type Part, PERMISSIONS_POLICY_FILE, roleDir, TRUST_POLICY_FILE } from "./layout.js";
 

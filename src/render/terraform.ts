@@ -5,7 +5,7 @@
  * (a data source, or created when `create_oidc_provider = true`) and, where target clusters live, the EKS
  * access entries with their policy associations.
  */
-import type { Config } from "../config/schema.js";
+import type { Config } from "../config/index.js";
 import {
   MANAGED_BY_TAG,
   ROLE_KINDS,
@@ -14,7 +14,7 @@ import {
   STACK_TAG,
   TERRAFORM_MANAGED_BY_VALUE,
 } from "../names/index.js";
-import { type AccessEntry, clusterKey, type EksCluster, type Json, type State } from "../state/types.js";
+import { type AccessEntry, clusterKey, type EksCluster, type Json, type State } from "../state/index.js";
 import { orderPolicy, sortKeysDeep } from "./format.js";
 import {
   attr,

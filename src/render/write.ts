@@ -14,7 +14,7 @@
 import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { InputError, OperationError } from "../errors.js";
-import { exchangePaths } from "../fs/exchange.js";
+import { exchangePaths } from "../fs/index.js";
 import { BUNDLE_FORMAT, MANIFEST_FILE } from "./layout.js";
 
 export interface WriteBundleOptions {

@@ -6,8 +6,8 @@
  * a hop blocked by it names it. The page script turns a click or Enter on a node into its panel.
  */
 import { roleNameOf } from "../names/index.js";
-import type { ChainSpec } from "../state/types.js";
-import type { ChainResult, HopResult } from "../verify/types.js";
+import type { ChainSpec } from "../state/index.js";
+import type { ChainResult, HopResult } from "../verify/index.js";
 import { esc } from "./escape.js";
 
 /** `blocked`: failed because an earlier hop (the root cause, `blockedBy`) failed. */

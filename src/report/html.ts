@@ -6,15 +6,17 @@
  */
 
 import { describeMismatch } from "../iam/index.js";
-import type { ChainSpec, IamRole, JsonObject, State } from "../state/types.js";
-import { type DecidingStatement, describeEvidence, iamDecisionsOf } from "../verify/evidence.js";
+import type { ChainSpec, IamRole, JsonObject, State } from "../state/index.js";
 import {
   type ChainResult,
+  type DecidingStatement,
+  describeEvidence,
   type Finding,
   HOP_IDS,
   type HopResult,
+  iamDecisionsOf,
   type VerifyResult,
-} from "../verify/types.js";
+} from "../verify/index.js";
 import { CLIENT_SCRIPT } from "./client.js";
 import {
   chainSvg,

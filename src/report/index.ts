@@ -2,9 +2,10 @@
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { InputError } from "../errors.js";
-import { writeFileAtomic } from "../fs/atomic.js";
+import { writeFileAtomic } from "../fs/index.js";
 import { type HtmlReportInput, renderHtmlReport } from "./html.js";
 
+export { hopLabel } from "./diagram.js";
 export { type HtmlReportInput, MATRIX_FROM_TARGETS, REPORT_CSP, renderHtmlReport } from "./html.js";
 
 /**

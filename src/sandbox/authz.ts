@@ -7,8 +7,9 @@
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html). Not modelled: a
  * resource-based policy that names the role session itself, which AWS lets through a boundary.
  */
+
+import type { ContextValue, Decision, NamedPolicy } from "../iam/index.js";
 import { authorize, parsePolicy } from "../iam/index.js";
-import type { ContextValue, Decision, NamedPolicy } from "../iam/types.js";
 import type { AwsState, Caller, PolicyRec } from "./model.js";
 import { findManaged } from "./services/iam/managed.js";
 

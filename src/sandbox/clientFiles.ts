@@ -4,7 +4,7 @@
  * of that account's first cluster) and D/aws-credentials (the admin keys, mode 0600).
  */
 import { readFileSync } from "node:fs";
-import { replaceFileSync } from "../fs/atomic.js";
+import { replaceFileSync } from "../fs/index.js";
 import { clientEnv, parseEnvSh, renderEnvSh } from "./clientEnv.js";
 import type { AwsState } from "./model.js";
 import { files } from "./server.js";

@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { closeSync, existsSync, openSync, readFileSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { InputError, OperationError } from "../errors.js";
-import { replaceFileSync } from "../fs/atomic.js";
+import { replaceFileSync } from "../fs/index.js";
 import type { SandboxSpec } from "./bootstrap.js";
 import { profileName, writeClientFiles } from "./clientFiles.js";
 import { type EndpointsFile, files, type RunningSandbox, startSandbox } from "./server.js";

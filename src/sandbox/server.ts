@@ -9,7 +9,7 @@ import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { join } from "node:path";
 import { OperationError } from "../errors.js";
-import { replaceFileSync } from "../fs/atomic.js";
+import { replaceFileSync } from "../fs/index.js";
 import { emptyAwsState, ensureSpec, type SandboxSpec } from "./bootstrap.js";
 import { createCa, createServerCert, type Pem } from "./ca.js";
 import { resolveAccessEntry, stsGetCallerIdentity } from "./eksToken.js";

@@ -5,7 +5,7 @@
  * and coalesced: many concurrent mutations share one write.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { replaceFile, replaceFileSync } from "../fs/atomic.js";
+import { replaceFile, replaceFileSync } from "../fs/index.js";
 import type { AwsState } from "./model.js";
 
 export class AwsStore {

@@ -7,7 +7,7 @@
  * entries of `users` to them (pkg/runtime/configuration/client.go `UserGroups()`, `UserNames()`). Before 0.12
  * only `userGroups` existed, defaulting to `capsule.clastix.io`.
  */
-import type { Json, JsonObject, KubeObject } from "../state/types.js";
+import type { Json, JsonObject, KubeObject } from "../state/index.js";
 
 export type CapsuleUsersForm = "users" | "userGroups";
 export const CAPSULE_USERS_FORMS: readonly CapsuleUsersForm[] = ["users", "userGroups"];

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../config/load.js";
-import type { ConfigInput } from "../config/schema.js";
+import type { ConfigInput } from "../config/index.js";
+import { parseConfig } from "../config/index.js";
 import { ConfigError } from "../errors.js";
 import { ADMIN_POLICY, CLUSTER_ADMIN_POLICY, INLINE_POLICY_NAME, NAMESPACE_MANAGER } from "../names/index.js";
-import type { AccessEntry, JsonObject, KubeObject, State } from "../state/types.js";
+import type { AccessEntry, JsonObject, KubeObject, State } from "../state/index.js";
 import { desiredState, requireResolved } from "./desired.js";
 
 const ISSUER = "https://oidc.eks.eu-central-1.amazonaws.com/id/ABCDEF0123456789";

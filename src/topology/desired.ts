@@ -2,7 +2,7 @@
  * config → desired State (pure). The State says what the seed creates; the ChainSpecs say what each chain is
  * meant to be, so that verify can prove them over any State (desired, rendered or live).
  */
-import type { Config, TargetConfig } from "../config/schema.js";
+import type { Config, TargetConfig } from "../config/index.js";
 import { ConfigError } from "../errors.js";
 import {
   ADMIN_POLICY,
@@ -31,7 +31,7 @@ import type {
   KubeObject,
   OidcProvider,
   State,
-} from "../state/types.js";
+} from "../state/index.js";
 import { boundaryArnFor } from "./boundary.js";
 import {
   annotatedServiceAccount,

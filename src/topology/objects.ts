@@ -2,7 +2,7 @@
  * Kubernetes objects of the desired State: what the seed applies in cluster A (annotations, AppProject, cluster
  * Secrets, available_clusters) and in cluster B (Capsule tenancy or xirsa's namespace-manager RBAC).
  */
-import { type Config, EXTRA_RESOURCE_VERBS, type TargetConfig } from "../config/schema.js";
+import { type Config, EXTRA_RESOURCE_VERBS, type TargetConfig } from "../config/index.js";
 import {
   argocdClusterSecretName,
   EXTRA_RESOURCES,
@@ -14,7 +14,7 @@ import {
   platformConfigMapName,
   ROLE_ARN_ANNOTATION,
 } from "../names/index.js";
-import type { KubeObject } from "../state/types.js";
+import type { KubeObject } from "../state/index.js";
 import { CAPSULE_DEFAULT_GROUP, type CapsuleUsersForm, capsuleUsersSpec } from "./capsuleConfig.js";
 
 function ownedLabels(stack: string): Record<string, string> {

@@ -4,7 +4,7 @@
  */
 
 import { issuerHostPath, STS_AUDIENCE, serviceAccountSubject } from "../names/index.js";
-import type { JsonObject } from "../state/types.js";
+import type { JsonObject } from "../state/index.js";
 
 export function webIdentityTrustPolicy(args: {
   providerArn: string;

@@ -2,8 +2,8 @@
  * A xirsa.yaml as the sandbox's own spec: one account per source/target account id and one EKS cluster per
  * source/target cluster. The mapping lives on the tool's side so that the sandbox reads no xirsa config.
  */
-import type { Config } from "../config/schema.js";
-import type { ClusterSpec, SandboxSpec } from "../sandbox/bootstrap.js";
+import type { Config } from "../config/index.js";
+import type { ClusterSpec, SandboxSpec } from "../sandbox/index.js";
 
 export function sandboxSpecOf(cfg: Config): SandboxSpec {
   const clusters: ClusterSpec[] = [

@@ -11,7 +11,7 @@ import {
   type IamRole,
   type KubeObject,
   type State,
-} from "../state/types.js";
+} from "../state/index.js";
 import type { HopEvidence } from "./evidence.js";
 import type { Finding, HopId, HopResult } from "./types.js";
 

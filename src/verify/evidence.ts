@@ -14,7 +14,7 @@ import {
   type StatementRef,
   type StatementTrace,
 } from "../iam/index.js";
-import type { AccessEntry } from "../state/types.js";
+import type { AccessEntry } from "../state/index.js";
 import type { CapsuleView } from "./k8s/authorizer.js";
 import type { PolicyRule } from "./k8s/rules.js";
 import type { RequiredPermission } from "./permissions.js";

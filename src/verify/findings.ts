@@ -1,7 +1,7 @@
 /**
  * Building findings from catalogue codes, resource ids, and putting them in a stable order without duplicates.
  */
-import type { ClusterRef, KubeObject } from "../state/types.js";
+import type { ClusterRef, KubeObject } from "../state/index.js";
 import { catalogueEntry, type FindingCode } from "./catalogue.js";
 import type { Finding, HopId } from "./types.js";
 

@@ -4,9 +4,9 @@
  * endpoints (they are discovered live) takes them from the `known` State; when they are still unknown, the
  * fixes stay generic.
  */
-import type { Config } from "../config/schema.js";
-import { findCluster, type State } from "../state/types.js";
-import { desiredState, missingOfflineValues } from "../topology/desired.js";
+import type { Config } from "../config/index.js";
+import { findCluster, type State } from "../state/index.js";
+import { desiredState, missingOfflineValues } from "../topology/index.js";
 import type { VerifyOptions } from "./context.js";
 
 function resolvedFrom(cfg: Config, known: State | undefined): Config {

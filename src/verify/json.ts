@@ -1,5 +1,5 @@
 /** Narrowing helpers for the free-form JSON of Kubernetes objects. */
-import type { Json } from "../state/types.js";
+import type { Json } from "../state/index.js";
 
 export type JsonMap = { [key: string]: Json };
 

@@ -2,7 +2,7 @@
  * What each flow needs in the target cluster (REFERENCE §5): the single list that verify proves over a State
  * and that probe asks the live cluster about with SelfSubjectAccessReviews.
  */
-import type { ChainKind } from "../state/types.js";
+import type { ChainKind } from "../state/index.js";
 
 export interface RequiredPermission {
   /** Stable id, e.g. `namespaces:create`. */

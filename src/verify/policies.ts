@@ -11,7 +11,7 @@ import {
   PolicyError,
   parsePolicy,
 } from "../iam/index.js";
-import type { IamRole } from "../state/types.js";
+import type { IamRole } from "../state/index.js";
 import { finding, inlinePolicyId, trustPolicyId } from "./findings.js";
 import type { Finding, HopId } from "./types.js";
 

@@ -4,7 +4,7 @@
  * message, resource, remediation}]}; `detail` is the hop's typed evidence (evidence.ts), `blockedBy` marks a
  * hop that fails because of an earlier one.
  */
-import type { ChainKind } from "../state/types.js";
+import type { ChainKind } from "../state/index.js";
 import type { HopEvidence } from "./evidence.js";
 
 export const HOP_IDS = [

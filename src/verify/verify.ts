@@ -4,7 +4,7 @@
  */
 
 import { MANAGED_BY_TAG, MANAGED_BY_VALUE } from "../names/index.js";
-import type { ChainSpec, State } from "../state/types.js";
+import type { ChainSpec, State } from "../state/index.js";
 import { type Hop, VerifyContext, type VerifyOptions } from "./context.js";
 import { normaliseFindings } from "./findings.js";
 import { assumeRoleHop } from "./hops/assumeRole.js";

@@ -1,18 +1,18 @@
 import { resolve } from "node:path";
-import { loadConfig } from "../../config/load.js";
+import { loadConfig } from "../../config/index.js";
 import { InputError } from "../../errors.js";
-import { confirmer } from "../../live/confirm.js";
 import {
   appliedSummary,
+  applyLive,
+  confirmer,
+  failAfterStepFromEnv,
   managedChanges,
   planJson,
   planTable,
+  terraformOwned,
   terraformOwnedText,
-} from "../../live/format.js";
-import { terraformOwned } from "../../live/ownership.js";
-import { applyLive, failAfterStepFromEnv } from "../../live/service.js";
-import { toJson } from "../../verify/output/json.js";
-import { formatTable } from "../../verify/output/table.js";
+} from "../../live/index.js";
+import { formatTable, toJson } from "../../verify/index.js";
 import { oneOf, parseFlags } from "../args.js";
 import { useColor } from "../color.js";
 import type { Command } from "../command.js";

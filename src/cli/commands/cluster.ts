@@ -1,8 +1,8 @@
 import { resolve } from "node:path";
-import { registerCluster } from "../../agent/register.js";
-import { loadConfig } from "../../config/load.js";
+import { registerCluster } from "../../agent/index.js";
+import { loadConfig } from "../../config/index.js";
 import { InputError } from "../../errors.js";
-import { changeJson } from "../../live/changes.js";
+import { changeJson } from "../../live/index.js";
 import { parseFlags } from "../args.js";
 import type { Command } from "../command.js";
 import { FLOW_OPTIONS, flowFlags } from "../flowFlags.js";

@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { deploy } from "../../agent/deploy.js";
-import { parseManifests } from "../../agent/manifests.js";
-import { loadConfig } from "../../config/load.js";
+import { deploy, parseManifests } from "../../agent/index.js";
+import { loadConfig } from "../../config/index.js";
 import { InputError } from "../../errors.js";
 import { parseFlags, requireFlag } from "../args.js";
 import type { Command } from "../command.js";

@@ -1,13 +1,20 @@
 import { resolve } from "node:path";
-import { deleteEnvNamespace } from "../../agent/env.js";
-import { loadConfig } from "../../config/load.js";
+import { deleteEnvNamespace } from "../../agent/index.js";
+import { loadConfig } from "../../config/index.js";
 import { InputError } from "../../errors.js";
-import { confirmer } from "../../live/confirm.js";
-import { keptText } from "../../live/destroy.js";
-import { environmentsText } from "../../live/environments.js";
-import { planJson, planTable, terraformOwnedJson, terraformOwnedText } from "../../live/format.js";
-import { type TerraformOwned, terraformOwned } from "../../live/ownership.js";
-import { destroyLive, failAfterStepFromEnv } from "../../live/service.js";
+import {
+  confirmer,
+  destroyLive,
+  environmentsText,
+  failAfterStepFromEnv,
+  keptText,
+  planJson,
+  planTable,
+  type TerraformOwned,
+  terraformOwned,
+  terraformOwnedJson,
+  terraformOwnedText,
+} from "../../live/index.js";
 import { oneOf, parseFlags } from "../args.js";
 import type { Command } from "../command.js";
 import { requireConfig } from "../configFile.js";

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
-import { createEnv, deleteEnv, type EnvResult, listEnvs } from "../../agent/env.js";
-import { loadConfig } from "../../config/load.js";
+import { createEnv, deleteEnv, type EnvResult, listEnvs } from "../../agent/index.js";
+import { loadConfig } from "../../config/index.js";
 import { InputError } from "../../errors.js";
 import { oneOf, parseFlags, requireFlag } from "../args.js";
 import type { Command, Io } from "../command.js";

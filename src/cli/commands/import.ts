@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { Document } from "yaml";
 import { InputError } from "../../errors.js";
-import { writeNewFile } from "../../init/write.js";
+import { writeNewFile } from "../../init/index.js";
 import { parseFlags } from "../args.js";
 import type { Command } from "../command.js";
 import { DISCOVER_OPTIONS, DISCOVER_USAGE, discoverOptions } from "../discoverFlags.js";

@@ -3,8 +3,7 @@
  */
 
 import { type ExitCode, InputError } from "../../errors.js";
-import { FIELDS, type FieldKey, type InitValues } from "../../init/fields.js";
-import { type InitDeps, runInit } from "../../init/run.js";
+import { FIELDS, type FieldKey, type InitDeps, type InitValues, runInit } from "../../init/index.js";
 import { parseFlags } from "../args.js";
 import type { Command, Io } from "../command.js";
 

@@ -1,9 +1,14 @@
 import { resolve } from "node:path";
-import { loadConfig } from "../../config/load.js";
+import { loadConfig } from "../../config/index.js";
 import { InputError, OperationError } from "../../errors.js";
-import { planJson, planTable, terraformOwnedJson, terraformOwnedText } from "../../live/format.js";
-import { terraformOwned } from "../../live/ownership.js";
-import { planLive } from "../../live/service.js";
+import {
+  planJson,
+  planLive,
+  planTable,
+  terraformOwned,
+  terraformOwnedJson,
+  terraformOwnedText,
+} from "../../live/index.js";
 import { oneOf, parseFlags } from "../args.js";
 import { useColor } from "../color.js";
 import type { Command, Io } from "../command.js";

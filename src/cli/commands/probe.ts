@@ -1,10 +1,8 @@
 import { resolve } from "node:path";
-import { probe } from "../../agent/probe.js";
-import { CHAIN_KINDS, findTarget } from "../../agent/targets.js";
-import { loadConfig } from "../../config/load.js";
-import { formatJson } from "../../verify/output/json.js";
-import { formatTable } from "../../verify/output/table.js";
-import type { VerifyResult } from "../../verify/types.js";
+import { CHAIN_KINDS, findTarget, probe } from "../../agent/index.js";
+import { loadConfig } from "../../config/index.js";
+import type { VerifyResult } from "../../verify/index.js";
+import { formatJson, formatTable } from "../../verify/index.js";
 import { oneOf, parseFlags, requireFlag } from "../args.js";
 import type { Command } from "../command.js";
 import { FLOW_OPTIONS, flowFlags, flowTokenFile, TOKEN_FILE_OPTION } from "../flowFlags.js";

@@ -1,9 +1,7 @@
 import { resolve } from "node:path";
-import { loadConfig } from "../../config/load.js";
+import { loadConfig } from "../../config/index.js";
 import { InputError } from "../../errors.js";
-import { renderBundle, renderWarnings } from "../../render/bundle.js";
-import { PARTS, type Part } from "../../render/layout.js";
-import { writeBundle } from "../../render/write.js";
+import { PARTS, type Part, renderBundle, renderWarnings, writeBundle } from "../../render/index.js";
 import { parseFlags, requireFlag } from "../args.js";
 import type { Command } from "../command.js";
 import { requireConfig } from "../configFile.js";

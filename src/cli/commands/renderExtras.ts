@@ -2,9 +2,9 @@
  * Parts of `xirsa render --only` that are not bundle parts: printed to stdout (or written to --out as one file),
  * for people who set up a read-only verifier or run the probe inside cluster A.
  */
-import type { Config } from "../../config/schema.js";
+import type { Config } from "../../config/index.js";
 import { InputError } from "../../errors.js";
-import type { ChainKind } from "../../state/types.js";
+import type { ChainKind } from "../../state/index.js";
 
 export const EXTRAS = ["probe-job", "verifier-policy", "terraform-imports"] as const;
 export type Extra = (typeof EXTRAS)[number];

@@ -1,4 +1,4 @@
-import { configJsonSchema } from "../../config/load.js";
+import { configJsonSchema } from "../../config/index.js";
 import { parseFlags } from "../args.js";
 import type { Command } from "../command.js";
 

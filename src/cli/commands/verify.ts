@@ -1,21 +1,27 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
-import { loadConfig } from "../../config/load.js";
+import { loadConfig } from "../../config/index.js";
 import { InputError } from "../../errors.js";
-import { checkTargets, limitChains } from "../../live/limit.js";
-import { loadBundle } from "../../render/load.js";
+import { checkTargets, limitChains } from "../../live/index.js";
+import { loadBundle } from "../../render/index.js";
 import { writeHtmlReport } from "../../report/index.js";
-import type { ChainSpec, State } from "../../state/types.js";
-import { desiredState } from "../../topology/desired.js";
-import { type Acceptance, applyAcceptances, exitCodeFor } from "../../verify/accept.js";
-import { fixOptions } from "../../verify/fixOptions.js";
+import type { ChainSpec, State } from "../../state/index.js";
+import { desiredState } from "../../topology/index.js";
 import type { VerifyResult } from "../../verify/index.js";
-import { verify } from "../../verify/index.js";
-import { shellWord } from "../../verify/k8s/kubectlFix.js";
-import { formatJson } from "../../verify/output/json.js";
-import { bundleLocator, configLocator } from "../../verify/output/locateFindings.js";
-import { formatSarif, type Locate } from "../../verify/output/sarif.js";
-import { formatTable } from "../../verify/output/table.js";
+import {
+  type Acceptance,
+  applyAcceptances,
+  bundleLocator,
+  configLocator,
+  exitCodeFor,
+  fixOptions,
+  formatJson,
+  formatSarif,
+  formatTable,
+  type Locate,
+  shellWord,
+  verify,
+} from "../../verify/index.js";
 import { type FlagValues, oneOf, parseFlags } from "../args.js";
 import { useColor } from "../color.js";
 import type { Command, Io } from "../command.js";

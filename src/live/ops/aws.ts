@@ -1,5 +1,5 @@
 /** One AWS call of an operation: "already exists" / "already gone" answers count as done; a failure gets a hint. */
-import { awsFailure } from "../../aws/sts.js";
+import { awsFailure } from "../../aws/index.js";
 
 export function tagList(tags: Record<string, string>): { Key: string; Value: string }[] {
   return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));

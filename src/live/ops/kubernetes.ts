@@ -1,8 +1,8 @@
 /** Kubernetes operations: objects, and the restarts that make workloads pick up a role. */
 import { OperationError } from "../../errors.js";
-import type { KubeClient } from "../../kube/client.js";
-import { podsUsing, restartTargets } from "../../state/controllers.js";
-import type { KubeObject } from "../../state/types.js";
+import type { KubeClient } from "../../kube/index.js";
+import type { KubeObject } from "../../state/index.js";
+import { podsUsing, restartTargets } from "../../state/index.js";
 import type { Workload } from "../changes.js";
 import {
   deploymentSelector,

@@ -1,5 +1,5 @@
 /** Small helpers for handling Kubernetes objects as plain JSON. */
-import type { Json, JsonObject } from "../../state/types.js";
+import type { Json, JsonObject } from "../../state/index.js";
 
 export type { Json, JsonObject };
 

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { stringify } from "yaml";
 import { InputError } from "../../errors.js";
-import { replaceFileSync } from "../../fs/atomic.js";
+import { replaceFileSync } from "../../fs/index.js";
 import { parseEnvSh } from "../clientEnv.js";
 
 export interface WriteKubeconfigArgs {

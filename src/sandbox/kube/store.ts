@@ -6,7 +6,7 @@
 import { EventEmitter } from "node:events";
 import { mkdir, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { replaceFile } from "../../fs/atomic.js";
+import { replaceFile } from "../../fs/index.js";
 import { asObject, asString, isObject, type JsonObject, nameOf, namespaceOf } from "./json.js";
 import type { Registry } from "./registry.js";
 import { apiVersionOf, type ResourceDef, sameResource, storageGroup, storagePlural } from "./resources.js";

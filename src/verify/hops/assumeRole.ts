@@ -7,7 +7,7 @@
  * evaluation logic). Its document is known in the live State only; elsewhere it is known by ARN and warned about.
  */
 import { explainDecision, parseArn, parseRoleArn } from "../../iam/index.js";
-import type { ChainSpec, IamRole } from "../../state/types.js";
+import type { ChainSpec, IamRole } from "../../state/index.js";
 import { failed, type HopOutcome, passed, type VerifyContext } from "../context.js";
 import { type HopEvidence, iamDecisionEvidence } from "../evidence.js";
 import { finding, inlinePolicyId, remediationAt, trustPolicyId } from "../findings.js";

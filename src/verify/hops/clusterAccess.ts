@@ -10,7 +10,7 @@ import {
   type ClusterRef,
   type EksCluster,
   findCluster,
-} from "../../state/types.js";
+} from "../../state/index.js";
 import { failed, type HopOutcome, passed, type VerifyContext } from "../context.js";
 import type { HopEvidence } from "../evidence.js";
 import { accessEntryResourceId, clusterResourceId, finding } from "../findings.js";

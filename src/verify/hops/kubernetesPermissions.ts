@@ -4,7 +4,7 @@
  */
 
 import { EXTRA_RESOURCES } from "../../names/index.js";
-import type { AccessEntry, ChainSpec, KubeObject } from "../../state/types.js";
+import type { AccessEntry, ChainSpec, KubeObject } from "../../state/index.js";
 import {
   type ClusterIndex,
   failed,

@@ -9,7 +9,7 @@
  */
 
 import { argocdClusterSecretName, krciClusterSecretName, PLATFORM_CONFIGMAPS } from "../../names/index.js";
-import type { ChainSpec, KubeObject } from "../../state/types.js";
+import type { ChainSpec, KubeObject } from "../../state/index.js";
 import { type ClusterIndex, failed, type HopOutcome, passed, type VerifyContext } from "../context.js";
 import type { HopEvidence, RegistrationObjectCheck } from "../evidence.js";
 import { clusterResourceId, finding, kubeResourceId } from "../findings.js";

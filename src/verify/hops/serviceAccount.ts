@@ -4,8 +4,8 @@
  */
 
 import { ROLE_ARN_ANNOTATION } from "../../names/index.js";
-import { restartTargets } from "../../state/controllers.js";
-import type { ChainSpec, KubeObject } from "../../state/types.js";
+import type { ChainSpec, KubeObject } from "../../state/index.js";
+import { restartTargets } from "../../state/index.js";
 import {
   type ClusterIndex,
   failed,

@@ -6,7 +6,7 @@
  */
 import { type Decision, describeStatement, explainDecision, parseArn } from "../../iam/index.js";
 import { issuerHostPath, oidcProviderArn, STS_AUDIENCE, serviceAccountSubject } from "../../names/index.js";
-import type { ChainSpec, IamRole, OidcProvider } from "../../state/types.js";
+import type { ChainSpec, IamRole, OidcProvider } from "../../state/index.js";
 import { failed, type HopOutcome, passed, profileFlag, type VerifyContext } from "../context.js";
 import { type HopEvidence, type IamDecisionEvidence, iamDecisionEvidence } from "../evidence.js";
 import { clusterResourceId, finding, remediationAt, trustPolicyId } from "../findings.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AccessEntry, EksCluster, JsonObject, KubeObject } from "../../state/types.js";
+import type { AccessEntry, EksCluster, JsonObject, KubeObject } from "../../state/index.js";
 import { ClusterIndex } from "../context.js";
 import { requiredPermissions } from "../permissions.js";
 import { Authorizer, namespaceCovers, subjectOf } from "./authorizer.js";

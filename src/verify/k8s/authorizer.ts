@@ -5,13 +5,13 @@
  * a grant counts only when it holds in every namespace the pattern matches.
  */
 import { eksDefaultUsername } from "../../names/index.js";
-import type { AccessEntry, KubeObject } from "../../state/types.js";
+import type { AccessEntry, KubeObject } from "../../state/index.js";
 import {
   type CapsuleUsersForm,
   capsuleUserGroups,
   capsuleUserNames,
   capsuleUsersFormOf,
-} from "../../topology/capsuleConfig.js";
+} from "../../topology/index.js";
 import type { ClusterIndex } from "../context.js";
 import { isObject, strings } from "../json.js";
 import type { RequiredPermission } from "../permissions.js";

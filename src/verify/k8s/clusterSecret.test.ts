@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { KubeObject } from "../../state/types.js";
+import type { KubeObject } from "../../state/index.js";
 import { parseClusterConfig, secretValue } from "./clusterSecret.js";
 
 const secret = (body: Partial<KubeObject>): KubeObject =>

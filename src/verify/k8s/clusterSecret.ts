@@ -2,7 +2,7 @@
  * Reading cluster Secrets (Argo CD and KubeRocketCI, REFERENCE §4): `data` values are base64, `stringData`
  * plain; `config` is JSON {awsAuthConfig: {clusterName, roleARN}, tlsClientConfig: {insecure, caData}}.
  */
-import type { KubeObject } from "../../state/types.js";
+import type { KubeObject } from "../../state/index.js";
 import { isObject } from "../json.js";
 
 export type SecretValue =

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { KubeObject } from "../../state/types.js";
+import type { KubeObject } from "../../state/index.js";
 import { managerOf, managerText, sourceOfTruth } from "./gitops.js";
 
 const obj = (

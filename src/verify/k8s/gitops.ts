@@ -11,7 +11,7 @@
  */
 
 import { ARGOCD_CHART_COMPONENTS, isPlatformConfigMap, ROLE_ARN_ANNOTATION } from "../../names/index.js";
-import type { KubeObject } from "../../state/types.js";
+import type { KubeObject } from "../../state/index.js";
 
 export type Manager =
   | { kind: "helm"; release?: string; namespace?: string; hook?: string }

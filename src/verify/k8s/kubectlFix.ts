@@ -2,7 +2,7 @@
  * Fixes as kubectl commands a user can paste (and the fix test runs): a JSON patch (RFC 6902) that appends to
  * a list of a live object, single-quoted for a POSIX shell. Pure.
  */
-import type { KubeObject } from "../../state/types.js";
+import type { KubeObject } from "../../state/index.js";
 import { isObject } from "../json.js";
 
 /** One word for a POSIX shell: single-quoted, a ' inside as '\''. */

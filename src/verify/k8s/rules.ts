@@ -2,7 +2,7 @@
  * Kubernetes RBAC rules as data, and the two questions verify asks of them: does a rule allow this request,
  * and does a set of rules hold every permission of another set (the RBAC escalation check).
  */
-import type { KubeObject } from "../../state/types.js";
+import type { KubeObject } from "../../state/index.js";
 import { strings } from "../json.js";
 
 export interface PolicyRule {

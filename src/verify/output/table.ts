@@ -7,8 +7,7 @@
  * TTY without NO_COLOR).
  */
 
-import { painter, type Style } from "../../text/paint.js";
-import { shortenIds, wrap } from "../../text/shorten.js";
+import { painter, type Style, shortenIds, wrap } from "../../text/index.js";
 import type { ChainResult, Finding, HopResult, VerifyResult } from "../types.js";
 import { evidenceLines } from "./evidenceText.js";
 

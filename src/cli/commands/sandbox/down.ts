@@ -1,5 +1,5 @@
 /** `xirsa sandbox down`: stops the sandbox; its state stays in DIR. */
-import { stop } from "../../../sandbox/lifecycle.js";
+import { stop } from "../../../sandbox/index.js";
 import { parseFlags } from "../../args.js";
 import type { Io } from "../../command.js";
 import { STATE_DIR_OPTION, stateDirFlag } from "./flags.js";

@@ -1,14 +1,16 @@
 /** `xirsa sandbox kubeconfig`: a kubeconfig for a sandbox cluster, its credentials from a profile or a role. */
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { checkProfile } from "../../../aws/profiles.js";
+import { checkProfile } from "../../../aws/index.js";
 import { InputError, OperationError } from "../../../errors.js";
 import { REGION } from "../../../names/index.js";
-import { sandboxCluster } from "../../../sandbox/access.js";
-import { profileName } from "../../../sandbox/clientFiles.js";
-import { writeKubeconfig } from "../../../sandbox/kube/index.js";
-import { readEndpoints } from "../../../sandbox/lifecycle.js";
-import { files } from "../../../sandbox/server.js";
+import {
+  files,
+  profileName,
+  readEndpoints,
+  sandboxCluster,
+  writeKubeconfig,
+} from "../../../sandbox/index.js";
 import { oneOf, parseFlags } from "../../args.js";
 import type { Io } from "../../command.js";
 import { FORCE_OPTION, filesIn, outputFile } from "../../outputs.js";

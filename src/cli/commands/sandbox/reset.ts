@@ -1,6 +1,5 @@
 /** `xirsa sandbox reset`: forgets every change (and restarts a running sandbox). */
-import { startDetached, stop, wipe } from "../../../sandbox/lifecycle.js";
-import { files } from "../../../sandbox/server.js";
+import { files, startDetached, stop, wipe } from "../../../sandbox/index.js";
 import { parseFlags } from "../../args.js";
 import type { Io } from "../../command.js";
 import { cliEntry } from "./entry.js";

@@ -1,5 +1,5 @@
 /** `xirsa sandbox status`: endpoints, accounts, profiles and clusters; exit 1 when it is not running. */
-import { status } from "../../../sandbox/lifecycle.js";
+import { status } from "../../../sandbox/index.js";
 import { oneOf, parseFlags } from "../../args.js";
 import type { Io } from "../../command.js";
 import { STATE_DIR_OPTION, stateDirFlag } from "./flags.js";

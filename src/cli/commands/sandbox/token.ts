@@ -1,7 +1,7 @@
 /** `xirsa sandbox token`: a projected service-account token of a sandbox cluster (stdout, or --out FILE). */
 import { resolve } from "node:path";
 import { InputError } from "../../../errors.js";
-import { mintSandboxToken } from "../../../sandbox/access.js";
+import { mintSandboxToken } from "../../../sandbox/index.js";
 import { parseFlags, requireFlag } from "../../args.js";
 import type { Io } from "../../command.js";
 import { FORCE_OPTION, filesIn, outputFile } from "../../outputs.js";

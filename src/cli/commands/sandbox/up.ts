@@ -1,7 +1,8 @@
 /** `xirsa sandbox up`: starts the sandbox of a xirsa.yaml (foreground, or --detach), with its realism knobs. */
 import { resolve } from "node:path";
-import { loadConfig } from "../../../config/load.js";
+import { loadConfig } from "../../../config/index.js";
 import { InputError, OperationError } from "../../../errors.js";
+import type { Knobs } from "../../../sandbox/index.js";
 import {
   releasePid,
   resolveSettings,
@@ -11,9 +12,8 @@ import {
   startInProcess,
   status,
   summary,
-} from "../../../sandbox/lifecycle.js";
-import type { Knobs } from "../../../sandbox/services/context.js";
-import { sandboxSpecOf } from "../../../topology/sandboxSpec.js";
+} from "../../../sandbox/index.js";
+import { sandboxSpecOf } from "../../../topology/index.js";
 import { parseFlags } from "../../args.js";
 import type { Io } from "../../command.js";
 import { cliEntry } from "./entry.js";

@@ -6,8 +6,9 @@
  * limits the result, ContextEntries supply condition keys. Not modelled: MissingContextValues, positions of
  * matched statements in the document text, Organizations SCPs.
  */
+
+import type { ContextValue, Decision, NamedPolicy, RequestPrincipal } from "../../../iam/index.js";
 import { authorize } from "../../../iam/index.js";
-import type { ContextValue, Decision, NamedPolicy, RequestPrincipal } from "../../../iam/types.js";
 import { defaultDocument, findPolicy } from "../../authz.js";
 import type { AwsState } from "../../model.js";
 import { AwsApiError, validationError } from "../../protocol/errors.js";

@@ -1,0 +1,21 @@
+/** The shape of RBAC rules (rbac/v1 PolicyRule), apart from index.ts so the data modules of rbac/ can use it. */
+/** A rule on API resources (RBAC PolicyRule with apiGroups and resources). */
+export interface ResourceRule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+  resourceNames?: string[];
+}
+
+/** A rule on non-resource URLs (`/healthz`, `/version`, `*`). */
+export interface NonResourceRule {
+  nonResourceURLs: string[];
+  verbs: string[];
+}
+
+export type PolicyRule = ResourceRule | NonResourceRule;
+
+/** The resource rules of a list (what an authorizer of resource requests looks at). */
+export function resourceRules(rules: readonly PolicyRule[]): ResourceRule[] {
+  return rules.filter((r): r is ResourceRule => "resources" in r);
+}
