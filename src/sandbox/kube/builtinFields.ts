@@ -436,7 +436,7 @@ const TOPOLOGY_SPREAD = struct(
 
 /** pkg/apis/core/validation's allowed values where they differ in order from the +enum list. */
 export const RESTART_POLICIES = ["Always", "OnFailure", "Never"] as const;
-export const DNS_POLICIES = ["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"] as const;
+export const DNS_POLICIES = ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"] as const;
 
 const POD_SPEC = struct(
   "v1.PodSpec",
