@@ -112,7 +112,7 @@ const OWNER_REFERENCE = struct(
   true,
 );
 
-const OBJECT_META = struct("v1.ObjectMeta", {
+export const OBJECT_META = struct("v1.ObjectMeta", {
   ...many("name generateName namespace selfLink uid resourceVersion", S),
   ...many("generation deletionGracePeriodSeconds", I64),
   ...many("creationTimestamp deletionTimestamp managedFields", OPEN),
@@ -914,9 +914,12 @@ function toSchema(n: Node, v3: boolean): JsonObject {
 
 const schemaCache = { v2: new Map<string, JsonObject>(), v3: new Map<string, JsonObject>() };
 
+/** A kind outside the table: only its ObjectMeta is typed. */
+const METADATA_ONLY = struct("", { metadata: OBJECT_META });
+
 /** The schema node of a built-in kind (server-side apply and strategic merge read its list types). */
-export function builtinRoot(kind: string): Node | undefined {
-  return ROOTS.get(kind);
+export function builtinRoot(kind: string): Node {
+  return ROOTS.get(kind) ?? METADATA_ONLY;
 }
 
 /** The OpenAPI schema of a built-in kind, made once; undefined for kinds not in the table. */
