@@ -51,6 +51,9 @@ describe("decodeBuiltin", () => {
     expect(decodeBuiltin("Deployment", pod({ livenessProbe: { periodSeconds: "10" } })).typeError).toBe(
       "json: cannot unmarshal string into Go struct field Probe.spec.template.spec.containers.livenessProbe.periodSeconds of type int32",
     );
+    expect(decodeBuiltin("Deployment", pod({ imagePullPolicy: 1 })).typeError).toBe(
+      "json: cannot unmarshal number into Go struct field Container.spec.template.spec.containers.imagePullPolicy of type v1.PullPolicy",
+    );
     // IntOrString: a name or a number; anything else is an int32 error.
     const ports = [{ httpGet: { port: "http" } }, { httpGet: { port: 8080 } }];
     for (const p of ports)

@@ -34,6 +34,8 @@ export type Node =
       readonly t: "scalar";
       readonly go: Scalar;
       readonly doc?: string;
+      /** The Go type of a named string type (v1.PullPolicy), as decoding errors name it. */
+      readonly goType?: string;
       /** The values of a `+enum` string type (published in /openapi/v3 as kube does). */
       readonly enum?: readonly string[];
       /** The default kube-openapi publishes (a list-map key an item may omit: protocol TCP). */
@@ -70,7 +72,13 @@ const list = (item: Node, meta: ListMeta = ATOMIC): Node => ({ t: "list", item, 
 const keyed = (item: Node, keys: string[], strategy = "merge"): Node =>
   list(item, { type: "map", keys, mergeKey: keys[0]!, strategy });
 const STRINGS = list(S);
-const enumOf = (...values: string[]): Node => ({ t: "scalar", go: "string", enum: values });
+/** A `+enum` string type: its Go name (for decoding errors) and values. */
+const enumOf = (goType: string, ...values: string[]): Node => ({
+  t: "scalar",
+  go: "string",
+  goType,
+  enum: values,
+});
 const struct = (go: string, fields: Record<string, Node>, required?: string[], atomic?: boolean): Node => ({
   t: "struct",
   go,
@@ -122,14 +130,14 @@ export const OBJECT_META = struct("v1.ObjectMeta", {
 });
 
 const REF = struct("v1.LocalObjectReference", { name: S });
-const PROTOCOL = { ...enumOf("SCTP", "TCP", "UDP"), def: "TCP" } as Node;
+const PROTOCOL = { ...enumOf("v1.Protocol", "SCTP", "TCP", "UDP"), def: "TCP" } as Node;
 
 const HTTP_GET = struct(
   "v1.HTTPGetAction",
   {
     ...many("path host", S),
     port: INTSTR,
-    scheme: enumOf("HTTP", "HTTPS"),
+    scheme: enumOf("v1.URIScheme", "HTTP", "HTTPS"),
     httpHeaders: list(struct("v1.HTTPHeader", many("name value", S), ["name", "value"])),
   },
   ["port"],
@@ -159,12 +167,15 @@ const WINDOWS = struct("v1.WindowsSecurityContextOptions", {
 });
 const SECCOMP = struct(
   "v1.SeccompProfile",
-  { type: enumOf("Localhost", "RuntimeDefault", "Unconfined"), localhostProfile: S },
+  { type: enumOf("v1.SeccompProfileType", "Localhost", "RuntimeDefault", "Unconfined"), localhostProfile: S },
   ["type"],
 );
 const APP_ARMOR = struct(
   "v1.AppArmorProfile",
-  { type: enumOf("Localhost", "RuntimeDefault", "Unconfined"), localhostProfile: S },
+  {
+    type: enumOf("v1.AppArmorProfileType", "Localhost", "RuntimeDefault", "Unconfined"),
+    localhostProfile: S,
+  },
   ["type"],
 );
 const SECURITY_CONTEXT = struct("v1.SecurityContext", {
@@ -173,7 +184,7 @@ const SECURITY_CONTEXT = struct("v1.SecurityContext", {
   seLinuxOptions: SE_LINUX,
   windowsOptions: WINDOWS,
   ...many("runAsUser runAsGroup", I64),
-  procMount: enumOf("Default", "Unmasked"),
+  procMount: enumOf("v1.ProcMountType", "Default", "Unmasked"),
   seccompProfile: SECCOMP,
   appArmorProfile: APP_ARMOR,
 });
@@ -183,9 +194,9 @@ const POD_SECURITY_CONTEXT = struct("v1.PodSecurityContext", {
   ...many("runAsUser runAsGroup fsGroup", I64),
   runAsNonRoot: B,
   supplementalGroups: list(I64),
-  supplementalGroupsPolicy: enumOf("Merge", "Strict"),
+  supplementalGroupsPolicy: enumOf("v1.SupplementalGroupsPolicy", "Merge", "Strict"),
   sysctls: list(struct("v1.Sysctl", many("name value", S), ["name", "value"])),
-  fsGroupChangePolicy: enumOf("Always", "OnRootMismatch"),
+  fsGroupChangePolicy: enumOf("v1.PodFSGroupChangePolicy", "Always", "OnRootMismatch"),
   seccompProfile: SECCOMP,
   appArmorProfile: APP_ARMOR,
   seLinuxChangePolicy: S,
@@ -226,8 +237,8 @@ const CONTAINER = struct(
   "v1.Container",
   {
     ...many("name image workingDir terminationMessagePath", S),
-    terminationMessagePolicy: enumOf("FallbackToLogsOnError", "File"),
-    imagePullPolicy: enumOf("Always", "IfNotPresent", "Never"),
+    terminationMessagePolicy: enumOf("v1.TerminationMessagePolicy", "FallbackToLogsOnError", "File"),
+    imagePullPolicy: enumOf("v1.PullPolicy", "Always", "IfNotPresent", "Never"),
     restartPolicy: S,
     ...many("command args", STRINGS),
     ports: list(
@@ -245,7 +256,7 @@ const CONTAINER = struct(
         "v1.VolumeMount",
         {
           ...many("name mountPath subPath subPathExpr", S),
-          mountPropagation: enumOf("Bidirectional", "HostToContainer", "None"),
+          mountPropagation: enumOf("v1.MountPropagationMode", "Bidirectional", "HostToContainer", "None"),
           recursiveReadOnly: S,
           readOnly: B,
         },
@@ -294,6 +305,7 @@ const VOLUME = struct(
       {
         path: S,
         type: enumOf(
+          "v1.HostPathType",
           "",
           "BlockDevice",
           "CharDevice",
@@ -354,7 +366,7 @@ const VOLUME = struct(
     }),
     image: struct("v1.ImageVolumeSource", {
       reference: S,
-      pullPolicy: enumOf("Always", "IfNotPresent", "Never"),
+      pullPolicy: enumOf("v1.PullPolicy", "Always", "IfNotPresent", "Never"),
     }),
     ...many(
       "gcePersistentDisk awsElasticBlockStore gitRepo iscsi glusterfs rbd flexVolume cinder cephfs flocker fc azureFile vsphereVolume quobyte azureDisk photonPersistentDisk portworxVolume scaleIO storageos",
@@ -366,7 +378,11 @@ const VOLUME = struct(
 
 const NODE_SELECTOR_REQUIREMENT = struct(
   "v1.NodeSelectorRequirement",
-  { key: S, operator: enumOf("DoesNotExist", "Exists", "Gt", "In", "Lt", "NotIn"), values: STRINGS },
+  {
+    key: S,
+    operator: enumOf("v1.NodeSelectorOperator", "DoesNotExist", "Exists", "Gt", "In", "Lt", "NotIn"),
+    values: STRINGS,
+  },
   ["key", "operator"],
 );
 const NODE_SELECTOR_TERM = struct(
@@ -415,8 +431,8 @@ const AFFINITY = struct("v1.Affinity", {
 
 const TOLERATION = struct("v1.Toleration", {
   ...many("key value", S),
-  operator: enumOf("Equal", "Exists"),
-  effect: enumOf("NoExecute", "NoSchedule", "PreferNoSchedule"),
+  operator: enumOf("v1.TolerationOperator", "Equal", "Exists"),
+  effect: enumOf("v1.TaintEffect", "NoExecute", "NoSchedule", "PreferNoSchedule"),
   tolerationSeconds: I64,
 });
 
@@ -425,10 +441,10 @@ const TOPOLOGY_SPREAD = struct(
   {
     maxSkew: I32,
     topologyKey: S,
-    whenUnsatisfiable: enumOf("DoNotSchedule", "ScheduleAnyway"),
+    whenUnsatisfiable: enumOf("v1.UnsatisfiableConstraintAction", "DoNotSchedule", "ScheduleAnyway"),
     labelSelector: LABEL_SELECTOR,
     minDomains: I32,
-    ...many("nodeAffinityPolicy nodeTaintsPolicy", enumOf("Honor", "Ignore")),
+    ...many("nodeAffinityPolicy nodeTaintsPolicy", enumOf("v1.NodeInclusionPolicy", "Honor", "Ignore")),
     matchLabelKeys: STRINGS,
   },
   ["maxSkew", "topologyKey", "whenUnsatisfiable"],
@@ -443,13 +459,13 @@ const POD_SPEC = struct(
   {
     ...many("containers initContainers", keyed(CONTAINER, ["name"])),
     ephemeralContainers: keyed(OPEN, ["name"]),
-    restartPolicy: enumOf(...RESTART_POLICIES),
-    dnsPolicy: enumOf(...DNS_POLICIES),
+    restartPolicy: enumOf("v1.RestartPolicy", ...RESTART_POLICIES),
+    dnsPolicy: enumOf("v1.DNSPolicy", ...DNS_POLICIES),
     ...many(
       "serviceAccountName serviceAccount nodeName hostname subdomain schedulerName priorityClassName runtimeClassName",
       S,
     ),
-    preemptionPolicy: enumOf("Never", "PreemptLowerPriority"),
+    preemptionPolicy: enumOf("v1.PreemptionPolicy", "Never", "PreemptLowerPriority"),
     ...many("terminationGracePeriodSeconds activeDeadlineSeconds", I64),
     priority: I32,
     ...many(
@@ -493,8 +509,8 @@ const JOB_SPEC = struct(
       I32,
     ),
     activeDeadlineSeconds: I64,
-    completionMode: enumOf("Indexed", "NonIndexed"),
-    podReplacementPolicy: enumOf("Failed", "TerminatingOrFailed"),
+    completionMode: enumOf("v1.CompletionMode", "Indexed", "NonIndexed"),
+    podReplacementPolicy: enumOf("v1.PodReplacementPolicy", "Failed", "TerminatingOrFailed"),
     managedBy: S,
     ...many("suspend manualSelector", B),
     selector: LABEL_SELECTOR,
@@ -513,7 +529,7 @@ const REPLICAS: Node = {
 export const DEPLOYMENT_STRATEGIES = ["Recreate", "RollingUpdate"] as const;
 const ROLLING = (go: string, fields: string) => struct(go, many(fields, INTSTR));
 const UPDATE_STRATEGY = (go: string, types: readonly string[], rolling: Node) =>
-  struct(go, { type: enumOf(...types), rollingUpdate: rolling });
+  struct(go, { type: enumOf(`${go}Type`, ...types), rollingUpdate: rolling });
 
 const SPECS: Record<string, Node> = {
   Pod: POD_SPEC,
@@ -539,7 +555,7 @@ const SPECS: Record<string, Node> = {
       replicas: REPLICAS,
       ...many("minReadySeconds revisionHistoryLimit", I32),
       serviceName: S,
-      podManagementPolicy: enumOf("OrderedReady", "Parallel"),
+      podManagementPolicy: enumOf("v1.PodManagementPolicyType", "OrderedReady", "Parallel"),
       selector: LABEL_SELECTOR,
       updateStrategy: UPDATE_STRATEGY(
         "v1.StatefulSetUpdateStrategy",
@@ -556,7 +572,10 @@ const SPECS: Record<string, Node> = {
       ),
       persistentVolumeClaimRetentionPolicy: struct(
         "v1.StatefulSetPersistentVolumeClaimRetentionPolicy",
-        many("whenDeleted whenScaled", enumOf("Delete", "Retain")),
+        many(
+          "whenDeleted whenScaled",
+          enumOf("v1.PersistentVolumeClaimRetentionPolicyType", "Delete", "Retain"),
+        ),
       ),
       ordinals: struct("v1.StatefulSetOrdinals", { start: I32 }),
       template: TEMPLATE,
@@ -587,7 +606,7 @@ const SPECS: Record<string, Node> = {
     "v1.CronJobSpec",
     {
       ...many("schedule timeZone", S),
-      concurrencyPolicy: enumOf("Allow", "Forbid", "Replace"),
+      concurrencyPolicy: enumOf("v1.ConcurrencyPolicy", "Allow", "Forbid", "Replace"),
       startingDeadlineSeconds: I64,
       suspend: B,
       ...many("successfulJobsHistoryLimit failedJobsHistoryLimit", I32),
@@ -610,11 +629,11 @@ const SPECS: Record<string, Node> = {
       { type: "map", keys: ["port", "protocol"], mergeKey: "port", strategy: "merge" },
     ),
     selector: ATOMIC_MAP,
-    type: enumOf("ClusterIP", "ExternalName", "LoadBalancer", "NodePort"),
-    sessionAffinity: enumOf("ClientIP", "None"),
-    externalTrafficPolicy: enumOf("Cluster", "Local"),
-    internalTrafficPolicy: enumOf("Cluster", "Local"),
-    ipFamilyPolicy: enumOf("PreferDualStack", "RequireDualStack", "SingleStack"),
+    type: enumOf("v1.ServiceType", "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"),
+    sessionAffinity: enumOf("v1.ServiceAffinity", "ClientIP", "None"),
+    externalTrafficPolicy: enumOf("v1.ServiceExternalTrafficPolicy", "Cluster", "Local"),
+    internalTrafficPolicy: enumOf("v1.ServiceInternalTrafficPolicy", "Cluster", "Local"),
+    ipFamilyPolicy: enumOf("v1.IPFamilyPolicy", "PreferDualStack", "RequireDualStack", "SingleStack"),
     ...many("clusterIP externalName loadBalancerIP loadBalancerClass trafficDistribution", S),
     ...many("clusterIPs externalIPs loadBalancerSourceRanges ipFamilies", STRINGS),
     healthCheckNodePort: I32,
@@ -706,7 +725,7 @@ const goName = (n: Node): string => {
   switch (n.t) {
     case "scalar":
       // IntOrString.UnmarshalJSON decodes a non-string into its int32 (the error names int32).
-      return n.go === "intstr" ? "int32" : n.go === "quantity" ? "resource.Quantity" : n.go;
+      return n.go === "intstr" ? "int32" : n.go === "quantity" ? "resource.Quantity" : (n.goType ?? n.go);
     case "struct":
       return n.go;
     case "list":
