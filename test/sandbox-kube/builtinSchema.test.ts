@@ -114,6 +114,68 @@ describe.skipIf(!!skip)("built-in kinds validated from their schemas", () => {
     expect(c.stdout).toMatch(/name\s+<string> -required-/);
   });
 
+  it("types probes and resources, and refuses bad ports and enum values as kube-apiserver's validation does", async () => {
+    await admin(["delete", "deployment", "web", "--ignore-not-found"]);
+    const probe = await admin(
+      ["apply", "-f", "-"],
+      deployment(
+        `${TEMPLATE}      containers: [{name: web, image: nginx, livenessProbe: {httpGet: {port: 80}, periodSeconds: "10"}}]`,
+      ),
+    );
+    expect(probe.stderr.trim()).toBe(
+      'Error from server (BadRequest): error when creating "STDIN": Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field Probe.spec.template.spec.containers.livenessProbe.periodSeconds of type int32',
+    );
+    const quantity = await admin(
+      ["apply", "-f", "-"],
+      deployment(
+        `${TEMPLATE}      containers: [{name: web, image: nginx, resources: {limits: {cpu: lots}}}]`,
+      ),
+    );
+    expect(quantity.stderr).toContain(
+      "cannot be handled as a Deployment: quantities must match the regular expression",
+    );
+    const port = await admin(
+      ["apply", "-f", "-"],
+      deployment(`${TEMPLATE}      containers: [{name: web, image: nginx, ports: [{containerPort: 70000}]}]`),
+    );
+    expect(port.stderr.trim()).toBe(
+      'The Deployment "web" is invalid: spec.template.spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive',
+    );
+    const svc = await admin(
+      ["apply", "-f", "-"],
+      "apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: default}\nspec:\n  type: Foo\n  ports: [{port: 80}]\n",
+    );
+    expect(svc.stderr.trim()).toBe(
+      'The Service "s" is invalid: spec.type: Unsupported value: "Foo": supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"',
+    );
+    // The 422 Status carries the cause with its field and reason.
+    const raw = await admin(
+      ["create", "-f", "-", "-o", "json"],
+      "apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: default}\nspec:\n  ports: [{port: 80, protocol: tcp}]\n",
+    );
+    expect(raw.code).not.toBe(0);
+    expect(raw.stderr).toContain(
+      'spec.ports[0].protocol: Unsupported value: "tcp": supported values: "SCTP", "TCP", "UDP"',
+    );
+    const ok = await admin(
+      ["apply", "-f", "-"],
+      deployment(
+        `${TEMPLATE}      containers:\n      - name: web\n        image: nginx\n        ports: [{containerPort: 8080, name: http}]\n        readinessProbe: {httpGet: {port: http, path: /healthz}, periodSeconds: 10}\n        resources: {requests: {cpu: 100m, memory: 64Mi}, limits: {memory: 1Gi}}\n        env: [{name: P, valueFrom: {secretKeyRef: {name: s, key: p}}}]\n      tolerations: [{key: k, operator: Exists, effect: NoSchedule}]\n      affinity: {podAntiAffinity: {preferredDuringSchedulingIgnoredDuringExecution: [{weight: 100, podAffinityTerm: {topologyKey: kubernetes.io/hostname, labelSelector: {matchLabels: {app: web}}}}]}}\n      volumes: [{name: c, configMap: {name: c, defaultMode: 420}}]`,
+      ),
+    );
+    expect(ok.code, ok.stderr).toBe(0);
+  });
+
+  it("explains the pod spec's subtrees, with enums and list types from the table", async () => {
+    const r = await admin(["explain", "pod.spec.containers.livenessProbe"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/FIELD: +livenessProbe <Object>/);
+    expect(r.stdout).toMatch(/httpGet\s+<Object>/);
+    expect(r.stdout).toMatch(/periodSeconds\s+<integer>/);
+    const pull = await admin(["explain", "pod.spec.containers.imagePullPolicy"]);
+    expect(pull.stdout).toMatch(/ENUM:\s+Always\s+IfNotPresent\s+Never/);
+  });
+
   it("serves the controllers' Events as events.k8s.io/v1 too, with kube-apiserver's field mapping", async () => {
     // The Deployment applied above made a ReplicaSet: the deployment controller's ScalingReplicaSet Event.
     const core = JSON.parse((await admin(["get", "events.v1.", "-n", "default", "-o", "json"])).stdout);

@@ -309,6 +309,18 @@ describe.skipIf(!!skip)("CustomResourceDefinitions with kubectl", () => {
       "name",
     ]);
     expect(sts.stdout).toBe("statefulset.apps/argocd-application-controller\n");
+    // The pod spec's probes, security context and volumes are typed by the schema table and kept whole.
+    const stored = JSON.parse(
+      (await k(["get", "statefulset", "-n", "argocd", "argocd-application-controller", "-o", "json"])).stdout,
+    );
+    const podSpec = stored.spec.template.spec;
+    expect(podSpec.containers[0].readinessProbe.httpGet).toEqual({ path: "/healthz", port: 8082 });
+    expect(podSpec.containers[0].securityContext.seccompProfile).toEqual({ type: "RuntimeDefault" });
+    expect(podSpec.volumes[2].projected.sources[0].serviceAccountToken.audience).toBe("sts.amazonaws.com");
+    // A second client-side apply is a strategic merge patch with the table's merge keys: nothing changes.
+    const again = await k(["apply", "-n", "argocd", "-f", join(FIXTURES, "argocd-install.yaml")]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain("statefulset.apps/argocd-application-controller unchanged");
     const objects = await k(["apply", "-f", join(FIXTURES, "custom-objects.yaml")]);
     expect(objects.stderr).toBe("");
     expect(objects.stdout.split("\n").filter(Boolean)).toEqual([

@@ -233,6 +233,31 @@ describe.skipIf(!!skip)("server-side apply with kubectl", () => {
     });
   });
 
+  it("a built-in merges env by name as the schema table says, and the table's list types are in /openapi/v3", async () => {
+    // Pods are immutable: a Deployment's template holds the containers.
+    const pod = (manager: string, env: string) =>
+      k(
+        ["apply", "--server-side", `--field-manager=${manager}`, "-f", "-"],
+        `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: envs, namespace: default}\nspec:\n  selector: {matchLabels: {app: envs}}\n  template:\n    metadata: {labels: {app: envs}}\n    spec:\n      containers:\n      - name: app\n        image: nginx\n        env: [${env}]\n`,
+      );
+    expect((await pod("one", "{name: A, value: '1'}")).code).toBe(0);
+    const two = await pod("two", "{name: B, value: '2'}");
+    expect(two.code, two.stderr).toBe(0);
+    const o = JSON.parse(
+      (await k(["get", "deploy", "envs", "-n", "default", "-o", "json", "--show-managed-fields"])).stdout,
+    );
+    expect(o.spec.template.spec.containers[0].env).toEqual([
+      { name: "A", value: "1" },
+      { name: "B", value: "2" },
+    ]);
+    const two_ = (o.metadata.managedFields as Entry[]).find((e) => e.manager === "two")!;
+    expect(JSON.stringify(two_.fieldsV1)).toContain('"k:{\\"name\\":\\"B\\"}"');
+    const v3 = JSON.parse((await k(["get", "--raw", "/openapi/v3/api/v1"])).stdout);
+    const schemas = v3.components.schemas as Record<string, Entry>;
+    const podSchema = Object.values(schemas).find((x) => JSON.stringify(x).includes('"livenessProbe"'))!;
+    expect(JSON.stringify(podSchema)).toContain('"x-kubernetes-list-map-keys":["containerPort","protocol"]');
+  });
+
   it("a custom resource merges by its CRD schema: a list without x-kubernetes-list-type is atomic", async () => {
     const project = (repos: string[], description?: string) => `
 apiVersion: argoproj.io/v1alpha1

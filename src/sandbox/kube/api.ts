@@ -565,7 +565,7 @@ export class KubeApi {
       const o = await this.replace(user, r, cur, withScale(r, clone(cur), scale), "", dryRun, writes);
       return { o, created: false };
     }
-    const next = applyPatch(servedAs(r, clone(cur)), type, patchBody, r.custom === true);
+    const next = applyPatch(servedAs(r, clone(cur)), type, patchBody, r.custom === true, r.kind);
     const rv = asString(asObject(next.metadata).resourceVersion);
     if (rv && rv !== asString(asObject(cur.metadata).resourceVersion)) throw conflict(r, name);
     const o = await this.replace(user, r, cur, next, subresource, dryRun, { ...writes, patch: true });

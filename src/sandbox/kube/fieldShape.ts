@@ -3,10 +3,12 @@
  * atomic, which lists are associative (keyed by fields of their items) or sets. kube-apiserver reads this from
  * the OpenAPI schemas it serves (structured-merge-diff's schema.Schema built by kube-openapi's schemaconv:
  * `x-kubernetes-list-type`, `x-kubernetes-list-map-keys`, `x-kubernetes-map-type`, and
- * `x-kubernetes-patch-merge-key` making a list associative). Built-in kinds here: by field name, from the
- * list-type tags of k8s.io/api (core/v1, apps/v1, rbac/v1); custom resources: from their CRD version's schema
- * (a list without `x-kubernetes-list-type` is atomic, as apiextensions-apiserver's structural schemas say).
+ * `x-kubernetes-patch-merge-key` making a list associative). Built-in kinds here: from the schema table of
+ * builtinFields.ts (the list-type tags of k8s.io/api, the same extensions /openapi/v2 and v3 publish); custom
+ * resources: from their CRD version's schema (a list without `x-kubernetes-list-type` is atomic, as
+ * apiextensions-apiserver's structural schemas say).
  */
+import { builtinRoot, type Node, OBJECT_META } from "./builtinFields.js";
 import { isObject, type Json, type JsonObject } from "./json.js";
 
 export interface Shape {
@@ -37,78 +39,61 @@ const ATOMIC: Shape = { atomic: true, child: () => ATOMIC, item: () => ATOMIC };
 const node = (over: Partial<Shape>, child: (name: string) => Shape, item: () => Shape = () => ATOMIC) =>
   ({ atomic: false, child, item, ...over }) as Shape;
 
-/** string maps of the built-in types (labels, annotations, data, nodeSelector, resource lists). */
-const STRING_MAPS = new Set([
-  "labels",
-  "annotations",
-  "data",
-  "stringData",
-  "binaryData",
-  "nodeSelector",
-  "limits",
-  "requests",
-  "capacity",
-  "allocatable",
-]);
+/** An untyped subtree of a built-in (a status not modelled): fields granular, lists atomic. */
+const UNTYPED: Shape = node({}, () => UNTYPED);
 
-/** Struct types tagged `+structType=atomic` / `+mapType=atomic` (LabelSelector, RoleRef, Service selector). */
-const ATOMIC_FIELDS = new Set([
-  "selector",
-  "podSelector",
-  "namespaceSelector",
-  "labelSelector",
-  "roleRef",
-  "metricSelector",
-  "nodeSelectorTerms",
-]);
+const shapes = new WeakMap<Node, Shape>();
 
-const NAME = () => ["name"];
-/** `+listType=map` / patchMergeKey of the built-in lists (k8s.io/api v1.31 struct tags). */
-const LIST_KEYS: Record<string, (item: JsonObject) => string[]> = {
-  containers: NAME,
-  initContainers: NAME,
-  ephemeralContainers: NAME,
-  env: NAME,
-  volumes: NAME,
-  imagePullSecrets: NAME,
-  secrets: NAME,
-  resourceClaims: NAME,
-  schedulingGates: NAME,
-  volumeMounts: () => ["mountPath"],
-  volumeDevices: () => ["devicePath"],
-  hostAliases: () => ["ip"],
-  ownerReferences: () => ["uid"],
-  conditions: () => ["type"],
-  // ContainerPort: listMapKey containerPort+protocol; ServicePort: port+protocol.
-  ports: (item) => (item.containerPort !== undefined ? ["containerPort", "protocol"] : ["port", "protocol"]),
-  topologySpreadConstraints: () => ["topologyKey", "whenUnsatisfiable"],
-};
-
-const SETS = new Set(["finalizers"]);
-
-const builtinShapes = new Map<string, Shape>();
-
-/** Shapes by field name, made once. */
-function builtinChild(name: string): Shape {
-  let s = builtinShapes.get(name);
+/**
+ * The shape of a node of the built-in schema table (builtinFields.ts): the list types and map keys it carries
+ * are the ones /openapi/v2 and /openapi/v3 publish, so server-side apply reads the same source as clients.
+ */
+function nodeShape(n: Node): Shape {
+  let s = shapes.get(n);
   if (!s) {
-    s = makeBuiltinChild(name);
-    if (builtinShapes.size < 1000) builtinShapes.set(name, s);
+    s = makeNodeShape(n);
+    shapes.set(n, s);
   }
   return s;
 }
 
-function makeBuiltinChild(name: string): Shape {
-  if (ATOMIC_FIELDS.has(name)) return ATOMIC;
-  if (STRING_MAPS.has(name)) return node({ mapEntries: true }, () => ATOMIC);
-  const keys = LIST_KEYS[name];
-  if (keys) return node({ keys, keyDefaults: { protocol: "TCP" } }, builtinChild, () => BUILTIN);
-  if (SETS.has(name)) return node({ set: true }, builtinChild);
-  return BUILTIN;
+function makeNodeShape(n: Node): Shape {
+  switch (n.t) {
+    case "scalar":
+      return ATOMIC;
+    case "open":
+      return UNTYPED;
+    case "map":
+      return n.atomic ? ATOMIC : node({ mapEntries: true }, () => nodeShape(n.value));
+    case "struct": {
+      if (n.atomic) return ATOMIC;
+      const fields = n.fields;
+      return node({}, (name) => {
+        const f = fields[name];
+        return f ? nodeShape(f) : UNTYPED;
+      });
+    }
+    case "list": {
+      const item = () => nodeShape(n.item);
+      if (n.list.type === "set") return node({ set: true }, () => ATOMIC);
+      if (n.list.type === "atomic") return ATOMIC;
+      const keys = n.list.keys ?? [];
+      // kube-openapi's defaults of key fields (ContainerPort.protocol: TCP) stand in for omitted keys.
+      const keyDefaults: Record<string, Json> = {};
+      if (n.item.t === "struct")
+        for (const k of keys) {
+          const f = n.item.fields[k];
+          if (f?.t === "scalar" && f.def !== undefined) keyDefaults[k] = f.def;
+        }
+      return node({ keys: () => [...keys], keyDefaults }, item, item);
+    }
+  }
 }
 
-/** A built-in object (or any struct of one): children by field name, unlisted lists atomic. */
-export const BUILTIN: Shape = node({}, builtinChild);
+/** The shape of a built-in kind, from its schema in the table (only ObjectMeta typed for kinds outside it). */
+export function builtinShape(kind: string): Shape {
+  return nodeShape(builtinRoot(kind));
+}
 
 /** The shape of a custom resource from its CRD version's OpenAPI v3 schema; metadata is ObjectMeta. */
 export function schemaShape(schema: JsonObject | undefined, root = true): Shape {
@@ -138,7 +123,7 @@ export function schemaShape(schema: JsonObject | undefined, root = true): Shape 
   if (!props && !additional && (preserve || type !== "object")) return preserve ? DEDUCED : ATOMIC;
   const cache = new Map<string, Shape>();
   return node({ ...(additional && !props ? { mapEntries: true } : {}) }, (name) => {
-    if (root && name === "metadata") return BUILTIN.child("metadata");
+    if (root && name === "metadata") return nodeShape(OBJECT_META);
     let s = cache.get(name);
     if (!s) {
       const p = props?.[name];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BUILTIN, schemaShape } from "./fieldShape.js";
+import { builtinShape, schemaShape } from "./fieldShape.js";
 import type { JsonObject } from "./json.js";
 import {
   compare,
@@ -11,6 +11,9 @@ import {
   removeItems,
   toFieldsV1,
 } from "./managedFields.js";
+
+const DEPLOYMENT = builtinShape("Deployment");
+const POD = builtinShape("Pod");
 
 const deploymentConfig: JsonObject = {
   metadata: { name: "web", labels: { app: "web" } },
@@ -28,7 +31,7 @@ const deploymentConfig: JsonObject = {
 
 describe("field sets", () => {
   it("holds leaves, atomic values and keyed items with kube-apiserver's FieldsV1 shape", () => {
-    expect(toFieldsV1(fieldSet(deploymentConfig, BUILTIN))).toEqual({
+    expect(toFieldsV1(fieldSet(deploymentConfig, DEPLOYMENT))).toEqual({
       "f:metadata": { "f:labels": { "f:app": {} }, "f:name": {} },
       "f:spec": {
         "f:replicas": {},
@@ -53,7 +56,7 @@ describe("field sets", () => {
   });
 
   it("reads FieldsV1 back to the same set, and prints paths as fieldpath does", () => {
-    const set = fieldSet(deploymentConfig, BUILTIN);
+    const set = fieldSet(deploymentConfig, DEPLOYMENT);
     expect(toFieldsV1(fromFieldsV1(toFieldsV1(set)))).toEqual(toFieldsV1(set));
     expect(
       pathString(["f:spec", "f:template", "f:spec", "f:containers", 'k:{"name":"web"}', "f:image"]),
@@ -120,7 +123,7 @@ describe("merge and compare", () => {
         tolerations: [{ key: "t2" }],
       },
     };
-    expect(merge(live, config, BUILTIN)).toEqual({
+    expect(merge(live, config, POD)).toEqual({
       spec: {
         containers: [
           { name: "a", image: "a:2", env: [{ name: "X", value: "1" }] },
@@ -133,11 +136,52 @@ describe("merge and compare", () => {
     });
   });
 
+  it("reads list keys from the schema table: Service ports by port+protocol, env and volumes by name", () => {
+    const svc = fieldSet({ spec: { ports: [{ port: 80, targetPort: 8080 }] } }, builtinShape("Service"));
+    expect(svc.paths().map(pathString)).toContain('.spec.ports[port=80,protocol="TCP"].targetPort');
+    const merged = merge(
+      {
+        spec: {
+          containers: [{ name: "a", env: [{ name: "X", value: "1" }] }],
+          volumes: [{ name: "v", emptyDir: {} }],
+        },
+      },
+      {
+        spec: {
+          containers: [{ name: "a", env: [{ name: "Y", value: "2" }] }],
+          volumes: [{ name: "w", configMap: { name: "c" } }],
+        },
+      },
+      POD,
+    );
+    expect(merged).toEqual({
+      spec: {
+        containers: [
+          {
+            name: "a",
+            env: [
+              { name: "X", value: "1" },
+              { name: "Y", value: "2" },
+            ],
+          },
+        ],
+        volumes: [
+          { name: "v", emptyDir: {} },
+          { name: "w", configMap: { name: "c" } },
+        ],
+      },
+    });
+    // A Service's selector is an atomic map: replaced whole.
+    expect(
+      merge({ spec: { selector: { a: "1" } } }, { spec: { selector: { b: "2" } } }, builtinShape("Service")),
+    ).toEqual({ spec: { selector: { b: "2" } } });
+  });
+
   it("unions sets and follows the configuration's order for shared items", () => {
     const merged = merge(
       { metadata: { finalizers: ["a", "b"] }, spec: { containers: [{ name: "x" }, { name: "y" }] } },
       { metadata: { finalizers: ["c"] }, spec: { containers: [{ name: "y" }, { name: "x" }] } },
-      BUILTIN,
+      POD,
     );
     expect(merged).toEqual({
       metadata: { finalizers: ["a", "b", "c"] },
@@ -149,7 +193,7 @@ describe("merge and compare", () => {
     const c = compare(
       { spec: { replicas: 1, containers: [{ name: "a", image: "1" }] } },
       { spec: { paused: true, containers: [{ name: "a", image: "2" }, { name: "b" }] } },
-      BUILTIN,
+      POD,
     );
     expect(c.added.paths().map(pathString)).toEqual([
       '.spec.containers[name="b"]',
@@ -172,7 +216,7 @@ describe("merge and compare", () => {
           spec: { containers: [{ name: "a" }, { name: "b", image: "i" }] },
         },
         set,
-        BUILTIN,
+        POD,
       ),
     ).toEqual({ metadata: { annotations: { y: "2" } }, spec: { containers: [{ name: "a" }] } });
   });
@@ -181,7 +225,9 @@ describe("merge and compare", () => {
 describe("null in an applied configuration", () => {
   it("unsets the field and is still owned", () => {
     const config: JsonObject = { spec: { replicas: null, paused: true } };
-    expect(merge({ spec: { replicas: 3 } }, config, BUILTIN)).toEqual({ spec: { paused: true } });
-    expect(toFieldsV1(fieldSet(config, BUILTIN))).toEqual({ "f:spec": { "f:paused": {}, "f:replicas": {} } });
+    expect(merge({ spec: { replicas: 3 } }, config, DEPLOYMENT)).toEqual({ spec: { paused: true } });
+    expect(toFieldsV1(fieldSet(config, DEPLOYMENT))).toEqual({
+      "f:spec": { "f:paused": {}, "f:replicas": {} },
+    });
   });
 });

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { builtinRoot } from "./builtinFields.js";
+import type { JsonObject } from "./json.js";
 import { applyPatch, jsonPatch, mergePatch, strategicMerge } from "./patch.js";
 import { KubeStatusError } from "./status.js";
+
+const DEP = builtinRoot("Deployment");
 
 describe("merge patch (RFC 7386)", () => {
   it("merges objects, replaces lists, deletes with null", () => {
@@ -60,24 +64,28 @@ describe("strategic merge patch", () => {
     metadata: { finalizers: ["f1"] },
   };
   it("merges containers and env by name (kubectl rollout restart, set env)", () => {
-    const out = strategicMerge(dep as never, {
-      spec: {
-        template: {
-          metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": "now" } },
-          spec: {
-            containers: [
-              {
-                name: "app",
-                env: [
-                  { name: "B", value: "3" },
-                  { name: "C", value: "4" },
-                ],
-              },
-            ],
+    const out = strategicMerge(
+      dep as never,
+      {
+        spec: {
+          template: {
+            metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": "now" } },
+            spec: {
+              containers: [
+                {
+                  name: "app",
+                  env: [
+                    { name: "B", value: "3" },
+                    { name: "C", value: "4" },
+                  ],
+                },
+              ],
+            },
           },
         },
       },
-    }) as typeof dep;
+      DEP,
+    ) as typeof dep;
     expect(out.spec.template.metadata.annotations).toEqual({
       a: "1",
       "kubectl.kubernetes.io/restartedAt": "now",
@@ -110,6 +118,7 @@ describe("strategic merge patch", () => {
           },
         },
       } as never,
+      DEP,
     ) as typeof dep;
     expect(out.metadata.finalizers).toEqual(["f1", "f2"]);
     expect(out.spec.template.spec.containers.map((c) => c.name)).toEqual(["side", "app"]);
@@ -119,9 +128,30 @@ describe("strategic merge patch", () => {
       strategicMerge(
         { metadata: { finalizers: ["f1", "f2"] } },
         { metadata: { "$deleteFromPrimitiveList/finalizers": ["f1"] } },
+        builtinRoot("Lease"),
       ),
     ).toEqual({
       metadata: { finalizers: ["f2"] },
+    });
+  });
+  it("reads merge keys from the schema table: a Service's ports by port, tolerations replaced", () => {
+    const svc: JsonObject = { spec: { ports: [{ port: 80, targetPort: 8080 }, { port: 443 }] } };
+    expect(
+      strategicMerge(svc, { spec: { ports: [{ port: 80, targetPort: 9090 }] } }, builtinRoot("Service")),
+    ).toEqual({ spec: { ports: [{ port: 80, targetPort: 9090 }, { port: 443 }] } });
+    const pod = {
+      spec: { tolerations: [{ key: "a" }], containers: [{ name: "c", ports: [{ containerPort: 80 }] }] },
+    };
+    const patched = strategicMerge(
+      pod,
+      { spec: { tolerations: [{ key: "b" }], containers: [{ name: "c", ports: [{ containerPort: 81 }] }] } },
+      builtinRoot("Pod"),
+    );
+    expect(patched).toEqual({
+      spec: {
+        tolerations: [{ key: "b" }],
+        containers: [{ name: "c", ports: [{ containerPort: 80 }, { containerPort: 81 }] }],
+      },
     });
   });
   it("lists without a merge key are replaced; $patch: replace replaces a map", () => {

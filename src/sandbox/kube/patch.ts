@@ -1,8 +1,9 @@
 /**
  * The three patch forms kube-apiserver accepts: JSON merge patch (RFC 7386), JSON patch (RFC 6902) and
- * strategic merge patch (k8s.io/apimachinery/pkg/util/strategicpatch) with the merge keys of the built-in kinds
- * served here. Pure functions; a malformed patch throws a Status error.
+ * strategic merge patch (k8s.io/apimachinery/pkg/util/strategicpatch) with the merge keys and strategies of
+ * the built-in kinds' schema table (builtinFields.ts). Pure functions; a malformed patch throws a Status error.
  */
+import { builtinRoot, type Node } from "./builtinFields.js";
 import { clone, isObject, type Json, type JsonObject, jsonEqual } from "./json.js";
 import { badRequest, KubeStatusError } from "./status.js";
 
@@ -144,46 +145,41 @@ export function jsonPatch(doc: Json, ops: Json): Json {
   return out;
 }
 
-/**
- * patchMergeKey of list fields of the built-in kinds (from the Go struct tags). Keyed by field name: the names
- * are unique enough across Pod, Deployment, ServiceAccount and ObjectMeta.
- */
-const MERGE_KEYS: Record<string, string> = {
-  containers: "name",
-  initContainers: "name",
-  ephemeralContainers: "name",
-  env: "name",
-  volumes: "name",
-  volumeMounts: "mountPath",
-  volumeDevices: "devicePath",
-  ports: "containerPort",
-  imagePullSecrets: "name",
-  ownerReferences: "uid",
-  secrets: "name",
-  hostAliases: "ip",
-  topologySpreadConstraints: "topologyKey",
-  resourceClaims: "name",
-  schedulingGates: "name",
-  conditions: "type",
-};
-
-/** Primitive lists with patchStrategy merge. */
-const MERGED_PRIMITIVE_LISTS = new Set(["finalizers"]);
-
 const SET_ORDER = "$setElementOrder/";
 const DELETE_FROM = "$deleteFromPrimitiveList/";
 
-function strategicMergeList(field: string, original: Json[], patch: Json[]): Json[] {
-  const key = MERGE_KEYS[field];
+/** The schema of a field of a struct (or a map's values); undefined outside the table. */
+function childSchema(n: Node | undefined, k: string): Node | undefined {
+  if (n?.t === "struct") return n.fields[k];
+  if (n?.t === "map") return n.value;
+  return undefined;
+}
+
+/**
+ * The merge key and strategy of a list, from the schema table (builtinFields.ts): the `patchMergeKey` /
+ * `patchStrategy` tags of k8s.io/api, published as x-kubernetes-patch-merge-key / -strategy.
+ */
+const listOf = (n: Node | undefined): { key?: string; merge: boolean; item?: Node } =>
+  n?.t === "list"
+    ? {
+        ...(n.list.mergeKey ? { key: n.list.mergeKey } : {}),
+        merge: n.list.strategy?.split(",").includes("merge") === true,
+        item: n.item,
+      }
+    : { merge: false };
+
+function strategicMergeList(schema: Node | undefined, original: Json[], patch: Json[]): Json[] {
+  const { key, merge, item } = listOf(schema);
   if (patch.some((p) => isObject(p) && p.$patch === "replace")) {
     return patch.filter((p) => !(isObject(p) && p.$patch === "replace"));
   }
-  if (MERGED_PRIMITIVE_LISTS.has(field)) {
+  if (merge && !key) {
+    // A list of primitives with patchStrategy merge (finalizers): a union.
     const out = [...original];
     for (const p of patch) if (!out.some((o) => jsonEqual(o, p))) out.push(p);
     return out;
   }
-  if (!key) return patch.map((p) => strategicMerge(undefined, p) as Json);
+  if (!key || !merge) return patch.map((p) => strategicMerge(undefined, p, item) as Json);
   const out = [...original];
   for (const p of patch) {
     if (!isObject(p)) {
@@ -195,14 +191,14 @@ function strategicMergeList(field: string, original: Json[], patch: Json[]): Jso
       if (idx >= 0) out.splice(idx, 1);
       continue;
     }
-    if (idx >= 0) out[idx] = strategicMerge(out[idx], p) as Json;
-    else out.push(strategicMerge(undefined, p) as Json);
+    if (idx >= 0) out[idx] = strategicMerge(out[idx], p, item) as Json;
+    else out.push(strategicMerge(undefined, p, item) as Json);
   }
   return out;
 }
 
-function reorder(field: string, list: Json[], order: Json[]): Json[] {
-  const key = MERGE_KEYS[field];
+function reorder(schema: Node | undefined, list: Json[], order: Json[]): Json[] {
+  const { key } = listOf(schema);
   const ident = (x: Json): Json => (key && isObject(x) ? (x[key] ?? null) : x);
   const rank = (x: Json): number => {
     const i = order.findIndex((o) => jsonEqual(key && isObject(o) ? o[key] : o, ident(x)));
@@ -211,8 +207,12 @@ function reorder(field: string, list: Json[], order: Json[]): Json[] {
   return [...list].sort((a, b) => rank(a) - rank(b));
 }
 
-/** Applies a strategic merge patch; `undefined` means the patch deleted the value (`$patch: delete`). */
-export function strategicMerge(original: Json | undefined, patch: Json): Json | undefined {
+/**
+ * Applies a strategic merge patch to a value of the given schema node (a built-in kind's root from
+ * builtinRoot; lists outside the table are replaced); `undefined` means the patch deleted the value
+ * (`$patch: delete`).
+ */
+export function strategicMerge(original: Json | undefined, patch: Json, schema?: Node): Json | undefined {
   if (!isObject(patch)) return clone(patch);
   if (patch.$patch === "delete") return undefined;
   if (patch.$patch === "replace") {
@@ -237,9 +237,10 @@ export function strategicMerge(original: Json | undefined, patch: Json): Json | 
       continue;
     }
     const cur = out[k];
+    const sub = childSchema(schema, k);
     let merged: Json | undefined;
-    if (Array.isArray(v)) merged = strategicMergeList(k, Array.isArray(cur) ? cur : [], v);
-    else if (isObject(v)) merged = strategicMerge(cur, v);
+    if (Array.isArray(v)) merged = strategicMergeList(sub, Array.isArray(cur) ? cur : [], v);
+    else if (isObject(v)) merged = strategicMerge(cur, v, sub);
     else merged = v;
     if (merged === undefined) delete out[k];
     else out[k] = merged;
@@ -247,7 +248,7 @@ export function strategicMerge(original: Json | undefined, patch: Json): Json | 
   for (const [k, v] of Object.entries(patch)) {
     if (!k.startsWith(SET_ORDER) || !Array.isArray(v)) continue;
     const field = k.slice(SET_ORDER.length);
-    if (Array.isArray(out[field])) out[field] = reorder(field, out[field] as Json[], v);
+    if (Array.isArray(out[field])) out[field] = reorder(childSchema(schema, field), out[field] as Json[], v);
   }
   return out;
 }
@@ -265,11 +266,13 @@ export function applyPatch(
   contentType: string,
   patch: Json,
   custom: boolean,
+  kind = "",
 ): JsonObject {
   let result: Json | undefined;
   if (contentType === PATCH_TYPES.json) result = jsonPatch(current, patch);
   else if (contentType === PATCH_TYPES.merge) result = mergePatch(current, patch);
-  else if (contentType === PATCH_TYPES.strategic && !custom) result = strategicMerge(current, patch);
+  else if (contentType === PATCH_TYPES.strategic && !custom)
+    result = strategicMerge(current, patch, builtinRoot(kind));
   else
     throw new KubeStatusError(
       415,

@@ -16,7 +16,7 @@
  *   (managedfields.go sortEncodedManagedFields); fields the server owns are never tracked (stripmeta.go), nor
  *   `status` on a main resource that has a status subresource (the reset fields of its strategy).
  */
-import { BUILTIN, type Shape, schemaShape } from "./fieldShape.js";
+import { builtinShape, type Shape, schemaShape } from "./fieldShape.js";
 import { asArray, asString, isObject, type JsonObject } from "./json.js";
 import {
   compare,
@@ -64,7 +64,7 @@ export function ownable(r: ResourceDef, subresource: string): (p: Path) => boole
 }
 
 export function shapeOf(r: ResourceDef): Shape {
-  return r.custom ? schemaShape(r.crd?.schema) : BUILTIN;
+  return r.custom ? schemaShape(r.crd?.schema) : builtinShape(r.kind);
 }
 
 const identifier = (m: Pick<Manager, "manager" | "operation" | "apiVersion" | "subresource">) =>
