@@ -4,17 +4,15 @@
  * its Deployments are available, and says per object what changed (created / configured / unchanged, as
  * kubectl apply does). Not a replacement for Argo CD: no pruning, no sync waves.
  */
-import type { Config, TargetConfig } from "../config/schema.js";
+import type { Config, TargetConfig } from "../config/index.js";
 import { InputError, OperationError } from "../errors.js";
-import type { KubeClient } from "../kube/client.js";
-import { groupOf, type KindInfo, resourceName, unservedKind } from "../kube/resources.js";
-import { accessReview } from "../kube/reviews.js";
-import { containedIn } from "../live/normalize.js";
+import type { KubeClient } from "../kube/index.js";
+import { accessReview, groupOf, type KindInfo, resourceName, unservedKind } from "../kube/index.js";
+import { containedIn } from "../live/index.js";
 import { ADMIN_POLICY } from "../names/index.js";
-import type { Json, JsonObject, KubeObject } from "../state/types.js";
-import { extraResourceRules } from "../topology/objects.js";
-import { accessPolicyRules } from "../verify/k8s/accessPolicies.js";
-import { rulesAllow } from "../verify/k8s/rules.js";
+import type { Json, JsonObject, KubeObject } from "../state/index.js";
+import { extraResourceRules } from "../topology/index.js";
+import { accessPolicyRules, rulesAllow } from "../verify/index.js";
 import { diagnose, errorText } from "./diagnose.js";
 import { inNamespace } from "./manifests.js";
 import { type AgentOptions, adminConnections, establish, openFlowSession } from "./session.js";

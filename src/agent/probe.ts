@@ -6,19 +6,21 @@
  * hops; when cluster A cannot be read they are reported as not probed, saying why. The result has verify's
  * shape, so the same table and JSON output serve both.
  */
-import { readWebIdentityToken, webIdentityClaims } from "../aws/chain.js";
-import type { Config } from "../config/schema.js";
+import { readWebIdentityToken, webIdentityClaims } from "../aws/index.js";
+import type { Config } from "../config/index.js";
 import { InputError } from "../errors.js";
-import { type KubeClient, KubeStatusError } from "../kube/client.js";
-import { accessReview, whoAmI } from "../kube/reviews.js";
-import type { ChainKind, ChainSpec, EksCluster, KubeObject, State } from "../state/types.js";
-import { sourceCluster } from "../topology/desired.js";
-import { VerifyContext } from "../verify/context.js";
-import type { HopEvidence } from "../verify/evidence.js";
-import { registrationHop } from "../verify/hops/registration.js";
-import { serviceAccountHop } from "../verify/hops/serviceAccount.js";
-import { type RequiredPermission, requiredPermissions, sampleNamespace } from "../verify/permissions.js";
-import type { Finding, HopId, HopResult, VerifyResult } from "../verify/types.js";
+import { accessReview, type KubeClient, KubeStatusError, whoAmI } from "../kube/index.js";
+import type { ChainKind, ChainSpec, EksCluster, KubeObject, State } from "../state/index.js";
+import { sourceCluster } from "../topology/index.js";
+import type { Finding, HopEvidence, HopId, HopResult, VerifyResult } from "../verify/index.js";
+import {
+  type RequiredPermission,
+  registrationHop,
+  requiredPermissions,
+  sampleNamespace,
+  serviceAccountHop,
+  VerifyContext,
+} from "../verify/index.js";
 import { type Diagnosis, diagnose, errorText, type FlowStep, permissionDenied } from "./diagnose.js";
 import { type AgentOptions, adminConnections, openFlowSession } from "./session.js";
 import { registrationObjects, serviceAccountObjects } from "./sourceView.js";

@@ -7,9 +7,9 @@ import * as http from "node:http";
 import * as https from "node:https";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { KubeError, XirsaError } from "../errors.js";
-import type { JsonObject, KubeObject } from "../state/types.js";
-import { isNetworkError, type RetryPolicy, type Transience, withRetry } from "../transport/backoff.js";
-import type { CallLog } from "../transport/calls.js";
+import type { JsonObject, KubeObject } from "../state/index.js";
+import type { CallLog } from "../transport/index.js";
+import { isNetworkError, type RetryPolicy, type Transience, withRetry } from "../transport/index.js";
 import { Discovery } from "./discovery.js";
 import {
   type KindInfo,

@@ -10,7 +10,7 @@ import {
   UpdateAccessEntryCommand,
 } from "@aws-sdk/client-eks";
 import { AwsError } from "../../errors.js";
-import type { ClusterRef } from "../../state/types.js";
+import type { ClusterRef } from "../../state/index.js";
 import type { Connections } from "../connections.js";
 import { aws } from "./aws.js";
 import type { Handlers, OperationType } from "./types.js";
