@@ -305,6 +305,25 @@ describe.skipIf(!!skip)("built-in kinds through kubectl", () => {
         kind: "ReplicaSet",
         name: current.metadata.name,
       });
+    // Undo goes back to revision 1's template: kubectl copies it into the Deployment, which becomes revision 3:
+    // the first ReplicaSet is scaled up again rather than a new one made.
+    const undo = await kubectl(["rollout", "undo", "deployment/web", "-n", "default"]);
+    expect(undo.stdout.trim(), undo.stderr).toBe("deployment.apps/web rolled back");
+    const undone = await kubectl(["rollout", "status", "deployment/web", "-n", "default", "--timeout=20s"]);
+    expect(undone.stdout, undone.stderr).toContain('deployment "web" successfully rolled out');
+    const after = await kubectl(["rollout", "history", "deployment/web", "-n", "default"]);
+    expect(after.stdout).toMatch(/REVISION\s+CHANGE-CAUSE\n2\s+<none>\n3\s+<none>/);
+    const setsAfter = (await json(["get", "rs", "-l", "app=web"])).items.filter(
+      (x: { metadata: { name: string } }) => x.metadata.name.startsWith("web-"),
+    );
+    const byName = Object.fromEntries(
+      setsAfter.map((x: { metadata: { name: string }; spec: { replicas: number } }) => [
+        x.metadata.name,
+        x.spec.replicas,
+      ]),
+    );
+    expect(byName[current.metadata.name]).toBe(0);
+    expect(Object.values(byName).sort()).toEqual([0, 3]);
     // Garbage collection by ownerReferences: deleting the Deployment takes its ReplicaSets and pods.
     await kubectl(["delete", "deployment", "web", "-n", "default"]);
     const left = await kubectl(["get", "rs,pods", "-n", "default", "-o", "name"]);
