@@ -22,6 +22,8 @@ export interface ApiContext {
   snapshot(): AuthzSnapshot;
   /** Namespace -> when (ms since the epoch) Capsule's owner RoleBindings exist there (the bind delay). */
   readonly capsuleBindings: Map<string, number>;
+  /** When (ms since the epoch) the CronJob controller has an activation due next (0: look again). */
+  readonly cron: { due: number };
   authorize(user: KubeUser, attrs: RequestAttributes): Decision;
 }
 

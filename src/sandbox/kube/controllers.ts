@@ -26,6 +26,7 @@ import {
   TENANTS,
 } from "./context.js";
 import { CRD_GROUP } from "./crd.js";
+import { syncCronJob } from "./cronJobs.js";
 import { daemonSetStatus, planDaemonSet } from "./daemonSets.js";
 import { finishIfFinalized, isDeleting, type Removed } from "./deletion.js";
 import { type EventSource, recordEvent } from "./events.js";
@@ -92,6 +93,10 @@ export function afterWrite(
   if (r.kind === "StatefulSet") reconcileStatefulSet(ctx, o);
   if (r.kind === "DaemonSet") reconcileDaemonSet(ctx, o);
   if (r.kind === "Job") reconcileJob(ctx, o);
+  if (r.kind === "CronJob") {
+    syncCronJob(ctx, ctx.store.get(CRON_JOBS, namespaceOf(o), nameOf(o)) ?? o);
+    ctx.cron.due = 0;
+  }
   if (r.kind === "Node" && !before) for (const ds of ctx.store.list(DAEMON_SETS)) reconcileDaemonSet(ctx, ds);
 }
 
@@ -334,7 +339,7 @@ export function reconcileDaemonSet(ctx: ApiContext, ds: JsonObject): void {
 }
 
 /** The Job controller: its pods (which succeed at once), its status, and "Job completed" when it is. */
-export function reconcileJob(ctx: ApiContext, job: JsonObject): void {
+export function reconcileJob(ctx: ApiContext, job: JsonObject, notifyCronJob = true): void {
   if (isDeleting(job)) return;
   applyPodPlan(ctx, job, planJob(job, ownedPods(ctx, job), ctx.random), podControl("job-controller"), true);
   const wasDone = asArray(asObject(job.status).conditions).some((c) => isObject(c) && c.type === "Complete");
@@ -347,18 +352,12 @@ export function reconcileJob(ctx: ApiContext, job: JsonObject): void {
   const done = asArray(asObject(next.status).conditions).some((c) => isObject(c) && c.type === "Complete");
   if (done && !wasDone)
     recordEvent(ctx, next, true, "Normal", "Completed", "Job completed", { component: "job-controller" });
-  // pkg/controller/cronjob/cronjob_controllerv2.go: a CronJob lists the Jobs it owns that are running.
+  // The CronJob controller watches its Jobs (cronJobs.ts); not when it is the one that made this Job.
   const cjRef = asArray(asObject(job.metadata).ownerReferences)
     .filter(isObject)
     .find((x) => x.kind === "CronJob");
   const cj = cjRef ? ctx.store.get(CRON_JOBS, namespaceOf(job), asString(cjRef.name) ?? "") : undefined;
-  if (cj && done) {
-    const status = {
-      ...asObject(cj.status),
-      lastSuccessfulTime: asString(asObject(next.status).completionTime) ?? "",
-    };
-    putIfChanged(ctx, CRON_JOBS, { ...cj, status }, cj);
-  }
+  if (cj && notifyCronJob && !isDeleting(cj)) syncCronJob(ctx, cj);
 }
 
 /** The root CA publisher: kube-root-ca.crt in a namespace (when the cluster knows its CA). */
