@@ -47,6 +47,7 @@ export const DEPLOYMENTS = res("deployments", "apps");
 export const REPLICA_SETS = res("replicasets", "apps");
 export const STATEFUL_SETS = res("statefulsets", "apps");
 export const DAEMON_SETS = res("daemonsets", "apps");
+export const CONTROLLER_REVISIONS = res("controllerrevisions", "apps");
 export const JOBS = res("jobs", "batch");
 export const CRON_JOBS = res("cronjobs", "batch");
 export const EVENTS = res("events");

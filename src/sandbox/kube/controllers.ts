@@ -12,6 +12,7 @@ import {
   type ApiContext,
   CLUSTER_ROLES,
   CONFIG_MAPS,
+  CONTROLLER_REVISIONS,
   CRON_JOBS,
   DAEMON_SETS,
   DEPLOYMENTS,
@@ -30,6 +31,7 @@ import { syncCronJob } from "./cronJobs.js";
 import { daemonSetStatus, planDaemonSet } from "./daemonSets.js";
 import { finishIfFinalized, isDeleting, type Removed } from "./deletion.js";
 import { type EventSource, recordEvent } from "./events.js";
+import { planHistory } from "./history.js";
 import { jobStatus, planJob, succeededPodStatus } from "./jobs.js";
 import {
   asArray,
@@ -319,8 +321,23 @@ function refreshDeploymentStatus(ctx: ApiContext, dep: JsonObject): void {
   putIfChanged(ctx, DEPLOYMENTS, next, dep);
 }
 
-/** The StatefulSet controller: ordinal pods at the current revision, then its status. */
+/** The history of a DaemonSet or StatefulSet: a ControllerRevision per template (history.ts). */
+function syncHistory(ctx: ApiContext, owner: JsonObject): void {
+  const ns = namespaceOf(owner);
+  const revisions = ctx.store.list(CONTROLLER_REVISIONS, ns).filter((r) => isOwnedBy(r, uidOf(owner)));
+  const plan = planHistory(owner, revisions);
+  if (plan.put) {
+    const m = meta(plan.put);
+    m.uid ??= randomUUID();
+    m.creationTimestamp ??= timestamp(ctx.now());
+    ctx.store.put(CONTROLLER_REVISIONS, plan.put);
+  }
+  for (const name of plan.remove) ctx.store.delete(CONTROLLER_REVISIONS, ns, name);
+}
+
+/** The StatefulSet controller: its revision, ordinal pods at the current revision, then its status. */
 export function reconcileStatefulSet(ctx: ApiContext, sts: JsonObject): void {
+  syncHistory(ctx, sts);
   applyPodPlan(ctx, sts, planStatefulSet(sts, ownedPods(ctx, sts)), statefulPodControl(nameOf(sts)));
   putIfChanged(ctx, STATEFUL_SETS, { ...sts, status: statefulSetStatus(sts, ownedPods(ctx, sts)) }, sts);
 }
@@ -328,6 +345,7 @@ export function reconcileStatefulSet(ctx: ApiContext, sts: JsonObject): void {
 /** The DaemonSet controller: a pod on each node, then its status. */
 export function reconcileDaemonSet(ctx: ApiContext, ds: JsonObject): void {
   if (isDeleting(ds)) return;
+  syncHistory(ctx, ds);
   const nodes = ctx.store.list(NODES);
   applyPodPlan(
     ctx,
