@@ -97,6 +97,37 @@ describe.skipIf(!!skip)("CronJobs fire on the sandbox's clock", () => {
     expect(after.length).toBe(2);
   });
 
+  it("Forbid keeps a running Job alone, Replace replaces it; an activation past its deadline starts nothing", async () => {
+    // Suspended Jobs never complete here, so they stay active.
+    const held = (name: string, policy: string) =>
+      cronJob(name, "*/5 * * * *", `  concurrencyPolicy: ${policy}\n`).replace(
+        "    spec:\n      template:",
+        "    spec:\n      suspend: true\n      template:",
+      );
+    await kubectl(["apply", "-f", "-"], held("forbid", "Forbid"));
+    await kubectl(["apply", "-f", "-"], held("replace", "Replace"));
+    await kubectl(["apply", "-f", "-"], cronJob("late", "*/5 * * * *", "  startingDeadlineSeconds: 10\n"));
+    const base = Math.floor(clock / 300_000) * 300_000 + 300_000;
+    await step(base + 5_000);
+    await kubectl(["get", "cronjobs"]);
+    await step(base + 300_000 + 60_000); // the next activation, 60 s late
+    const names = async (prefix: string) =>
+      (await json(["get", "jobs"])).items
+        .map((j: { metadata: { name: string } }) => j.metadata.name)
+        .filter((n: string) => n.startsWith(`${prefix}-`));
+    expect(await names("forbid")).toEqual([`forbid-${base / 60_000}`]);
+    expect(await names("replace")).toEqual([`replace-${base / 60_000 + 5}`]);
+    expect(await names("late")).toEqual([`late-${base / 60_000}`]);
+    const reasons = async (name: string) =>
+      (await json(["get", "events", "--field-selector", `involvedObject.name=${name}`])).items.map(
+        (e: { reason: string }) => e.reason,
+      );
+    expect(await reasons("forbid")).toContain("JobAlreadyActive");
+    expect(await reasons("replace")).toContain("SuccessfulDelete");
+    // utils.go mostRecentScheduleTime looks back only startingDeadlineSeconds: the late activation is not seen.
+    expect((await reasons("late")).filter((r: string) => r === "SuccessfulCreate")).toHaveLength(1);
+  });
+
   it("an invalid schedule or time zone is refused as kube-apiserver does", async () => {
     const bad = await kubectl(["apply", "-f", "-"], cronJob("bad", "61 * * * *"));
     expect(bad.code).not.toBe(0);
