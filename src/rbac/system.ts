@@ -2,9 +2,10 @@
  * The `system:` ClusterRoles and ClusterRoleBindings of Kubernetes' bootstrap policy (kubernetes/kubernetes
  * plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go: clusterRoles, NodeRules, clusterRoleBindings),
  * with the feature gates of Kubernetes 1.31 (EndpointSlice, CSI, RuntimeClass, TokenRequest,
- * ServiceAccountIssuerDiscovery are GA). The per-controller roles of controller_policy.go
- * (system:controller:*) are not here.
+ * ServiceAccountIssuerDiscovery are GA), and the per-controller roles of controller_policy.go
+ * (system:controller:*, controllerRoles.ts).
  */
+import { CONTROLLER_CLUSTER_ROLE_BINDINGS, CONTROLLER_CLUSTER_ROLES } from "./controllerRoles.js";
 import type { PolicyRule, ResourceRule } from "./rules.js";
 
 const READ = ["get", "list", "watch"];
@@ -144,6 +145,7 @@ export const SYSTEM_CLUSTER_ROLES: Readonly<Record<string, PolicyRule[]>> = {
     rule(READ, ["storage.k8s.io"], ["csidrivers"]),
     rule(READ, ["storage.k8s.io"], ["csistoragecapacities"]),
   ],
+  ...CONTROLLER_CLUSTER_ROLES,
 };
 
 /** clusterRoleBindings() of policy.go beyond the four the sandbox always had. */
@@ -169,4 +171,5 @@ export const SYSTEM_CLUSTER_ROLE_BINDINGS: Record<
     role: "system:service-account-issuer-discovery",
     groups: ["system:serviceaccounts"],
   },
+  ...CONTROLLER_CLUSTER_ROLE_BINDINGS,
 };

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
-import { ADMIN, startTestCluster, type TestCluster } from "./harness.js";
+import { ADMIN, type ClusterOptions, startTestCluster, type TestCluster } from "./harness.js";
 import { kubectlRunner, type Run, writeTokenKubeconfig } from "./kubectlHelper.js";
 
 export interface AdminCluster {
@@ -14,11 +14,11 @@ export interface AdminCluster {
 }
 
 /** Registers the set-up in the calling describe; read the fields inside tests (they are set by beforeAll). */
-export function adminCluster(prefix: string): AdminCluster {
+export function adminCluster(prefix: string, opts: ClusterOptions = {}): AdminCluster {
   const admin = {} as AdminCluster;
   beforeAll(async () => {
     admin.home = mkdtempSync(join(tmpdir(), prefix));
-    admin.tc = await startTestCluster();
+    admin.tc = await startTestCluster(opts);
     const file = join(admin.home, "admin.kubeconfig");
     writeTokenKubeconfig(file, admin.tc.url, admin.tc.caPem, { token: await admin.tc.token(ADMIN) });
     const run = kubectlRunner(admin.home);

@@ -255,8 +255,17 @@ describe.skipIf(!!skip)("controllers, events and deletion through kubectl", () =
       "system:node",
       "system:kube-scheduler",
       "system:auth-delegator",
+      "system:controller:cronjob-controller",
+      "system:controller:generic-garbage-collector",
     ])
       expect(names).toContain(n);
+    // A cluster has about 60 bootstrap ClusterRoles besides the ones its add-ons bring.
+    expect(names.length).toBeGreaterThanOrEqual(60);
+    const binding = await json(["get", "clusterrolebinding", "system:controller:daemon-set-controller"]);
+    expect(binding.subjects).toEqual([
+      { kind: "ServiceAccount", name: "daemon-set-controller", namespace: "kube-system" },
+    ]);
+    expect(binding.roleRef.name).toBe("system:controller:daemon-set-controller");
     await kubectl(["create", "namespace", "team"]);
     await kubectl(["create", "serviceaccount", "dev", "-n", "team"]);
     await kubectl([

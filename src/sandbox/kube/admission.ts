@@ -18,7 +18,7 @@ import {
   TENANTS,
 } from "./context.js";
 import { daemonSetDefaults } from "./daemonSets.js";
-import { cronJobDefaults, jobCauses, jobDefaults, jobSelector } from "./jobs.js";
+import { cronJobCauses, cronJobDefaults, jobCauses, jobDefaults, jobSelector } from "./jobs.js";
 import {
   asArray,
   asObject,
@@ -46,7 +46,11 @@ import {
 
 export function checkValid(_ctx: ApiContext, r: ResourceDef, o: JsonObject): void {
   if (r.kind === "Secret") checkSecretData(o);
-  const causes = [...validateName(r, nameOf(o)), ...validateObject(r, o)];
+  const causes = [
+    ...validateName(r, nameOf(o)),
+    ...validateObject(r, o),
+    ...(r.kind === "CronJob" && r.group === "batch" ? cronJobCauses(o) : []),
+  ];
   if (causes.length) throw invalid(r, nameOf(o), causes);
 }
 

@@ -32,6 +32,7 @@ import {
   validateCrd,
 } from "./crd.js";
 import { prune } from "./crdSchema.js";
+import { syncDueCronJobs } from "./cronJobs.js";
 import { daemonSetDefaults } from "./daemonSets.js";
 import {
   checkNamespaceActive,
@@ -166,6 +167,7 @@ export class KubeApi {
   private ipCounter = 10;
   private readonly capsuleBindings = new Map<string, number>();
   private readonly stsCache = new StsCache();
+  private readonly cron = { due: 0 };
 
   constructor(
     private readonly opts: KubeApiOptions,
@@ -183,6 +185,7 @@ export class KubeApi {
       nextIp: () => this.ipCounter++,
       snapshot: () => this.snapshot(),
       capsuleBindings: this.capsuleBindings,
+      cron: this.cron,
       authorize: (user, attrs) => this.authorize(user, attrs),
     };
   }
@@ -222,6 +225,8 @@ export class KubeApi {
       stsCache: this.stsCache,
     });
     if (authn.kind === "unauthorized") throw unauthorized();
+    // The CronJob controller's clock: activations due by now start before the request is served.
+    if (this.now().getTime() >= this.cron.due) this.cron.due = syncDueCronJobs(this.ctx);
     const user = authn.user;
     const path = req.url.pathname;
     const q = req.url.searchParams;

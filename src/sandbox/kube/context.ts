@@ -22,6 +22,8 @@ export interface ApiContext {
   snapshot(): AuthzSnapshot;
   /** Namespace -> when (ms since the epoch) Capsule's owner RoleBindings exist there (the bind delay). */
   readonly capsuleBindings: Map<string, number>;
+  /** When (ms since the epoch) the CronJob controller has an activation due next (0: look again). */
+  readonly cron: { due: number };
   authorize(user: KubeUser, attrs: RequestAttributes): Decision;
 }
 
@@ -45,6 +47,7 @@ export const DEPLOYMENTS = res("deployments", "apps");
 export const REPLICA_SETS = res("replicasets", "apps");
 export const STATEFUL_SETS = res("statefulsets", "apps");
 export const DAEMON_SETS = res("daemonsets", "apps");
+export const CONTROLLER_REVISIONS = res("controllerrevisions", "apps");
 export const JOBS = res("jobs", "batch");
 export const CRON_JOBS = res("cronjobs", "batch");
 export const EVENTS = res("events");

@@ -12,6 +12,7 @@ import {
   type ApiContext,
   CLUSTER_ROLES,
   CONFIG_MAPS,
+  CONTROLLER_REVISIONS,
   CRON_JOBS,
   DAEMON_SETS,
   DEPLOYMENTS,
@@ -26,9 +27,11 @@ import {
   TENANTS,
 } from "./context.js";
 import { CRD_GROUP } from "./crd.js";
+import { syncCronJob } from "./cronJobs.js";
 import { daemonSetStatus, planDaemonSet } from "./daemonSets.js";
 import { finishIfFinalized, isDeleting, type Removed } from "./deletion.js";
 import { type EventSource, recordEvent } from "./events.js";
+import { planHistory } from "./history.js";
 import { jobStatus, planJob, succeededPodStatus } from "./jobs.js";
 import {
   asArray,
@@ -92,6 +95,10 @@ export function afterWrite(
   if (r.kind === "StatefulSet") reconcileStatefulSet(ctx, o);
   if (r.kind === "DaemonSet") reconcileDaemonSet(ctx, o);
   if (r.kind === "Job") reconcileJob(ctx, o);
+  if (r.kind === "CronJob") {
+    syncCronJob(ctx, ctx.store.get(CRON_JOBS, namespaceOf(o), nameOf(o)) ?? o);
+    ctx.cron.due = 0;
+  }
   if (r.kind === "Node" && !before) for (const ds of ctx.store.list(DAEMON_SETS)) reconcileDaemonSet(ctx, ds);
 }
 
@@ -314,8 +321,23 @@ function refreshDeploymentStatus(ctx: ApiContext, dep: JsonObject): void {
   putIfChanged(ctx, DEPLOYMENTS, next, dep);
 }
 
-/** The StatefulSet controller: ordinal pods at the current revision, then its status. */
+/** The history of a DaemonSet or StatefulSet: a ControllerRevision per template (history.ts). */
+function syncHistory(ctx: ApiContext, owner: JsonObject): void {
+  const ns = namespaceOf(owner);
+  const revisions = ctx.store.list(CONTROLLER_REVISIONS, ns).filter((r) => isOwnedBy(r, uidOf(owner)));
+  const plan = planHistory(owner, revisions);
+  if (plan.put) {
+    const m = meta(plan.put);
+    m.uid ??= randomUUID();
+    m.creationTimestamp ??= timestamp(ctx.now());
+    ctx.store.put(CONTROLLER_REVISIONS, plan.put);
+  }
+  for (const name of plan.remove) ctx.store.delete(CONTROLLER_REVISIONS, ns, name);
+}
+
+/** The StatefulSet controller: its revision, ordinal pods at the current revision, then its status. */
 export function reconcileStatefulSet(ctx: ApiContext, sts: JsonObject): void {
+  syncHistory(ctx, sts);
   applyPodPlan(ctx, sts, planStatefulSet(sts, ownedPods(ctx, sts)), statefulPodControl(nameOf(sts)));
   putIfChanged(ctx, STATEFUL_SETS, { ...sts, status: statefulSetStatus(sts, ownedPods(ctx, sts)) }, sts);
 }
@@ -323,6 +345,7 @@ export function reconcileStatefulSet(ctx: ApiContext, sts: JsonObject): void {
 /** The DaemonSet controller: a pod on each node, then its status. */
 export function reconcileDaemonSet(ctx: ApiContext, ds: JsonObject): void {
   if (isDeleting(ds)) return;
+  syncHistory(ctx, ds);
   const nodes = ctx.store.list(NODES);
   applyPodPlan(
     ctx,
@@ -334,7 +357,7 @@ export function reconcileDaemonSet(ctx: ApiContext, ds: JsonObject): void {
 }
 
 /** The Job controller: its pods (which succeed at once), its status, and "Job completed" when it is. */
-export function reconcileJob(ctx: ApiContext, job: JsonObject): void {
+export function reconcileJob(ctx: ApiContext, job: JsonObject, notifyCronJob = true): void {
   if (isDeleting(job)) return;
   applyPodPlan(ctx, job, planJob(job, ownedPods(ctx, job), ctx.random), podControl("job-controller"), true);
   const wasDone = asArray(asObject(job.status).conditions).some((c) => isObject(c) && c.type === "Complete");
@@ -347,18 +370,12 @@ export function reconcileJob(ctx: ApiContext, job: JsonObject): void {
   const done = asArray(asObject(next.status).conditions).some((c) => isObject(c) && c.type === "Complete");
   if (done && !wasDone)
     recordEvent(ctx, next, true, "Normal", "Completed", "Job completed", { component: "job-controller" });
-  // pkg/controller/cronjob/cronjob_controllerv2.go: a CronJob lists the Jobs it owns that are running.
+  // The CronJob controller watches its Jobs (cronJobs.ts); not when it is the one that made this Job.
   const cjRef = asArray(asObject(job.metadata).ownerReferences)
     .filter(isObject)
     .find((x) => x.kind === "CronJob");
   const cj = cjRef ? ctx.store.get(CRON_JOBS, namespaceOf(job), asString(cjRef.name) ?? "") : undefined;
-  if (cj && done) {
-    const status = {
-      ...asObject(cj.status),
-      lastSuccessfulTime: asString(asObject(next.status).completionTime) ?? "",
-    };
-    putIfChanged(ctx, CRON_JOBS, { ...cj, status }, cj);
-  }
+  if (cj && notifyCronJob && !isDeleting(cj)) syncCronJob(ctx, cj);
 }
 
 /** The root CA publisher: kube-root-ca.crt in a namespace (when the cluster knows its CA). */

@@ -6,6 +6,7 @@
  * sandbox pod, so each one has Succeeded as soon as it exists, and the Job is complete once `completions` pods
  * have: SuccessCriteriaMet then Complete, reason CompletionsReached.
  */
+import { parseSchedule, validTimeZone } from "./cron.js";
 import { asArray, asObject, asString, clone, isObject, type JsonObject, nameOf } from "./json.js";
 import type { FieldCause } from "./status.js";
 import { type PodPlan, podCondition, podFromTemplate, podStatus, randomSuffix } from "./workloads.js";
@@ -144,4 +145,47 @@ export function cronJobDefaults(cj: JsonObject): JsonObject {
   const tmpl = asObject(spec.jobTemplate);
   spec.jobTemplate = tmpl;
   return out;
+}
+
+/**
+ * pkg/apis/batch/validation/validation.go validateScheduleFormat and validateTimeZone: a schedule robfig/cron
+ * parses, no TZ= in it (spec.timeZone instead), a known IANA time zone.
+ */
+export function cronJobCauses(cj: JsonObject): FieldCause[] {
+  const spec = asObject(cj.spec);
+  const schedule = asString(spec.schedule) ?? "";
+  const causes: FieldCause[] = [];
+  const invalidValue = (field: string, value: string, why: string): FieldCause => ({
+    field,
+    reason: "FieldValueInvalid",
+    message: `Invalid value: ${JSON.stringify(value)}: ${why}`,
+  });
+  if (schedule === "")
+    causes.push({ field: "spec.schedule", reason: "FieldValueRequired", message: "Required value" });
+  else {
+    const parsed = parseSchedule(schedule);
+    if (!parsed.ok) causes.push(invalidValue("spec.schedule", schedule, parsed.error));
+    if (schedule.includes("TZ"))
+      causes.push(
+        invalidValue(
+          "spec.schedule",
+          schedule,
+          "cannot use TZ or CRON_TZ in schedule, use timeZone field instead",
+        ),
+      );
+  }
+  const tz = spec.timeZone;
+  if (typeof tz === "string") {
+    if (tz === "") causes.push(invalidValue("spec.timeZone", tz, "unknown time zone"));
+    else if (tz.toLowerCase() === "local")
+      causes.push(
+        invalidValue(
+          "spec.timeZone",
+          tz,
+          "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones",
+        ),
+      );
+    else if (!validTimeZone(tz)) causes.push(invalidValue("spec.timeZone", tz, `unknown time zone ${tz}`));
+  }
+  return causes;
 }

@@ -136,6 +136,7 @@ const ROWS: Row[] = [
     sub: ["status", "scale"],
   },
   { gv: "apps/v1", kind: "DaemonSet", plural: "daemonsets", short: ["ds"], all: true, sub: ["status"] },
+  { gv: "apps/v1", kind: "ControllerRevision", plural: "controllerrevisions" },
   { gv: "batch/v1", kind: "Job", plural: "jobs", all: true, sub: ["status"] },
   { gv: "batch/v1", kind: "CronJob", plural: "cronjobs", short: ["cj"], all: true, sub: ["status"] },
   {
