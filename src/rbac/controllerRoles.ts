@@ -5,23 +5,9 @@
  * the roles behind gates that are off there (DynamicResourceAllocation, MultiCIDRServiceAllocator,
  * ClusterTrustBundle, StorageVersionAPI, StorageVersionMigrator, VolumeAttributesClass, ...) are left out.
  */
-import type { PolicyRule, ResourceRule } from "./rules.js";
+import { EVENTS_RULE, type PolicyRule, READ, rule } from "./rules.js";
 
-const rule = (
-  verbs: string[],
-  apiGroups: string[],
-  resources: string[],
-  resourceNames?: string[],
-): ResourceRule => ({
-  apiGroups,
-  resources,
-  verbs,
-  ...(resourceNames ? { resourceNames } : {}),
-});
-/** controller_policy.go eventsRule(). */
-const EVENTS = rule(["create", "update", "patch"], ["", "events.k8s.io"], ["events"]);
 const APPS = ["extensions", "apps"];
-const READ = ["get", "list", "watch"];
 
 const ROLES: Readonly<Record<string, PolicyRule[]>> = {
   "attachdetach-controller": [
@@ -29,7 +15,7 @@ const ROLES: Readonly<Record<string, PolicyRule[]>> = {
     rule(READ, [""], ["nodes"]),
     rule(["patch", "update"], [""], ["nodes/status"]),
     rule(["list", "watch"], [""], ["pods"]),
-    EVENTS,
+    EVENTS_RULE,
     rule(["get", "create", "delete", "list", "watch"], ["storage.k8s.io"], ["volumeattachments"]),
     rule(["get", "watch", "list"], ["storage.k8s.io"], ["csidrivers"]),
     rule(["get", "watch", "list"], ["storage.k8s.io"], ["csinodes"]),
@@ -47,7 +33,7 @@ const ROLES: Readonly<Record<string, PolicyRule[]>> = {
     rule(["update"], ["batch"], ["cronjobs/status"]),
     rule(["update"], ["batch"], ["cronjobs/finalizers"]),
     rule(["list", "watch", "delete"], [""], ["pods"]),
-    EVENTS,
+    EVENTS_RULE,
   ],
   "daemon-set-controller": [
     rule(READ, APPS, ["daemonsets"]),
@@ -57,7 +43,7 @@ const ROLES: Readonly<Record<string, PolicyRule[]>> = {
     rule(["list", "watch", "create", "delete", "patch"], [""], ["pods"]),
     rule(["create"], [""], ["pods/binding"]),
     rule(["get", "list", "watch", "create", "delete", "update", "patch"], ["apps"], ["controllerrevisions"]),
-    EVENTS,
+    EVENTS_RULE,
   ],
   "deployment-controller": [
     rule(["get", "list", "watch", "update"], APPS, ["deployments"]),
@@ -69,7 +55,7 @@ const ROLES: Readonly<Record<string, PolicyRule[]>> = {
       ["replicasets"],
     ),
     rule(["get", "list", "watch", "update"], [""], ["pods"]),
-    EVENTS,
+    EVENTS_RULE,
   ],
   "disruption-controller": [
     rule(READ, APPS, ["deployments"]),
@@ -80,43 +66,43 @@ const ROLES: Readonly<Record<string, PolicyRule[]>> = {
     rule(["update"], ["policy"], ["poddisruptionbudgets/status"]),
     rule(["patch", "update"], [""], ["pods/status"]),
     rule(["get"], ["*"], ["*/scale"]),
-    EVENTS,
+    EVENTS_RULE,
   ],
   "endpoint-controller": [
     rule(READ, [""], ["services", "pods"]),
     rule(["get", "list", "watch", "create", "update", "delete"], [""], ["endpoints"]),
     rule(["create"], [""], ["endpoints/restricted"]),
-    EVENTS,
+    EVENTS_RULE,
   ],
   "endpointslice-controller": [
     rule(READ, [""], ["services", "pods", "nodes"]),
     rule(["update"], [""], ["services/finalizers"]),
     rule(["get", "list", "watch", "create", "update", "delete"], ["discovery.k8s.io"], ["endpointslices"]),
-    EVENTS,
+    EVENTS_RULE,
   ],
   "endpointslicemirroring-controller": [
     rule(READ, [""], ["services", "endpoints"]),
     rule(["update"], [""], ["services/finalizers"]),
     rule(["update"], [""], ["endpoints/finalizers"]),
     rule(["get", "list", "watch", "create", "update", "delete"], ["discovery.k8s.io"], ["endpointslices"]),
-    EVENTS,
+    EVENTS_RULE,
   ],
   "expand-controller": [
     rule(["get", "list", "watch", "update", "patch"], [""], ["persistentvolumes"]),
     rule(["update", "patch"], [""], ["persistentvolumeclaims/status"]),
     rule(READ, [""], ["persistentvolumeclaims"]),
-    EVENTS,
+    EVENTS_RULE,
     rule(["get"], [""], ["services"]),
   ],
   "ephemeral-volume-controller": [
     rule(READ, [""], ["pods"]),
     rule(["update"], [""], ["pods/finalizers"]),
     rule(["get", "list", "watch", "create"], [""], ["persistentvolumeclaims"]),
-    EVENTS,
+    EVENTS_RULE,
   ],
   "generic-garbage-collector": [
     rule(["get", "list", "watch", "patch", "update", "delete"], ["*"], ["*"]),
-    EVENTS,
+    EVENTS_RULE,
   ],
   "horizontal-pod-autoscaler": [
     rule(READ, ["autoscaling"], ["horizontalpodautoscalers"]),
@@ -126,14 +112,14 @@ const ROLES: Readonly<Record<string, PolicyRule[]>> = {
     rule(["list", "watch"], ["metrics.k8s.io"], ["pods"]),
     rule(READ, ["custom.metrics.k8s.io"], ["*"]),
     rule(READ, ["external.metrics.k8s.io"], ["*"]),
-    EVENTS,
+    EVENTS_RULE,
   ],
   "job-controller": [
     rule(["get", "list", "watch", "update", "patch"], ["batch"], ["jobs"]),
     rule(["update"], ["batch"], ["jobs/status"]),
     rule(["update"], ["batch"], ["jobs/finalizers"]),
     rule(["list", "watch", "create", "delete", "patch"], [""], ["pods"]),
-    EVENTS,
+    EVENTS_RULE,
   ],
   "namespace-controller": [
     rule(["get", "list", "watch", "delete"], [""], ["namespaces"]),
@@ -145,7 +131,7 @@ const ROLES: Readonly<Record<string, PolicyRule[]>> = {
     rule(["patch", "update"], [""], ["nodes/status"]),
     rule(["patch", "update"], [""], ["pods/status"]),
     rule(["list", "watch", "get", "delete"], [""], ["pods"]),
-    EVENTS,
+    EVENTS_RULE,
   ],
   "persistent-volume-binder": [
     rule(["get", "list", "watch", "update", "create", "delete"], [""], ["persistentvolumes"]),
@@ -155,7 +141,7 @@ const ROLES: Readonly<Record<string, PolicyRule[]>> = {
     rule(["list", "watch", "get", "create", "delete"], [""], ["pods"]),
     rule(READ, ["storage.k8s.io"], ["storageclasses"]),
     rule(["list", "watch"], [""], ["nodes"]),
-    EVENTS,
+    EVENTS_RULE,
     rule(["watch"], [""], ["events"]),
     rule(["get"], [""], ["services"]),
   ],
@@ -169,31 +155,31 @@ const ROLES: Readonly<Record<string, PolicyRule[]>> = {
     rule(["update"], ["apps", "extensions"], ["replicasets/status"]),
     rule(["update"], ["apps", "extensions"], ["replicasets/finalizers"]),
     rule(["list", "watch", "patch", "create", "delete"], [""], ["pods"]),
-    EVENTS,
+    EVENTS_RULE,
   ],
   "replication-controller": [
     rule(["get", "list", "watch", "update"], [""], ["replicationcontrollers"]),
     rule(["update"], [""], ["replicationcontrollers/status"]),
     rule(["update"], [""], ["replicationcontrollers/finalizers"]),
     rule(["list", "watch", "patch", "create", "delete"], [""], ["pods"]),
-    EVENTS,
+    EVENTS_RULE,
   ],
   "resourcequota-controller": [
     rule(["list", "watch"], ["*"], ["*"]),
     rule(["update"], [""], ["resourcequotas/status"]),
-    EVENTS,
+    EVENTS_RULE,
   ],
   "route-controller": [
     rule(["list", "watch"], [""], ["nodes"]),
     rule(["patch"], [""], ["nodes/status"]),
-    EVENTS,
+    EVENTS_RULE,
   ],
-  "service-account-controller": [rule(["create"], [""], ["serviceaccounts"]), EVENTS],
+  "service-account-controller": [rule(["create"], [""], ["serviceaccounts"]), EVENTS_RULE],
   "service-controller": [
     rule(READ, [""], ["services"]),
     rule(["patch", "update"], [""], ["services/status"]),
     rule(["list", "watch"], [""], ["nodes"]),
-    EVENTS,
+    EVENTS_RULE,
   ],
   "statefulset-controller": [
     rule(["list", "watch"], [""], ["pods"]),
@@ -205,9 +191,9 @@ const ROLES: Readonly<Record<string, PolicyRule[]>> = {
     rule(["get", "create", "list", "watch"], [""], ["persistentvolumeclaims"]),
     rule(["update", "delete"], [""], ["persistentvolumeclaims"]),
     rule(["update"], [""], ["pods/finalizers"]),
-    EVENTS,
+    EVENTS_RULE,
   ],
-  "ttl-controller": [rule(["update", "patch", "list", "watch"], [""], ["nodes"]), EVENTS],
+  "ttl-controller": [rule(["update", "patch", "list", "watch"], [""], ["nodes"]), EVENTS_RULE],
   "certificate-controller": [
     rule(["get", "list", "watch", "delete"], ["certificates.k8s.io"], ["certificatesigningrequests"]),
     rule(
@@ -228,16 +214,22 @@ const ROLES: Readonly<Record<string, PolicyRule[]>> = {
       ],
     ),
     rule(["create"], ["authorization.k8s.io"], ["subjectaccessreviews"]),
-    EVENTS,
+    EVENTS_RULE,
   ],
   "pvc-protection-controller": [
     rule(["get", "list", "watch", "update"], [""], ["persistentvolumeclaims"]),
     rule(["list", "watch", "get"], [""], ["pods"]),
-    EVENTS,
+    EVENTS_RULE,
   ],
-  "pv-protection-controller": [rule(["get", "list", "watch", "update"], [""], ["persistentvolumes"]), EVENTS],
-  "ttl-after-finished-controller": [rule(["get", "list", "watch", "delete"], ["batch"], ["jobs"]), EVENTS],
-  "root-ca-cert-publisher": [rule(["create", "update"], [""], ["configmaps"]), EVENTS],
+  "pv-protection-controller": [
+    rule(["get", "list", "watch", "update"], [""], ["persistentvolumes"]),
+    EVENTS_RULE,
+  ],
+  "ttl-after-finished-controller": [
+    rule(["get", "list", "watch", "delete"], ["batch"], ["jobs"]),
+    EVENTS_RULE,
+  ],
+  "root-ca-cert-publisher": [rule(["create", "update"], [""], ["configmaps"]), EVENTS_RULE],
   "validatingadmissionpolicy-status-controller": [
     rule(READ, ["admissionregistration.k8s.io"], ["validatingadmissionpolicies"]),
     rule(
@@ -245,7 +237,7 @@ const ROLES: Readonly<Record<string, PolicyRule[]>> = {
       ["admissionregistration.k8s.io"],
       ["validatingadmissionpolicies/status"],
     ),
-    EVENTS,
+    EVENTS_RULE,
   ],
   "legacy-service-account-token-cleaner": [
     rule(["get"], [""], ["configmaps"], ["kube-apiserver-legacy-service-account-token-tracking"]),

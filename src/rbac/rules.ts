@@ -1,4 +1,7 @@
-/** The shape of RBAC rules (rbac/v1 PolicyRule), apart from index.ts so the data modules of rbac/ can use it. */
+/**
+ * The shape of RBAC rules (rbac/v1 PolicyRule) and the helpers bootstrappolicy writes them with, apart from
+ * index.ts so the data modules of rbac/ can use them.
+ */
 /** A rule on API resources (RBAC PolicyRule with apiGroups and resources). */
 export interface ResourceRule {
   apiGroups: string[];
@@ -19,3 +22,21 @@ export type PolicyRule = ResourceRule | NonResourceRule;
 export function resourceRules(rules: readonly PolicyRule[]): ResourceRule[] {
   return rules.filter((r): r is ResourceRule => "resources" in r);
 }
+
+/** bootstrappolicy's rbacv1helpers.NewRule(verbs...).Groups(...).Resources(...).Names(...). */
+export const rule = (
+  verbs: string[],
+  apiGroups: string[],
+  resources: string[],
+  resourceNames?: string[],
+): ResourceRule => ({
+  apiGroups,
+  resources,
+  verbs,
+  ...(resourceNames ? { resourceNames } : {}),
+});
+
+export const READ = ["get", "list", "watch"];
+
+/** bootstrappolicy eventsRule(): controllers write Events in both APIs. */
+export const EVENTS_RULE = rule(["create", "update", "patch"], ["", "events.k8s.io"], ["events"]);

@@ -6,23 +6,9 @@
  * (system:controller:*, controllerRoles.ts).
  */
 import { CONTROLLER_CLUSTER_ROLE_BINDINGS, CONTROLLER_CLUSTER_ROLES } from "./controllerRoles.js";
-import type { PolicyRule, ResourceRule } from "./rules.js";
+import { EVENTS_RULE, type PolicyRule, READ, rule } from "./rules.js";
 
-const READ = ["get", "list", "watch"];
 const READ_UPDATE = ["get", "list", "watch", "update", "patch"];
-const rule = (
-  verbs: string[],
-  apiGroups: string[],
-  resources: string[],
-  resourceNames?: string[],
-): ResourceRule => ({
-  apiGroups,
-  resources,
-  verbs,
-  ...(resourceNames ? { resourceNames } : {}),
-});
-/** policy.go eventsRule(): controllers write Events in both APIs. */
-const EVENTS_RULE = rule(["create", "update", "patch"], ["", "events.k8s.io"], ["events"]);
 
 const NODE_RULES: PolicyRule[] = [
   rule(["create"], ["authentication.k8s.io"], ["tokenreviews"]),
